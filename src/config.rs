@@ -1,0 +1,206 @@
+//! The daemon's TOML configuration: strict (unknown keys are errors that
+//! name the key and line), every key optional with a documented default.
+//!
+//! `man/assigner.toml.5` and `packaging/assigner.toml` describe the same keys;
+//! a test keeps the packaged file parseable.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::detect::ProfileOverride;
+use crate::error::ConfigError;
+
+/// The whole configuration file.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Database file. Default: the mode's state path (see [`crate::paths`]).
+    pub db: Option<PathBuf>,
+    /// Control socket. Default: the mode's runtime path.
+    pub socket: Option<PathBuf>,
+    /// Socket (`-S` path) of the tmux server to serve. Default: tmux's own
+    /// default for the daemon's user (`$TMUX_TMPDIR/tmux-UID/default`).
+    pub tmux_socket: Option<PathBuf>,
+    /// Log filter when `RUST_LOG` is unset: error, warn, info, debug, trace.
+    pub log_level: String,
+    /// Group (besides the daemon's own user and root) allowed to connect.
+    pub allowed_group: Option<String>,
+    /// Most clients served at once; more are refused with `unavailable`.
+    pub max_connections: usize,
+    /// Seconds a client may stay silent before it is disconnected (not
+    /// applied while it is watching events).
+    pub idle_timeout_secs: u64,
+    /// Milliseconds between periodic scans. Events (a new prompt, a
+    /// completion) wake the loop at once; the scan only backs them up.
+    pub scan_interval_ms: u64,
+    /// Minutes a prompt may wait for a target session that does not exist
+    /// before it fails.
+    pub target_wait_minutes: u64,
+    /// Days after which finished prompts are pruned; absent keeps them.
+    pub retention_days: Option<u32>,
+    /// Session names (or `name:window.pane`, or `%N`) never given prompts.
+    pub exclude: Vec<String>,
+    /// Delivery timing.
+    pub delivery: DeliveryConfig,
+    /// Per-provider detection overrides and additions, keyed by provider.
+    pub profiles: BTreeMap<String, ProfileOverride>,
+}
+
+/// How text is typed into a pane.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeliveryConfig {
+    /// Pause between the paste and the Enter key, so the agent's input box
+    /// has taken the whole paste before it is submitted.
+    pub settle_ms: u64,
+    /// How long to wait for the agent to react before the one rescue Enter.
+    pub verify_ms: u64,
+    /// Milliseconds a pane must look idle again before its prompt counts
+    /// as completed.
+    pub completion_debounce_ms: u64,
+    /// Largest response captured per prompt, in bytes.
+    pub max_response_bytes: usize,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        Self {
+            settle_ms: 150,
+            verify_ms: 1500,
+            completion_debounce_ms: 1000,
+            max_response_bytes: 64 * 1024,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            db: None,
+            socket: None,
+            tmux_socket: None,
+            log_level: "info".into(),
+            allowed_group: None,
+            max_connections: 256,
+            idle_timeout_secs: 300,
+            scan_interval_ms: 1000,
+            target_wait_minutes: 10,
+            retention_days: None,
+            exclude: Vec::new(),
+            delivery: DeliveryConfig::default(),
+            profiles: BTreeMap::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Parses and checks a config text. `origin` names the file in errors.
+    pub fn parse(text: &str, origin: &Path) -> Result<Self, ConfigError> {
+        let cfg: Self = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: origin.to_owned(),
+            message: describe_toml_error(text, &e),
+        })?;
+        cfg.check().map_err(|message| ConfigError::Invalid {
+            path: origin.to_owned(),
+            message,
+        })?;
+        Ok(cfg)
+    }
+
+    /// Reads and parses a file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Value checks that the type system cannot express.
+    fn check(&self) -> Result<(), String> {
+        if tracing_subscriber::EnvFilter::try_new(&self.log_level).is_err() {
+            return Err(format!(
+                "log_level: '{}' is not a valid level or filter",
+                self.log_level
+            ));
+        }
+        if self.max_connections == 0 {
+            return Err("max_connections: must be at least 1".into());
+        }
+        if self.scan_interval_ms < 10 {
+            return Err("scan_interval_ms: must be at least 10".into());
+        }
+        if self.idle_timeout_secs == 0 {
+            return Err("idle_timeout_secs: must be at least 1".into());
+        }
+        for (name, profile) in &self.profiles {
+            profile
+                .check()
+                .map_err(|e| format!("profiles.{name}: {e}"))?;
+        }
+        Ok(())
+    }
+}
+
+/// Formats a TOML error as `line L, column C: message`, naming the key for
+/// unknown fields (the toml crate already says "unknown field `x`").
+fn describe_toml_error(text: &str, err: &toml::de::Error) -> String {
+    let msg = err.message().trim().to_owned();
+    match err.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            format!("line {line}, column {col}: {msg}")
+        }
+        None => msg,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let cfg = Config::parse("", Path::new("x.toml")).unwrap();
+        assert_eq!(cfg, Config::default());
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let err = Config::parse(
+            "log_level = \"debug\"\nscan_intervall_ms = 5\n",
+            Path::new("a.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("scan_intervall_ms"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("a.toml"), "{err}");
+    }
+
+    #[test]
+    fn nested_unknown_key_and_bad_values() {
+        let err = Config::parse("[delivery]\nsettle = 3\n", Path::new("a.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("settle") && err.contains("line 2"), "{err}");
+        let err = Config::parse("max_connections = 0\n", Path::new("a.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("max_connections"), "{err}");
+        let err = Config::parse("max_connections = \"many\"\n", Path::new("a.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn packaged_config_parses() {
+        let text = include_str!("../packaging/assigner.toml");
+        Config::parse(text, Path::new("packaging/assigner.toml")).unwrap();
+    }
+}

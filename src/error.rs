@@ -1,0 +1,162 @@
+//! Typed errors with context, their wire kinds and their exit codes.
+//!
+//! Inside the crate errors carry the path, prompt or pane they concern. At
+//! the edges they collapse into two small stable sets: the protocol's
+//! [`ErrorKind`] and the sysexits(3) codes of [`exit`].
+
+use std::path::PathBuf;
+
+use crate::protocol::{ErrorKind, WireError};
+
+/// Process exit codes, after sysexits(3), so that systemd units and scripts
+/// can tell a bad config (do not restart) from a crash (restart).
+pub mod exit {
+    /// Success.
+    pub const OK: i32 = 0;
+    /// Generic failure reported by the daemon (client side).
+    pub const FAILURE: i32 = 1;
+    /// Command-line usage error.
+    pub const USAGE: i32 = 64;
+    /// Bad input data (a request the daemon refused as malformed).
+    pub const DATAERR: i32 = 65;
+    /// The prompt, session or file does not exist.
+    pub const NOINPUT: i32 = 66;
+    /// The daemon is not running or not reachable.
+    pub const UNAVAILABLE: i32 = 69;
+    /// Internal software error.
+    pub const SOFTWARE: i32 = 70;
+    /// Cannot create a file or socket.
+    pub const CANTCREAT: i32 = 73;
+    /// I/O error, including a database that cannot be opened.
+    pub const IOERR: i32 = 74;
+    /// Temporary failure: the object is in the wrong state, try later.
+    pub const TEMPFAIL: i32 = 75;
+    /// Permission denied.
+    pub const NOPERM: i32 = 77;
+    /// Configuration error.
+    pub const CONFIG: i32 = 78;
+}
+
+/// A configuration file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// TOML syntax, an unknown key or a wrongly typed value.
+    #[error("invalid config {}: {message}", path.display())]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// Line, column and message.
+        message: String,
+    },
+    /// A value out of range.
+    #[error("invalid config {}: {message}", path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// Which key and why.
+        message: String,
+    },
+}
+
+/// Errors of the prompt store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database file cannot be opened, created or migrated.
+    #[error("cannot open database {}: {source}", path.display())]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: rusqlite::Error,
+    },
+    /// The file is not a usable SQLite database.
+    #[error("database {} is corrupt: {detail}", path.display())]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What the check said.
+        detail: String,
+    },
+    /// The database was written by a newer assigner.
+    #[error("database {} has schema version {found}, newer than this assigner understands ({supported})", path.display())]
+    TooNew {
+        /// The file.
+        path: PathBuf,
+        /// Version found.
+        found: i64,
+        /// Newest version known.
+        supported: i64,
+    },
+    /// No such prompt.
+    #[error("prompt {0} does not exist")]
+    NoSuchPrompt(i64),
+    /// The prompt is not in a status that allows the change.
+    #[error("prompt {id} is {status}; {action} needs it to be {expected}")]
+    WrongStatus {
+        /// Prompt id.
+        id: i64,
+        /// Its status now.
+        status: String,
+        /// What was attempted.
+        action: &'static str,
+        /// What it must be.
+        expected: &'static str,
+    },
+    /// A value the request supplied is not acceptable.
+    #[error("{0}")]
+    Invalid(String),
+    /// Any other SQLite failure, with what was being done.
+    #[error("database error while {context}: {source}")]
+    Sqlite {
+        /// What was being done.
+        context: &'static str,
+        /// Why it failed.
+        source: rusqlite::Error,
+    },
+}
+
+impl StoreError {
+    /// Wraps a rusqlite error with what was being done.
+    pub fn sqlite(context: &'static str) -> impl FnOnce(rusqlite::Error) -> Self {
+        move |source| Self::Sqlite { context, source }
+    }
+
+    /// The wire kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::NoSuchPrompt(_) => ErrorKind::NotFound,
+            Self::WrongStatus { .. } => ErrorKind::Conflict,
+            Self::Invalid(_) => ErrorKind::BadRequest,
+            Self::Open { .. } | Self::Corrupt { .. } | Self::TooNew { .. } => {
+                ErrorKind::Unavailable
+            }
+            Self::Sqlite { .. } => ErrorKind::Internal,
+        }
+    }
+}
+
+impl From<StoreError> for WireError {
+    fn from(e: StoreError) -> Self {
+        WireError::new(e.kind(), e.to_string())
+    }
+}
+
+/// Maps a wire error kind to the client's exit status.
+pub fn exit_code_for(kind: ErrorKind) -> i32 {
+    match kind {
+        ErrorKind::BadRequest => exit::DATAERR,
+        ErrorKind::NotFound => exit::NOINPUT,
+        ErrorKind::Conflict => exit::TEMPFAIL,
+        ErrorKind::Forbidden => exit::NOPERM,
+        ErrorKind::Unavailable => exit::UNAVAILABLE,
+        ErrorKind::Internal => exit::SOFTWARE,
+    }
+}

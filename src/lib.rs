@@ -1,0 +1,11 @@
+//! assigner keeps a durable queue of prompts and hands each to an idle coding
+//! agent running in a tmux pane, exactly once, then supervises it to the end.
+//!
+//! The crate is a library with two thin binaries: `assignerd` (the daemon,
+//! [`daemon::run`]) and `assignerctl` (the client, [`cli::run`]). Both speak
+//! the JSON-lines protocol of [`protocol`].
+
+pub mod config;
+pub mod detect;
+pub mod error;
+pub mod protocol;

@@ -1,0 +1,81 @@
+//! The control-socket protocol, shared by `assignerd` and `assignerctl`.
+//!
+//! Framing: one JSON object per line (`\n`-terminated, UTF-8), at most
+//! [`MAX_LINE_BYTES`] bytes. Every request line gets exactly one response
+//! line, in order, except `watch`, which answers once and then streams
+//! [`Reply::Event`] lines until the client goes away.
+//!
+//! Responses are `{"ok":true,"type":"…",…}` or
+//! `{"ok":false,"error":{"kind":"not_found","message":"…"}}`. The error kinds
+//! ([`ErrorKind`]) are a small, stable set that scripts may match on; the
+//! message is for people and may change.
+//!
+//! The types live in one module so that the daemon and the client cannot
+//! drift apart; `man/assigner-protocol.7` documents the same wire format.
+
+mod reply;
+mod request;
+mod types;
+
+pub use reply::{ErrorKind, Reply, Response, WireError};
+pub use request::Request;
+pub use types::*;
+
+/// Version of the wire protocol. Bumped only on incompatible changes; the
+/// `hello` handshake lets either side refuse a peer it does not understand.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Hard limit on one request or response line, newline excluded. A prompt is
+/// text a person wrote or a script generated; 1 MiB is far beyond any agent's
+/// context window, yet small enough that a hostile client cannot make the
+/// daemon buffer without bound.
+pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+
+/// Largest prompt text accepted, in bytes. Leaves room inside one line for
+/// the JSON escaping and the routing fields around it.
+pub const MAX_PROMPT_BYTES: usize = 512 * 1024;
+
+/// Checks the text of a prompt before it is queued. Both the client (for a
+/// quick, local message) and the daemon (which must not trust the client)
+/// call this.
+pub fn validate_prompt_text(text: &str) -> Result<(), String> {
+    if text.trim().is_empty() {
+        return Err("prompt is empty".into());
+    }
+    if text.len() > MAX_PROMPT_BYTES {
+        return Err(format!(
+            "prompt is {} bytes, the limit is {MAX_PROMPT_BYTES}",
+            text.len()
+        ));
+    }
+    if let Some((i, c)) = text
+        .char_indices()
+        .find(|&(_, c)| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(format!(
+            "prompt contains control character U+{:04X} at byte {i}; only newline and tab are allowed",
+            c as u32
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompt_text_rules() {
+        assert!(validate_prompt_text("fix the flaky test").is_ok());
+        assert!(validate_prompt_text("a\n\tb").is_ok());
+        assert!(validate_prompt_text("  \n ").unwrap_err().contains("empty"));
+        assert!(
+            validate_prompt_text("x\u{1b}[31m")
+                .unwrap_err()
+                .contains("U+001B")
+        );
+        assert!(validate_prompt_text("a\rb").is_err());
+        let big = "a".repeat(MAX_PROMPT_BYTES + 1);
+        assert!(validate_prompt_text(&big).unwrap_err().contains("limit"));
+    }
+}

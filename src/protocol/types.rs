@@ -1,0 +1,448 @@
+//! Value types carried inside requests and replies.
+//!
+//! Timestamps are RFC 3339 strings in UTC (`2026-11-24T10:15:02.123Z`), as
+//! SQLite writes them, so that people, scripts and the database agree.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// Lifecycle of a prompt. The first four names come from the original
+/// worker and are kept for its users and scripts.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum PromptStatus {
+    /// Waiting in the queue.
+    #[default]
+    Pending,
+    /// Claimed for a pane; delivery is under way or not yet confirmed.
+    Assigned,
+    /// The agent is working on it.
+    InProgress,
+    /// The agent finished.
+    Completed,
+    /// Gave up; `error` says why.
+    Failed,
+    /// Withdrawn by a person before delivery.
+    Cancelled,
+}
+
+impl PromptStatus {
+    /// Every status, in lifecycle order.
+    pub const ALL: [Self; 6] = [
+        Self::Pending,
+        Self::Assigned,
+        Self::InProgress,
+        Self::Completed,
+        Self::Failed,
+        Self::Cancelled,
+    ];
+
+    /// The wire and database spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Assigned => "assigned",
+            Self::InProgress => "in_progress",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// Whether the prompt will not move again on its own.
+    pub fn is_finished(self) -> bool {
+        matches!(self, Self::Completed | Self::Failed | Self::Cancelled)
+    }
+}
+
+impl fmt::Display for PromptStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for PromptStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown status '{s}' (expected one of: pending, assigned, in_progress, completed, failed, cancelled)"
+                )
+            })
+    }
+}
+
+/// What the engine believes a pane is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionState {
+    /// Ready for a prompt: the only state that receives one.
+    Idle,
+    /// Working.
+    Busy,
+    /// Showing an approval dialog; a human must answer it.
+    WaitingApproval,
+    /// Showing a usage-limit banner.
+    RateLimited,
+    /// No rule matched with confidence.
+    Unknown,
+    /// The pane no longer exists.
+    Gone,
+}
+
+impl SessionState {
+    /// Every state.
+    pub const ALL: [Self; 6] = [
+        Self::Idle,
+        Self::Busy,
+        Self::WaitingApproval,
+        Self::RateLimited,
+        Self::Unknown,
+        Self::Gone,
+    ];
+
+    /// The wire and database spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Idle => "idle",
+            Self::Busy => "busy",
+            Self::WaitingApproval => "waiting_approval",
+            Self::RateLimited => "rate_limited",
+            Self::Unknown => "unknown",
+            Self::Gone => "gone",
+        }
+    }
+}
+
+impl fmt::Display for SessionState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for SessionState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| format!("unknown session state '{s}'"))
+    }
+}
+
+/// A prompt as submitted by `send`. Only `text` is required.
+///
+/// `{"text":"fix the flaky test","priority":7,"provider":"claude","fallback":["codex"],"allow_fallback":true,"timeout_minutes":30,"max_retries":2,"working_dir":"/src/app","env":{"CI":"1"},"prereqs":["git pull"],"branch":"main","after":[41]}`
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPrompt {
+    /// The text typed into the agent, byte for byte.
+    pub text: String,
+    /// 0 (lowest) to 10 (highest); default 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<u8>,
+    /// Exact session name (or `%N` pane id) that must receive it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Provider that must receive it (claude, codex, gemini, aider, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// Providers preferred, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub providers: Vec<String>,
+    /// Providers to fall back to, in order, when the preferred ones are not idle.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fallback: Vec<String>,
+    /// Allow any provider when none of the named ones is available.
+    #[serde(default)]
+    pub allow_fallback: bool,
+    /// Minutes the agent may work before the prompt is failed (and retried).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_minutes: Option<u32>,
+    /// How many times a failed prompt is retried automatically; default 3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_retries: Option<u32>,
+    /// Directory the agent should work in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_dir: Option<String>,
+    /// Environment variables to set before delivery.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<String, String>,
+    /// Shell commands to run before delivery (shell panes only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prereqs: Vec<String>,
+    /// Git branch the agent should be on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    /// Prompt ids that must complete first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<i64>,
+    /// Who queued it (`cli`, `hook`, `legacy-import`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Free-form data kept with the prompt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+}
+
+/// One prompt as stored. `show` returns it with its history; `prompts`
+/// returns it without `text` beyond a short preview.
+///
+/// `{"id":42,"status":"pending","priority":5,"preview":"fix the flaky test","created_at":"2026-11-24T10:15:02.123Z",...}`
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PromptInfo {
+    /// Prompt id.
+    pub id: i64,
+    /// Current status.
+    pub status: PromptStatus,
+    /// Full text (`show`) or empty (`prompts`).
+    #[serde(default)]
+    pub text: String,
+    /// First line, shortened, for tables.
+    pub preview: String,
+    /// Priority 0–10.
+    pub priority: u8,
+    /// Routing and context as submitted.
+    pub target: Option<String>,
+    /// Required provider.
+    pub provider: Option<String>,
+    /// Preferred providers.
+    #[serde(default)]
+    pub providers: Vec<String>,
+    /// Fallback providers.
+    #[serde(default)]
+    pub fallback: Vec<String>,
+    /// Any provider as a last resort.
+    pub allow_fallback: bool,
+    /// Working directory.
+    pub working_dir: Option<String>,
+    /// Environment variables.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Prerequisite commands.
+    #[serde(default)]
+    pub prereqs: Vec<String>,
+    /// Git branch.
+    pub branch: Option<String>,
+    /// Dependencies.
+    #[serde(default)]
+    pub after: Vec<i64>,
+    /// Timeout in minutes.
+    pub timeout_minutes: Option<u32>,
+    /// Retries used so far.
+    pub retry_count: u32,
+    /// Retry budget.
+    pub max_retries: u32,
+    /// Origin.
+    pub source: Option<String>,
+    /// Free-form data.
+    pub metadata: Option<serde_json::Value>,
+    /// Session (display name) it was handed to.
+    pub session: Option<String>,
+    /// Pane id it was handed to.
+    pub pane: Option<String>,
+    /// Why it failed, or why it is still waiting.
+    pub error: Option<String>,
+    /// Why a pending prompt is not being delivered yet.
+    pub waiting_reason: Option<String>,
+    /// Captured agent output (`show` only).
+    pub response: Option<String>,
+    /// When it was queued.
+    pub created_at: String,
+    /// When it was last claimed for a pane.
+    pub assigned_at: Option<String>,
+    /// When the agent started working.
+    pub started_at: Option<String>,
+    /// When it reached a final status.
+    pub finished_at: Option<String>,
+}
+
+/// One entry of a prompt's append-only history.
+///
+/// `{"at":"2026-11-24T10:15:02.123Z","event":"assigned","session":"claude-1","detail":"pane %3"}`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// When.
+    pub at: String,
+    /// What happened (`queued`, `assigned`, `started`, `completed`, ...).
+    pub event: String,
+    /// Session involved, if any.
+    pub session: Option<String>,
+    /// Free-form detail.
+    pub detail: Option<String>,
+}
+
+/// A tracked pane.
+///
+/// `{"name":"claude-1","pane":"%3","provider":"claude","state":"idle","working_dir":"/src/app","prompt":null,...}`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// Display name: the session name, or `name:window.pane` when the
+    /// session has several panes.
+    pub name: String,
+    /// Stable pane id (`%12`).
+    pub pane: String,
+    /// Detected provider.
+    pub provider: String,
+    /// Detected state.
+    pub state: SessionState,
+    /// The rule that decided the state.
+    pub rule: Option<String>,
+    /// Current working directory of the pane.
+    pub working_dir: Option<String>,
+    /// Git branch of the working directory, when known.
+    pub branch: Option<String>,
+    /// Foreground command in the pane.
+    pub command: Option<String>,
+    /// Prompt in flight there.
+    pub prompt: Option<i64>,
+    /// Excluded from assignment by the config.
+    pub excluded: bool,
+    /// Last time the pane's content changed.
+    pub last_activity: Option<String>,
+}
+
+/// Answer to `status`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusInfo {
+    /// Daemon version.
+    pub version: String,
+    /// Daemon process id.
+    pub pid: u32,
+    /// Seconds since the daemon started.
+    pub uptime_secs: u64,
+    /// Database file.
+    pub db: String,
+    /// Control socket.
+    pub socket: String,
+    /// The tmux server served.
+    pub tmux: TmuxStatus,
+    /// Prompt counts by status (every status present, zero included).
+    pub prompts: BTreeMap<String, u64>,
+    /// Session counts by state.
+    pub sessions: BTreeMap<String, u64>,
+    /// Sessions waiting for a human (approval dialogs), by name.
+    #[serde(default)]
+    pub waiting_for_human: Vec<String>,
+    /// Notices a person should see (database recovered, ...).
+    #[serde(default)]
+    pub notices: Vec<String>,
+}
+
+/// Which tmux server the daemon serves, and whether it answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TmuxStatus {
+    /// Socket path of the server (the `-S` argument).
+    pub socket: String,
+    /// Whether the last scan reached it.
+    pub reachable: bool,
+    /// Why not, when it did not.
+    pub reason: Option<String>,
+}
+
+/// One event of the `watch` stream.
+///
+/// `{"at":"2026-11-24T10:15:02.123Z","kind":"prompt","id":42,"event":"completed","session":"claude-1","detail":null}`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// When.
+    pub at: String,
+    /// `prompt` or `session`.
+    pub kind: String,
+    /// Prompt id for prompt events.
+    pub id: Option<i64>,
+    /// What happened.
+    pub event: String,
+    /// Session involved.
+    pub session: Option<String>,
+    /// Free-form detail.
+    pub detail: Option<String>,
+}
+
+/// Result of `cleanup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CleanupReport {
+    /// Whether the actions were carried out (false: dry run).
+    pub applied: bool,
+    /// tmux sessions seen now.
+    pub tmux_sessions: Vec<String>,
+    /// Sessions in the database whose pane is gone, with the prompt held.
+    pub stale_sessions: Vec<StaleSession>,
+    /// Failed prompts grouped by target.
+    pub failed_by_target: Vec<FailedGroup>,
+    /// Prompt counts by status.
+    pub counts: BTreeMap<String, u64>,
+    /// Actions taken (or, in a dry run, that `--apply` would take).
+    pub actions: Vec<String>,
+    /// Integrity-check findings (`verify_only`, or always on apply).
+    pub integrity: Vec<String>,
+}
+
+/// A database session whose pane no longer exists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaleSession {
+    /// Session name.
+    pub name: String,
+    /// Pane id.
+    pub pane: String,
+    /// Prompt it held.
+    pub prompt: Option<i64>,
+}
+
+/// Failed prompts sharing one target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailedGroup {
+    /// The target session (`(any)` for untargeted prompts).
+    pub target: String,
+    /// Whether tmux has that session now.
+    pub exists: bool,
+    /// The prompts: id, retries, error.
+    pub prompts: Vec<FailedPrompt>,
+}
+
+/// One failed prompt in a cleanup report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailedPrompt {
+    /// Prompt id.
+    pub id: i64,
+    /// Retries used.
+    pub retry_count: u32,
+    /// Retry budget.
+    pub max_retries: u32,
+    /// The error recorded.
+    pub error: Option<String>,
+}
+
+/// Result of `explain`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// The session as tracked.
+    pub session: SessionInfo,
+    /// How the provider was chosen.
+    pub provider_reason: String,
+    /// The rule that decided the state, and why.
+    pub rule: Option<String>,
+    /// The pane lines the rule matched.
+    #[serde(default)]
+    pub matched: Vec<String>,
+    /// The bottom of the pane as inspected.
+    #[serde(default)]
+    pub screen_tail: Vec<String>,
+}
+
+/// Result of `import_legacy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Legacy ids imported, with their new ids.
+    pub imported: Vec<(i64, i64)>,
+    /// Legacy ids skipped, with the reason.
+    pub skipped: Vec<(i64, String)>,
+}
