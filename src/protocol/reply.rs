@@ -72,6 +72,10 @@ impl std::fmt::Display for WireError {
 }
 
 /// Successful answers. Each variant names the request it answers.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "messages live briefly, one at a time; boxing would only add noise"
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Reply {
@@ -168,6 +172,10 @@ pub enum Reply {
 }
 
 /// One response line.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "messages live briefly, one at a time; boxing would only add noise"
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// `{"ok":true,…}`

@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 use super::types::{NewPrompt, PromptStatus};
 
 /// A request line. The `type` field selects the variant.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "messages live briefly, one at a time; boxing would only add noise"
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Request {

@@ -1,0 +1,129 @@
+//! The durable prompt store: one SQLite file, owned by one [`Store`].
+//!
+//! Every state change is a single immediate transaction whose `UPDATE` is
+//! guarded on the current status, and it appends to the prompt's history in
+//! the same transaction. A change that lost a race (the prompt moved on
+//! meanwhile) changes nothing and reports [`StoreError::WrongStatus`]; a
+//! crash leaves either the old or the new state, never half of one.
+
+mod history;
+pub mod migrations;
+mod prompts;
+mod row;
+mod sessions;
+mod transitions;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::error::StoreError;
+
+pub use sessions::SessionRow;
+pub use transitions::{Claim, Phase};
+
+/// How long a writer waits for another connection's lock (the daemon, an
+/// offline `cleanup`, a backup) before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// SQL expression for "now" as RFC 3339 UTC with milliseconds.
+pub(crate) const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
+
+/// An open, migrated database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating when absent) and migrates the database at `path`.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let open_err = |source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+                path: path.to_owned(),
+                source: rusqlite::Error::InvalidPath(
+                    format!("cannot create {}: {e}", dir.display()).into(),
+                ),
+            })?;
+        }
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(open_err)?;
+        Self::configure(&conn).map_err(|e| classify_open_error(path, e))?;
+        let found = migrations::version(&conn).map_err(|e| classify_open_error(path, e))?;
+        if found > migrations::latest() {
+            return Err(StoreError::TooNew {
+                path: path.to_owned(),
+                found,
+                supported: migrations::latest(),
+            });
+        }
+        migrations::migrate_to(&mut conn, migrations::latest())
+            .map_err(|e| classify_open_error(path, e))?;
+        Ok(Self {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    fn configure(conn: &Connection) -> rusqlite::Result<()> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // WAL lets readers (status, a backup, an offline cleanup) proceed
+        // while the daemon writes; NORMAL sync is durable across process
+        // crashes, which is the failure we guard against.
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(rusqlite::Error::InvalidQuery);
+        }
+        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The underlying connection, for read-only reports and backups.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Starts an immediate (write-locking) transaction.
+    pub(crate) fn write_tx(&mut self) -> Result<Transaction<'_>, StoreError> {
+        self.conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::sqlite("starting a transaction"))
+    }
+}
+
+/// Tells a corrupt or foreign file apart from other open failures.
+fn classify_open_error(path: &Path, e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => StoreError::Corrupt {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        },
+        _ => StoreError::Open {
+            path: path.to_owned(),
+            source: e,
+        },
+    }
+}
+
+/// Serializes a list or map column.
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,87 @@
+//! Mapping between `prompts` rows and [`PromptInfo`].
+
+use rusqlite::Row;
+
+use crate::protocol::{PromptInfo, PromptStatus};
+
+/// Columns read by [`prompt_from_row`], in order.
+pub(crate) const PROMPT_COLUMNS: &str = "id, status, content, priority, target_session, \
+    target_provider, preferred_providers, fallback_providers, allow_fallback, working_dir, \
+    env_vars, prerequisites, git_branch, timeout_minutes, retry_count, max_retries, source, \
+    metadata, assigned_session, assigned_pane, error, waiting_reason, response, created_at, \
+    assigned_at, started_at, finished_at, \
+    (SELECT json_group_array(depends_on) FROM prompt_deps d WHERE d.prompt_id = prompts.id)";
+
+/// Longest preview shown in tables, in characters.
+const PREVIEW_CHARS: usize = 60;
+
+/// Builds a [`PromptInfo`]. `full` keeps the text and response; otherwise
+/// only the preview is filled, to keep list replies small.
+pub(crate) fn prompt_from_row(row: &Row<'_>, full: bool) -> rusqlite::Result<PromptInfo> {
+    let status: String = row.get(1)?;
+    let text: String = row.get(2)?;
+    let json = |idx: usize| -> rusqlite::Result<Option<String>> { row.get(idx) };
+    Ok(PromptInfo {
+        id: row.get(0)?,
+        status: status
+            .parse::<PromptStatus>()
+            .unwrap_or(PromptStatus::Failed),
+        preview: preview(&text),
+        text: if full { text } else { String::new() },
+        priority: row.get::<_, i64>(3)?.clamp(0, 10) as u8,
+        target: row.get(4)?,
+        provider: row.get(5)?,
+        providers: parse_or_default(json(6)?),
+        fallback: parse_or_default(json(7)?),
+        allow_fallback: row.get(8)?,
+        working_dir: row.get(9)?,
+        env: parse_or_default(json(10)?),
+        prereqs: parse_or_default(json(11)?),
+        branch: row.get(12)?,
+        timeout_minutes: row.get::<_, Option<i64>>(13)?.map(|v| v.max(0) as u32),
+        retry_count: row.get::<_, i64>(14)?.max(0) as u32,
+        max_retries: row.get::<_, i64>(15)?.max(0) as u32,
+        source: row.get(16)?,
+        metadata: json(17)?.and_then(|s| serde_json::from_str(&s).ok()),
+        session: row.get(18)?,
+        pane: row.get(19)?,
+        error: row.get(20)?,
+        waiting_reason: row.get(21)?,
+        response: if full { row.get(22)? } else { None },
+        created_at: row.get(23)?,
+        assigned_at: row.get(24)?,
+        started_at: row.get(25)?,
+        finished_at: row.get(26)?,
+        after: parse_or_default(json(27)?),
+    })
+}
+
+/// Parses a JSON column, falling back to the empty value for NULL or
+/// malformed data (imported rows may carry either).
+fn parse_or_default<T: serde::de::DeserializeOwned + Default>(s: Option<String>) -> T {
+    s.and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default()
+}
+
+/// First non-empty line, shortened to [`PREVIEW_CHARS`].
+pub(crate) fn preview(text: &str) -> String {
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let more_lines = text.trim().lines().count() > 1;
+    let mut out: String = first.trim().chars().take(PREVIEW_CHARS).collect();
+    if first.trim().chars().count() > PREVIEW_CHARS || more_lines {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::preview;
+
+    #[test]
+    fn previews() {
+        assert_eq!(preview("fix it"), "fix it");
+        assert_eq!(preview("\n  first\nsecond"), "first…");
+        assert_eq!(preview(&"x".repeat(70)).chars().count(), 61);
+    }
+}
