@@ -25,6 +25,8 @@ pub mod exit {
     pub const UNAVAILABLE: i32 = 69;
     /// Internal software error.
     pub const SOFTWARE: i32 = 70;
+    /// Operating system error (cannot start a runtime, signals).
+    pub const OSERR: i32 = 71;
     /// Cannot create a file or socket.
     pub const CANTCREAT: i32 = 73;
     /// I/O error, including a database that cannot be opened.

@@ -6,7 +6,12 @@
 //! the JSON-lines protocol of [`protocol`].
 
 pub mod config;
+pub mod daemon;
 pub mod detect;
+pub mod engine;
 pub mod error;
+pub mod framing;
+pub mod logging;
+pub mod paths;
 pub mod protocol;
 pub mod store;

@@ -1,0 +1,179 @@
+//! One client connection: credentials, framing, parsing, and either
+//! request/response through the core or an event stream for `watch`.
+//!
+//! Nothing a client sends can crash the daemon or disturb another client:
+//! every malformed, unknown or oversized line gets an error response and the
+//! connection carries on; a stalled or vanished client is dropped.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncWriteExt, BufReader};
+use tokio::net::UnixStream;
+use tokio::net::unix::OwnedWriteHalf;
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
+use tracing::{debug, warn};
+
+use super::core::CoreMsg;
+use super::peer::AccessPolicy;
+use crate::framing::{LineRead, read_line};
+use crate::protocol::{ErrorKind, Event, MAX_LINE_BYTES, Reply, Request, Response};
+
+/// What every connection shares.
+pub struct ConnContext {
+    /// Requests go here.
+    pub core: mpsc::Sender<CoreMsg>,
+    /// Events for `watch`.
+    pub events: broadcast::Sender<Event>,
+    /// Who may connect.
+    pub policy: AccessPolicy,
+    /// How long a client may stay silent.
+    pub idle_timeout: Duration,
+    /// Flips to true at shutdown.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// Serves one client until it leaves, stalls, or the daemon stops.
+pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>) {
+    let cred = match stream.peer_cred() {
+        Ok(c) => c,
+        Err(e) => {
+            warn!(error = %e, "cannot read peer credentials; dropping connection");
+            return;
+        }
+    };
+    let (read, mut write) = stream.into_split();
+    if let Err(why) = ctx.policy.check(cred.uid(), cred.gid()) {
+        warn!(
+            uid = cred.uid(),
+            pid = cred.pid(),
+            "refused connection: {why}"
+        );
+        let _ = send(&mut write, &Response::error(ErrorKind::Forbidden, why)).await;
+        return;
+    }
+    let mut reader = BufReader::new(read);
+    let mut buf = Vec::new();
+    let mut shutdown = ctx.shutdown.clone();
+    loop {
+        let read = tokio::select! {
+            r = tokio::time::timeout(ctx.idle_timeout, read_line(&mut reader, &mut buf, MAX_LINE_BYTES)) => r,
+            _ = shutdown.changed() => return,
+        };
+        let response = match read {
+            Err(_) => {
+                debug!(uid = cred.uid(), "client idle too long; disconnecting");
+                return;
+            }
+            Ok(Err(e)) => {
+                debug!(error = %e, "client read failed");
+                return;
+            }
+            Ok(Ok(LineRead::Eof)) => return,
+            Ok(Ok(LineRead::TooLong)) => Response::error(
+                ErrorKind::BadRequest,
+                format!("request line exceeds {MAX_LINE_BYTES} bytes"),
+            ),
+            Ok(Ok(LineRead::Line)) if buf.iter().all(u8::is_ascii_whitespace) => continue,
+            Ok(Ok(LineRead::Line)) => match parse(&buf) {
+                Err(why) => Response::error(ErrorKind::BadRequest, why),
+                Ok(Request::Watch {}) => {
+                    stream_events(&mut reader, &mut write, &ctx).await;
+                    return;
+                }
+                Ok(req) => ask_core(&ctx, req).await,
+            },
+        };
+        if send(&mut write, &response).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Parses a request line, turning each kind of bad input into a clear
+/// `bad_request`.
+fn parse(line: &[u8]) -> Result<Request, Response> {
+    let value: serde_json::Value = serde_json::from_slice(line)
+        .map_err(|e| Response::error(ErrorKind::BadRequest, format!("malformed JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(Response::error(
+            ErrorKind::BadRequest,
+            "a request must be a JSON object with a \"type\" field",
+        ));
+    }
+    if value.get("type").and_then(|t| t.as_str()).is_none() {
+        return Err(Response::error(
+            ErrorKind::BadRequest,
+            "request has no string \"type\" field",
+        ));
+    }
+    serde_json::from_value(value)
+        .map_err(|e| Response::error(ErrorKind::BadRequest, format!("invalid request: {e}")))
+}
+
+async fn ask_core(ctx: &ConnContext, req: Request) -> Response {
+    let (tx, rx) = oneshot::channel();
+    if ctx
+        .core
+        .send(CoreMsg::Request {
+            req: Box::new(req),
+            reply: tx,
+        })
+        .await
+        .is_err()
+    {
+        return Response::error(ErrorKind::Unavailable, "the daemon is shutting down");
+    }
+    rx.await
+        .unwrap_or_else(|_| Response::error(ErrorKind::Unavailable, "the daemon is shutting down"))
+}
+
+async fn send(write: &mut OwnedWriteHalf, resp: &Response) -> std::io::Result<()> {
+    let mut line = resp.to_line();
+    line.push('\n');
+    write.write_all(line.as_bytes()).await
+}
+
+/// Streams events until the client closes its end (or sends anything, which
+/// a watcher has no reason to do), or the daemon stops.
+async fn stream_events(
+    reader: &mut BufReader<tokio::net::unix::OwnedReadHalf>,
+    write: &mut OwnedWriteHalf,
+    ctx: &ConnContext,
+) {
+    let mut events = ctx.events.subscribe();
+    if send(write, &Response::Ok(Reply::Watching)).await.is_err() {
+        return;
+    }
+    let mut shutdown = ctx.shutdown.clone();
+    let mut scratch = Vec::new();
+    loop {
+        tokio::select! {
+            ev = events.recv() => {
+                let reply = match ev {
+                    Ok(event) => Reply::Event { event },
+                    Err(broadcast::error::RecvError::Lagged(n)) => Reply::Event {
+                        event: Event {
+                            at: String::new(),
+                            kind: "notice".into(),
+                            id: None,
+                            event: "lagged".into(),
+                            session: None,
+                            detail: Some(format!("{n} events were dropped because the client read too slowly")),
+                        },
+                    },
+                    Err(broadcast::error::RecvError::Closed) => return,
+                };
+                if send(write, &Response::Ok(reply)).await.is_err() {
+                    return;
+                }
+            }
+            r = read_line(reader, &mut scratch, MAX_LINE_BYTES) => {
+                if !matches!(r, Ok(LineRead::Line)) {
+                    return;
+                }
+            }
+            _ = shutdown.changed() => return,
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! The core task: the single owner of the database and the engine. Every
+//! request and every engine step runs here, one at a time, so state has one
+//! writer and needs no locks. This is the loop the watchdog vouches for.
+
+use std::time::{Duration, Instant};
+
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
+use tracing::{error, info, warn};
+
+use super::notify::Notifier;
+use super::settings::Settings;
+use crate::engine::Engine;
+use crate::protocol::{Event, Request, Response};
+use crate::store::Store;
+
+/// Messages to the core.
+pub enum CoreMsg {
+    /// A client request and where to send its answer.
+    Request {
+        /// The request.
+        req: Box<Request>,
+        /// The answer goes here.
+        reply: oneshot::Sender<Response>,
+    },
+    /// New settings after SIGHUP (already validated).
+    Reload(Box<Settings>),
+}
+
+/// The state owner.
+pub struct Core {
+    pub(super) store: Store,
+    pub(super) settings: Settings,
+    pub(super) engine: Engine,
+    pub(super) started: Instant,
+    pub(super) notices: Vec<String>,
+    events: broadcast::Sender<Event>,
+    last_event: i64,
+    notifier: Notifier,
+}
+
+impl Core {
+    /// Builds the core around an open store.
+    pub fn new(
+        store: Store,
+        settings: Settings,
+        engine: Engine,
+        events: broadcast::Sender<Event>,
+    ) -> Self {
+        let last_event = store.last_history_id().unwrap_or(0);
+        Self {
+            store,
+            settings,
+            engine,
+            started: Instant::now(),
+            notices: Vec::new(),
+            events,
+            last_event,
+            notifier: Notifier::from_env(),
+        }
+    }
+
+    /// How long the loop may sleep: the scan interval, but never so long
+    /// that the watchdog could starve.
+    fn tick_every(&self) -> Duration {
+        let scan = Duration::from_millis(self.settings.config.scan_interval_ms);
+        match self.notifier.ping_interval() {
+            Some(ping) => scan.min(ping / 2),
+            None => scan,
+        }
+    }
+
+    /// Runs until `shutdown` flips to true. The message in hand when that
+    /// happens is finished first, so no transaction is cut short.
+    pub async fn run(
+        mut self,
+        mut rx: mpsc::Receiver<CoreMsg>,
+        mut shutdown: watch::Receiver<bool>,
+    ) {
+        let mut next_scan = tokio::time::Instant::now();
+        loop {
+            let wake = self.engine.next_wake().min(next_scan);
+            tokio::select! {
+                biased;
+                _ = shutdown.changed() => break,
+                msg = rx.recv() => match msg {
+                    Some(msg) => self.on_message(msg).await,
+                    None => break,
+                },
+                ev = self.engine.next_message() => {
+                    self.engine.on_message(&mut self.store, ev).await;
+                }
+                _ = tokio::time::sleep_until(wake) => {}
+            }
+            let now = tokio::time::Instant::now();
+            let scan_due = now >= next_scan;
+            if scan_due {
+                next_scan = now + self.tick_every();
+            }
+            let healthy = match self.engine.step(&mut self.store, scan_due).await {
+                Ok(()) => true,
+                Err(e) => {
+                    error!(error = %e, "engine step failed");
+                    false
+                }
+            };
+            self.publish_events();
+            self.notifier.status(&self.status_line());
+            if healthy {
+                self.notifier.healthy();
+            }
+        }
+        self.engine.shutdown().await;
+        self.publish_events();
+        info!("core stopped");
+    }
+
+    async fn on_message(&mut self, msg: CoreMsg) {
+        match msg {
+            CoreMsg::Request { req, reply } => {
+                let response = self.handle(*req).await;
+                let _ = reply.send(response);
+            }
+            CoreMsg::Reload(settings) => self.reload(*settings),
+        }
+    }
+
+    fn reload(&mut self, settings: Settings) {
+        if settings.db != self.settings.db || settings.socket != self.settings.socket {
+            warn!("db and socket changes take effect at the next restart");
+        }
+        self.engine.reconfigure(&settings);
+        self.settings = settings;
+        info!("configuration reloaded");
+    }
+
+    /// Streams every history row committed since the last call to watchers.
+    fn publish_events(&mut self) {
+        match self.store.events_since(self.last_event) {
+            Ok((events, last)) => {
+                self.last_event = last;
+                for ev in events {
+                    let _ = self.events.send(ev);
+                }
+            }
+            Err(e) => warn!(error = %e, "cannot read new history for watchers"),
+        }
+        for ev in self.engine.take_session_events() {
+            let _ = self.events.send(ev);
+        }
+    }
+
+    /// The one-line summary for `STATUS=`.
+    pub(super) fn status_line(&self) -> String {
+        let counts = self.store.counts().unwrap_or_default();
+        let get = |k: &str| counts.get(k).copied().unwrap_or(0);
+        let mut line = format!(
+            "{} pending, {} assigned, {} in progress; {}",
+            get("pending"),
+            get("assigned"),
+            get("in_progress"),
+            self.engine.summary()
+        );
+        if let Some(n) = self.notices.last() {
+            line.push_str("; ");
+            line.push_str(n);
+        }
+        line
+    }
+}

@@ -1,0 +1,158 @@
+//! One function per request, all run by the core task.
+
+use tracing::info;
+
+use super::core::Core;
+use crate::protocol::{
+    ErrorKind, PROTOCOL_VERSION, PromptStatus, Reply, Request, Response, StatusInfo, WireError,
+};
+
+type Handled = Result<Reply, WireError>;
+
+impl Core {
+    /// Dispatches one request.
+    pub(super) async fn handle(&mut self, req: Request) -> Response {
+        let result = match req {
+            Request::Hello { version, .. } => hello(version),
+            Request::Status {} => self.status(),
+            Request::Send { prompt } => self.send(prompt),
+            Request::Prompts { status, limit } => self.prompts(status, limit),
+            Request::Show { id } => self.show(id),
+            Request::Sessions {} => Ok(Reply::Sessions {
+                sessions: self.engine.sessions(),
+            }),
+            Request::Retry { id, all } => self.retry(id, all),
+            Request::Cancel { id } => self
+                .store
+                .cancel(id)
+                .map(|()| Reply::Cancelled { id })
+                .map_err(Into::into),
+            Request::Reassign { id, to } => self.reassign(id, to),
+            Request::Clear { days } => self
+                .store
+                .clear_finished(days)
+                .map(|deleted| Reply::Cleared { deleted })
+                .map_err(Into::into),
+            Request::Cleanup {
+                apply,
+                retry_failed,
+                verify_only,
+            } => self.cleanup(apply, retry_failed, verify_only).await,
+            Request::Complete {
+                pane,
+                session,
+                id,
+                error,
+            } => {
+                self.engine
+                    .complete(
+                        &mut self.store,
+                        pane.as_deref(),
+                        session.as_deref(),
+                        id,
+                        error.as_deref(),
+                    )
+                    .await
+            }
+            Request::Explain { session } => self.engine.explain(&session).await,
+            Request::Backup { path } => self.backup(&path),
+            Request::ImportLegacy { path } => self.import_legacy(&path),
+            Request::Watch {} => Err(WireError::new(
+                ErrorKind::BadRequest,
+                "watch is handled by the connection, not the core",
+            )),
+        };
+        match result {
+            Ok(reply) => Response::Ok(reply),
+            Err(e) => Response::Err(e),
+        }
+    }
+
+    fn status(&self) -> Handled {
+        Ok(Reply::Status {
+            status: StatusInfo {
+                version: env!("CARGO_PKG_VERSION").into(),
+                pid: std::process::id(),
+                uptime_secs: self.started.elapsed().as_secs(),
+                db: self.store.path().display().to_string(),
+                socket: self.settings.socket.display().to_string(),
+                tmux: self.engine.tmux_status(),
+                prompts: self.store.counts()?,
+                sessions: self.engine.session_counts(),
+                waiting_for_human: self.engine.waiting_for_human(),
+                notices: self.notices.clone(),
+            },
+        })
+    }
+
+    fn send(&mut self, prompt: crate::protocol::NewPrompt) -> Handled {
+        let id = self.store.insert_prompt(&prompt)?;
+        info!(
+            prompt_id = id,
+            priority = prompt.priority.unwrap_or(5),
+            "prompt queued"
+        );
+        self.engine.wake();
+        Ok(Reply::Sent { id })
+    }
+
+    fn prompts(&self, status: Option<PromptStatus>, limit: Option<u32>) -> Handled {
+        Ok(Reply::Prompts {
+            prompts: self.store.list_prompts(status, limit)?,
+        })
+    }
+
+    fn show(&self, id: i64) -> Handled {
+        Ok(Reply::Prompt {
+            prompt: self.store.prompt(id)?,
+            history: self.store.history(id)?,
+        })
+    }
+
+    fn retry(&mut self, id: Option<i64>, all: bool) -> Handled {
+        let ids = match (id, all) {
+            (Some(id), false) => {
+                self.store.retry(id, "retry requested")?;
+                vec![id]
+            }
+            (None, true) => self.store.retry_all_failed()?,
+            _ => {
+                return Err(WireError::new(
+                    ErrorKind::BadRequest,
+                    "retry needs either an id or all=true, not both",
+                ));
+            }
+        };
+        for id in &ids {
+            info!(prompt_id = *id, "prompt requeued by retry");
+        }
+        self.engine.wake();
+        Ok(Reply::Retried { ids })
+    }
+
+    fn reassign(&mut self, id: i64, to: Option<String>) -> Handled {
+        self.store.reassign(id, to.as_deref())?;
+        info!(
+            prompt_id = id,
+            target = to.as_deref().unwrap_or("any"),
+            "prompt reassigned"
+        );
+        self.engine.wake();
+        Ok(Reply::Reassigned { id, to })
+    }
+}
+
+fn hello(version: u32) -> Handled {
+    if version != PROTOCOL_VERSION {
+        return Err(WireError::new(
+            ErrorKind::BadRequest,
+            format!(
+                "protocol version {version} is not supported; this daemon speaks version {PROTOCOL_VERSION} (daemon/client version mismatch?)"
+            ),
+        ));
+    }
+    Ok(Reply::Hello {
+        version: PROTOCOL_VERSION,
+        daemon: format!("assignerd {}", env!("CARGO_PKG_VERSION")),
+    })
+}
