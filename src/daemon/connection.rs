@@ -92,23 +92,16 @@ pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>) {
 
 /// Parses a request line, turning each kind of bad input into a clear
 /// `bad_request`.
-fn parse(line: &[u8]) -> Result<Request, Response> {
-    let value: serde_json::Value = serde_json::from_slice(line)
-        .map_err(|e| Response::error(ErrorKind::BadRequest, format!("malformed JSON: {e}")))?;
+fn parse(line: &[u8]) -> Result<Request, String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(line).map_err(|e| format!("malformed JSON: {e}"))?;
     if !value.is_object() {
-        return Err(Response::error(
-            ErrorKind::BadRequest,
-            "a request must be a JSON object with a \"type\" field",
-        ));
+        return Err("a request must be a JSON object with a \"type\" field".into());
     }
     if value.get("type").and_then(|t| t.as_str()).is_none() {
-        return Err(Response::error(
-            ErrorKind::BadRequest,
-            "request has no string \"type\" field",
-        ));
+        return Err("request has no string \"type\" field".into());
     }
-    serde_json::from_value(value)
-        .map_err(|e| Response::error(ErrorKind::BadRequest, format!("invalid request: {e}")))
+    serde_json::from_value(value).map_err(|e| format!("invalid request: {e}"))
 }
 
 async fn ask_core(ctx: &ConnContext, req: Request) -> Response {
