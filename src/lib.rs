@@ -5,6 +5,8 @@
 //! [`daemon::run`]) and `assignerctl` (the client, [`cli::run`]). Both speak
 //! the JSON-lines protocol of [`protocol`].
 
+pub mod cli;
+pub mod client;
 pub mod config;
 pub mod daemon;
 pub mod detect;

@@ -1,1 +1,5 @@
-fn main() {}
+//! assignerctl: the assigner client. All logic lives in the library.
+
+fn main() {
+    std::process::exit(assigner::cli::run());
+}

@@ -1,0 +1,200 @@
+//! Command line of `assignerctl`. The man page and shell completions are
+//! generated from these definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::protocol::PromptStatus;
+
+/// assignerctl: queue prompts for coding agents in tmux and manage the queue.
+#[derive(Debug, Parser)]
+#[command(name = "assignerctl", version, about, long_about = None)]
+pub struct Cli {
+    /// Control socket of the daemon. Default: $ASSIGNER_SOCKET, then the
+    /// user socket ($XDG_RUNTIME_DIR/assigner/control.sock) when it exists,
+    /// then /run/assigner/control.sock.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub socket: Option<PathBuf>,
+
+    /// Print machine-readable JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the daemon, queue and session summary.
+    Status,
+    /// Queue a prompt; prints its id.
+    Send(SendArgs),
+    /// List prompts, newest first.
+    Prompts {
+        /// Only prompts in this status (pending, assigned, in_progress,
+        /// completed, failed, cancelled).
+        #[arg(long, short)]
+        status: Option<PromptStatus>,
+        /// At most this many.
+        #[arg(long, default_value_t = 200)]
+        limit: u32,
+    },
+    /// Show one prompt with its history and response.
+    Show {
+        /// Prompt id.
+        id: i64,
+    },
+    /// List tracked sessions and their state.
+    Sessions,
+    /// Put failed or cancelled prompts back in the queue.
+    Retry {
+        /// Prompt id.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        id: Option<i64>,
+        /// Every failed prompt under its max retries.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Cancel a pending prompt.
+    Cancel {
+        /// Prompt id.
+        id: i64,
+    },
+    /// Send a pending or failed prompt back to the queue, optionally to
+    /// another session.
+    Reassign {
+        /// Prompt id.
+        id: i64,
+        /// Target session name.
+        #[arg(long, value_name = "SESSION")]
+        to: Option<String>,
+    },
+    /// Delete finished (completed and cancelled) prompts.
+    Clear {
+        /// Only those finished more than N days ago.
+        #[arg(long, value_name = "N")]
+        days: Option<u32>,
+    },
+    /// Reconcile the database with tmux; a dry run unless --apply.
+    Cleanup(CleanupArgs),
+    /// Report that an agent finished its prompt (for agent hooks).
+    Complete {
+        /// Prompt id.
+        #[arg(conflicts_with_all = ["pane", "session"])]
+        id: Option<i64>,
+        /// The pane running it, e.g. "$TMUX_PANE".
+        #[arg(long, conflicts_with = "session")]
+        pane: Option<String>,
+        /// The session running it.
+        #[arg(long)]
+        session: Option<String>,
+        /// Mark the prompt failed with this reason instead.
+        #[arg(long, value_name = "REASON")]
+        failed: Option<String>,
+    },
+    /// Stream prompt and session events until interrupted.
+    Watch,
+    /// Show how a session's state was detected.
+    Explain {
+        /// Session name, name:window.pane, or pane id.
+        session: String,
+    },
+    /// Check a config file without starting the daemon.
+    Validate {
+        /// The file; default: the user config, or the system one with --system.
+        #[arg(long, short, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Check the system config (/etc/assigner/assigner.toml).
+        #[arg(long)]
+        system: bool,
+    },
+    /// Import prompts from the original worker's database.
+    ImportLegacy {
+        /// The legacy SQLite file.
+        path: PathBuf,
+    },
+    /// Write a consistent copy of the database while the daemon runs.
+    Backup {
+        /// Destination file (must not exist).
+        path: PathBuf,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `send` options; the names follow the original worker's flags.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The prompt text; read from --file or stdin when absent.
+    #[arg(conflicts_with = "file")]
+    pub text: Option<String>,
+    /// Read the prompt text from a file ("-" for stdin).
+    #[arg(long, short, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// 0 (lowest) to 10 (highest).
+    #[arg(long, short, value_parser = clap::value_parser!(u8).range(0..=10))]
+    pub priority: Option<u8>,
+    /// Exact session name that must receive it.
+    #[arg(long, short, value_name = "SESSION")]
+    pub target: Option<String>,
+    /// Provider that must receive it (claude, codex, gemini, aider, ...).
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// Preferred providers, in order (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub providers: Vec<String>,
+    /// Fallback providers, in order (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub fallback: Vec<String>,
+    /// Allow any provider when the named ones are unavailable.
+    #[arg(long)]
+    pub allow_fallback: bool,
+    /// Minutes the agent may work on it before it fails.
+    #[arg(long, value_name = "MINUTES")]
+    pub timeout: Option<u32>,
+    /// Automatic retries after a failure (default 3).
+    #[arg(long, value_name = "N")]
+    pub max_retries: Option<u32>,
+    /// Working directory for the agent.
+    #[arg(long, value_name = "DIR")]
+    pub workdir: Option<PathBuf>,
+    /// Environment variable for the agent (repeatable).
+    #[arg(long, value_name = "K=V")]
+    pub env: Vec<String>,
+    /// Command to run before delivery (repeatable; shell panes only).
+    #[arg(long, value_name = "CMD")]
+    pub prereq: Vec<String>,
+    /// Git branch the agent should work on.
+    #[arg(long)]
+    pub branch: Option<String>,
+    /// Run only after this prompt completed (repeatable).
+    #[arg(long, value_name = "ID")]
+    pub after: Vec<i64>,
+}
+
+/// `cleanup` options.
+#[derive(Debug, Args)]
+pub struct CleanupArgs {
+    /// Only report (the default).
+    #[arg(long, conflicts_with = "apply")]
+    pub dry_run: bool,
+    /// Carry out the actions.
+    #[arg(long)]
+    pub apply: bool,
+    /// Also requeue other failed prompts under their max retries.
+    #[arg(long)]
+    pub retry_failed: bool,
+    /// Only run the database integrity checks.
+    #[arg(long)]
+    pub verify_only: bool,
+    /// Work directly on this database file (daemon not running).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+}

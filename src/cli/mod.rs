@@ -1,0 +1,198 @@
+//! `assignerctl`: turns a command line into one request, prints the answer.
+//!
+//! Exit status: 0 on success; otherwise a one-line reason on stderr and a
+//! sysexits code derived from the error kind (see `assignerctl(1)`).
+
+mod args;
+mod output;
+mod send;
+mod table;
+
+use std::path::PathBuf;
+
+pub use args::{CleanupArgs, Cli, Command, SendArgs};
+use clap::{CommandFactory, Parser};
+
+use crate::client::{Client, ClientError};
+use crate::config::Config;
+use crate::error::{exit, exit_code_for};
+use crate::paths::{self, Mode};
+use crate::protocol::{Reply, Request};
+
+/// Parses the command line and runs it; returns the exit status.
+pub fn run() -> i32 {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "assignerctl",
+                &mut std::io::stdout(),
+            );
+            return exit::OK;
+        }
+        Command::Validate { ref config, system } => return validate(config.clone(), system),
+        _ => {}
+    }
+    let socket = find_socket(cli.socket.clone());
+    let json = cli.json;
+    let request = match to_request(cli.command) {
+        Ok(r) => r,
+        Err(msg) => {
+            eprintln!("assignerctl: {msg}");
+            return exit::USAGE;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("assignerctl: cannot start: {e}");
+            return exit::OSERR;
+        }
+    };
+    match runtime.block_on(execute(&socket, request, json)) {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            report(&e, &socket);
+            exit_code_for(e.kind())
+        }
+    }
+}
+
+/// `--socket`, then `$ASSIGNER_SOCKET`, then the user socket when it
+/// exists, then the system socket.
+fn find_socket(flag: Option<PathBuf>) -> PathBuf {
+    if let Some(p) = flag {
+        return p;
+    }
+    if let Some(p) = std::env::var_os("ASSIGNER_SOCKET").filter(|v| !v.is_empty()) {
+        return PathBuf::from(p);
+    }
+    let user = paths::socket(Mode::User);
+    if user.exists() {
+        return user;
+    }
+    PathBuf::from(paths::SYSTEM_SOCKET)
+}
+
+fn report(e: &ClientError, socket: &std::path::Path) {
+    match e {
+        ClientError::Connect { source, .. } => eprintln!(
+            "assignerctl: cannot connect to assignerd at {}: {source}; start it with \
+             'systemctl --user start assigner.socket' (your own daemon), \
+             'sudo systemctl start assigner.socket' (the system service), or run 'assignerd' in a terminal",
+            socket.display()
+        ),
+        other => eprintln!("assignerctl: {other}"),
+    }
+}
+
+fn absolute(p: PathBuf) -> Result<String, String> {
+    std::path::absolute(&p)
+        .map(|a| a.display().to_string())
+        .map_err(|e| format!("{}: {e}", p.display()))
+}
+
+fn to_request(cmd: Command) -> Result<Request, String> {
+    Ok(match cmd {
+        Command::Status => Request::Status {},
+        Command::Send(a) => Request::Send {
+            prompt: send::build(a)?,
+        },
+        Command::Prompts { status, limit } => Request::Prompts {
+            status,
+            limit: Some(limit),
+        },
+        Command::Show { id } => Request::Show { id },
+        Command::Sessions => Request::Sessions {},
+        Command::Retry { id, all } => Request::Retry { id, all },
+        Command::Cancel { id } => Request::Cancel { id },
+        Command::Reassign { id, to } => Request::Reassign { id, to },
+        Command::Clear { days } => Request::Clear { days },
+        Command::Cleanup(c) => {
+            if c.db.is_some() {
+                return Err(
+                    "cleanup --db (offline mode) is not available yet; run it against the daemon"
+                        .into(),
+                );
+            }
+            Request::Cleanup {
+                apply: c.apply,
+                retry_failed: c.retry_failed,
+                verify_only: c.verify_only,
+            }
+        }
+        Command::Complete {
+            id,
+            pane,
+            session,
+            failed,
+        } => {
+            if id.is_none() && pane.is_none() && session.is_none() {
+                return Err("complete needs an ID, --pane or --session".into());
+            }
+            Request::Complete {
+                id,
+                pane,
+                session,
+                error: failed,
+            }
+        }
+        Command::Watch => Request::Watch {},
+        Command::Explain { session } => Request::Explain { session },
+        Command::ImportLegacy { path } => Request::ImportLegacy {
+            path: absolute(path)?,
+        },
+        Command::Backup { path } => Request::Backup {
+            path: absolute(path)?,
+        },
+        Command::Validate { .. } | Command::Completions { .. } => unreachable!("handled locally"),
+    })
+}
+
+async fn execute(socket: &std::path::Path, req: Request, json: bool) -> Result<(), ClientError> {
+    let mut client = Client::connect(socket).await?;
+    let watching = matches!(req, Request::Watch {});
+    let reply = client.call(&req).await?;
+    print(&reply, json);
+    if watching {
+        loop {
+            let reply = client.next().await?;
+            print(&reply, json);
+        }
+    }
+    Ok(())
+}
+
+fn print(reply: &Reply, json: bool) {
+    use std::io::Write;
+    let text = if json {
+        let mut s = serde_json::to_string(reply).unwrap_or_default();
+        s.push('\n');
+        s
+    } else {
+        output::human(reply)
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+fn validate(config: Option<PathBuf>, system: bool) -> i32 {
+    let path = config
+        .unwrap_or_else(|| paths::config_file(if system { Mode::System } else { Mode::User }));
+    match Config::load(&path) {
+        Ok(_) => {
+            println!("{}: OK", path.display());
+            exit::OK
+        }
+        Err(e) => {
+            eprintln!("assignerctl: {e}");
+            exit::CONFIG
+        }
+    }
+}

@@ -1,0 +1,367 @@
+//! How each reply is shown to people. `--json` bypasses all of this.
+
+use std::fmt::Write as _;
+
+use super::table::{Table, or_dash};
+use crate::protocol::{
+    CleanupReport, Event, Explanation, HistoryEntry, PromptInfo, Reply, SessionInfo, StatusInfo,
+};
+
+/// Renders a reply as text for a terminal.
+pub fn human(reply: &Reply) -> String {
+    match reply {
+        Reply::Hello { daemon, version } => format!("{daemon} (protocol {version})\n"),
+        Reply::Status { status } => status_text(status),
+        Reply::Sent { id } => format!("{id}\n"),
+        Reply::Prompts { prompts } => prompts_table(prompts),
+        Reply::Prompt { prompt, history } => prompt_text(prompt, history),
+        Reply::Sessions { sessions } => sessions_table(sessions),
+        Reply::Retried { ids } if ids.is_empty() => "no prompts to retry\n".into(),
+        Reply::Retried { ids } => format!("back in the queue: {}\n", join_ids(ids)),
+        Reply::Cancelled { id } => format!("prompt {id} cancelled\n"),
+        Reply::Reassigned { id, to } => match to {
+            Some(t) => format!("prompt {id} queued again for session {t}\n"),
+            None => format!("prompt {id} queued again for any matching session\n"),
+        },
+        Reply::Cleared { deleted } => format!("deleted {deleted} finished prompt(s)\n"),
+        Reply::Cleanup { report } => cleanup_text(report),
+        Reply::Completed { id } => format!("prompt {id} marked finished\n"),
+        Reply::Watching => String::new(),
+        Reply::Event { event } => event_line(event),
+        Reply::Explanation { explanation } => explain_text(explanation),
+        Reply::BackedUp { path, pages } => format!("backup written to {path} ({pages} pages)\n"),
+        Reply::Imported { report } => {
+            let mut s = format!(
+                "imported {} prompt(s), skipped {}\n",
+                report.imported.len(),
+                report.skipped.len()
+            );
+            for (old, new) in &report.imported {
+                let _ = writeln!(s, "  legacy {old} -> {new}");
+            }
+            for (old, why) in &report.skipped {
+                let _ = writeln!(s, "  legacy {old} skipped: {why}");
+            }
+            s
+        }
+    }
+}
+
+fn join_ids(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn counts_line(counts: &std::collections::BTreeMap<String, u64>, order: &[&str]) -> String {
+    let parts: Vec<String> = order
+        .iter()
+        .map(|k| format!("{} {k}", counts.get(*k).copied().unwrap_or(0)))
+        .collect();
+    parts.join(", ")
+}
+
+fn status_text(s: &StatusInfo) -> String {
+    let mut out = format!(
+        "assignerd {} (pid {}, up {}s)\n",
+        s.version, s.pid, s.uptime_secs
+    );
+    let _ = writeln!(out, "database:  {}", s.db);
+    let _ = writeln!(out, "socket:    {}", s.socket);
+    let tmux = if s.tmux.reachable {
+        "reachable".to_owned()
+    } else {
+        format!(
+            "not reachable: {}",
+            s.tmux.reason.as_deref().unwrap_or("unknown")
+        )
+    };
+    let _ = writeln!(out, "tmux:      {} ({tmux})", s.tmux.socket);
+    let order = [
+        "pending",
+        "assigned",
+        "in_progress",
+        "completed",
+        "failed",
+        "cancelled",
+    ];
+    let _ = writeln!(out, "prompts:   {}", counts_line(&s.prompts, &order));
+    let states = [
+        "idle",
+        "busy",
+        "waiting_approval",
+        "rate_limited",
+        "unknown",
+    ];
+    let _ = writeln!(out, "sessions:  {}", counts_line(&s.sessions, &states));
+    if !s.waiting_for_human.is_empty() {
+        let _ = writeln!(
+            out,
+            "waiting for a human (approval dialog): {}",
+            s.waiting_for_human.join(", ")
+        );
+    }
+    for n in &s.notices {
+        let _ = writeln!(out, "notice:    {n}");
+    }
+    out
+}
+
+fn prompts_table(prompts: &[PromptInfo]) -> String {
+    if prompts.is_empty() {
+        return "no prompts\n".into();
+    }
+    let mut t = Table::new(&[
+        "ID", "STATUS", "PRI", "ROUTE", "SESSION", "CREATED", "PROMPT",
+    ]);
+    for p in prompts {
+        let route = match (&p.target, &p.provider) {
+            (Some(t), _) => format!("={t}"),
+            (None, Some(pr)) => pr.clone(),
+            (None, None) if !p.providers.is_empty() => p.providers.join(","),
+            _ => "any".into(),
+        };
+        t.row(vec![
+            p.id.to_string(),
+            p.status.to_string(),
+            p.priority.to_string(),
+            route,
+            or_dash(p.session.as_deref()),
+            p.created_at
+                .get(..19)
+                .unwrap_or(&p.created_at)
+                .replace('T', " "),
+            p.preview.clone(),
+        ]);
+    }
+    t.render()
+}
+
+fn prompt_text(p: &PromptInfo, history: &[HistoryEntry]) -> String {
+    let mut out = String::new();
+    let mut field = |k: &str, v: String| {
+        let _ = writeln!(out, "{k:<13}{v}");
+    };
+    field("id:", p.id.to_string());
+    field("status:", p.status.to_string());
+    field("priority:", p.priority.to_string());
+    field("target:", or_dash(p.target.as_deref()));
+    field("provider:", or_dash(p.provider.as_deref()));
+    if !p.providers.is_empty() {
+        field("providers:", p.providers.join(", "));
+    }
+    if !p.fallback.is_empty() || p.allow_fallback {
+        field(
+            "fallback:",
+            format!(
+                "{} (any provider: {})",
+                p.fallback.join(", "),
+                p.allow_fallback
+            ),
+        );
+    }
+    field("session:", or_dash(p.session.as_deref()));
+    field(
+        "retries:",
+        format!("{} of {}", p.retry_count, p.max_retries),
+    );
+    if let Some(t) = p.timeout_minutes {
+        field("timeout:", format!("{t} min"));
+    }
+    if let Some(d) = &p.working_dir {
+        field("workdir:", d.clone());
+    }
+    if let Some(b) = &p.branch {
+        field("branch:", b.clone());
+    }
+    for (k, v) in &p.env {
+        field("env:", format!("{k}={v}"));
+    }
+    for c in &p.prereqs {
+        field("prereq:", c.clone());
+    }
+    if !p.after.is_empty() {
+        field("after:", join_ids(&p.after));
+    }
+    field("created:", p.created_at.clone());
+    if let Some(w) = &p.waiting_reason {
+        field("waiting:", w.clone());
+    }
+    if let Some(e) = &p.error {
+        field("error:", e.clone());
+    }
+    let _ = writeln!(out, "\n--- prompt ---\n{}", p.text.trim_end());
+    let mut t = Table::new(&["AT", "EVENT", "SESSION", "DETAIL"]);
+    for h in history {
+        t.row(vec![
+            h.at.clone(),
+            h.event.clone(),
+            or_dash(h.session.as_deref()),
+            h.detail.clone().unwrap_or_default(),
+        ]);
+    }
+    let _ = write!(out, "\n--- history ---\n{}", t.render());
+    if let Some(r) = &p.response {
+        let _ = writeln!(out, "\n--- response ---\n{}", r.trim_end());
+    }
+    out
+}
+
+fn sessions_table(sessions: &[SessionInfo]) -> String {
+    if sessions.is_empty() {
+        return "no sessions\n".into();
+    }
+    let mut t = Table::new(&[
+        "NAME",
+        "PANE",
+        "PROVIDER",
+        "STATE",
+        "PROMPT",
+        "COMMAND",
+        "DIRECTORY",
+    ]);
+    for s in sessions {
+        let state = if s.excluded {
+            format!("{} (excluded)", s.state)
+        } else {
+            s.state.to_string()
+        };
+        t.row(vec![
+            s.name.clone(),
+            s.pane.clone(),
+            s.provider.clone(),
+            state,
+            s.prompt.map_or("-".into(), |p| p.to_string()),
+            or_dash(s.command.as_deref()),
+            or_dash(s.working_dir.as_deref()),
+        ]);
+    }
+    t.render()
+}
+
+/// One line per watch event.
+pub fn event_line(e: &Event) -> String {
+    let subject = match e.id {
+        Some(id) => format!("{} {id}", e.kind),
+        None => e.kind.clone(),
+    };
+    let mut line = format!("{}  {subject}  {}", e.at, e.event);
+    if let Some(s) = &e.session {
+        let _ = write!(line, "  session={s}");
+    }
+    if let Some(d) = &e.detail {
+        let _ = write!(line, "  {d}");
+    }
+    line.push('\n');
+    line
+}
+
+fn explain_text(e: &Explanation) -> String {
+    let mut out = format!(
+        "session:  {} ({})\nprovider: {} ({})\nstate:    {}\nrule:     {}\n",
+        e.session.name,
+        e.session.pane,
+        e.session.provider,
+        e.provider_reason,
+        e.session.state,
+        e.rule.as_deref().unwrap_or("(no rule matched)")
+    );
+    if !e.matched.is_empty() {
+        out.push_str("matched:\n");
+        for l in &e.matched {
+            let _ = writeln!(out, "  | {l}");
+        }
+    }
+    if !e.screen_tail.is_empty() {
+        out.push_str("screen (bottom):\n");
+        for l in &e.screen_tail {
+            let _ = writeln!(out, "  | {l}");
+        }
+    }
+    out
+}
+
+fn cleanup_text(r: &CleanupReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        if r.applied {
+            "cleanup (applied)"
+        } else {
+            "cleanup (dry run: nothing changed; use --apply)"
+        }
+    );
+    let _ = writeln!(
+        out,
+        "tmux sessions: {}",
+        if r.tmux_sessions.is_empty() {
+            "(none)".into()
+        } else {
+            r.tmux_sessions.join(", ")
+        }
+    );
+    let _ = writeln!(
+        out,
+        "stale sessions in the database: {}",
+        r.stale_sessions.len()
+    );
+    for s in &r.stale_sessions {
+        let _ = writeln!(
+            out,
+            "  {} ({}) holding prompt {}",
+            s.name,
+            s.pane,
+            s.prompt.map_or("-".into(), |p| p.to_string())
+        );
+    }
+    let _ = writeln!(out, "failed prompts by target:");
+    for g in &r.failed_by_target {
+        let _ = writeln!(
+            out,
+            "  {} [{}]: {} prompt(s)",
+            g.target,
+            if g.exists { "EXISTS" } else { "MISSING" },
+            g.prompts.len()
+        );
+        for p in &g.prompts {
+            let _ = writeln!(
+                out,
+                "    {} (retries {}/{}): {}",
+                p.id,
+                p.retry_count,
+                p.max_retries,
+                p.error.as_deref().unwrap_or("-")
+            );
+        }
+    }
+    let order = [
+        "pending",
+        "assigned",
+        "in_progress",
+        "completed",
+        "failed",
+        "cancelled",
+    ];
+    let _ = writeln!(out, "prompts: {}", counts_line(&r.counts, &order));
+    if !r.integrity.is_empty() {
+        let _ = writeln!(out, "integrity: {}", r.integrity.join("; "));
+    }
+    let _ = writeln!(
+        out,
+        "{}:",
+        if r.applied {
+            "actions taken"
+        } else {
+            "actions --apply would take"
+        }
+    );
+    if r.actions.is_empty() {
+        out.push_str("  (none)\n");
+    }
+    for a in &r.actions {
+        let _ = writeln!(out, "  {a}");
+    }
+    out
+}

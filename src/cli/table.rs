@@ -1,0 +1,65 @@
+//! Aligned text tables for people.
+
+/// A table with a header row. Columns are padded to their widest cell.
+pub struct Table {
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// A table with these column headers.
+    pub fn new(headers: &[&str]) -> Self {
+        Self {
+            rows: vec![headers.iter().map(|h| (*h).to_owned()).collect()],
+        }
+    }
+
+    /// Adds a row; missing cells print empty.
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    /// Renders with two spaces between columns and no trailing blanks.
+    pub fn render(&self) -> String {
+        let cols = self.rows.iter().map(Vec::len).max().unwrap_or(0);
+        let width = |c: usize| {
+            self.rows
+                .iter()
+                .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
+                .max()
+                .unwrap_or(0)
+        };
+        let widths: Vec<usize> = (0..cols).map(width).collect();
+        let mut out = String::new();
+        for row in &self.rows {
+            let mut line = String::new();
+            for (c, w) in widths.iter().enumerate() {
+                let cell = row.get(c).map_or("", String::as_str);
+                line.push_str(cell);
+                if c + 1 < cols {
+                    line.extend(std::iter::repeat_n(' ', w - cell.chars().count() + 2));
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// `-` for absent values.
+pub fn or_dash(v: Option<&str>) -> String {
+    v.filter(|s| !s.is_empty()).unwrap_or("-").to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aligns_columns() {
+        let mut t = Table::new(&["ID", "STATUS"]);
+        t.row(vec!["1".into(), "pending".into()]);
+        t.row(vec!["100".into(), "é".into()]);
+        assert_eq!(t.render(), "ID   STATUS\n1    pending\n100  é\n");
+    }
+}
