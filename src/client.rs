@@ -77,7 +77,14 @@ impl Client {
 
     /// Sends one request and waits for its response.
     pub async fn call(&mut self, req: &Request) -> Result<Reply, ClientError> {
-        self.send(req).await?;
+        if let Err(e) = self.send(req).await {
+            // The daemon may have refused us before reading anything (for
+            // example `forbidden`): its answer is still in the socket.
+            return match self.next().await {
+                Err(ClientError::Daemon(refusal)) => Err(ClientError::Daemon(refusal)),
+                _ => Err(e),
+            };
+        }
         self.next().await
     }
 

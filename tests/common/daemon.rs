@@ -1,0 +1,302 @@
+//! `TestDaemon`: owns a temp dir, a daemon process and everything it
+//! creates; dropping it kills the daemon (only the one it started).
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::time::Duration;
+
+use super::wait::{WAIT, wait_until};
+
+/// Config used unless a test brings its own: fast scans and deliveries so
+/// tests finish quickly, nothing else changed.
+pub const TEST_CONFIG: &str = "scan_interval_ms = 100\n[delivery]\nsettle_ms = 60\nverify_ms = 800\ncompletion_debounce_ms = 300\n";
+
+/// A daemon under test.
+pub struct TestDaemon {
+    /// Holds the socket, database, config and log.
+    pub dir: tempfile::TempDir,
+    /// Control socket.
+    pub socket: PathBuf,
+    /// Database file.
+    pub db: PathBuf,
+    /// tmux server socket the daemon serves.
+    pub tmux_socket: PathBuf,
+    /// Config file.
+    pub config: PathBuf,
+    child: Option<Child>,
+    spawns: usize,
+    extra_env: Vec<(String, String)>,
+}
+
+impl TestDaemon {
+    /// Starts a daemon with [`TEST_CONFIG`].
+    pub fn start() -> Self {
+        Self::start_with(TEST_CONFIG, &[])
+    }
+
+    /// Starts a daemon with this config text and extra environment.
+    pub fn start_with(config: &str, env: &[(&str, &str)]) -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("assigner-test")
+            .tempdir()
+            .unwrap();
+        let mut d = Self {
+            socket: dir.path().join("control.sock"),
+            db: dir.path().join("state/assigner.db"),
+            tmux_socket: dir.path().join("tmux.sock"),
+            config: dir.path().join("assigner.toml"),
+            dir,
+            child: None,
+            spawns: 0,
+            extra_env: env
+                .iter()
+                .map(|(k, v)| ((*k).into(), (*v).into()))
+                .collect(),
+        };
+        std::fs::write(&d.config, config).unwrap();
+        d.spawn();
+        d.wait_ready();
+        d
+    }
+
+    /// The daemon command line, for tests that start it differently.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_assignerd"));
+        cmd.arg("--config")
+            .arg(&self.config)
+            .arg("--db")
+            .arg(&self.db)
+            .arg("--socket")
+            .arg(&self.socket)
+            .arg("--tmux-socket")
+            .arg(&self.tmux_socket)
+            .env_remove("NOTIFY_SOCKET")
+            .env_remove("LISTEN_FDS")
+            .env_remove("JOURNAL_STREAM")
+            .env("RUST_LOG", "debug")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(self.log_path()).unwrap());
+        for (k, v) in &self.extra_env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    /// One log file per start, so a failing test shows the whole story.
+    fn log_path(&self) -> PathBuf {
+        self.dir
+            .path()
+            .join(format!("daemon-{:03}.log", self.spawns))
+    }
+
+    /// Starts (or restarts) the daemon process.
+    pub fn spawn(&mut self) {
+        assert!(self.child.is_none(), "daemon already running");
+        self.spawns += 1;
+        self.child = Some(self.command().spawn().expect("start assignerd"));
+    }
+
+    /// Waits until the control socket answers.
+    pub fn wait_ready(&mut self) {
+        let socket = self.socket.clone();
+        let ok = wait_until(WAIT, || {
+            if let Some(c) = self.child.as_mut()
+                && let Ok(Some(status)) = c.try_wait()
+            {
+                panic!(
+                    "assignerd exited early with {status}; log:\n{}",
+                    self.logs()
+                );
+            }
+            UnixStream::connect(&socket).is_ok()
+        });
+        assert!(ok, "assignerd did not start; log:\n{}", self.logs());
+    }
+
+    /// Everything the daemon logged so far.
+    pub fn logs(&self) -> String {
+        let mut out = String::new();
+        let mut files: Vec<_> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("daemon-"))
+            })
+            .collect();
+        files.sort();
+        for f in files {
+            out.push_str(&std::fs::read_to_string(f).unwrap_or_default());
+        }
+        out
+    }
+
+    /// The daemon's pid.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
+    }
+
+    /// Sends a signal to the daemon.
+    pub fn signal(&self, sig: nix::sys::signal::Signal) {
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.pid() as i32), sig).unwrap();
+    }
+
+    /// SIGTERM and wait; returns the exit status.
+    pub fn stop(&mut self) -> ExitStatus {
+        self.signal(nix::sys::signal::Signal::SIGTERM);
+        self.wait_exit()
+    }
+
+    /// SIGKILL and wait.
+    pub fn kill9(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Waits for the process to exit on its own.
+    pub fn wait_exit(&mut self) -> ExitStatus {
+        let mut child = self.child.take().expect("running");
+        let mut status = None;
+        let exited = wait_until(WAIT, || {
+            status = child.try_wait().unwrap();
+            status.is_some()
+        });
+        if !exited {
+            let _ = child.kill();
+            panic!("assignerd did not exit; log:\n{}", self.logs());
+        }
+        status.unwrap()
+    }
+
+    /// Runs `assignerctl --socket … ARGS`.
+    pub fn ctl(&self, args: &[&str]) -> Output {
+        self.ctl_stdin(args, None)
+    }
+
+    /// Runs `assignerctl` with `input` on stdin.
+    pub fn ctl_stdin(&self, args: &[&str], input: Option<&[u8]>) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_assignerctl"));
+        cmd.arg("--socket").arg(&self.socket).args(args);
+        cmd.env_remove("ASSIGNER_SOCKET");
+        cmd.stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        if let Some(data) = input {
+            child.stdin.take().unwrap().write_all(data).unwrap();
+        }
+        child.wait_with_output().unwrap()
+    }
+
+    /// Runs `assignerctl` and expects success; returns stdout.
+    pub fn ctl_ok(&self, args: &[&str]) -> String {
+        let out = self.ctl(args);
+        assert!(
+            out.status.success(),
+            "assignerctl {args:?} failed ({}): {}\nlog:\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr),
+            self.logs()
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// `assignerctl --json ARGS`, parsed.
+    pub fn ctl_json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&self.ctl_ok(&all)).unwrap()
+    }
+
+    /// Queues a prompt; returns its id.
+    pub fn send(&self, args: &[&str]) -> i64 {
+        let mut all = vec!["send"];
+        all.extend_from_slice(args);
+        self.ctl_ok(&all).trim().parse().unwrap()
+    }
+
+    /// A prompt's status.
+    pub fn status_of(&self, id: i64) -> String {
+        let v = self.ctl_json(&["show", &id.to_string()]);
+        v["prompt"]["status"].as_str().unwrap().to_owned()
+    }
+
+    /// A raw socket client.
+    pub fn raw(&self) -> RawClient {
+        RawClient::connect(&self.socket)
+    }
+}
+
+impl Drop for TestDaemon {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+/// A plain line-oriented socket client, for malformed input.
+pub struct RawClient {
+    /// The stream, for writing.
+    pub stream: UnixStream,
+    reader: BufReader<UnixStream>,
+}
+
+impl RawClient {
+    /// Connects with a read timeout, so a missing answer fails the test.
+    pub fn connect(path: &Path) -> Self {
+        let stream = UnixStream::connect(path).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        let reader = BufReader::new(stream.try_clone().unwrap());
+        Self { stream, reader }
+    }
+
+    /// Writes raw bytes.
+    pub fn write(&mut self, bytes: &[u8]) {
+        self.stream.write_all(bytes).unwrap();
+    }
+
+    /// Reads one response line and parses it.
+    pub fn read(&mut self) -> serde_json::Value {
+        let mut line = String::new();
+        let n = self.reader.read_line(&mut line).unwrap();
+        assert!(n > 0, "connection closed without a response");
+        serde_json::from_str(&line).unwrap()
+    }
+
+    /// Whether the daemon closed the connection (reads EOF).
+    pub fn closed(&mut self) -> bool {
+        let mut line = String::new();
+        matches!(self.reader.read_line(&mut line), Ok(0))
+    }
+
+    /// Like [`Self::call`], but `None` when the daemon hung up.
+    pub fn try_call(&mut self, line: &str) -> Option<serde_json::Value> {
+        self.stream.write_all(format!("{line}\n").as_bytes()).ok()?;
+        let mut buf = String::new();
+        self.reader.read_line(&mut buf).ok().filter(|n| *n > 0)?;
+        serde_json::from_str(&buf).ok()
+    }
+
+    /// Sends one line and reads the answer.
+    pub fn call(&mut self, line: &str) -> serde_json::Value {
+        self.write(line.as_bytes());
+        self.write(b"\n");
+        self.read()
+    }
+}
+
+/// The error kind of a failed response, or panics.
+pub fn error_kind(v: &serde_json::Value) -> &str {
+    assert_eq!(v["ok"], false, "expected an error, got {v}");
+    v["error"]["kind"].as_str().unwrap()
+}

@@ -1,0 +1,10 @@
+//! Shared test harness: a real `assignerd` in a temp dir, driven by the real
+//! `assignerctl` and by raw socket clients. Each integration test file
+//! includes this module; not every file uses every helper.
+#![allow(dead_code, unused_imports)]
+
+pub mod daemon;
+pub mod wait;
+
+pub use daemon::{RawClient, TestDaemon, error_kind};
+pub use wait::{WAIT, wait_for, wait_until};
