@@ -9,3 +9,4 @@ pub mod config;
 pub mod detect;
 pub mod error;
 pub mod protocol;
+pub mod tmux;
