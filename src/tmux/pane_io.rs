@@ -43,8 +43,12 @@ impl Tmux {
     /// Pastes `text` into the pane as one bracketed paste (the agent sees
     /// it as a paste, so newlines do not submit). CRLF and lone CR are
     /// normalised to LF first. The text travels over stdin, so its size is
-    /// not bounded by the argument list. Does not press Enter.
+    /// not bounded by the argument list. Does not press Enter. Empty text
+    /// types nothing (tmux refuses to load an empty buffer).
     pub async fn paste(&self, pane: &str, text: &str) -> Result<(), TmuxError> {
+        if text.is_empty() {
+            return Ok(());
+        }
         let name = buffer_name();
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         self.run(
