@@ -17,3 +17,4 @@ pub mod logging;
 pub mod paths;
 pub mod protocol;
 pub mod store;
+pub mod tmux;

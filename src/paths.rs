@@ -67,12 +67,3 @@ pub fn user_runtime_dir() -> PathBuf {
     env_path("XDG_RUNTIME_DIR")
         .unwrap_or_else(|| PathBuf::from(format!("/tmp/assigner-{}", nix::unistd::geteuid())))
 }
-
-/// tmux's own default server socket for this user:
-/// `$TMUX_TMPDIR/tmux-UID/default`, with `/tmp` when the variable is unset.
-pub fn tmux_default_socket() -> PathBuf {
-    env_path("TMUX_TMPDIR")
-        .unwrap_or_else(|| PathBuf::from("/tmp"))
-        .join(format!("tmux-{}", nix::unistd::geteuid()))
-        .join("default")
-}

@@ -63,7 +63,7 @@ impl Settings {
                 .tmux_socket
                 .clone()
                 .or_else(|| config.tmux_socket.clone())
-                .unwrap_or_else(paths::tmux_default_socket),
+                .unwrap_or_else(crate::tmux::Tmux::default_socket),
             log_level: args
                 .log_level
                 .clone()

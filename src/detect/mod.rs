@@ -1,5 +1,28 @@
-//! Agent state detection (placeholder until the tmux engine lands).
+//! Agent state detection from the screen: which provider runs in a pane,
+//! what state its bottom lines show, what its input box holds, and when a
+//! state has been stable long enough to act on.
+//!
+//! Rules are data ([`ProfileOverride`] tables, built in and from the
+//! config), so a UI change in an agent is a config edit, and `explain` can
+//! name the rule that decided. Hooks, when an agent has them, take
+//! precedence over all of this; the screen is the fallback.
+//!
+//! ```text
+//! Profiles::new(&config.profiles)?                 built-ins + overrides
+//! profiles.provider_for(session, command, screen)  -> (provider, reason)
+//! profiles.classify(provider, screen)              -> Verdict { state, rule, matched }
+//! profiles.composer_text(provider, screen)         -> Some(text) / None
+//! fingerprint(screen)                              -> u64
+//! Debouncer::new(settle, completion).observe(&verdict, fp, now) -> Option<Reported>
+//! ```
 
+mod builtin;
+mod classify;
+mod debounce;
 mod profile;
+mod profiles;
 
-pub use profile::ProfileOverride;
+pub use classify::Verdict;
+pub use debounce::{Debouncer, Reported, fingerprint};
+pub use profile::{MAX_TAIL_LINES, ProfileOverride, RuleSpec};
+pub use profiles::{Prepare, Profile, Profiles};

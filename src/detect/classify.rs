@@ -1,0 +1,262 @@
+//! Screen classification: which state the bottom of a pane shows, which
+//! rule decided it, and what the input box holds. Pure functions over
+//! captured text, so every real-UI screen can be pinned in a unit test.
+
+use super::profiles::{Profile, Profiles};
+use crate::protocol::SessionState;
+
+/// The outcome of classifying one screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The state shown.
+    pub state: SessionState,
+    /// The rule that decided it (`None`: nothing matched, state unknown).
+    pub rule: Option<String>,
+    /// Every rule that matched, highest priority first, for `explain`.
+    pub matched: Vec<String>,
+}
+
+impl Verdict {
+    /// No rule matched.
+    pub fn unknown() -> Self {
+        Self {
+            state: SessionState::Unknown,
+            rule: None,
+            matched: Vec::new(),
+        }
+    }
+}
+
+/// The bottom `n` lines of `screen` after trailing blank lines are dropped
+/// (agents leave empty rows below their UI on a tall pane).
+fn tail(screen: &str, n: usize) -> Vec<&str> {
+    let lines: Vec<&str> = screen.lines().map(|l| l.trim_end()).collect();
+    let end = lines
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(0, |i| i + 1);
+    lines[end.saturating_sub(n)..end].to_vec()
+}
+
+impl Profiles {
+    /// Classifies `screen` (a capture of the pane) with `provider`'s rules,
+    /// looking only at the bottom `tail_lines` lines. Rules are tried by
+    /// priority; the first that matches (and whose `not` does not) decides.
+    pub fn classify(&self, provider: &str, screen: &str) -> Verdict {
+        classify_with(self.get(provider), screen)
+    }
+
+    /// The text currently in the input box: `Some("")` when the box is
+    /// visible and empty (or shows only placeholder hint text), `None` when
+    /// no input box is visible. Used before pasting (it must be empty) and
+    /// after Enter (the text must have left it).
+    pub fn composer_text(&self, provider: &str, screen: &str) -> Option<String> {
+        let profile = self.get(provider);
+        let re = profile.composer.as_ref()?;
+        let lines = tail(screen, profile.tail_lines);
+        let text = lines
+            .iter()
+            .rev()
+            .find_map(|l| re.captures(l))?
+            .get(1)
+            .map_or("", |m| m.as_str());
+        let text = text.trim_end();
+        match &profile.placeholder {
+            Some(ph) if ph.is_match(text) => Some(String::new()),
+            _ => Some(text.to_string()),
+        }
+    }
+}
+
+fn classify_with(profile: &Profile, screen: &str) -> Verdict {
+    let lines = tail(screen, profile.tail_lines);
+    let mut verdict = Verdict::unknown();
+    for rule in &profile.rules {
+        let region = match rule.lines {
+            Some(n) => &lines[lines.len().saturating_sub(n)..],
+            None => &lines[..],
+        };
+        let region = region.join("\n");
+        if rule.pattern.find(&region).is_none() {
+            continue;
+        }
+        if rule.not.as_ref().is_some_and(|not| not.is_match(&region)) {
+            continue;
+        }
+        if verdict.rule.is_none() {
+            verdict.state = rule.state;
+            verdict.rule = Some(rule.name.clone());
+        }
+        verdict.matched.push(rule.name.clone());
+    }
+    verdict
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use SessionState::*;
+
+    fn state(provider: &str, screen: &str) -> (SessionState, Option<String>) {
+        let v = Profiles::builtin().classify(provider, screen);
+        (v.state, v.rule)
+    }
+
+    const CLAUDE_IDLE: &str = "\
+⏺ Done. The tests pass now.
+
+╭──────────────────────────────────────────────╮
+│ >                                            │
+╰──────────────────────────────────────────────╯
+  ? for shortcuts
+
+
+";
+
+    const CLAUDE_IDLE_V2: &str = "\
+⏺ Updated 2 files.
+
+──────────────────────────────────────────
+❯ Try \"refactor <filepath>\"
+──────────────────────────────────────────
+  ⏵⏵ accept edits on (shift+tab to cycle)
+";
+
+    const CLAUDE_BUSY: &str = "\
+> fix the flaky test
+
+✻ Pondering… (12s · ↑ 1.2k tokens · esc to interrupt)
+
+╭──────────────────────────────────────────────╮
+│ >                                            │
+╰──────────────────────────────────────────────╯
+  ? for shortcuts
+";
+
+    const CLAUDE_DIALOG: &str = "\
+╭──────────────────────────────────────────────╮
+│ Bash command                                 │
+│   rm -rf build                               │
+│ Do you want to proceed?                      │
+│ ❯ 1. Yes                                     │
+│   2. Yes, and don't ask again for rm         │
+│   3. No, and tell Claude what to do (esc)    │
+╰──────────────────────────────────────────────╯
+";
+
+    const CLAUDE_LIMIT: &str = "\
+⏺ 5-hour limit reached ∙ resets 3pm
+  /upgrade to increase your usage limit.
+
+╭──────────────────────────────────────────────╮
+│ >                                            │
+╰──────────────────────────────────────────────╯
+";
+
+    #[test]
+    fn claude_screens() {
+        assert_eq!(
+            state("claude", CLAUDE_IDLE),
+            (Idle, Some("claude-prompt-box".into()))
+        );
+        assert_eq!(state("claude", CLAUDE_IDLE_V2).0, Idle);
+        assert_eq!(
+            state("claude", CLAUDE_BUSY),
+            (Busy, Some("claude-esc-to-interrupt".into()))
+        );
+        assert_eq!(state("claude", CLAUDE_DIALOG).0, WaitingApproval);
+        assert_eq!(
+            state("claude", CLAUDE_LIMIT),
+            (RateLimited, Some("claude-usage-limit".into()))
+        );
+        let warn = CLAUDE_IDLE.replace("⏺ Done.", "Approaching usage limit reached soon ·");
+        assert_eq!(
+            state("claude", &warn).0,
+            Idle,
+            "an approaching-limit warning does not block"
+        );
+        assert_eq!(state("claude", "$ ls\nfoo bar\n$ ").0, Unknown);
+    }
+
+    #[test]
+    fn busy_beats_idle_and_matched_lists_both() {
+        let v = Profiles::builtin().classify("claude", CLAUDE_BUSY);
+        assert_eq!(
+            v.matched.last().map(String::as_str),
+            Some("claude-prompt-box")
+        );
+        assert!(v.matched.contains(&"claude-spinner-verb".to_string()));
+    }
+
+    #[test]
+    fn transcript_far_above_does_not_count() {
+        let mut screen = String::from("Do you want to proceed?\nrate limit reached\n");
+        screen.push_str(&"log line\n".repeat(30));
+        screen.push_str(CLAUDE_IDLE);
+        assert_eq!(state("claude", &screen).0, Idle);
+    }
+
+    #[test]
+    fn codex_screens() {
+        let idle = "• Ran cargo test\n\n› Ask Codex to do anything\n\n  ⏎ send   ⌃J newline   ⌃T transcript   100% context left\n";
+        let busy =
+            "› fix it\n\n• Working (5s • esc to interrupt)\n\n› \n\n  ⏎ send   100% context left\n";
+        let dialog = "Would you like to run the following command?\n\n  $ rm -rf build\n\n› 1. Yes, proceed (y)\n  2. No, and tell Codex what to do differently (esc)\n";
+        let limit =
+            "■ You've hit your usage limit. Upgrade to Pro or try again in 2 hours.\n\n› \n";
+        assert_eq!(state("codex", idle).0, Idle);
+        assert_eq!(state("codex", busy).0, Busy);
+        assert_eq!(state("codex", dialog).0, WaitingApproval);
+        assert_eq!(state("codex", limit).0, RateLimited);
+        assert_eq!(
+            Profiles::builtin().composer_text("codex", idle),
+            Some(String::new())
+        );
+    }
+
+    #[test]
+    fn other_providers() {
+        let gem_idle = "╭────────────────────────────────────╮\n│ >   Type your message or @path/to/file │\n╰────────────────────────────────────╯\n";
+        assert_eq!(state("gemini", gem_idle).0, Idle);
+        assert_eq!(
+            state("gemini", "⠏ Reticulating splines (esc to cancel, 3s)\n").0,
+            Busy
+        );
+        assert_eq!(state("aider", "Tokens: 2k sent\n\narchitect> ").0, Idle);
+        assert_eq!(
+            state(
+                "aider",
+                "Add src/x.rs to the chat? (Y)es/(N)o/(D)on't ask again [Yes]: "
+            )
+            .0,
+            WaitingApproval
+        );
+        assert_eq!(state("ollama", ">>> Send a message (/? for help)").0, Idle);
+        assert_eq!(state("ollama", ">>> hi\n⠙ ").0, Busy);
+        assert_eq!(state("shell", "total 0\nuser@box:~/src$ ").0, Idle);
+        assert_eq!(state("shell", "compiling...\n").0, Unknown);
+        assert_eq!(state("unknown", CLAUDE_IDLE).0, Unknown);
+    }
+
+    #[test]
+    fn composer_text_variants() {
+        let p = Profiles::builtin();
+        assert_eq!(p.composer_text("claude", CLAUDE_IDLE), Some(String::new()));
+        assert_eq!(
+            p.composer_text("claude", CLAUDE_IDLE_V2),
+            Some(String::new()),
+            "placeholder is empty"
+        );
+        let typed = CLAUDE_IDLE.replace("│ >                 ", "│ > fix the bug     ");
+        assert_eq!(
+            p.composer_text("claude", &typed),
+            Some("fix the bug".into())
+        );
+        assert_eq!(p.composer_text("claude", "just output\n"), None);
+        assert_eq!(
+            p.composer_text("shell", "user@box:~$ make test"),
+            Some("make test".into())
+        );
+        assert_eq!(p.composer_text("unknown", CLAUDE_IDLE), None);
+    }
+}

@@ -1,0 +1,153 @@
+//! Async tmux driver: every call is one `tmux -S <socket> ...` subprocess
+//! run from an argv (never a shell string) and bounded by a timeout, so
+//! prompt text can never be interpreted and a hung server cannot hang the
+//! engine.
+//!
+//! The engine's view of tmux:
+//!
+//! ```text
+//! Tmux::new(socket) / Tmux::default_socket() / .with_binary(path) / .with_timeout(d)
+//! tmux.snapshot()                      -> Snapshot { server_pid, panes: Vec<Pane> }   (one list-panes -a)
+//! tmux.capture(pane, lines)            -> bottom `lines` lines of the visible screen, plain text
+//! tmux.capture_since(pane, mark)       -> text written since Pane::history_mark() (or history_size)
+//! tmux.paste(pane, text)               -> load-buffer via stdin + bracketed paste-buffer -p -d
+//! tmux.send_enter(pane)                -> send-keys Enter
+//! tmux.send_keys(pane, &["Escape"])    -> named keys only
+//! exact_session_target("dev")          -> "=dev:" (never prefix-matches "dev2")
+//! ```
+//!
+//! Pane arguments should be pane ids (`%3`), which tmux matches exactly.
+//! Errors are classified into [`TmuxError`] (`NoServer`, `PaneGone`, ...).
+
+mod error;
+mod pane_io;
+mod snapshot;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::AsyncWriteExt;
+use tokio::process::Command;
+
+pub use error::TmuxError;
+pub use snapshot::{Pane, Snapshot, exact_session_target};
+
+/// Default bound on one tmux call.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A handle on one tmux server, addressed by its socket path.
+#[derive(Debug, Clone)]
+pub struct Tmux {
+    socket: PathBuf,
+    binary: PathBuf,
+    timeout: Duration,
+}
+
+impl Tmux {
+    /// A driver for the server listening on `socket` (`tmux -S socket`).
+    pub fn new(socket: impl Into<PathBuf>) -> Self {
+        Self {
+            socket: socket.into(),
+            binary: PathBuf::from("tmux"),
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+
+    /// Runs this tmux executable instead of `tmux` from `PATH`.
+    pub fn with_binary(mut self, binary: impl Into<PathBuf>) -> Self {
+        self.binary = binary.into();
+        self
+    }
+
+    /// Bounds every call by `timeout` instead of 5 s.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// tmux's own default socket for this user:
+    /// `$TMUX_TMPDIR/tmux-<uid>/default`, `/tmp` when `TMUX_TMPDIR` is unset
+    /// or empty. Serving it means serving the user's ordinary tmux.
+    pub fn default_socket() -> PathBuf {
+        let dir = std::env::var_os("TMUX_TMPDIR")
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("/tmp"));
+        dir.join(format!("tmux-{}", nix::unistd::getuid()))
+            .join("default")
+    }
+
+    /// The socket this driver talks to.
+    pub fn socket(&self) -> &Path {
+        &self.socket
+    }
+
+    /// Every pane of the server, with one `list-panes -a` call.
+    pub async fn snapshot(&self) -> Result<Snapshot, TmuxError> {
+        let format = snapshot::list_format();
+        let out = self
+            .run(&["list-panes", "-a", "-F", &format], None, None)
+            .await?;
+        snapshot::parse_snapshot(&out).map_err(TmuxError::Parse)
+    }
+
+    /// Runs `tmux -S socket args...`, feeding `stdin` when given, and
+    /// returns stdout. `target` is reported in [`TmuxError::PaneGone`].
+    pub(crate) async fn run(
+        &self,
+        args: &[&str],
+        target: Option<&str>,
+        stdin: Option<&[u8]>,
+    ) -> Result<String, TmuxError> {
+        let label = match target {
+            Some(t) => format!("tmux {} -t {t}", args[0]),
+            None => format!("tmux {}", args[0]),
+        };
+        let mut cmd = Command::new(&self.binary);
+        cmd.arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        let mut child = cmd.spawn().map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
+                TmuxError::NotInstalled
+            }
+            _ => TmuxError::Io(e),
+        })?;
+        let work = async {
+            if let (Some(data), Some(mut pipe)) = (stdin, child.stdin.take()) {
+                // A tmux that exits early (bad target) closes its stdin; its
+                // exit status and stderr then say more than EPIPE does.
+                match pipe.write_all(data).await {
+                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e),
+                    _ => drop(pipe),
+                }
+            }
+            child.wait_with_output().await
+        };
+        let output = tokio::time::timeout(self.timeout, work)
+            .await
+            .map_err(|_| TmuxError::Timeout {
+                command: label.clone(),
+            })??;
+        if output.status.success() {
+            return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        Err(error::classify_failure(
+            &self.socket,
+            &label,
+            target,
+            output.status.code(),
+            &stderr,
+        ))
+    }
+}

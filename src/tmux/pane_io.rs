@@ -1,0 +1,156 @@
+//! Reading from and typing into one pane. Text goes in only as a bracketed
+//! paste loaded through stdin: as `send-keys` arguments, words such as
+//! `Enter` or `C-c` and a trailing `;` would be interpreted by tmux, and a
+//! newline would submit half a prompt.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use super::{Tmux, TmuxError};
+
+/// Makes paste buffer names unique across calls and daemons.
+static PASTE_SEQ: AtomicU64 = AtomicU64::new(0);
+
+impl Tmux {
+    /// The bottom `lines` lines of the pane's visible screen as plain text
+    /// (no escape sequences), trailing blank lines trimmed first so that a
+    /// half-empty screen still yields its last written lines.
+    pub async fn capture(&self, pane: &str, lines: usize) -> Result<String, TmuxError> {
+        let out = self
+            .run(&["capture-pane", "-p", "-t", pane], Some(pane), None)
+            .await?;
+        Ok(bottom_lines(&out, lines))
+    }
+
+    /// Pane text (scrollback and screen) from absolute line `history_mark`
+    /// on, where the mark is [`super::Pane::history_mark`] (or
+    /// `history_size`) observed at delivery time: roughly what the agent
+    /// wrote since. Trailing blank lines are trimmed. If tmux trimmed its
+    /// history (`history-limit`) since the mark, the result starts later.
+    pub async fn capture_since(&self, pane: &str, history_mark: u64) -> Result<String, TmuxError> {
+        let out = self
+            .run(
+                &["capture-pane", "-p", "-S", "-", "-E", "-", "-t", pane],
+                Some(pane),
+                None,
+            )
+            .await?;
+        let skip = usize::try_from(history_mark).unwrap_or(usize::MAX);
+        let rest: Vec<&str> = out.lines().skip(skip).collect();
+        Ok(trim_trailing_blank(&rest).join("\n"))
+    }
+
+    /// Pastes `text` into the pane as one bracketed paste (the agent sees
+    /// it as a paste, so newlines do not submit). CRLF and lone CR are
+    /// normalised to LF first. The text travels over stdin, so its size is
+    /// not bounded by the argument list. Does not press Enter. Empty text
+    /// types nothing (tmux refuses to load an empty buffer).
+    pub async fn paste(&self, pane: &str, text: &str) -> Result<(), TmuxError> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        let name = buffer_name();
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        self.run(
+            &["load-buffer", "-b", &name, "-"],
+            None,
+            Some(text.as_bytes()),
+        )
+        .await?;
+        let pasted = self
+            .run(
+                &["paste-buffer", "-p", "-d", "-b", &name, "-t", pane],
+                Some(pane),
+                None,
+            )
+            .await;
+        if pasted.is_err() {
+            // `-d` only deletes after a successful paste; do not leave the
+            // prompt text lying around in the server.
+            let _ = self.run(&["delete-buffer", "-b", &name], None, None).await;
+        }
+        pasted.map(drop)
+    }
+
+    /// Presses Enter in the pane.
+    pub async fn send_enter(&self, pane: &str) -> Result<(), TmuxError> {
+        self.send_keys(pane, &["Enter"]).await
+    }
+
+    /// Presses named keys (`Escape`, `C-u`, `Enter`, `1`, ...). Anything
+    /// that is not a plain key name is refused with
+    /// [`TmuxError::InvalidKey`]: this is not a way to type text.
+    pub async fn send_keys(&self, pane: &str, keys: &[&str]) -> Result<(), TmuxError> {
+        if let Some(bad) = keys.iter().find(|k| !is_key_name(k)) {
+            return Err(TmuxError::InvalidKey {
+                key: (*bad).to_string(),
+            });
+        }
+        let mut args = vec!["send-keys", "-t", pane];
+        args.extend_from_slice(keys);
+        self.run(&args, Some(pane), None).await.map(drop)
+    }
+}
+
+/// `assigner-<pid>-<nanos>-<seq>`: unique even for concurrent pastes from
+/// several daemons on one server.
+fn buffer_name() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let seq = PASTE_SEQ.fetch_add(1, Ordering::Relaxed);
+    format!("assigner-{}-{nanos}-{seq}", std::process::id())
+}
+
+/// A tmux key name: letters, digits and dashes (`C-u`, `Escape`, `F1`, `y`),
+/// never starting with a dash (an option) and never containing `;`.
+fn is_key_name(key: &str) -> bool {
+    !key.is_empty()
+        && !key.starts_with('-')
+        && key.len() <= 16
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+fn trim_trailing_blank<'a>(lines: &'a [&'a str]) -> &'a [&'a str] {
+    let end = lines
+        .iter()
+        .rposition(|l| !l.trim().is_empty())
+        .map_or(0, |i| i + 1);
+    &lines[..end]
+}
+
+/// The last `n` lines after trailing blank lines are dropped.
+pub(crate) fn bottom_lines(text: &str, n: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    let kept = trim_trailing_blank(&all);
+    kept[kept.len().saturating_sub(n)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bottom_lines_trims_then_takes_tail() {
+        assert_eq!(bottom_lines("a\nb\nc\n\n  \n\n", 2), "b\nc");
+        assert_eq!(bottom_lines("a\n\nb\n", 10), "a\n\nb");
+        assert_eq!(bottom_lines("\n\n", 3), "");
+    }
+
+    #[test]
+    fn key_names() {
+        for ok in ["Enter", "Escape", "C-u", "1", "y", "F12", "BSpace"] {
+            assert!(is_key_name(ok), "{ok}");
+        }
+        for bad in ["", "hello world", "a;", ";", "-l", "$(x)", "é", "C-c;"] {
+            assert!(!is_key_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn buffer_names_are_unique() {
+        assert_ne!(buffer_name(), buffer_name());
+        assert!(buffer_name().starts_with(&format!("assigner-{}-", std::process::id())));
+    }
+}

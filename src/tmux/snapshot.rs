@@ -1,0 +1,288 @@
+//! One `list-panes -a` call describes every pane of the server; this file
+//! owns its format string and the pure parser, so the engine's view of the
+//! world costs one subprocess per scan no matter how many agents run.
+
+/// Field separator in the `-F` format. tmux sanitises session names (`:`
+/// and `.` become `_`, control characters are escaped) and pane titles
+/// (control characters are rejected), so the unit separator cannot occur in
+/// them; the one free-form field that could hold it, the current path, is
+/// last and takes the rest of the line.
+const SEP: char = '\x1f';
+
+/// Fields requested, in order. Keep in sync with [`parse_snapshot`].
+const FIELDS: [&str; 15] = [
+    "pid",
+    "pane_id",
+    "session_name",
+    "window_index",
+    "pane_index",
+    "pane_pid",
+    "pane_dead",
+    "window_activity",
+    "history_size",
+    "cursor_y",
+    "pane_height",
+    "pane_width",
+    "pane_current_command",
+    "pane_title",
+    "pane_current_path",
+];
+
+/// The `-F` argument for `list-panes -a`.
+pub(crate) fn list_format() -> String {
+    FIELDS
+        .iter()
+        .map(|f| format!("#{{{f}}}"))
+        .collect::<Vec<_>>()
+        .join(&SEP.to_string())
+}
+
+/// Every pane of one tmux server at one moment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    /// Process id of the tmux server: with the socket path it identifies
+    /// the server, so a restarted server (new pane ids) is noticed. 0 when
+    /// the server has no panes to report it.
+    pub server_pid: u32,
+    /// Panes in tmux's order (session, window, pane).
+    pub panes: Vec<Pane>,
+}
+
+impl Snapshot {
+    /// The pane with this id (`%3`).
+    pub fn pane(&self, id: &str) -> Option<&Pane> {
+        self.panes.iter().find(|p| p.id == id)
+    }
+}
+
+/// One pane as `list-panes` reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pane {
+    /// Stable, server-unique pane id (`%3`): the only target used for typing.
+    pub id: String,
+    /// Session name (exact; tmux may have sanitised it at creation).
+    pub session: String,
+    /// Window index (shifts on renumbering; for display only).
+    pub window: u32,
+    /// Pane index in its window (for display only).
+    pub index: u32,
+    /// Number of panes in this pane's session, computed from the snapshot.
+    pub session_panes: usize,
+    /// Process id of the pane's first process.
+    pub pid: u32,
+    /// The pane's process exited and the pane remains (`remain-on-exit`).
+    pub dead: bool,
+    /// Foreground command (`pane_current_command`).
+    pub command: String,
+    /// Current working directory of the foreground process.
+    pub path: String,
+    /// Last activity of the pane's window, Unix seconds (window-scoped in
+    /// tmux; use a screen fingerprint for pane-local activity).
+    pub activity: u64,
+    /// Title set by the program (OSC 0/2); some agents put a spinner here.
+    pub title: String,
+    /// Lines in the pane's scrollback history.
+    pub history_size: u64,
+    /// Cursor row on the visible screen.
+    pub cursor_y: u16,
+    /// Visible rows.
+    pub height: u16,
+    /// Visible columns.
+    pub width: u16,
+}
+
+impl Pane {
+    /// What people call the pane: the session name, or `name:window.pane`
+    /// when the session has several panes.
+    pub fn display_name(&self) -> String {
+        if self.session_panes > 1 {
+            format!("{}:{}.{}", self.session, self.window, self.index)
+        } else {
+            self.session.clone()
+        }
+    }
+
+    /// Absolute line number (counting scrollback from its top) of the
+    /// cursor row: a mark for [`super::Tmux::capture_since`] that excludes
+    /// what was above the cursor when it was taken. `history_size` alone is
+    /// also a valid, coarser mark (it keeps the whole screen of that time).
+    pub fn history_mark(&self) -> u64 {
+        self.history_size + u64::from(self.cursor_y)
+    }
+}
+
+/// tmux's exact-match target for a session's current pane: `=name:`.
+///
+/// A bare `-t dev` prefix-matches `dev2`; `=dev` is exact but tmux 3.3
+/// rejects it for pane-taking commands such as `send-keys`, hence the colon.
+pub fn exact_session_target(name: &str) -> String {
+    format!("={name}:")
+}
+
+/// Parses `list-panes -a -F <list_format()>` output.
+pub(crate) fn parse_snapshot(out: &str) -> Result<Snapshot, String> {
+    let mut snap = Snapshot::default();
+    for line in out.lines().filter(|l| !l.is_empty()) {
+        let f: Vec<&str> = line.splitn(FIELDS.len(), SEP).collect();
+        if f.len() != FIELDS.len() {
+            return Err(format!(
+                "list-panes line has {} fields, expected {}: {line:?}",
+                f.len(),
+                FIELDS.len()
+            ));
+        }
+        snap.server_pid = num(f[0], "pid")?;
+        snap.panes.push(Pane {
+            id: f[1].to_string(),
+            session: f[2].to_string(),
+            window: num(f[3], "window_index")?,
+            index: num(f[4], "pane_index")?,
+            session_panes: 0,
+            pid: num(f[5], "pane_pid")?,
+            dead: f[6] == "1",
+            activity: if f[7].is_empty() {
+                0
+            } else {
+                num(f[7], "window_activity")?
+            },
+            history_size: num(f[8], "history_size")?,
+            cursor_y: num(f[9], "cursor_y")?,
+            height: num(f[10], "pane_height")?,
+            width: num(f[11], "pane_width")?,
+            command: f[12].to_string(),
+            title: f[13].to_string(),
+            path: f[14].to_string(),
+        });
+    }
+    let counts = snap
+        .panes
+        .iter()
+        .fold(std::collections::HashMap::new(), |mut m, p| {
+            *m.entry(p.session.clone()).or_insert(0usize) += 1;
+            m
+        });
+    for p in &mut snap.panes {
+        p.session_panes = counts[&p.session];
+    }
+    Ok(snap)
+}
+
+fn num<T: std::str::FromStr>(s: &str, field: &str) -> Result<T, String> {
+    s.parse()
+        .map_err(|_| format!("{field} is not a number: {s:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(fields: [&str; 15]) -> String {
+        fields.join("\x1f")
+    }
+
+    #[test]
+    fn format_lists_every_field() {
+        let f = list_format();
+        assert!(f.starts_with("#{pid}\x1f#{pane_id}"));
+        assert!(f.ends_with("#{pane_current_path}"));
+        assert_eq!(f.matches('\x1f').count(), 14);
+    }
+
+    #[test]
+    fn parses_panes_and_counts_per_session() {
+        let out = [
+            line([
+                "77",
+                "%0",
+                "claude-1",
+                "0",
+                "0",
+                "100",
+                "0",
+                "1700000000",
+                "12",
+                "5",
+                "40",
+                "120",
+                "claude",
+                "✳ Claude",
+                "/src/app",
+            ]),
+            line([
+                "77",
+                "%1",
+                "my sess_x",
+                "1",
+                "0",
+                "101",
+                "0",
+                "",
+                "0",
+                "0",
+                "24",
+                "80",
+                "bash",
+                "",
+                "/tmp/a b",
+            ]),
+            line([
+                "77",
+                "%2",
+                "my sess_x",
+                "1",
+                "1",
+                "102",
+                "1",
+                "5",
+                "0",
+                "0",
+                "24",
+                "80",
+                "bash",
+                "t",
+                "/weird\x1fpath",
+            ]),
+        ]
+        .join("\n")
+            + "\n";
+        let snap = parse_snapshot(&out).unwrap();
+        assert_eq!(snap.server_pid, 77);
+        assert_eq!(snap.panes.len(), 3);
+        let p = &snap.panes[0];
+        assert_eq!(
+            (p.id.as_str(), p.session.as_str(), p.pid, p.dead),
+            ("%0", "claude-1", 100, false)
+        );
+        assert_eq!(
+            (p.history_size, p.cursor_y, p.height, p.width),
+            (12, 5, 40, 120)
+        );
+        assert_eq!(
+            (p.command.as_str(), p.title.as_str(), p.path.as_str()),
+            ("claude", "✳ Claude", "/src/app")
+        );
+        assert_eq!(p.activity, 1_700_000_000);
+        assert_eq!(p.display_name(), "claude-1");
+        assert_eq!(p.history_mark(), 17);
+        assert_eq!(snap.panes[1].activity, 0);
+        assert_eq!(snap.panes[1].display_name(), "my sess_x:1.0");
+        assert!(snap.panes[2].dead);
+        assert_eq!(snap.panes[2].path, "/weird\x1fpath");
+        assert_eq!(snap.pane("%2").unwrap().index, 1);
+    }
+
+    #[test]
+    fn rejects_malformed_lines() {
+        assert!(parse_snapshot("%0\x1fonly").is_err());
+        let bad = line([
+            "x", "%0", "s", "0", "0", "1", "0", "0", "0", "0", "1", "1", "c", "", "/",
+        ]);
+        assert!(parse_snapshot(&bad).unwrap_err().contains("pid"));
+        assert_eq!(parse_snapshot("").unwrap(), Snapshot::default());
+    }
+
+    #[test]
+    fn exact_target_has_colon() {
+        assert_eq!(exact_session_target("dev"), "=dev:");
+    }
+}

@@ -1,0 +1,316 @@
+//! Stand-in agent for tests (the `stand-in-agent` example; not named
+//! `main.rs` so that Cargo does not also take it for an integration test): plays a coding agent's TUI in a tmux pane and
+//! logs exactly what it was given, so tests can prove delivery is
+//! byte-exact and exactly-once without a real agent.
+//!
+//! ```text
+//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME]
+//! ```
+//!
+//! Idle it shows an input box; keys edit it, a bracketed paste is inserted
+//! whole, Enter (CR outside a paste) submits: one JSON line
+//! `{"seq":N,"text":"…","at_ms":…}` is appended to the log (fsynced), then
+//! it is busy for `--busy-ms` with a spinner ("esc to interrupt"; Escape
+//! interrupts). Directives in the text: `#busy=MS`, `#dialog` (an approval
+//! dialog after the work, answered with `1`, `2`, Enter or Escape),
+//! `#ratelimit[=MS]` (a usage-limit banner, default 2000 ms), `#exit`.
+//! Input while busy, in a dialog or rate limited is logged as
+//! `{"violation":"input while busy"|"input in dialog"|"input while rate limited","bytes":"…"}`;
+//! dialog answers as `{"answer":"1"}`. SIGUSR1 opens a dialog, SIGUSR2
+//! closes it; SIGTERM/SIGHUP/SIGINT exit, restoring the terminal.
+
+mod input;
+mod screen;
+mod term;
+
+use std::fs::File;
+use std::io::Write;
+use std::os::fd::AsFd;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use input::{Event, Parser};
+use nix::poll::{PollFd, PollFlags, poll};
+use nix::sys::signal::Signal;
+use nix::sys::signalfd::{SfdFlags, SigSet, SignalFd};
+use screen::{Frame, Style, View};
+use serde_json::json;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mode {
+    Idle,
+    Busy { since: Instant, until: Instant },
+    Dialog,
+    Limited { until: Instant },
+}
+
+struct Agent {
+    style: Style,
+    name: String,
+    busy_ms: u64,
+    log: File,
+    seq: u64,
+    transcript: Vec<String>,
+    composer: Vec<u8>,
+    mode: Mode,
+    /// What follows the current busy spell: a dialog, a limit banner.
+    then: Option<Mode>,
+    exit: bool,
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let Some(log) = flag("--log") else {
+        eprintln!(
+            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME]"
+        );
+        std::process::exit(64);
+    };
+    let style = match flag("--style").as_deref() {
+        None | Some("claude") => Style::Claude,
+        Some("codex") => Style::Codex,
+        Some(other) => {
+            eprintln!("unknown style {other}");
+            std::process::exit(64);
+        }
+    };
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log)
+        .expect("open log");
+    let mut agent = Agent {
+        style,
+        name: flag("--name").unwrap_or_else(|| "agent".into()),
+        busy_ms: flag("--busy-ms")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(300),
+        log,
+        seq: 0,
+        transcript: Vec::new(),
+        composer: Vec::new(),
+        mode: Mode::Idle,
+        then: None,
+        exit: false,
+    };
+    let mut mask = SigSet::empty();
+    for s in [
+        Signal::SIGUSR1,
+        Signal::SIGUSR2,
+        Signal::SIGTERM,
+        Signal::SIGHUP,
+        Signal::SIGINT,
+        Signal::SIGWINCH,
+    ] {
+        mask.add(s);
+    }
+    mask.thread_block().expect("block signals");
+    let signals = SignalFd::with_flags(&mask, SfdFlags::SFD_NONBLOCK).expect("signalfd");
+    let guard = term::RawMode::enter().expect("raw mode");
+    let code = agent.run(&signals, &guard);
+    drop(guard);
+    std::process::exit(code);
+}
+
+impl Agent {
+    fn run(&mut self, signals: &SignalFd, term: &term::RawMode) -> i32 {
+        let stdin = std::io::stdin();
+        let mut parser = Parser::default();
+        let mut size = term::size();
+        self.draw(size);
+        let mut buf = vec![0u8; 65536];
+        while !self.exit {
+            let timeout: u16 = if matches!(self.mode, Mode::Busy { .. } | Mode::Limited { .. }) {
+                100
+            } else {
+                500
+            };
+            let mut fds = [
+                PollFd::new(stdin.as_fd(), PollFlags::POLLIN),
+                PollFd::new(signals.as_fd(), PollFlags::POLLIN),
+            ];
+            let timeout = if parser.pending() { 30 } else { timeout };
+            match poll(&mut fds, timeout) {
+                Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+                Err(e) => panic!("poll: {e}"),
+            }
+            let input_ready = fds[0].revents().is_some_and(|r| !r.is_empty());
+            let signal_ready = fds[1].revents().is_some_and(|r| !r.is_empty());
+            let events = if input_ready {
+                match term.read(&mut buf) {
+                    Ok(0) | Err(_) => return 0, // terminal gone
+                    Ok(n) => parser.feed(&buf[..n]),
+                }
+            } else {
+                parser.flush()
+            };
+            for ev in events {
+                self.handle(ev);
+            }
+            if signal_ready {
+                while let Ok(Some(info)) = signals.read_signal() {
+                    match Signal::try_from(info.ssi_signo as i32) {
+                        Ok(Signal::SIGUSR1) => self.mode = Mode::Dialog,
+                        Ok(Signal::SIGUSR2) if self.mode == Mode::Dialog => self.mode = Mode::Idle,
+                        Ok(Signal::SIGWINCH) => size = term::size(),
+                        Ok(Signal::SIGTERM | Signal::SIGHUP | Signal::SIGINT) => return 0,
+                        _ => {}
+                    }
+                }
+            }
+            self.tick(Instant::now());
+            self.draw(size);
+        }
+        0
+    }
+
+    fn handle(&mut self, ev: Event) {
+        match (self.mode, ev) {
+            (Mode::Idle, Event::Text(b) | Event::Paste(b)) => self.composer.extend(b),
+            (Mode::Idle, Event::Newline) => self.composer.push(b'\n'),
+            (Mode::Idle, Event::Backspace) => {
+                let s = String::from_utf8_lossy(&self.composer).into_owned();
+                let mut chars = s.chars();
+                chars.next_back();
+                self.composer = chars.as_str().as_bytes().to_vec();
+            }
+            (Mode::Idle, Event::ClearLine) => self.composer.clear(),
+            (Mode::Idle, Event::Enter) if !self.composer.is_empty() => self.submit(),
+            (Mode::Idle, _) => {}
+            (Mode::Busy { .. }, Event::Escape) => {
+                self.record(json!({"interrupt": "esc"}));
+                self.transcript.push("⎿ Interrupted by user".into());
+                self.then = None;
+                self.mode = Mode::Idle;
+            }
+            (Mode::Busy { .. }, ev) => self.violation("input while busy", &ev),
+            (Mode::Dialog, ev @ (Event::Text(_) | Event::Enter | Event::Escape)) => {
+                let answer = match &ev {
+                    Event::Text(b) if b == b"1" || b == b"2" => {
+                        String::from_utf8_lossy(b).into_owned()
+                    }
+                    Event::Enter => "1".into(),
+                    Event::Escape => "esc".into(),
+                    _ => return self.violation("input in dialog", &ev),
+                };
+                self.record(json!({"answer": answer}));
+                self.transcript.push(format!("⏺ Dialog answered: {answer}"));
+                self.mode = Mode::Idle;
+            }
+            (Mode::Dialog, ev) => self.violation("input in dialog", &ev),
+            (Mode::Limited { .. }, ev) => self.violation("input while rate limited", &ev),
+        }
+    }
+
+    fn submit(&mut self) {
+        let text = String::from_utf8_lossy(&std::mem::take(&mut self.composer)).into_owned();
+        self.seq += 1;
+        let at_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0);
+        self.record(json!({"seq": self.seq, "text": text, "at_ms": at_ms as u64}));
+        let mut lines = text.lines();
+        let first: String = lines.next().unwrap_or("").chars().take(200).collect();
+        let more = lines.count();
+        self.transcript.push(if more > 0 {
+            format!("> {first} [+{more} lines]")
+        } else {
+            format!("> {first}")
+        });
+        if text.contains("#exit") {
+            self.exit = true;
+            return;
+        }
+        let busy = directive(&text, "#busy=").unwrap_or(self.busy_ms);
+        let now = Instant::now();
+        self.mode = Mode::Busy {
+            since: now,
+            until: now + Duration::from_millis(busy),
+        };
+        self.then = if text.contains("#dialog") {
+            Some(Mode::Dialog)
+        } else if text.contains("#ratelimit") {
+            let ms = directive(&text, "#ratelimit=").unwrap_or(2000);
+            Some(Mode::Limited {
+                until: now + Duration::from_millis(busy + ms),
+            })
+        } else {
+            None
+        };
+    }
+
+    fn tick(&mut self, now: Instant) {
+        match self.mode {
+            Mode::Busy { until, .. } if now >= until => {
+                self.transcript
+                    .push(format!("⏺ Done (prompt {})", self.seq));
+                self.mode = self.then.take().unwrap_or(Mode::Idle);
+            }
+            Mode::Limited { until } if now >= until => self.mode = Mode::Idle,
+            _ => {}
+        }
+    }
+
+    fn violation(&mut self, what: &str, ev: &Event) {
+        self.record(json!({"violation": what, "bytes": String::from_utf8_lossy(&ev.raw())}));
+    }
+
+    /// One log line, flushed and fsynced: the test reads the log as the
+    /// truth about what was delivered.
+    fn record(&mut self, value: serde_json::Value) {
+        let mut line = value.to_string();
+        line.push('\n');
+        self.log.write_all(line.as_bytes()).expect("write log");
+        self.log.sync_all().expect("fsync log");
+    }
+
+    fn draw(&self, (height, width): (usize, usize)) {
+        let view = match self.mode {
+            Mode::Idle => View::Idle,
+            Mode::Busy { since, .. } => {
+                let elapsed = since.elapsed();
+                View::Busy {
+                    secs: elapsed.as_secs(),
+                    frame: (elapsed.as_millis() / 100) as usize,
+                }
+            }
+            Mode::Dialog => View::Dialog,
+            Mode::Limited { .. } => View::Limited,
+        };
+        let composer = String::from_utf8_lossy(&self.composer);
+        let frame = Frame {
+            style: self.style,
+            name: &self.name,
+            transcript: &self.transcript,
+            composer: &composer,
+            view,
+            width,
+            height,
+        };
+        let mut out = String::from("\x1b[H");
+        for line in screen::render(&frame) {
+            out.push_str(&line);
+            out.push_str("\x1b[K\r\n");
+        }
+        out.push_str("\x1b[J");
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(out.as_bytes());
+        let _ = stdout.flush();
+    }
+}
+
+/// The number after `key` in `text` (`#busy=1500`).
+fn directive(text: &str, key: &str) -> Option<u64> {
+    let at = text.find(key)? + key.len();
+    let digits: String = text[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}

@@ -1,0 +1,162 @@
+//! A private tmux server per test (`tmux -S <tempdir>/sock`, no config
+//! file), so tests never touch the user's server and clean up after
+//! themselves, plus access to the stand-in agent and its log.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Owns one tmux server; `Drop` kills that server and nothing else.
+pub struct TmuxServer {
+    dir: tempfile::TempDir,
+    socket: PathBuf,
+}
+
+impl TmuxServer {
+    /// A server that starts with the first session.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let socket = dir.path().join("sock");
+        Self { dir, socket }
+    }
+
+    /// The `-S` socket path.
+    pub fn socket(&self) -> &Path {
+        &self.socket
+    }
+
+    /// A scratch directory that lives as long as the server.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs `tmux -f /dev/null -S sock args...`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-f")
+            .arg("/dev/null")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("run tmux")
+    }
+
+    /// Like [`run`](Self::run) but panics on failure and returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim_end().to_string()
+    }
+
+    /// Starts a detached 120x40 session running `argv`; returns its pane id.
+    pub fn new_session(&self, name: &str, argv: &[&str]) -> String {
+        let mut args = vec![
+            "new-session",
+            "-d",
+            "-P",
+            "-F",
+            "#{pane_id}",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "-s",
+            name,
+        ];
+        args.extend_from_slice(argv);
+        self.ok(&args)
+    }
+
+    /// Kills one session (exact name).
+    pub fn kill_session(&self, name: &str) {
+        self.ok(&["kill-session", "-t", &format!("={name}")]);
+    }
+
+    /// The pane's visible text.
+    pub fn capture(&self, pane: &str) -> String {
+        self.ok(&["capture-pane", "-p", "-t", pane])
+    }
+
+    /// Process id of the pane's program.
+    pub fn pane_pid(&self, pane: &str) -> i32 {
+        self.ok(&["display-message", "-p", "-t", pane, "#{pane_pid}"])
+            .parse()
+            .expect("pid")
+    }
+
+    /// Starts the stand-in agent in session `name` with `extra` flags;
+    /// returns the pane id and its log.
+    pub fn start_agent(&self, name: &str, extra: &[&str]) -> (String, AgentLog) {
+        let log = AgentLog {
+            path: self.dir().join(format!("{name}.jsonl")),
+        };
+        let bin = stand_in_agent();
+        let mut argv = vec![bin.to_str().expect("utf-8 path"), "--name", name, "--log"];
+        let log_path = log.path.to_str().expect("utf-8 path").to_string();
+        argv.push(&log_path);
+        argv.extend_from_slice(extra);
+        let pane = self.new_session(name, &argv);
+        (pane, log)
+    }
+}
+
+impl Drop for TmuxServer {
+    fn drop(&mut self) {
+        if self.socket.exists() {
+            let _ = self.run(&["kill-server"]);
+        }
+    }
+}
+
+/// The stand-in agent built by `cargo test` (examples are built with the
+/// tests): `target/<profile>/examples/stand-in-agent`.
+pub fn stand_in_agent() -> PathBuf {
+    let exe = std::env::current_exe().expect("current_exe");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>");
+    let bin = profile_dir.join("examples").join("stand-in-agent");
+    assert!(
+        bin.exists(),
+        "{} missing: run `cargo build --examples`",
+        bin.display()
+    );
+    bin
+}
+
+/// The stand-in's JSON-lines log.
+pub struct AgentLog {
+    pub path: PathBuf,
+}
+
+impl AgentLog {
+    /// Every record so far.
+    pub fn entries(&self) -> Vec<serde_json::Value> {
+        let text = std::fs::read_to_string(&self.path).unwrap_or_default();
+        text.lines()
+            .map(|l| serde_json::from_str(l).expect("log line is JSON"))
+            .collect()
+    }
+
+    /// The texts submitted, in order.
+    pub fn submissions(&self) -> Vec<String> {
+        self.entries()
+            .iter()
+            .filter_map(|e| e.get("text")?.as_str().map(String::from))
+            .collect()
+    }
+
+    /// Violation records (input while busy or in a dialog).
+    pub fn violations(&self) -> Vec<serde_json::Value> {
+        self.entries()
+            .into_iter()
+            .filter(|e| e.get("violation").is_some())
+            .collect()
+    }
+}
