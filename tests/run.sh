@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The whole test suite: unit and integration tests (real tmux, real sockets,
+# real SQLite files, the real binaries), then the systemd test when present.
+#
+# As root it installs what it needs; otherwise it names what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_pkgs=()
+command -v tmux >/dev/null || need_pkgs+=(tmux)
+command -v systemd-socket-activate >/dev/null || need_pkgs+=(systemd)
+if [ -x tests/systemd/run.sh ]; then
+  command -v systemd-nspawn >/dev/null || need_pkgs+=(systemd-container)
+  command -v mmdebstrap >/dev/null || need_pkgs+=(mmdebstrap)
+fi
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "installing: ${need_pkgs[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+  else
+    echo "missing: ${need_pkgs[*]} (install them, or run this script as root)" >&2
+    exit 1
+  fi
+fi
+
+cargo test --locked
+
+if [ -x tests/systemd/run.sh ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    tests/systemd/run.sh
+  else
+    echo "the systemd test boots a container and needs root: sudo tests/systemd/run.sh" >&2
+    exit 1
+  fi
+fi
