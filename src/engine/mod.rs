@@ -1,42 +1,175 @@
-//! The tmux engine: observe panes, detect agent state, deliver prompts and
-//! supervise them. Owned by the daemon's core task.
+//! The tmux engine: observe → reconcile → assign → supervise (DESIGN §3).
+//!
+//! Owned by the daemon's core task, which calls [`Engine::step`] after every
+//! message and on its timer. A step costs one `list-panes -a`, plus a
+//! capture of only those panes whose screen may have changed and matters:
+//! candidates while prompts wait, panes with a prompt in flight, and panes
+//! whose state is still settling. Deliveries run as separate tasks and
+//! report back through [`EngineMsg`].
 
-use tokio::sync::mpsc;
-use tokio::time::Instant;
+mod assign;
+mod deliver;
+mod observe;
+mod panes;
+mod recover;
+mod route;
+mod supervise;
+mod views;
 
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::{mpsc, oneshot};
+use tracing::warn;
+
+use crate::config::DeliveryConfig;
 use crate::daemon::Settings;
+use crate::detect::Profiles;
 use crate::error::StoreError;
-use crate::protocol::{ErrorKind, Event, Reply, SessionInfo, TmuxStatus, WireError};
-use crate::store::Store;
+use crate::protocol::Event;
+use crate::store::{Phase, Store};
+use crate::tmux::Tmux;
 
-/// Progress from the engine's background work (deliveries).
+pub use deliver::Outcome;
+use panes::Tracked;
+
+/// Progress reported by delivery tasks.
 #[derive(Debug)]
-pub enum EngineMsg {}
+pub enum EngineMsg {
+    /// Record a delivery phase before the next side effect; answer whether
+    /// it was recorded.
+    Phase {
+        /// Prompt id.
+        id: i64,
+        /// Phase reached.
+        phase: Phase,
+        /// Pane history mark.
+        mark: Option<u64>,
+        /// The answer.
+        ack: oneshot::Sender<bool>,
+    },
+    /// A history note.
+    Note {
+        /// Prompt id.
+        id: i64,
+        /// Event name.
+        event: &'static str,
+        /// Detail.
+        detail: String,
+    },
+    /// The delivery ended.
+    Done {
+        /// Prompt id.
+        id: i64,
+        /// Pane id.
+        pane: String,
+        /// How it ended.
+        outcome: Outcome,
+    },
+}
 
-/// The engine.
+/// While something is in flight or settling, look this often.
+const FAST_POLL: Duration = Duration::from_millis(100);
+
+/// A prompt the engine is watching after delivery.
+#[derive(Debug, Clone)]
+struct Watch {
+    pane: String,
+    session: String,
+    submitted: Instant,
+    mark: Option<u64>,
+    timeout: Option<Duration>,
+}
+
+/// Whether the tmux server answered the last scan.
+#[derive(Debug, Clone, Default)]
+struct Reach {
+    reachable: bool,
+    reason: Option<String>,
+    server_pid: Option<u32>,
+}
+
+/// The engine state.
 pub struct Engine {
-    tmux_socket: String,
+    tmux: Tmux,
+    profiles: Arc<Profiles>,
+    delivery: DeliveryConfig,
+    exclude: Vec<String>,
+    target_wait: Duration,
+    panes: BTreeMap<String, Tracked>,
+    watching: HashMap<i64, Watch>,
+    reach: Reach,
+    recovered: bool,
+    dirty: bool,
+    next_fast: Option<tokio::time::Instant>,
+    session_events: Vec<Event>,
+    tx: mpsc::Sender<EngineMsg>,
     rx: mpsc::Receiver<EngineMsg>,
-    _tx: mpsc::Sender<EngineMsg>,
 }
 
 impl Engine {
-    /// Builds the engine for the configured tmux server.
+    /// Builds the engine for the configured tmux server. Profiles were
+    /// validated with the config, so a failure here falls back to the
+    /// built-ins with a warning rather than refusing to start.
     pub fn new(settings: &Settings) -> Self {
-        let (tx, rx) = mpsc::channel(64);
-        Self {
-            tmux_socket: settings.tmux_socket.display().to_string(),
+        let (tx, rx) = mpsc::channel(256);
+        let mut engine = Self {
+            tmux: Tmux::new(&settings.tmux_socket),
+            profiles: Arc::new(Profiles::builtin()),
+            delivery: settings.config.delivery.clone(),
+            exclude: Vec::new(),
+            target_wait: Duration::ZERO,
+            panes: BTreeMap::new(),
+            watching: HashMap::new(),
+            reach: Reach {
+                reason: Some("not scanned yet".into()),
+                ..Reach::default()
+            },
+            recovered: false,
+            dirty: true,
+            next_fast: None,
+            session_events: Vec::new(),
+            tx,
             rx,
-            _tx: tx,
+        };
+        engine.reconfigure(settings);
+        engine
+    }
+
+    /// Applies (re)loaded settings.
+    pub fn reconfigure(&mut self, settings: &Settings) {
+        match Profiles::new(&settings.config.profiles) {
+            Ok(p) => self.profiles = Arc::new(p),
+            Err(e) => warn!("profiles: {e}; keeping the previous rules"),
         }
+        if self.tmux.socket() != settings.tmux_socket {
+            self.tmux = Tmux::new(&settings.tmux_socket);
+        }
+        self.delivery = settings.config.delivery.clone();
+        self.exclude = settings.config.exclude.clone();
+        self.target_wait = Duration::from_secs(settings.config.target_wait_minutes * 60);
+        for t in self.panes.values_mut() {
+            t.excluded = panes::is_excluded(&t.pane, &self.exclude);
+        }
+        self.dirty = true;
     }
 
-    /// When the engine next needs to run.
-    pub fn next_wake(&self) -> Instant {
-        Instant::now() + std::time::Duration::from_secs(3600)
+    fn settle(&self) -> Duration {
+        Duration::from_millis((self.delivery.completion_debounce_ms / 2).clamp(50, 1000))
     }
 
-    /// Waits for background progress.
+    fn completion(&self) -> Duration {
+        Duration::from_millis(self.delivery.completion_debounce_ms)
+    }
+
+    /// When the engine next needs a step on its own.
+    pub fn next_wake(&self) -> tokio::time::Instant {
+        self.next_fast
+            .unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(3600))
+    }
+
+    /// Waits for progress from a delivery task.
     pub async fn next_message(&mut self) -> EngineMsg {
         match self.rx.recv().await {
             Some(m) => m,
@@ -44,81 +177,90 @@ impl Engine {
         }
     }
 
-    /// Applies background progress.
-    pub async fn on_message(&mut self, _store: &mut Store, msg: EngineMsg) {
-        match msg {}
+    /// A new prompt or a state change: step at the next chance.
+    pub fn wake(&mut self) {
+        self.dirty = true;
     }
 
-    /// One observe/reconcile/assign/supervise pass.
-    pub async fn step(&mut self, _store: &mut Store, _scan_due: bool) -> Result<(), StoreError> {
+    /// One observe/reconcile/assign/supervise pass, when one is due.
+    pub async fn step(&mut self, store: &mut Store, scan_due: bool) -> Result<(), StoreError> {
+        let now = tokio::time::Instant::now();
+        let fast_due = self.next_fast.is_some_and(|t| now >= t);
+        if !(scan_due || fast_due || self.dirty) {
+            return Ok(());
+        }
+        self.dirty = false;
+        if !self.observe(store).await? {
+            self.schedule();
+            return Ok(());
+        }
+        if !self.recovered {
+            self.recover(store).await?;
+            self.recovered = true;
+        }
+        self.supervise(store).await?;
+        self.assign(store).await?;
+        self.persist_sessions(store)?;
+        self.schedule();
         Ok(())
     }
 
-    /// A new prompt or a state change: run soon.
-    pub fn wake(&mut self) {}
+    /// Fast polling only while something is moving.
+    fn schedule(&mut self) {
+        let now = Instant::now();
+        let moving = !self.watching.is_empty()
+            || self
+                .panes
+                .values()
+                .any(|t| t.delivering.is_some() || t.unsettled(now));
+        self.next_fast = moving.then(|| tokio::time::Instant::now() + FAST_POLL);
+    }
 
-    /// New settings.
-    pub fn reconfigure(&mut self, settings: &Settings) {
-        self.tmux_socket = settings.tmux_socket.display().to_string();
+    /// Applies progress from a delivery task.
+    pub async fn on_message(&mut self, store: &mut Store, msg: EngineMsg) {
+        let result = match msg {
+            EngineMsg::Phase {
+                id,
+                phase,
+                mark,
+                ack,
+            } => {
+                let ok = store.set_phase(id, phase, mark);
+                if let Err(e) = &ok {
+                    warn!(prompt_id = id, error = %e, "cannot record delivery phase");
+                }
+                let _ = ack.send(ok.is_ok());
+                Ok(())
+            }
+            EngineMsg::Note { id, event, detail } => store.note(id, event, None, Some(&detail)),
+            EngineMsg::Done { id, pane, outcome } => self.delivered(store, id, &pane, outcome),
+        };
+        if let Err(e) = result {
+            warn!(error = %e, "cannot record delivery progress");
+        }
+        self.dirty = true;
     }
 
     /// Session events since the last call.
     pub fn take_session_events(&mut self) -> Vec<Event> {
-        Vec::new()
+        std::mem::take(&mut self.session_events)
     }
 
-    /// One-line summary of sessions.
-    pub fn summary(&self) -> String {
-        "no tmux sessions seen yet".into()
+    fn session_event(&mut self, event: &str, session: String, detail: Option<String>) {
+        self.session_events.push(Event {
+            at: crate::store::now_rfc3339(),
+            kind: "session".into(),
+            id: None,
+            event: event.into(),
+            session: Some(session),
+            detail,
+        });
     }
 
-    /// Tracked sessions.
-    pub fn sessions(&self) -> Vec<SessionInfo> {
-        Vec::new()
+    /// Lets delivery tasks finish their current tmux call; nothing new
+    /// starts after this. A delivery cut short is resolved at the next
+    /// start from its recorded phase.
+    pub async fn shutdown(&mut self) {
+        self.dirty = false;
     }
-
-    /// The tmux server served.
-    pub fn tmux_status(&self) -> TmuxStatus {
-        TmuxStatus {
-            socket: self.tmux_socket.clone(),
-            reachable: false,
-            reason: Some("not scanned yet".into()),
-        }
-    }
-
-    /// Sessions per state.
-    pub fn session_counts(&self) -> std::collections::BTreeMap<String, u64> {
-        Default::default()
-    }
-
-    /// Sessions showing an approval dialog.
-    pub fn waiting_for_human(&self) -> Vec<String> {
-        Vec::new()
-    }
-
-    /// Marks a prompt finished on behalf of an agent hook.
-    pub async fn complete(
-        &mut self,
-        _store: &mut Store,
-        _pane: Option<&str>,
-        _session: Option<&str>,
-        _id: Option<i64>,
-        _error: Option<&str>,
-    ) -> Result<Reply, WireError> {
-        Err(WireError::new(
-            ErrorKind::NotFound,
-            "no prompt in flight there",
-        ))
-    }
-
-    /// Explains a session's state.
-    pub async fn explain(&mut self, session: &str) -> Result<Reply, WireError> {
-        Err(WireError::new(
-            ErrorKind::NotFound,
-            format!("no tracked session named '{session}'"),
-        ))
-    }
-
-    /// Stops background work.
-    pub async fn shutdown(&mut self) {}
 }

@@ -91,3 +91,19 @@ impl Store {
             .map_err(StoreError::sqlite("reading history"))
     }
 }
+
+impl Store {
+    /// Appends a history note without changing the prompt (context
+    /// preparation, a rescue Enter, a recovery decision).
+    pub fn note(
+        &mut self,
+        prompt: i64,
+        event: &str,
+        session: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let tx = self.write_tx()?;
+        append(&tx, prompt, event, session, detail)?;
+        tx.commit().map_err(StoreError::sqlite("appending history"))
+    }
+}

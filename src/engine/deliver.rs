@@ -1,0 +1,280 @@
+//! Typing one claimed prompt into its pane (DESIGN §4), as a task of its
+//! own so the core keeps serving while it waits for the agent.
+//!
+//! The text travels through a uniquely named tmux buffer and one bracketed
+//! paste; Enter is a separate key after a settle. Before Enter the task asks
+//! the core to record the `pasted` phase and waits for the answer, so a
+//! crash at any point leaves a database that says what the pane may hold.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::EngineMsg;
+use crate::detect::Profiles;
+use crate::protocol::SessionState;
+use crate::store::Phase;
+use crate::tmux::{Tmux, TmuxError};
+
+/// How often the screen is re-read while waiting for the agent to react.
+const POLL: Duration = Duration::from_millis(40);
+/// Longest a shell pane's context preparation may take.
+const PREP_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Everything a delivery needs; owned by the task.
+pub struct Job {
+    /// Prompt id.
+    pub id: i64,
+    /// Pane id.
+    pub pane: String,
+    /// Provider of the pane.
+    pub provider: String,
+    /// The exact text.
+    pub text: String,
+    /// Shell command preparing the context, for shell panes.
+    pub prep: Option<String>,
+    /// Pane history size before anything was typed.
+    pub mark: u64,
+    /// Pause between paste and Enter.
+    pub settle: Duration,
+    /// Wait for the agent to react before the rescue Enter.
+    pub verify: Duration,
+    /// The tmux server.
+    pub tmux: Tmux,
+    /// Detection rules.
+    pub profiles: Arc<Profiles>,
+    /// Reports go here.
+    pub tx: mpsc::Sender<EngineMsg>,
+}
+
+/// How a delivery ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The agent took the prompt; `busy` when it was seen working.
+    Submitted {
+        /// Seen working (not only the input box emptied).
+        busy: bool,
+        /// Enter presses it took (1, or 2 with the rescue).
+        enters: u8,
+    },
+    /// Nothing reached the agent: back to the queue at no cost.
+    NotDelivered(String),
+    /// The pane vanished.
+    PaneGone,
+    /// Something reached the pane but the delivery failed.
+    Failed(String),
+}
+
+/// Runs one delivery and reports the outcome to the core.
+pub async fn run(job: Job) {
+    let outcome = deliver(&job).await;
+    let _ = job
+        .tx
+        .send(EngineMsg::Done {
+            id: job.id,
+            pane: job.pane.clone(),
+            outcome,
+        })
+        .await;
+}
+
+fn gone_or(e: TmuxError, f: impl FnOnce(TmuxError) -> Outcome) -> Outcome {
+    match e {
+        TmuxError::PaneGone { .. } | TmuxError::NoServer { .. } => Outcome::PaneGone,
+        other => f(other),
+    }
+}
+
+async fn deliver(job: &Job) -> Outcome {
+    if let Some(prep) = &job.prep
+        && let Err(o) = prepare(job, prep).await
+    {
+        return o;
+    }
+    if let Err(e) = job.tmux.paste(&job.pane, &job.text).await {
+        // A failed load-buffer or paste-buffer typed nothing (the buffer is
+        // pasted whole or not at all).
+        return gone_or(e, |e| Outcome::NotDelivered(format!("paste failed: {e}")));
+    }
+    let (ack, acked) = oneshot::channel();
+    let msg = EngineMsg::Phase {
+        id: job.id,
+        phase: Phase::Pasted,
+        mark: Some(job.mark),
+        ack,
+    };
+    if job.tx.send(msg).await.is_err() || !acked.await.unwrap_or(false) {
+        return Outcome::Failed(
+            "pasted, but the daemon could not record it; Enter was not pressed".into(),
+        );
+    }
+    tokio::time::sleep(job.settle).await;
+    for enters in 1..=2u8 {
+        if enters == 2 {
+            let _ = job
+                .tx
+                .send(EngineMsg::Note {
+                    id: job.id,
+                    event: "rescue-enter",
+                    detail: format!(
+                        "no reaction after {} ms; pressing Enter once more",
+                        job.verify.as_millis()
+                    ),
+                })
+                .await;
+        }
+        if let Err(e) = job.tmux.send_enter(&job.pane).await {
+            return gone_or(e, |e| {
+                Outcome::Failed(format!("pasted, but Enter failed: {e}"))
+            });
+        }
+        match accepted(job, job.verify).await {
+            Ok(Some(busy)) => return Outcome::Submitted { busy, enters },
+            Ok(None) => {}
+            Err(o) => return o,
+        }
+    }
+    Outcome::Failed(format!(
+        "pasted into {} but the agent did not accept it after two Enter presses",
+        job.pane
+    ))
+}
+
+/// Polls the pane until the agent reacts: `Some(true)` busy, `Some(false)`
+/// the input box emptied (or a dialog opened), `None` no reaction in time.
+async fn accepted(job: &Job, within: Duration) -> Result<Option<bool>, Outcome> {
+    let lines = job.profiles.get(&job.provider).tail_lines;
+    let deadline = Instant::now() + within;
+    loop {
+        let screen = job.tmux.capture(&job.pane, lines).await.map_err(|e| {
+            gone_or(e, |e| {
+                Outcome::Failed(format!("cannot read the pane after Enter: {e}"))
+            })
+        })?;
+        let verdict = job.profiles.classify(&job.provider, &screen);
+        match verdict.state {
+            SessionState::Busy => return Ok(Some(true)),
+            SessionState::WaitingApproval | SessionState::RateLimited => return Ok(Some(false)),
+            _ => {}
+        }
+        if job
+            .profiles
+            .composer_text(&job.provider, &screen)
+            .is_some_and(|t| t.trim().is_empty())
+            && verdict.state == SessionState::Idle
+            && screen_changed_after_submit(&screen, &job.text)
+        {
+            return Ok(Some(false));
+        }
+        if Instant::now() >= deadline {
+            return Ok(None);
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// An agent that finished instantly shows an idle, empty box again; accept
+/// that only when the submitted text shows up in the transcript, so a paste
+/// that never arrived is not mistaken for a submission.
+fn screen_changed_after_submit(screen: &str, text: &str) -> bool {
+    let first = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    let probe: String = first.chars().take(40).collect();
+    !probe.is_empty() && screen.contains(&probe)
+}
+
+/// Runs the context preparation in a shell pane and waits for its verdict.
+async fn prepare(job: &Job, prep: &str) -> Result<(), Outcome> {
+    let line = format!(
+        "{prep} && printf 'assigner-prep-%s\\n' ok || printf 'assigner-prep-%s %d\\n' failed $?"
+    );
+    job.tmux.paste(&job.pane, &line).await.map_err(|e| {
+        gone_or(e, |e| {
+            Outcome::NotDelivered(format!("context preparation could not be typed: {e}"))
+        })
+    })?;
+    job.tmux.send_enter(&job.pane).await.map_err(|e| {
+        gone_or(e, |e| {
+            Outcome::Failed(format!("context preparation: Enter failed: {e}"))
+        })
+    })?;
+    let deadline = Instant::now() + PREP_TIMEOUT;
+    loop {
+        let screen =
+            job.tmux.capture(&job.pane, 200).await.map_err(|e| {
+                gone_or(e, |e| Outcome::Failed(format!("context preparation: {e}")))
+            })?;
+        if let Some(line) = screen
+            .lines()
+            .rev()
+            .map(str::trim)
+            .find(|l| l.starts_with("assigner-prep-"))
+        {
+            let _ = job
+                .tx
+                .send(EngineMsg::Note {
+                    id: job.id,
+                    event: "context-prepared",
+                    detail: prep.to_owned(),
+                })
+                .await;
+            return if line == "assigner-prep-ok" {
+                Ok(())
+            } else {
+                Err(Outcome::Failed(format!(
+                    "context preparation failed ({}): {prep}",
+                    line.trim_start_matches("assigner-prep-failed").trim()
+                )))
+            };
+        }
+        if Instant::now() >= deadline {
+            return Err(Outcome::Failed(format!(
+                "context preparation did not finish within {PREP_TIMEOUT:?}: {prep}"
+            )));
+        }
+        tokio::time::sleep(POLL * 5).await;
+    }
+}
+
+/// The shell command that prepares a prompt's context, or `None` when the
+/// prompt needs none.
+pub fn prep_command(
+    working_dir: Option<&str>,
+    env: &std::collections::BTreeMap<String, String>,
+    prereqs: &[String],
+) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(dir) = working_dir {
+        parts.push(format!("cd -- {}", shell_quote(dir)));
+    }
+    for (k, v) in env {
+        parts.push(format!("export {k}={}", shell_quote(v)));
+    }
+    parts.extend(prereqs.iter().map(|p| format!("( {p} )")));
+    (!parts.is_empty()).then(|| parts.join(" && "))
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prep_commands_quote_everything() {
+        let mut env = std::collections::BTreeMap::new();
+        env.insert("A".to_owned(), "it's".to_owned());
+        let cmd = prep_command(Some("/src/my app"), &env, &["make deps".into()]).unwrap();
+        assert_eq!(
+            cmd,
+            "cd -- '/src/my app' && export A='it'\\''s' && ( make deps )"
+        );
+        assert_eq!(prep_command(None, &Default::default(), &[]), None);
+    }
+}

@@ -1,0 +1,218 @@
+//! Observe and reconcile: one `list-panes -a`, then captures of only the
+//! panes whose screen may have changed, and the database kept true to it.
+
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use tracing::{info, warn};
+
+use super::Engine;
+use super::panes::{Tracked, is_excluded};
+use crate::detect::fingerprint;
+use crate::error::StoreError;
+use crate::protocol::SessionState;
+use crate::store::Store;
+use crate::tmux::{Snapshot, TmuxError};
+
+/// A window active within this many seconds is re-read every scan:
+/// `window_activity` has one-second resolution, so a change in the same
+/// second as the last capture would otherwise go unseen.
+const RECENT_SECS: u64 = 2;
+
+impl Engine {
+    /// Lists the panes and updates tracking. `Ok(false)` when tmux could
+    /// not be asked (a timeout or an unexpected failure): nothing is
+    /// concluded from a scan that did not happen. A missing server or
+    /// binary is an answer: there are no panes.
+    pub(super) async fn observe(&mut self, store: &mut Store) -> Result<bool, StoreError> {
+        let snapshot = match self.tmux.snapshot().await {
+            Ok(s) => {
+                if !self.reach.reachable {
+                    info!(socket = %self.tmux.socket().display(), "tmux server reachable");
+                }
+                self.reach.reachable = true;
+                self.reach.reason = None;
+                s
+            }
+            Err(e @ (TmuxError::NoServer { .. } | TmuxError::NotInstalled)) => {
+                if self.reach.reachable || self.reach.reason.as_deref() != Some(&e.to_string()) {
+                    warn!(socket = %self.tmux.socket().display(), "tmux: {e}");
+                }
+                self.reach.reachable = false;
+                self.reach.reason = Some(e.to_string());
+                Snapshot {
+                    server_pid: 0,
+                    panes: Vec::new(),
+                }
+            }
+            Err(e) => {
+                warn!("tmux scan failed: {e}");
+                self.reach.reason = Some(e.to_string());
+                return Ok(false);
+            }
+        };
+        let restarted = self
+            .reach
+            .server_pid
+            .is_some_and(|old| old != snapshot.server_pid);
+        self.reach.server_pid = Some(snapshot.server_pid).filter(|p| *p != 0);
+        self.reconcile(store, &snapshot, restarted)?;
+        self.capture_changed().await;
+        Ok(true)
+    }
+
+    /// Adds new panes, updates known ones and retires vanished ones.
+    fn reconcile(
+        &mut self,
+        store: &mut Store,
+        snap: &Snapshot,
+        restarted: bool,
+    ) -> Result<(), StoreError> {
+        let gone: Vec<String> = self
+            .panes
+            .keys()
+            .filter(|id| restarted || snap.pane(id).is_none())
+            .cloned()
+            .collect();
+        for id in gone {
+            self.retire(
+                store,
+                &id,
+                if restarted {
+                    "the tmux server restarted"
+                } else {
+                    "the pane vanished"
+                },
+            )?;
+        }
+        let (settle, completion) = (self.settle(), self.completion());
+        for pane in &snap.panes {
+            let excluded = is_excluded(pane, &self.exclude);
+            match self.panes.get_mut(&pane.id) {
+                Some(t) => {
+                    t.pane = pane.clone();
+                    t.excluded = excluded;
+                }
+                None => {
+                    let mut t = Tracked::new(pane.clone(), snap.server_pid, settle, completion);
+                    t.excluded = excluded;
+                    info!(session = %pane.display_name(), pane = %pane.id, command = %pane.command, "new pane");
+                    self.session_event("appeared", pane.display_name(), Some(pane.id.clone()));
+                    self.panes.insert(pane.id.clone(), t);
+                }
+            }
+        }
+        if !self.recovered {
+            // Rows left by an earlier run whose panes no longer exist.
+            for row in store.sessions()? {
+                let alive =
+                    snap.pane(&row.pane).is_some() && row.server_pid == Some(snap.server_pid);
+                if !alive {
+                    info!(session = %row.name, pane = %row.pane, "removing stale session from an earlier run");
+                    store.remove_session(&row.pane)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Forgets a pane; its prompt goes back to the queue at no cost.
+    pub(super) fn retire(
+        &mut self,
+        store: &mut Store,
+        id: &str,
+        why: &str,
+    ) -> Result<(), StoreError> {
+        let Some(t) = self.panes.remove(id) else {
+            return Ok(());
+        };
+        let name = t.pane.display_name();
+        info!(session = %name, pane = %id, "{why}");
+        for prompt in t.prompt.into_iter().chain(t.delivering) {
+            self.watching.remove(&prompt);
+            let reason = format!("{why}: {name} ({id})");
+            match store.requeue(prompt, "requeued-from-stale-session", &reason) {
+                Ok(()) => {
+                    info!(prompt_id = prompt, session = %name, pane = %id, "prompt back in the queue: {reason}")
+                }
+                Err(StoreError::WrongStatus { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        store.remove_session(id)?;
+        self.session_event("gone", name, Some(why.to_owned()));
+        Ok(())
+    }
+
+    /// Captures and classifies the panes whose screen may have changed.
+    async fn capture_changed(&mut self) {
+        let now_unix = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let now = Instant::now();
+        let due: Vec<String> = self
+            .panes
+            .values()
+            .filter(|t| !t.pane.dead && t.delivering.is_none())
+            .filter(|t| {
+                t.captured_activity != Some(t.pane.activity)
+                    || now_unix.saturating_sub(t.pane.activity) <= RECENT_SECS
+                    || t.unsettled(now)
+                    || t.prompt.is_some()
+            })
+            .map(|t| t.pane.id.clone())
+            .collect();
+        for id in due {
+            self.inspect(&id).await;
+        }
+    }
+
+    /// Captures one pane now and feeds the verdict to its tracker. Returns
+    /// the raw state seen, or `None` when the pane could not be read.
+    pub(super) async fn inspect(&mut self, id: &str) -> Option<SessionState> {
+        let (height, session, command) = {
+            let t = self.panes.get(id)?;
+            (
+                usize::from(t.pane.height.max(24)),
+                t.pane.session.clone(),
+                t.pane.command.clone(),
+            )
+        };
+        let screen = match self.tmux.capture(id, height).await {
+            Ok(s) => s,
+            Err(e) => {
+                warn!(pane = %id, "capture failed: {e}");
+                return None;
+            }
+        };
+        let (provider, reason) = self
+            .profiles
+            .provider_for(&session, &command, Some(&screen));
+        let verdict = self.profiles.classify(&provider, &screen);
+        let raw = verdict.state;
+        let fp = fingerprint(&screen);
+        let t = self.panes.get_mut(id)?;
+        if t.provider != provider {
+            info!(session = %t.pane.display_name(), pane = %id, provider = %provider, "provider: {reason}");
+        }
+        t.provider = provider;
+        t.provider_reason = reason;
+        let changed = t.observe(verdict, screen, fp, Instant::now());
+        if changed {
+            let (name, state, rule) = (t.pane.display_name(), t.state(), t.rule());
+            self.session_event(state.as_str(), name, rule);
+        }
+        Some(raw)
+    }
+
+    /// Writes changed session rows.
+    pub(super) fn persist_sessions(&mut self, store: &mut Store) -> Result<(), StoreError> {
+        for t in self.panes.values_mut() {
+            let row = t.row();
+            if t.persisted.as_ref() != Some(&row) {
+                store.upsert_session(&row)?;
+                t.persisted = Some(row);
+            }
+        }
+        Ok(())
+    }
+}

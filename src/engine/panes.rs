@@ -1,0 +1,153 @@
+//! What the engine knows about each pane between scans.
+
+use std::time::{Duration, Instant};
+
+use crate::detect::{Debouncer, Verdict};
+use crate::protocol::{SessionInfo, SessionState};
+use crate::store::SessionRow;
+use crate::tmux::Pane;
+
+/// Tracking state of one pane.
+#[derive(Debug)]
+pub struct Tracked {
+    /// The pane as last listed by tmux.
+    pub pane: Pane,
+    /// tmux server pid it belongs to.
+    pub server_pid: u32,
+    /// Detected provider and why.
+    pub provider: String,
+    /// How the provider was chosen.
+    pub provider_reason: String,
+    /// Excluded from assignment by the config.
+    pub excluded: bool,
+    /// Debounced state.
+    pub debounce: Debouncer,
+    /// The last raw verdict and the screen it came from.
+    pub last_verdict: Option<Verdict>,
+    /// Bottom of the pane at the last capture.
+    pub last_screen: String,
+    /// Fingerprint of the last capture.
+    pub fingerprint: u64,
+    /// `window_activity` at the last capture; unchanged means the screen
+    /// did not change, so no capture is needed.
+    pub captured_activity: Option<u64>,
+    /// Raw idle observed continuously since, with this fingerprint.
+    pub idle_since: Option<(Instant, u64)>,
+    /// A delivery task is typing into this pane.
+    pub delivering: Option<i64>,
+    /// Prompt in flight (assigned or in progress) here.
+    pub prompt: Option<i64>,
+    /// When it last received a prompt.
+    pub last_assigned: Option<Instant>,
+    /// The row last written to the database, to skip unchanged writes.
+    pub persisted: Option<SessionRow>,
+}
+
+impl Tracked {
+    /// Starts tracking a pane.
+    pub fn new(pane: Pane, server_pid: u32, settle: Duration, completion: Duration) -> Self {
+        Self {
+            pane,
+            server_pid,
+            provider: "unknown".into(),
+            provider_reason: "not inspected yet".into(),
+            excluded: false,
+            debounce: Debouncer::new(settle, completion),
+            last_verdict: None,
+            last_screen: String::new(),
+            fingerprint: 0,
+            captured_activity: None,
+            idle_since: None,
+            delivering: None,
+            prompt: None,
+            last_assigned: None,
+            persisted: None,
+        }
+    }
+
+    /// The debounced state (unknown until one is confirmed).
+    pub fn state(&self) -> SessionState {
+        if self.pane.dead {
+            return SessionState::Gone;
+        }
+        self.debounce
+            .reported()
+            .map_or(SessionState::Unknown, |r| r.state)
+    }
+
+    /// The rule behind the debounced state.
+    pub fn rule(&self) -> Option<String> {
+        self.debounce.reported().and_then(|r| r.rule.clone())
+    }
+
+    /// Free to receive a prompt now.
+    pub fn available(&self) -> bool {
+        self.state() == SessionState::Idle
+            && self.delivering.is_none()
+            && self.prompt.is_none()
+            && !self.excluded
+    }
+
+    /// Records a raw verdict; keeps the continuous-idle clock.
+    pub fn observe(
+        &mut self,
+        verdict: Verdict,
+        screen: String,
+        fingerprint: u64,
+        now: Instant,
+    ) -> bool {
+        let before = self.state();
+        self.debounce.observe(&verdict, fingerprint, now);
+        self.idle_since = match (verdict.state, self.idle_since) {
+            (SessionState::Idle, Some((t, fp))) if fp == fingerprint => Some((t, fp)),
+            (SessionState::Idle, _) => Some((now, fingerprint)),
+            _ => None,
+        };
+        self.last_verdict = Some(verdict);
+        self.last_screen = screen;
+        self.fingerprint = fingerprint;
+        self.captured_activity = Some(self.pane.activity);
+        before != self.state()
+    }
+
+    /// Whether a state change is waiting to be confirmed by more captures.
+    pub fn unsettled(&self, now: Instant) -> bool {
+        self.debounce.pending(now).is_some()
+    }
+
+    /// The database row for this pane.
+    pub fn row(&self) -> SessionRow {
+        SessionRow {
+            pane: self.pane.id.clone(),
+            server_pid: Some(self.server_pid),
+            name: self.pane.display_name(),
+            session_name: self.pane.session.clone(),
+            window: self.pane.window,
+            index: self.pane.index,
+            provider: self.provider.clone(),
+            state: self.state(),
+            rule: self.rule(),
+            working_dir: Some(self.pane.path.clone()).filter(|p| !p.is_empty()),
+            branch: None,
+            command: Some(self.pane.command.clone()).filter(|c| !c.is_empty()),
+            pane_pid: Some(self.pane.pid),
+            prompt: self.prompt,
+            excluded: self.excluded,
+            last_activity: None,
+        }
+    }
+
+    /// The protocol view.
+    pub fn info(&self) -> SessionInfo {
+        self.row().info()
+    }
+}
+
+/// Whether `pane` matches an `exclude` entry: session name, display name or
+/// pane id, exactly.
+pub fn is_excluded(pane: &Pane, exclude: &[String]) -> bool {
+    let name = pane.display_name();
+    exclude
+        .iter()
+        .any(|e| *e == pane.session || *e == name || *e == pane.id)
+}

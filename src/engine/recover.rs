@@ -1,0 +1,178 @@
+//! Restart recovery: prompts that were in flight when the daemon (or the
+//! tmux server) went away are resolved by looking at their pane — never
+//! resent blindly, never silently dropped.
+
+use std::time::{Duration, Instant};
+
+use tracing::{info, warn};
+
+use super::{Engine, Watch};
+use crate::error::StoreError;
+use crate::protocol::{PromptStatus, SessionState};
+use crate::store::{InFlight, Phase, Store};
+
+/// What the pane says about an interrupted delivery.
+enum Verdict {
+    /// Our text sits in the input box: press Enter.
+    InComposer,
+    /// The agent took it (working, dialog, or box emptied after a paste).
+    Submitted(&'static str),
+    /// Nothing of ours reached the pane.
+    NothingTyped,
+    /// Cannot tell.
+    Unclear(String),
+}
+
+impl Engine {
+    /// Resolves every prompt left in flight by an earlier run.
+    pub(super) async fn recover(&mut self, store: &mut Store) -> Result<(), StoreError> {
+        for f in store.in_flight()? {
+            if self.watching.contains_key(&f.id)
+                || self.panes.values().any(|t| t.delivering == Some(f.id))
+            {
+                continue;
+            }
+            let Some(pane) = f.pane.clone().filter(|p| self.panes.contains_key(p)) else {
+                let why = format!(
+                    "its pane {} is gone after a restart",
+                    f.pane.as_deref().unwrap_or("(none)")
+                );
+                info!(prompt_id = f.id, "back in the queue: {why}");
+                store.requeue(f.id, "requeued-from-stale-session", &why)?;
+                continue;
+            };
+            if f.status == PromptStatus::InProgress {
+                self.resume_watch(store, &f, &pane)?;
+                continue;
+            }
+            let text = store.prompt(f.id)?.text;
+            match self.judge(&pane, f.phase, &text).await {
+                Verdict::InComposer => {
+                    if let Err(e) = self.tmux.send_enter(&pane).await {
+                        warn!(prompt_id = f.id, "recovery Enter failed: {e}");
+                    }
+                    store.note(
+                        f.id,
+                        "recovered",
+                        f.session.as_deref(),
+                        Some("delivery interrupted between paste and Enter; pressed Enter"),
+                    )?;
+                    store.start(f.id, "submitted during recovery")?;
+                    self.resume_watch(store, &f, &pane)?;
+                }
+                Verdict::Submitted(how) => {
+                    store.note(
+                        f.id,
+                        "recovered",
+                        f.session.as_deref(),
+                        Some(&format!("delivery interrupted after submission ({how})")),
+                    )?;
+                    store.start(f.id, "submitted before the restart")?;
+                    self.resume_watch(store, &f, &pane)?;
+                }
+                Verdict::NothingTyped => {
+                    info!(
+                        prompt_id = f.id,
+                        "interrupted before anything was typed; back in the queue"
+                    );
+                    store.requeue(
+                        f.id,
+                        "requeued",
+                        "delivery interrupted by a restart before anything was typed",
+                    )?;
+                }
+                Verdict::Unclear(why) => {
+                    let msg = format!(
+                        "delivery interrupted by a restart and {why}; not resent to avoid a duplicate"
+                    );
+                    warn!(prompt_id = f.id, "{msg}");
+                    store.fail(f.id, &msg)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn resume_watch(
+        &mut self,
+        store: &mut Store,
+        f: &InFlight,
+        pane: &str,
+    ) -> Result<(), StoreError> {
+        let timeout = f
+            .timeout_minutes
+            .map(|m| Duration::from_secs(u64::from(m) * 60));
+        let elapsed = Duration::from_secs_f64(f.elapsed_secs);
+        let submitted = Instant::now()
+            .checked_sub(elapsed)
+            .unwrap_or_else(Instant::now);
+        let session = f.session.clone().unwrap_or_else(|| pane.to_owned());
+        if let Some(t) = self.panes.get_mut(pane) {
+            t.prompt = Some(f.id);
+        }
+        let mark = store.delivery_state(f.id)?.1;
+        self.watching.insert(
+            f.id,
+            Watch {
+                pane: pane.to_owned(),
+                session,
+                submitted,
+                mark,
+                timeout,
+            },
+        );
+        Ok(())
+    }
+
+    /// Reads the pane to decide what an interrupted delivery did.
+    async fn judge(&mut self, pane: &str, phase: Option<Phase>, text: &str) -> Verdict {
+        let Some(state) = self.inspect(pane).await else {
+            return Verdict::Unclear(format!("pane {pane} could not be read"));
+        };
+        let Some(t) = self.panes.get(pane) else {
+            return Verdict::Unclear(format!("pane {pane} vanished"));
+        };
+        let composer = self.profiles.composer_text(&t.provider, &t.last_screen);
+        let ours = composer.as_deref().is_some_and(|c| holds(c, text));
+        let other_text = composer.as_deref().is_some_and(|c| !c.trim().is_empty()) && !ours;
+        match (phase, state) {
+            _ if ours => Verdict::InComposer,
+            _ if other_text => {
+                Verdict::Unclear(format!("the input box of {pane} holds other text"))
+            }
+            (Some(Phase::Submitted), _) => Verdict::Submitted("recorded as submitted"),
+            (Some(Phase::Pasted), SessionState::Busy) => Verdict::Submitted("agent working"),
+            (Some(Phase::Pasted), SessionState::WaitingApproval) => {
+                Verdict::Submitted("agent asking for approval")
+            }
+            (Some(Phase::Pasted), SessionState::Idle) => {
+                Verdict::Submitted("pasted text left the input box")
+            }
+            (Some(Phase::Claimed) | None, SessionState::Idle) => Verdict::NothingTyped,
+            (_, s) => Verdict::Unclear(format!("pane {pane} is {s}")),
+        }
+    }
+}
+
+/// Whether the input box shows (the start of) our prompt, or an agent's
+/// collapsed-paste marker.
+fn holds(composer: &str, text: &str) -> bool {
+    let c = composer.trim();
+    if c.is_empty() {
+        return false;
+    }
+    c.contains("[Pasted text") || text.trim_start().starts_with(c) || text.contains(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::holds;
+
+    #[test]
+    fn recognises_our_text_in_the_input_box() {
+        assert!(holds("fix the flaky", "fix the flaky test\nplease"));
+        assert!(holds("[Pasted text #1 +90 lines]", "anything"));
+        assert!(!holds("", "x"));
+        assert!(!holds("ls -la", "fix the flaky test"));
+    }
+}

@@ -1,0 +1,219 @@
+//! Supervise: delivery outcomes, completion (the agent idle again, debounced,
+//! or a hook's `complete`), per-prompt timeouts and response capture.
+
+use std::time::{Duration, Instant};
+
+use tracing::{info, warn};
+
+use super::deliver::Outcome;
+use super::{Engine, Watch};
+use crate::error::StoreError;
+use crate::protocol::{ErrorKind, PromptStatus, Reply, WireError};
+use crate::store::Store;
+
+impl Engine {
+    /// A delivery task finished.
+    pub(super) fn delivered(
+        &mut self,
+        store: &mut Store,
+        id: i64,
+        pane: &str,
+        outcome: Outcome,
+    ) -> Result<(), StoreError> {
+        let tracked = self.panes.get_mut(pane);
+        let session = tracked
+            .as_ref()
+            .map(|t| t.pane.display_name())
+            .unwrap_or_else(|| pane.to_owned());
+        let mark = tracked.as_ref().map(|t| t.pane.history_size);
+        if let Some(t) = tracked {
+            t.delivering = None;
+        }
+        match outcome {
+            Outcome::Submitted { busy, enters } => {
+                let detail = format!(
+                    "{} after {enters} Enter press(es)",
+                    if busy {
+                        "agent working"
+                    } else {
+                        "input accepted"
+                    }
+                );
+                match store.start(id, &detail) {
+                    Ok(()) => {}
+                    // A hook completed it before the verification ended.
+                    Err(StoreError::WrongStatus { .. }) => return Ok(()),
+                    Err(e) => return Err(e),
+                }
+                info!(prompt_id = id, session = %session, pane, "prompt submitted: {detail}");
+                let timeout = store
+                    .prompt(id)?
+                    .timeout_minutes
+                    .map(|m| Duration::from_secs(u64::from(m) * 60));
+                let mark = store.delivery_state(id)?.1.or(mark);
+                if let Some(t) = self.panes.get_mut(pane) {
+                    t.prompt = Some(id);
+                }
+                self.watching.insert(
+                    id,
+                    Watch {
+                        pane: pane.to_owned(),
+                        session,
+                        submitted: Instant::now(),
+                        mark,
+                        timeout,
+                    },
+                );
+            }
+            Outcome::NotDelivered(why) => {
+                info!(
+                    prompt_id = id,
+                    pane, "not delivered, back in the queue: {why}"
+                );
+                ignore_wrong_status(store.requeue(id, "requeued", &why))?;
+            }
+            Outcome::PaneGone => {
+                let why = format!("{session} ({pane}) vanished during delivery");
+                info!(prompt_id = id, pane, "{why}");
+                ignore_wrong_status(store.requeue(id, "requeued-from-stale-session", &why))?;
+            }
+            Outcome::Failed(why) => {
+                warn!(prompt_id = id, session = %session, pane, "delivery failed: {why}");
+                ignore_wrong_status(store.fail_and_maybe_retry(id, &why, Some(pane)).map(drop))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Completion and timeouts of every prompt being watched.
+    pub(super) async fn supervise(&mut self, store: &mut Store) -> Result<(), StoreError> {
+        let completion = self.completion();
+        let ids: Vec<i64> = self.watching.keys().copied().collect();
+        for id in ids {
+            let Some(w) = self.watching.get(&id).cloned() else {
+                continue;
+            };
+            let Some(t) = self.panes.get(&w.pane) else {
+                continue;
+            };
+            if let Some(limit) = w.timeout
+                && w.submitted.elapsed() >= limit
+            {
+                let why = format!("timed out after {} min", limit.as_secs() / 60);
+                // Interrupt the agent so the pane is usable again.
+                let _ = self.tmux.send_keys(&w.pane, &["Escape"]).await;
+                let retried = store.fail_and_maybe_retry(id, &why, Some(&w.pane));
+                self.finish_watch(id);
+                match ignore_wrong_status(retried.map(|r| {
+                    info!(prompt_id = id, session = %w.session, "{why}{}", if r { "; retrying on another session" } else { "; no retries left" });
+                })) {
+                    Ok(()) => continue,
+                    Err(e) => return Err(e),
+                }
+            }
+            let idle_long = t
+                .idle_since
+                .is_some_and(|(since, _)| since.elapsed() >= completion);
+            if idle_long && w.submitted.elapsed() >= completion {
+                let response = self.response(&w).await;
+                self.finish_watch(id);
+                ignore_wrong_status(store.complete(id, response.as_deref(), "agent idle again"))?;
+                info!(prompt_id = id, session = %w.session, pane = %w.pane, "prompt completed");
+            }
+        }
+        Ok(())
+    }
+
+    fn finish_watch(&mut self, id: i64) {
+        if let Some(w) = self.watching.remove(&id)
+            && let Some(t) = self.panes.get_mut(&w.pane)
+            && t.prompt == Some(id)
+        {
+            t.prompt = None;
+        }
+        self.dirty = true;
+    }
+
+    /// The pane output since delivery, bounded to the configured size
+    /// (keeping the end, where the agent's answer is).
+    async fn response(&self, w: &Watch) -> Option<String> {
+        let mark = w.mark?;
+        let text = match self.tmux.capture_since(&w.pane, mark).await {
+            Ok(t) => t,
+            Err(e) => {
+                warn!(pane = %w.pane, "cannot capture the response: {e}");
+                return None;
+            }
+        };
+        let max = self.delivery.max_response_bytes;
+        if text.len() <= max {
+            return Some(text);
+        }
+        let mut cut = text.len() - max;
+        while !text.is_char_boundary(cut) {
+            cut += 1;
+        }
+        Some(format!(
+            "[… {cut} earlier bytes not kept]\n{}",
+            &text[cut..]
+        ))
+    }
+
+    /// `assignerctl complete`: an agent hook says the prompt is finished.
+    pub async fn complete(
+        &mut self,
+        store: &mut Store,
+        pane: Option<&str>,
+        session: Option<&str>,
+        id: Option<i64>,
+        error: Option<&str>,
+    ) -> Result<Reply, WireError> {
+        let flights = store.in_flight()?;
+        let found = flights.iter().find(|f| match (id, pane, session) {
+            (Some(id), _, _) => f.id == id,
+            (None, Some(p), _) => f.pane.as_deref() == Some(p),
+            (None, None, Some(s)) => f.session.as_deref() == Some(s),
+            _ => false,
+        });
+        let Some(f) = found else {
+            let what = match (id, pane, session) {
+                (Some(id), _, _) => format!("prompt {id} is not in flight"),
+                (None, Some(p), _) => format!("no prompt is in flight on pane {p}"),
+                (None, None, Some(s)) => format!("no prompt is in flight on session {s}"),
+                _ => "complete needs an id, a pane or a session".into(),
+            };
+            return Err(WireError::new(ErrorKind::NotFound, what));
+        };
+        let id = f.id;
+        let watch = self.watching.get(&id).cloned();
+        let response = match &watch {
+            Some(w) => self.response(w).await,
+            None => None,
+        };
+        self.finish_watch(id);
+        match error {
+            Some(why) => {
+                store.fail_and_maybe_retry(id, why, f.pane.as_deref())?;
+                info!(prompt_id = id, "agent hook reported failure: {why}");
+            }
+            None => {
+                store.complete(id, response.as_deref(), "reported by agent hook")?;
+                info!(prompt_id = id, "agent hook reported completion");
+            }
+        }
+        debug_assert!(
+            store
+                .prompt(id)
+                .map(|p| p.status != PromptStatus::InProgress)
+                .unwrap_or(true)
+        );
+        Ok(Reply::Completed { id })
+    }
+}
+
+fn ignore_wrong_status(r: Result<(), StoreError>) -> Result<(), StoreError> {
+    match r {
+        Err(StoreError::WrongStatus { .. }) => Ok(()),
+        other => other,
+    }
+}

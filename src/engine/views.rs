@@ -1,0 +1,115 @@
+//! Read-only views of the engine for `status`, `sessions` and `explain`.
+
+use std::collections::BTreeMap;
+
+use super::Engine;
+use crate::protocol::{
+    ErrorKind, Explanation, Reply, SessionInfo, SessionState, TmuxStatus, WireError,
+};
+
+impl Engine {
+    /// Tracked sessions, by name.
+    pub fn sessions(&self) -> Vec<SessionInfo> {
+        let mut out: Vec<SessionInfo> = self
+            .panes
+            .values()
+            .map(super::panes::Tracked::info)
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name).then(a.pane.cmp(&b.pane)));
+        out
+    }
+
+    /// The tmux server served, and whether it answers.
+    pub fn tmux_status(&self) -> TmuxStatus {
+        TmuxStatus {
+            socket: self.tmux.socket().display().to_string(),
+            reachable: self.reach.reachable,
+            reason: self.reach.reason.clone(),
+        }
+    }
+
+    /// Sessions per state, every state present.
+    pub fn session_counts(&self) -> BTreeMap<String, u64> {
+        let mut out: BTreeMap<String, u64> = SessionState::ALL
+            .iter()
+            .map(|s| (s.as_str().to_owned(), 0))
+            .collect();
+        for t in self.panes.values() {
+            *out.entry(t.state().as_str().to_owned()).or_default() += 1;
+        }
+        out
+    }
+
+    /// Sessions showing an approval dialog: a human must answer them.
+    pub fn waiting_for_human(&self) -> Vec<String> {
+        self.panes
+            .values()
+            .filter(|t| t.state() == SessionState::WaitingApproval)
+            .map(|t| t.pane.display_name())
+            .collect()
+    }
+
+    /// One-line session summary for `STATUS=`.
+    pub fn summary(&self) -> String {
+        if !self.reach.reachable {
+            return format!(
+                "no tmux sessions: {}",
+                self.reach
+                    .reason
+                    .as_deref()
+                    .unwrap_or("tmux server not reachable")
+            );
+        }
+        let counts = self.session_counts();
+        let get = |k: &str| counts.get(k).copied().unwrap_or(0);
+        let mut s = format!("sessions: {} idle, {} busy", get("idle"), get("busy"));
+        let waiting = get("waiting_approval");
+        if waiting > 0 {
+            s.push_str(&format!(", {waiting} waiting for approval"));
+        }
+        s
+    }
+
+    /// `explain SESSION`: a fresh look at the pane and the rule that decided.
+    pub async fn explain(&mut self, session: &str) -> Result<Reply, WireError> {
+        let id = self
+            .panes
+            .values()
+            .find(|t| t.pane.id == session || t.pane.display_name() == session)
+            .or_else(|| self.panes.values().find(|t| t.pane.session == session))
+            .map(|t| t.pane.id.clone())
+            .ok_or_else(|| {
+                WireError::new(
+                    ErrorKind::NotFound,
+                    format!("no tracked session named '{session}'"),
+                )
+            })?;
+        self.inspect(&id).await;
+        let t = self.panes.get(&id).ok_or_else(|| {
+            WireError::new(ErrorKind::NotFound, format!("session '{session}' vanished"))
+        })?;
+        let verdict = t.last_verdict.clone();
+        let lines = self.profiles.get(&t.provider).tail_lines;
+        let tail: Vec<String> = {
+            let all: Vec<&str> = t.last_screen.lines().map(str::trim_end).collect();
+            let end = all.iter().rposition(|l| !l.is_empty()).map_or(0, |i| i + 1);
+            all[end.saturating_sub(lines)..end]
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect()
+        };
+        let rule = verdict.as_ref().map(|v| match &v.rule {
+            Some(r) => format!("{r} (screen says {}; reported {})", v.state, t.state()),
+            None => format!("no rule matched (reported {})", t.state()),
+        });
+        Ok(Reply::Explanation {
+            explanation: Explanation {
+                session: t.info(),
+                provider_reason: t.provider_reason.clone(),
+                rule,
+                matched: verdict.map(|v| v.matched).unwrap_or_default(),
+                screen_tail: tail,
+            },
+        })
+    }
+}
