@@ -83,7 +83,17 @@ impl Core {
                 biased;
                 _ = shutdown.changed() => break,
                 msg = rx.recv() => match msg {
-                    Some(msg) => self.on_message(msg).await,
+                    Some(msg) => {
+                        self.on_message(msg).await;
+                        // Answer everything already waiting before the
+                        // engine steps: one scan serves the whole burst.
+                        for _ in 0..64 {
+                            match rx.try_recv() {
+                                Ok(msg) => self.on_message(msg).await,
+                                Err(_) => break,
+                            }
+                        }
+                    }
                     None => break,
                 },
                 ev = self.engine.next_message() => {

@@ -69,6 +69,17 @@ impl Engine {
                     );
                     store.fail(prompt.id, &why)?;
                 }
+                Err(_) if !self.reach.reachable => {
+                    let why = self
+                        .reach
+                        .reason
+                        .clone()
+                        .unwrap_or_else(|| "tmux server not reachable".into());
+                    store.set_waiting(
+                        prompt.id,
+                        Some(&format!("waiting for a tmux session: {why}")),
+                    )?;
+                }
                 Err(wait) => store.set_waiting(prompt.id, Some(&wait.reason()))?,
             }
         }

@@ -71,6 +71,9 @@ pub enum EngineMsg {
 
 /// While something is in flight or settling, look this often.
 const FAST_POLL: Duration = Duration::from_millis(100);
+/// Least time between two event-driven scans: a burst of requests costs
+/// one `list-panes`, not one per request, for at most this much latency.
+const MIN_GAP: Duration = Duration::from_millis(15);
 
 /// A prompt the engine is watching after delivery.
 #[derive(Debug, Clone)]
@@ -102,6 +105,7 @@ pub struct Engine {
     reach: Reach,
     recovered: bool,
     dirty: bool,
+    last_scan: Option<Instant>,
     next_fast: Option<tokio::time::Instant>,
     session_events: Vec<Event>,
     tx: mpsc::Sender<EngineMsg>,
@@ -128,6 +132,7 @@ impl Engine {
             },
             recovered: false,
             dirty: true,
+            last_scan: None,
             next_fast: None,
             session_events: Vec::new(),
             tx,
@@ -189,7 +194,20 @@ impl Engine {
         if !(scan_due || fast_due || self.dirty) {
             return Ok(());
         }
+        if !(scan_due || fast_due) {
+            // Only events: without a tmux server there is nothing to do
+            // until the periodic scan finds one; with one, coalesce bursts.
+            if self.recovered && !self.reach.reachable {
+                self.dirty = false;
+                return Ok(());
+            }
+            if let Some(gap) = self.last_scan.map(|t| t.elapsed()).filter(|e| *e < MIN_GAP) {
+                self.next_fast = Some(now + (MIN_GAP - gap));
+                return Ok(());
+            }
+        }
         self.dirty = false;
+        self.last_scan = Some(Instant::now());
         if !self.observe(store).await? {
             self.schedule();
             return Ok(());

@@ -38,6 +38,15 @@ impl TestDaemon {
 
     /// Starts a daemon with this config text and extra environment.
     pub fn start_with(config: &str, env: &[(&str, &str)]) -> Self {
+        Self::start_full(config, env, None)
+    }
+
+    /// Starts a daemon serving the tmux server at `tmux_socket`.
+    pub fn start_on_tmux(config: &str, tmux_socket: &Path) -> Self {
+        Self::start_full(config, &[], Some(tmux_socket))
+    }
+
+    fn start_full(config: &str, env: &[(&str, &str)], tmux: Option<&Path>) -> Self {
         let dir = tempfile::Builder::new()
             .prefix("assigner-test")
             .tempdir()
@@ -45,7 +54,7 @@ impl TestDaemon {
         let mut d = Self {
             socket: dir.path().join("control.sock"),
             db: dir.path().join("state/assigner.db"),
-            tmux_socket: dir.path().join("tmux.sock"),
+            tmux_socket: tmux.map_or_else(|| dir.path().join("tmux.sock"), Path::to_owned),
             config: dir.path().join("assigner.toml"),
             dir,
             child: None,

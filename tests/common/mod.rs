@@ -4,7 +4,11 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod daemon;
+pub mod fleet;
+pub mod tmux;
 pub mod wait;
 
 pub use daemon::{RawClient, TestDaemon, error_kind};
+pub use fleet::Fleet;
+pub use tmux::{AgentLog, TmuxServer};
 pub use wait::{WAIT, wait_for, wait_until};

@@ -1,0 +1,114 @@
+//! A fleet: one private tmux server with stand-in agents, and a daemon
+//! serving it. Dropping it stops the daemon, then the tmux server.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use super::daemon::{TEST_CONFIG, TestDaemon};
+use super::tmux::{AgentLog, TmuxServer};
+use super::wait::{WAIT, wait_until};
+
+/// A daemon plus agents.
+pub struct Fleet {
+    /// The daemon (dropped first: fields drop in order).
+    pub d: TestDaemon,
+    /// The tmux server.
+    pub tmux: TmuxServer,
+    /// Agent logs by session name.
+    pub logs: HashMap<String, AgentLog>,
+    /// Pane ids by session name.
+    pub panes: HashMap<String, String>,
+}
+
+impl Fleet {
+    /// Agents named `names` (claude style unless the name starts with
+    /// `codex`), each with `extra` flags, and a daemon with `config`.
+    pub fn new(names: &[&str], extra: &[&str], config: &str) -> Self {
+        let tmux = TmuxServer::new();
+        let mut fleet = Self {
+            d: TestDaemon::start_on_tmux(config, tmux.socket()),
+            tmux,
+            logs: HashMap::new(),
+            panes: HashMap::new(),
+        };
+        for name in names {
+            fleet.add_agent(name, extra);
+        }
+        fleet
+    }
+
+    /// Agents with the default test config.
+    pub fn with_agents(names: &[&str]) -> Self {
+        Self::new(names, &[], TEST_CONFIG)
+    }
+
+    /// Starts one more agent and waits until the daemon sees it idle.
+    pub fn add_agent(&mut self, name: &str, extra: &[&str]) {
+        let mut flags: Vec<&str> = extra.to_vec();
+        if name.starts_with("codex") {
+            flags.extend_from_slice(&["--style", "codex"]);
+        }
+        let (pane, log) = self.tmux.start_agent(name, &flags);
+        self.panes.insert(name.to_owned(), pane);
+        self.logs.insert(name.to_owned(), log);
+        self.wait_session_state(name, "idle");
+    }
+
+    /// The log of agent `name`.
+    pub fn log(&self, name: &str) -> &AgentLog {
+        &self.logs[name]
+    }
+
+    /// Waits until `sessions` shows `name` in `state`.
+    pub fn wait_session_state(&self, name: &str, state: &str) {
+        let ok = wait_until(WAIT, || self.session_state(name).as_deref() == Some(state));
+        assert!(
+            ok,
+            "session {name} never became {state}; sessions: {}\nlog:\n{}",
+            self.d.ctl_ok(&["sessions"]),
+            self.d.logs()
+        );
+    }
+
+    /// The state `sessions` reports for `name`.
+    pub fn session_state(&self, name: &str) -> Option<String> {
+        let v = self.d.ctl_json(&["sessions"]);
+        v["sessions"]
+            .as_array()?
+            .iter()
+            .find(|s| s["name"] == name)
+            .and_then(|s| s["state"].as_str().map(str::to_owned))
+    }
+
+    /// Waits until prompt `id` has `status`; panics with context otherwise.
+    pub fn wait_status(&self, id: i64, status: &str) {
+        self.wait_status_within(id, status, WAIT);
+    }
+
+    /// Like [`Self::wait_status`] with an explicit bound.
+    pub fn wait_status_within(&self, id: i64, status: &str, within: Duration) {
+        let ok = wait_until(within, || self.d.status_of(id) == status);
+        assert!(
+            ok,
+            "prompt {id} never became {status}:\n{}\nlog:\n{}",
+            self.d.ctl_ok(&["show", &id.to_string()]),
+            self.d.logs()
+        );
+    }
+
+    /// Every text every agent received.
+    pub fn all_received(&self) -> Vec<String> {
+        self.logs.values().flat_map(AgentLog::submissions).collect()
+    }
+
+    /// Asserts that no agent saw input while busy or in a dialog.
+    pub fn assert_no_violations(&self) {
+        for (name, log) in &self.logs {
+            assert!(
+                log.violations().is_empty(),
+                "{name} got input it should not have: {:?}",
+                log.violations()
+            );
+        }
+    }
+}
