@@ -1,0 +1,125 @@
+//! Faults: panes, the tmux server and the daemon itself dying mid-run. No
+//! prompt is lost and none is delivered twice.
+
+mod common;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use common::{Fleet, WAIT, wait_until};
+
+fn events(f: &Fleet, id: i64) -> Vec<String> {
+    f.d.ctl_json(&["show", &id.to_string()])["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["event"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn killed_session_requeues_its_prompt_to_another_agent() {
+    let mut f = Fleet::new(
+        &["claude-1"],
+        &["--busy-ms", "60000"],
+        common::daemon::TEST_CONFIG,
+    );
+    let id = f.d.send(&["survive me"]);
+    f.wait_status(id, "in_progress");
+    f.add_agent("claude-2", &[]);
+    f.tmux.kill_session("claude-1");
+    f.wait_status(id, "completed");
+    assert_eq!(f.log("claude-2").submissions(), ["survive me"]);
+    let shown = f.d.ctl_json(&["show", &id.to_string()]);
+    assert_eq!(
+        shown["prompt"]["retry_count"], 0,
+        "a vanished pane costs no retry"
+    );
+    assert!(events(&f, id).contains(&"requeued-from-stale-session".to_owned()));
+    let sessions = f.d.ctl_json(&["sessions"]);
+    let names: Vec<&str> = sessions["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["claude-2"]);
+}
+
+#[test]
+fn tmux_server_killed_and_restarted() {
+    let mut f = Fleet::new(
+        &["claude-1"],
+        &["--busy-ms", "60000"],
+        common::daemon::TEST_CONFIG,
+    );
+    let running = f.d.send(&["interrupted by the server"]);
+    f.wait_status(running, "in_progress");
+    f.tmux.ok(&["kill-server"]);
+    f.wait_status(running, "pending");
+    let ok = wait_until(WAIT, || {
+        f.d.ctl_json(&["status"])["status"]["tmux"]["reachable"] == false
+    });
+    assert!(ok, "status still claims tmux is reachable");
+    let reason = f.d.ctl_json(&["status"])["status"]["tmux"]["reason"].clone();
+    assert!(
+        reason.as_str().unwrap().contains("no tmux server"),
+        "{reason}"
+    );
+    let queued = f.d.send(&["queued while tmux is down"]);
+    // A new server on the same socket: the daemon finds it on its own.
+    f.add_agent("claude-9", &[]);
+    f.wait_status(running, "completed");
+    f.wait_status(queued, "completed");
+    assert_eq!(f.log("claude-9").submissions().len(), 2);
+    f.assert_no_violations();
+}
+
+#[test]
+fn kill_9_during_a_run_of_200_prompts_delivers_each_exactly_once() {
+    let names = ["claude-1", "claude-2", "claude-3", "claude-4", "claude-5"];
+    let mut f = Fleet::new(&names, &["--busy-ms", "30"], common::daemon::TEST_CONFIG);
+    let texts: Vec<String> = (0..200).map(|i| format!("prompt {i:03}")).collect();
+    let socket = f.d.socket.clone();
+    let mut client = common::RawClient::connect(&socket);
+    for t in &texts {
+        let v = client.call(&format!(r#"{{"type":"send","prompt":{{"text":"{t}"}}}}"#));
+        assert_eq!(v["ok"], true);
+    }
+    drop(client);
+    let completed = |f: &Fleet| {
+        f.d.ctl_json(&["status"])["status"]["prompts"]["completed"]
+            .as_u64()
+            .unwrap()
+    };
+    for kill_at in [40, 110] {
+        assert!(
+            wait_until(Duration::from_secs(120), || completed(&f) >= kill_at),
+            "stalled before {kill_at}"
+        );
+        f.d.kill9();
+        f.d.spawn();
+        f.d.wait_ready();
+    }
+    let all_done = wait_until(Duration::from_secs(180), || completed(&f) == 200);
+    let status = f.d.ctl_ok(&["status"]);
+    assert!(
+        all_done,
+        "{status}\n{}",
+        f.d.ctl_ok(&["prompts", "--status", "failed"])
+    );
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for text in f.all_received() {
+        *seen.entry(text).or_default() += 1;
+    }
+    for t in &texts {
+        assert_eq!(
+            seen.get(t),
+            Some(&1),
+            "{t} received {:?} times",
+            seen.get(t)
+        );
+    }
+    assert_eq!(seen.len(), 200);
+    f.assert_no_violations();
+}
