@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
 use super::EngineMsg;
-use crate::detect::Profiles;
+use crate::detect::{Prepare, Profiles};
 use crate::protocol::SessionState;
 use crate::store::Phase;
 use crate::tmux::{Tmux, TmuxError};
@@ -110,7 +110,11 @@ async fn deliver(job: &Job) -> Outcome {
         );
     }
     tokio::time::sleep(job.settle).await;
+    let shell = job.profiles.get(&job.provider).prepare == Prepare::Shell;
     for enters in 1..=2u8 {
+        // A shell shows no busy marker; the cursor leaving the prompt line
+        // is what says the command line was taken.
+        let before = if shell { cursor(job).await } else { None };
         if enters == 2 {
             let _ = job
                 .tx
@@ -129,7 +133,7 @@ async fn deliver(job: &Job) -> Outcome {
                 Outcome::Failed(format!("pasted, but Enter failed: {e}"))
             });
         }
-        match accepted(job, job.verify).await {
+        match accepted(job, job.verify, before).await {
             Ok(Some(busy)) => return Outcome::Submitted { busy, enters },
             Ok(None) => {}
             Err(o) => return o,
@@ -143,10 +147,21 @@ async fn deliver(job: &Job) -> Outcome {
 
 /// Polls the pane until the agent reacts: `Some(true)` busy, `Some(false)`
 /// the input box emptied (or a dialog opened), `None` no reaction in time.
-async fn accepted(job: &Job, within: Duration) -> Result<Option<bool>, Outcome> {
+async fn accepted(
+    job: &Job,
+    within: Duration,
+    cursor_before: Option<u64>,
+) -> Result<Option<bool>, Outcome> {
     let lines = job.profiles.get(&job.provider).tail_lines;
     let deadline = Instant::now() + within;
     loop {
+        if cursor_before.is_some()
+            && cursor(job)
+                .await
+                .is_some_and(|now| Some(now) != cursor_before)
+        {
+            return Ok(Some(false));
+        }
         let screen = job.tmux.capture(&job.pane, lines).await.map_err(|e| {
             gone_or(e, |e| {
                 Outcome::Failed(format!("cannot read the pane after Enter: {e}"))
@@ -172,6 +187,13 @@ async fn accepted(job: &Job, within: Duration) -> Result<Option<bool>, Outcome> 
         }
         tokio::time::sleep(POLL).await;
     }
+}
+
+/// The pane's cursor position in its whole history (scrolled lines plus
+/// cursor row), or `None` when it cannot be read.
+async fn cursor(job: &Job) -> Option<u64> {
+    let snap = job.tmux.snapshot().await.ok()?;
+    snap.pane(&job.pane).map(crate::tmux::Pane::history_mark)
 }
 
 /// An agent that finished instantly shows an idle, empty box again; accept

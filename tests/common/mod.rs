@@ -8,7 +8,7 @@ pub mod fleet;
 pub mod tmux;
 pub mod wait;
 
-pub use daemon::{RawClient, TestDaemon, error_kind};
+pub use daemon::{RawClient, TEST_CONFIG, TestDaemon, error_kind};
 pub use fleet::Fleet;
 pub use tmux::{AgentLog, TmuxServer};
 pub use wait::{WAIT, wait_for, wait_until};

@@ -1,0 +1,89 @@
+//! Context preparation in plain shell panes: working dir, environment and
+//! prerequisite commands run before the prompt, recorded in history; a
+//! failing prerequisite fails the delivery cleanly.
+
+mod common;
+
+use common::{Fleet, TEST_CONFIG, WAIT, wait_until};
+
+fn shell_fleet() -> Fleet {
+    let f = Fleet::new(&[], &[], TEST_CONFIG);
+    f.tmux
+        .new_session("work-shell", &["bash", "--norc", "--noprofile"]);
+    f.wait_session_state("work-shell", "idle");
+    f
+}
+
+#[test]
+fn shell_pane_gets_workdir_env_and_prereqs() {
+    let f = shell_fleet();
+    let dir = f.tmux.dir().join("project");
+    std::fs::create_dir(&dir).unwrap();
+    let id = f.d.send(&[
+        "echo \"$GREETING from $(pwd)\" > result.txt",
+        "--provider",
+        "shell",
+        "--workdir",
+        dir.to_str().unwrap(),
+        "--env",
+        "GREETING=hello there",
+        "--prereq",
+        "touch prereq-ran",
+    ]);
+    f.wait_status(id, "completed");
+    let result = dir.join("result.txt");
+    assert!(wait_until(WAIT, || result.exists()));
+    assert_eq!(
+        std::fs::read_to_string(&result).unwrap().trim(),
+        format!("hello there from {}", dir.display())
+    );
+    assert!(dir.join("prereq-ran").exists());
+    let shown = f.d.ctl_json(&["show", &id.to_string()]);
+    let events: Vec<&str> = shown["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["event"].as_str().unwrap())
+        .collect();
+    assert!(events.contains(&"context-prepared"), "{events:?}");
+}
+
+#[test]
+fn failing_prerequisite_fails_the_delivery() {
+    let f = shell_fleet();
+    let marker = f.tmux.dir().join("must-not-exist");
+    let id = f.d.send(&[
+        &format!("touch {}", marker.display()),
+        "--provider",
+        "shell",
+        "--prereq",
+        "false",
+        "--max-retries",
+        "0",
+    ]);
+    f.wait_status(id, "failed");
+    let shown = f.d.ctl_json(&["show", &id.to_string()]);
+    let error = shown["prompt"]["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("context preparation failed (1)"),
+        "{error}"
+    );
+    assert!(
+        !marker.exists(),
+        "the prompt ran although its prerequisite failed"
+    );
+}
+
+#[test]
+fn agent_panes_record_that_context_was_not_applied() {
+    let f = Fleet::with_agents(&["claude-1"]);
+    let id = f.d.send(&["with a workdir", "--workdir", "/tmp"]);
+    f.wait_status(id, "completed");
+    let shown = f.d.ctl_json(&["show", &id.to_string()]);
+    let skipped = shown["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["event"] == "context-skipped");
+    assert!(skipped, "{shown}");
+}
