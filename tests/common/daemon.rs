@@ -38,11 +38,21 @@ impl TestDaemon {
 
     /// Starts a daemon with this config text and extra environment.
     pub fn start_with(config: &str, env: &[(&str, &str)]) -> Self {
+        let mut d = Self::unstarted(config, env);
+        d.spawn();
+        d.wait_ready();
+        d
+    }
+
+    /// Prepares the directory and config without starting the daemon, so a
+    /// test can write the database first; then [`spawn`](Self::spawn) and
+    /// [`wait_ready`](Self::wait_ready).
+    pub fn unstarted(config: &str, env: &[(&str, &str)]) -> Self {
         let dir = tempfile::Builder::new()
             .prefix("assigner-test")
             .tempdir()
             .unwrap();
-        let mut d = Self {
+        let d = Self {
             socket: dir.path().join("control.sock"),
             db: dir.path().join("state/assigner.db"),
             tmux_socket: dir.path().join("tmux.sock"),
@@ -56,8 +66,7 @@ impl TestDaemon {
                 .collect(),
         };
         std::fs::write(&d.config, config).unwrap();
-        d.spawn();
-        d.wait_ready();
+        std::fs::create_dir_all(d.db.parent().unwrap()).unwrap();
         d
     }
 
