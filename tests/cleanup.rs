@@ -381,6 +381,23 @@ fn verify_only_runs_both_checks_online_and_offline() {
     let out = offline(&garbage, &tmux, &["--verify-only"]);
     assert_eq!(out.status.code(), Some(65), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("could not run"));
+    let out = offline(&garbage, &tmux, &[]);
+    assert!(!out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not a database"),
+        "{out:?}"
+    );
+    let out = offline(&garbage, &tmux, &["--apply"]);
+    assert_eq!(out.status.code(), Some(69), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is corrupt"),
+        "{out:?}"
+    );
+    assert_eq!(
+        std::fs::read(&garbage).unwrap(),
+        vec![0x42; 4096],
+        "offline cleanup changed a corrupt file"
+    );
     let out = offline(&d.dir.path().join("absent.db"), &tmux, &[]);
     assert_eq!(out.status.code(), Some(66));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
