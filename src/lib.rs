@@ -14,6 +14,7 @@ pub mod engine;
 pub mod error;
 pub mod framing;
 pub mod logging;
+pub mod maintenance;
 pub mod paths;
 pub mod protocol;
 pub mod store;

@@ -197,4 +197,12 @@ pub struct CleanupArgs {
     /// Work directly on this database file (daemon not running).
     #[arg(long, value_name = "PATH")]
     pub db: Option<PathBuf>,
+    /// With --db: the tmux server to compare against (default: tmux's own).
+    #[arg(
+        long,
+        env = "ASSIGNER_TMUX_SOCKET",
+        value_name = "PATH",
+        requires = "db"
+    )]
+    pub tmux_socket: Option<PathBuf>,
 }

@@ -4,6 +4,7 @@
 //! sysexits code derived from the error kind (see `assignerctl(1)`).
 
 mod args;
+mod offline;
 mod output;
 mod send;
 mod table;
@@ -33,6 +34,7 @@ pub fn run() -> i32 {
             return exit::OK;
         }
         Command::Validate { ref config, system } => return validate(config.clone(), system),
+        Command::Cleanup(ref c) if c.db.is_some() => return offline::cleanup(c, cli.json),
         _ => {}
     }
     let socket = find_socket(cli.socket.clone());
@@ -113,19 +115,11 @@ fn to_request(cmd: Command) -> Result<Request, String> {
         Command::Cancel { id } => Request::Cancel { id },
         Command::Reassign { id, to } => Request::Reassign { id, to },
         Command::Clear { days } => Request::Clear { days },
-        Command::Cleanup(c) => {
-            if c.db.is_some() {
-                return Err(
-                    "cleanup --db (offline mode) is not available yet; run it against the daemon"
-                        .into(),
-                );
-            }
-            Request::Cleanup {
-                apply: c.apply,
-                retry_failed: c.retry_failed,
-                verify_only: c.verify_only,
-            }
-        }
+        Command::Cleanup(c) => Request::Cleanup {
+            apply: c.apply,
+            retry_failed: c.retry_failed,
+            verify_only: c.verify_only,
+        },
         Command::Complete {
             id,
             pane,
@@ -168,7 +162,7 @@ async fn execute(socket: &std::path::Path, req: Request, json: bool) -> Result<(
     Ok(())
 }
 
-fn print(reply: &Reply, json: bool) {
+pub(crate) fn print(reply: &Reply, json: bool) {
     use std::io::Write;
     let text = if json {
         let mut s = serde_json::to_string(reply).unwrap_or_default();

@@ -42,6 +42,9 @@ pub fn human(reply: &Reply) -> String {
             for (old, why) in &report.skipped {
                 let _ = writeln!(s, "  legacy {old} skipped: {why}");
             }
+            for note in &report.notes {
+                let _ = writeln!(s, "note: {note}");
+            }
             s
         }
     }

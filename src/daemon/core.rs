@@ -33,6 +33,7 @@ pub struct Core {
     pub(super) engine: Engine,
     pub(super) started: Instant,
     pub(super) notices: Vec<String>,
+    pub(super) last_prune: Instant,
     events: broadcast::Sender<Event>,
     last_event: i64,
     notifier: Notifier,
@@ -53,6 +54,7 @@ impl Core {
             engine,
             started: Instant::now(),
             notices: Vec::new(),
+            last_prune: Instant::now(),
             events,
             last_event,
             notifier: Notifier::from_env(),
@@ -113,6 +115,7 @@ impl Core {
                     false
                 }
             };
+            self.maintenance_tick();
             self.publish_events();
             self.notifier.status(&self.status_line());
             if healthy {

@@ -33,8 +33,8 @@ use self::peer::AccessPolicy;
 use crate::engine::Engine;
 use crate::error::{StoreError, exit};
 use crate::logging::LogHandle;
+use crate::maintenance::{self as maintenance_lib, DbLock, MaintError};
 use crate::protocol::{ErrorKind, Response};
-use crate::store::Store;
 
 /// How long shutdown waits for the core to finish its current step.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -94,16 +94,33 @@ async fn serve(
             return exit::CONFIG;
         }
     };
-    let store = match Store::open(&settings.db) {
-        Ok(s) => s,
+    // One daemon per database: held until `serve` returns.
+    let _db_lock = match DbLock::acquire(&settings.db) {
+        Ok(l) => l,
+        Err(e @ MaintError::Locked { .. }) => {
+            error!("{e}");
+            return exit::UNAVAILABLE;
+        }
         Err(e) => {
+            error!(error = %e, "cannot open the database");
+            return exit::IOERR;
+        }
+    };
+    let (mut store, recovery) = match maintenance_lib::open_checked(&settings.db) {
+        Ok(s) => s,
+        Err(MaintError::Store(e)) => {
             error!(error = %e, "cannot open the database");
             return match e {
                 StoreError::Corrupt { .. } | StoreError::TooNew { .. } => exit::DATAERR,
                 _ => exit::IOERR,
             };
         }
+        Err(e) => {
+            error!(error = %e, "cannot open the database");
+            return exit::IOERR;
+        }
     };
+    maintenance::prune(&mut store, settings.config.retention_days);
     let socket = match activated {
         Some(l) => ControlSocket::from_activated(l),
         None => ControlSocket::bind(&settings.socket, settings.config.allowed_group.is_some()),
@@ -134,7 +151,10 @@ async fn serve(
     let engine = Engine::new(&settings);
     let max_connections = settings.config.max_connections;
     let idle_timeout = Duration::from_secs(settings.config.idle_timeout_secs);
-    let core = Core::new(store, settings, engine, events.clone());
+    let mut core = Core::new(store, settings, engine, events.clone());
+    if let Some(r) = recovery {
+        core.notices.push(r.notice());
+    }
     let status = core.status_line();
     let mut core_task = tokio::spawn(core.run(core_rx, shutdown_rx.clone()));
 

@@ -445,4 +445,7 @@ pub struct ImportReport {
     pub imported: Vec<(i64, i64)>,
     /// Legacy ids skipped, with the reason.
     pub skipped: Vec<(i64, String)>,
+    /// What else a person should know (tables not imported, odd rows).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }

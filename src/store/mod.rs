@@ -9,6 +9,7 @@
 mod history;
 pub mod migrations;
 mod prompts;
+mod repair;
 mod row;
 mod sessions;
 mod transitions;
@@ -20,7 +21,10 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::StoreError;
 
+pub(crate) use history::append as append_history;
+pub use repair::{EVENT_MISSING_TARGET, EVENT_STALE_SESSION};
 pub use sessions::SessionRow;
+pub(crate) use transitions::BACK_TO_QUEUE;
 pub use transitions::{Claim, InFlight, Phase};
 
 /// How long a writer waits for another connection's lock (the daemon, an

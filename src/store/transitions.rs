@@ -51,7 +51,7 @@ pub struct Claim {
 }
 
 /// Columns reset whenever a prompt goes back to the queue.
-const BACK_TO_QUEUE: &str = "status = 'pending', assigned_pane = NULL, assigned_session = NULL, \
+pub(crate) const BACK_TO_QUEUE: &str = "status = 'pending', assigned_pane = NULL, assigned_session = NULL, \
      delivery_phase = NULL, history_mark = NULL, assigned_at = NULL, started_at = NULL, \
      finished_at = NULL, waiting_reason = NULL";
 
@@ -59,7 +59,7 @@ impl Store {
     /// Runs one guarded transition: `set` applies only while the prompt is
     /// in one of `from`; history gets `event` with `session`/`detail`.
     #[allow(clippy::too_many_arguments)]
-    fn transition(
+    pub(super) fn transition(
         &mut self,
         id: i64,
         from: &[PromptStatus],
@@ -337,7 +337,7 @@ impl Store {
 
 /// The guarded `UPDATE`; on no match, says whether the prompt is missing
 /// or in the wrong status.
-fn guarded_update(
+pub(super) fn guarded_update(
     tx: &Transaction<'_>,
     id: i64,
     from: &[PromptStatus],

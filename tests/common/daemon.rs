@@ -38,20 +38,34 @@ impl TestDaemon {
 
     /// Starts a daemon with this config text and extra environment.
     pub fn start_with(config: &str, env: &[(&str, &str)]) -> Self {
-        Self::start_full(config, env, None)
+        let mut d = Self::unstarted_on(config, env, None);
+        d.spawn();
+        d.wait_ready();
+        d
     }
 
     /// Starts a daemon serving the tmux server at `tmux_socket`.
     pub fn start_on_tmux(config: &str, tmux_socket: &Path) -> Self {
-        Self::start_full(config, &[], Some(tmux_socket))
+        let mut d = Self::unstarted_on(config, &[], Some(tmux_socket));
+        d.spawn();
+        d.wait_ready();
+        d
     }
 
-    fn start_full(config: &str, env: &[(&str, &str)], tmux: Option<&Path>) -> Self {
+    /// Prepares the directory and config without starting the daemon, so a
+    /// test can write the database first; then [`spawn`](Self::spawn) and
+    /// [`wait_ready`](Self::wait_ready).
+    pub fn unstarted(config: &str, env: &[(&str, &str)]) -> Self {
+        Self::unstarted_on(config, env, None)
+    }
+
+    /// Like [`Self::unstarted`], serving the tmux server at `tmux`.
+    pub fn unstarted_on(config: &str, env: &[(&str, &str)], tmux: Option<&Path>) -> Self {
         let dir = tempfile::Builder::new()
             .prefix("assigner-test")
             .tempdir()
             .unwrap();
-        let mut d = Self {
+        let d = Self {
             socket: dir.path().join("control.sock"),
             db: dir.path().join("state/assigner.db"),
             tmux_socket: tmux.map_or_else(|| dir.path().join("tmux.sock"), Path::to_owned),
@@ -65,8 +79,7 @@ impl TestDaemon {
                 .collect(),
         };
         std::fs::write(&d.config, config).unwrap();
-        d.spawn();
-        d.wait_ready();
+        std::fs::create_dir_all(d.db.parent().unwrap()).unwrap();
         d
     }
 

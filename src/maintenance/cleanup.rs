@@ -1,0 +1,327 @@
+//! `cleanup`: reconcile the database with what tmux shows.
+//!
+//! A run first computes a [`Plan`] (the report plus the exact actions),
+//! then either returns it (dry run) or carries it out with [`apply`]. Both
+//! paths share the plan, so a dry run lists exactly what `--apply` does.
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use rusqlite::Connection;
+use tracing::info;
+
+use super::verify;
+use crate::error::StoreError;
+use crate::protocol::{CleanupReport, FailedGroup, FailedPrompt, StaleSession};
+use crate::store::Store;
+use crate::tmux::{Snapshot, Tmux, TmuxError};
+
+/// What tmux shows now: the live panes and session names.
+#[derive(Debug, Clone, Default)]
+pub struct TmuxView {
+    /// Session names.
+    pub sessions: BTreeSet<String>,
+    /// Ids of live (not dead) panes.
+    pub panes: BTreeSet<String>,
+    /// The server's pid; pane ids are only unique per server.
+    pub server_pid: Option<u32>,
+}
+
+impl TmuxView {
+    /// Asks tmux once. No server running means no sessions; any other
+    /// failure is an error, because guessing "nothing exists" would drop
+    /// every session.
+    pub async fn observe(tmux: &Tmux) -> Result<Self, TmuxError> {
+        match tmux.snapshot().await {
+            Ok(s) => Ok(Self::from_snapshot(&s)),
+            Err(TmuxError::NoServer { .. }) => Ok(Self::default()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The view of one snapshot.
+    pub fn from_snapshot(s: &Snapshot) -> Self {
+        Self {
+            sessions: s.panes.iter().map(|p| p.session.clone()).collect(),
+            panes: s
+                .panes
+                .iter()
+                .filter(|p| !p.dead)
+                .map(|p| p.id.clone())
+                .collect(),
+            server_pid: Some(s.server_pid),
+        }
+    }
+
+    fn has_pane(&self, pane: &str, server_pid: Option<u32>) -> bool {
+        let same_server = match (server_pid, self.server_pid) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        same_server && self.panes.contains(pane)
+    }
+}
+
+/// One change `--apply` makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Forget a session whose pane is gone; requeue the prompt it held.
+    DropStale {
+        /// Pane id.
+        pane: String,
+        /// Session name.
+        session: String,
+        /// Prompt it held, if any.
+        prompt: Option<i64>,
+    },
+    /// A prompt that failed because its target session was missing goes
+    /// back to `pending` with target and error cleared (no retry used).
+    ResetMissingTarget {
+        /// Prompt id.
+        id: i64,
+        /// The session the error names.
+        missing: String,
+    },
+    /// `--retry-failed`: another failed prompt under its retry budget.
+    Retry {
+        /// Prompt id.
+        id: i64,
+        /// The retry this will be.
+        attempt: u32,
+        /// Its budget.
+        max: u32,
+    },
+}
+
+impl Action {
+    /// One line for people, identical in the dry run and the applied run.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::DropStale {
+                pane,
+                session,
+                prompt: Some(p),
+            } => {
+                format!("remove stale session {session} ({pane}) and return prompt {p} to pending")
+            }
+            Self::DropStale {
+                pane,
+                session,
+                prompt: None,
+            } => {
+                format!("remove stale session {session} ({pane})")
+            }
+            Self::ResetMissingTarget { id, missing } => format!(
+                "reset prompt {id} to pending (its session '{missing}' was missing; target and error cleared)"
+            ),
+            Self::Retry { id, attempt, max } => {
+                format!("retry prompt {id} (retry {attempt} of {max}; error cleared)")
+            }
+        }
+    }
+}
+
+/// A report and the actions that `--apply` would take.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// What was found; `actions` holds the descriptions.
+    pub report: CleanupReport,
+    /// The actions, in order.
+    pub actions: Vec<Action>,
+}
+
+/// Errors meaning "the target session did not exist": assigner's own and
+/// the original worker's wordings.
+static MISSING_TARGET: LazyLock<[Regex; 2]> = LazyLock::new(|| {
+    [
+        Regex::new(r"(?i)target session '([^']+)' not found").expect("valid regex"),
+        Regex::new(r"can't find (?:pane|session|window):?\s*([^\s;,]+)").expect("valid regex"),
+    ]
+});
+
+/// The session a failure says was missing, if that is why it failed.
+pub fn missing_target(error: &str) -> Option<String> {
+    MISSING_TARGET
+        .iter()
+        .find_map(|re| re.captures(error))
+        .map(|c| {
+            c[1].trim_start_matches('=')
+                .trim_end_matches(':')
+                .to_owned()
+        })
+}
+
+/// Computes the report and the plan from the database and the tmux view.
+pub fn plan(conn: &Connection, view: &TmuxView, retry_failed: bool) -> Result<Plan, StoreError> {
+    let read = StoreError::sqlite;
+    let mut report = CleanupReport {
+        tmux_sessions: view.sessions.iter().cloned().collect(),
+        counts: verify::counts(conn).map_err(read("counting prompts"))?,
+        ..CleanupReport::default()
+    };
+    let mut actions = Vec::new();
+    let mut stmt = conn
+        .prepare(
+            "SELECT s.pane_id, s.name, s.server_pid, coalesce(s.current_prompt,
+                 (SELECT id FROM prompts p WHERE p.assigned_pane = s.pane_id
+                  AND p.status IN ('assigned','in_progress') ORDER BY id LIMIT 1))
+             FROM sessions s ORDER BY s.name, s.pane_id",
+        )
+        .map_err(read("listing sessions"))?;
+    let sessions = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<u32>>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+            ))
+        })
+        .map_err(read("listing sessions"))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(read("listing sessions"))?;
+    for (pane, name, server_pid, prompt) in sessions {
+        if view.has_pane(&pane, server_pid) {
+            continue;
+        }
+        report.stale_sessions.push(StaleSession {
+            name: name.clone(),
+            pane: pane.clone(),
+            prompt,
+        });
+        actions.push(Action::DropStale {
+            pane,
+            session: name,
+            prompt,
+        });
+    }
+    let mut stmt = conn
+        .prepare(
+            "SELECT id, target_session, retry_count, max_retries, error FROM prompts
+             WHERE status = 'failed' ORDER BY coalesce(target_session, ''), id",
+        )
+        .map_err(read("listing failed prompts"))?;
+    let failed = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, Option<String>>(1)?,
+                FailedPrompt {
+                    id: r.get(0)?,
+                    retry_count: r.get::<_, i64>(2)?.max(0) as u32,
+                    max_retries: r.get::<_, i64>(3)?.max(0) as u32,
+                    error: r.get(4)?,
+                },
+            ))
+        })
+        .map_err(read("listing failed prompts"))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(read("listing failed prompts"))?;
+    for (target, p) in failed {
+        let target = target.unwrap_or_else(|| "(any)".into());
+        if report
+            .failed_by_target
+            .last()
+            .is_none_or(|g| g.target != target)
+        {
+            report.failed_by_target.push(FailedGroup {
+                exists: view.sessions.contains(&target),
+                target,
+                prompts: Vec::new(),
+            });
+        }
+        if let Some(missing) = p.error.as_deref().and_then(missing_target) {
+            actions.push(Action::ResetMissingTarget { id: p.id, missing });
+        } else if retry_failed && p.retry_count < p.max_retries {
+            actions.push(Action::Retry {
+                id: p.id,
+                attempt: p.retry_count + 1,
+                max: p.max_retries,
+            });
+        }
+        if let Some(g) = report.failed_by_target.last_mut() {
+            g.prompts.push(p);
+        }
+    }
+    report.actions = actions.iter().map(Action::describe).collect();
+    Ok(Plan { report, actions })
+}
+
+/// Carries out a plan. Each action is its own guarded transaction with its
+/// history row; one that lost a race (the prompt moved on meanwhile) is
+/// reported as skipped instead of forced.
+pub fn apply(store: &mut Store, plan: Plan) -> Result<CleanupReport, StoreError> {
+    let mut report = plan.report;
+    report.actions.clear();
+    for action in &plan.actions {
+        let line = action.describe();
+        let outcome = match action {
+            Action::DropStale {
+                pane,
+                session,
+                prompt,
+            } => {
+                let why = format!("cleanup: session {session} ({pane}) no longer exists in tmux");
+                let requeued = store.drop_stale_session(pane, session, *prompt, &why)?;
+                info!(session = %session, pane = %pane, prompt_id = ?prompt, requeued, "cleanup: removed stale session");
+                Ok(())
+            }
+            Action::ResetMissingTarget { id, missing } => {
+                let why = format!(
+                    "cleanup: failed because session '{missing}' was missing; target cleared"
+                );
+                let r = store.reset_missing_target(*id, &why);
+                if r.is_ok() {
+                    info!(prompt_id = id, missing = %missing, "cleanup: reset to pending");
+                }
+                r
+            }
+            Action::Retry { id, attempt, max } => {
+                let r = store.retry(
+                    *id,
+                    &format!("cleanup --retry-failed (retry {attempt} of {max})"),
+                );
+                if r.is_ok() {
+                    info!(prompt_id = id, attempt, max, "cleanup: retried");
+                }
+                r
+            }
+        };
+        match outcome {
+            Ok(()) => report.actions.push(line),
+            Err(e @ (StoreError::WrongStatus { .. } | StoreError::NoSuchPrompt(_))) => {
+                report.actions.push(format!("skipped: {line}: {e}"));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    report.applied = true;
+    report.counts = store.counts()?;
+    report.integrity = verify::verify(store.conn());
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::missing_target;
+
+    #[test]
+    fn recognises_both_wordings_of_a_missing_session() {
+        let cases = [
+            (
+                "Target session 'test-claude' not found in tmux",
+                Some("test-claude"),
+            ),
+            ("target session 'a b' not found in tmux", Some("a b")),
+            (
+                "tmux send-keys failed: can't find pane: test-claude",
+                Some("test-claude"),
+            ),
+            ("can't find session: =dev", Some("dev")),
+            ("agent crashed", None),
+        ];
+        for (error, want) in cases {
+            assert_eq!(missing_target(error).as_deref(), want, "{error}");
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! `import-legacy`: prompts, routing, context and history from the original
+//! Python worker's database, opened read-only.
+//!
+//! Each imported prompt records its old id in `legacy_id` (unique), so a
+//! second run skips what the first imported. Prompts the old worker had
+//! handed out (`assigned`, `in_progress`) come back as `pending`, with a
+//! history row saying why: their delivery cannot be confirmed from here.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
+use tracing::info;
+
+use super::MaintError;
+use super::legacy_row::parse_metadata;
+use crate::error::StoreError;
+use crate::protocol::{ImportReport, validate_prompt_text};
+use crate::store::{NOW, Store, append_history, to_json};
+
+/// Prompt columns read when present; absent ones read as NULL (older
+/// versions of the worker lacked the routing columns).
+const PROMPT_COLUMNS: [&str; 17] = [
+    "id",
+    "content",
+    "source",
+    "priority",
+    "status",
+    "assigned_session",
+    "created_at",
+    "assigned_at",
+    "completed_at",
+    "response",
+    "error",
+    "metadata",
+    "target_session",
+    "target_provider",
+    "retry_count",
+    "max_retries",
+    "timeout_minutes",
+];
+
+/// Imports every prompt of the legacy database at `path` not imported yet.
+pub fn import(store: &mut Store, path: &Path) -> Result<ImportReport, MaintError> {
+    if !path.exists() {
+        return Err(MaintError::Missing(path.to_owned()));
+    }
+    let not_sqlite = |e: rusqlite::Error| MaintError::NotSqlite {
+        path: path.to_owned(),
+        detail: e.to_string(),
+    };
+    let old = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(not_sqlite)?;
+    let have = columns(&old, "prompts").map_err(not_sqlite)?;
+    if !(have.iter().any(|c| c == "id") && have.iter().any(|c| c == "content")) {
+        return Err(MaintError::NotLegacy {
+            path: path.to_owned(),
+            detail: "it has no prompts table with id and content columns".into(),
+        });
+    }
+    let select = PROMPT_COLUMNS
+        .iter()
+        .map(|c| {
+            if have.iter().any(|h| h == c) {
+                (*c).to_owned()
+            } else {
+                format!("NULL AS {c}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rows: Vec<BTreeMap<&str, Value>> = read_all(
+        &old,
+        &format!("SELECT {select} FROM prompts ORDER BY id"),
+        |r| {
+            PROMPT_COLUMNS
+                .iter()
+                .enumerate()
+                .map(|(i, c)| Ok((*c, r.get::<_, Value>(i)?)))
+                .collect()
+        },
+    )
+    .map_err(not_sqlite)?;
+    let history = legacy_history(&old).map_err(not_sqlite)?;
+    let mut report = ImportReport::default();
+    let sessions: i64 = old
+        .query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))
+        .unwrap_or(0);
+    if sessions > 0 {
+        report.notes.push(format!(
+            "{sessions} legacy session row(s) not imported: assigner discovers sessions from tmux"
+        ));
+    }
+    let source = path.display().to_string();
+    let tx = store.write_tx()?;
+    for row in rows {
+        let Some(legacy_id) = int(&row["id"]) else {
+            report
+                .notes
+                .push("a row without an integer id was skipped".into());
+            continue;
+        };
+        match import_one(&tx, &row, legacy_id, history.get(&legacy_id), &source)? {
+            Ok(new_id) => {
+                info!(prompt_id = new_id, legacy_id, "imported legacy prompt");
+                report.imported.push((legacy_id, new_id));
+            }
+            Err(reason) => {
+                info!(legacy_id, reason = %reason, "skipped legacy prompt");
+                report.skipped.push((legacy_id, reason));
+            }
+        }
+    }
+    tx.commit()
+        .map_err(StoreError::sqlite("committing the import"))?;
+    Ok(report)
+}
+
+/// Inserts one legacy prompt. The outer error aborts the import; the inner
+/// one is a reason to skip this row.
+fn import_one(
+    tx: &Transaction<'_>,
+    row: &BTreeMap<&str, Value>,
+    legacy_id: i64,
+    history: Option<&Vec<LegacyEvent>>,
+    source: &str,
+) -> Result<Result<i64, String>, StoreError> {
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM prompts WHERE legacy_id = ?1",
+            [legacy_id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(StoreError::sqlite("looking up imported prompts"))?;
+    if let Some(id) = existing {
+        return Ok(Err(format!("already imported as prompt {id}")));
+    }
+    let content = text(&row["content"]).unwrap_or_default();
+    if let Err(e) = validate_prompt_text(&content) {
+        return Ok(Err(e));
+    }
+    let old_status = text(&row["status"]).unwrap_or_else(|| "pending".into());
+    let status = match old_status.as_str() {
+        "pending" | "completed" | "failed" | "cancelled" => old_status.clone(),
+        "assigned" | "in_progress" => "pending".into(),
+        other => return Ok(Err(format!("unknown status '{other}'"))),
+    };
+    let handed_out = status != old_status;
+    let ctx = parse_metadata(text(&row["metadata"]).as_deref());
+    let finished = matches!(status.as_str(), "completed" | "failed" | "cancelled");
+    tx.execute(
+        &format!(
+            "INSERT INTO prompts (content, source, priority, status, target_session, target_provider,
+                preferred_providers, fallback_providers, allow_fallback, working_dir, env_vars,
+                prerequisites, git_branch, timeout_minutes, max_retries, retry_count, metadata,
+                assigned_session, response, error, legacy_id, created_at, updated_at,
+                assigned_at, finished_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                ?18, ?19, ?20, ?21, coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', ?22), {NOW}), {NOW},
+                strftime('%Y-%m-%dT%H:%M:%fZ', ?23), strftime('%Y-%m-%dT%H:%M:%fZ', ?24))"
+        ),
+        params![
+            content,
+            text(&row["source"]).unwrap_or_else(|| "legacy".into()),
+            int(&row["priority"]).unwrap_or(5).clamp(0, 10),
+            status,
+            text(&row["target_session"]),
+            text(&row["target_provider"]),
+            to_json(&ctx.providers),
+            to_json(&ctx.fallback),
+            ctx.allow_fallback,
+            ctx.working_dir,
+            to_json(&ctx.env),
+            to_json(&ctx.prereqs),
+            ctx.branch,
+            int(&row["timeout_minutes"]).filter(|m| *m > 0),
+            int(&row["max_retries"]).unwrap_or(3).max(0),
+            int(&row["retry_count"]).unwrap_or(0).max(0),
+            ctx.extra.as_ref().map(|v| v.to_string()),
+            text(&row["assigned_session"]).filter(|_| finished),
+            text(&row["response"]),
+            text(&row["error"]).filter(|_| !handed_out),
+            legacy_id,
+            text(&row["created_at"]),
+            text(&row["assigned_at"]).filter(|_| finished),
+            text(&row["completed_at"]).filter(|_| finished),
+        ],
+    )
+    .map_err(StoreError::sqlite("inserting an imported prompt"))?;
+    let id = tx.last_insert_rowid();
+    for ev in history.into_iter().flatten() {
+        tx.execute(
+            &format!(
+                "INSERT INTO history (prompt_id, at, event, session, detail)
+                 VALUES (?1, coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', ?2), {NOW}), ?3, ?4, ?5)"
+            ),
+            params![id, ev.at, ev.event, ev.session, ev.detail],
+        )
+        .map_err(StoreError::sqlite("importing history"))?;
+    }
+    let mut detail = format!("imported from {source}, legacy id {legacy_id}, status {old_status}");
+    for note in &ctx.notes {
+        detail.push_str("; ");
+        detail.push_str(note);
+    }
+    append_history(tx, id, "imported", None, Some(&detail))?;
+    if handed_out {
+        let why = format!(
+            "was {old_status} in the original worker; whether it reached an agent cannot be \
+             confirmed, so it is pending again"
+        );
+        append_history(tx, id, "requeued", None, Some(&why))?;
+    }
+    Ok(Ok(id))
+}
+
+/// One row of the worker's `assignment_history`.
+struct LegacyEvent {
+    at: Option<String>,
+    event: String,
+    session: Option<String>,
+    detail: Option<String>,
+}
+
+/// `assignment_history` grouped by legacy prompt id. Its columns differ
+/// between worker versions, so the well-known ones are picked by name and
+/// every other column goes into the detail.
+fn legacy_history(old: &Connection) -> rusqlite::Result<BTreeMap<i64, Vec<LegacyEvent>>> {
+    let cols = columns(old, "assignment_history")?;
+    let mut out: BTreeMap<i64, Vec<LegacyEvent>> = BTreeMap::new();
+    if !cols.iter().any(|c| c == "prompt_id") {
+        return Ok(out);
+    }
+    let order = if cols.iter().any(|c| c == "id") {
+        "id"
+    } else {
+        "rowid"
+    };
+    let rows = read_all(
+        old,
+        &format!("SELECT * FROM assignment_history ORDER BY {order}"),
+        |r| {
+            cols.iter()
+                .enumerate()
+                .map(|(i, c)| Ok((c.clone(), r.get::<_, Value>(i)?)))
+                .collect::<rusqlite::Result<BTreeMap<_, _>>>()
+        },
+    )?;
+    let pick = |row: &BTreeMap<String, Value>, names: &[&str]| {
+        names.iter().find_map(|n| row.get(*n).and_then(text))
+    };
+    for row in rows {
+        let Some(prompt) = row.get("prompt_id").and_then(int) else {
+            continue;
+        };
+        let kind =
+            pick(&row, &["status", "action", "event"]).unwrap_or_else(|| "assignment".into());
+        let detail = row
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "id" | "prompt_id"))
+            .filter_map(|(k, v)| text(v).map(|v| format!("{k}={v}")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.entry(prompt).or_default().push(LegacyEvent {
+            at: pick(
+                &row,
+                &[
+                    "timestamp",
+                    "at",
+                    "assigned_at",
+                    "created_at",
+                    "completed_at",
+                ],
+            ),
+            event: format!("legacy-{kind}"),
+            session: pick(
+                &row,
+                &["session_name", "session", "assigned_session", "session_id"],
+            ),
+            detail: Some(detail).filter(|d| !d.is_empty()),
+        });
+    }
+    Ok(out)
+}
+
+/// Column names of `table`; empty when the table does not exist.
+fn columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
+    read_all(conn, &format!("PRAGMA table_info({table})"), |r| {
+        r.get::<_, String>(1)
+    })
+}
+
+fn read_all<T>(
+    conn: &Connection,
+    sql: &str,
+    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([], f)?;
+    rows.collect()
+}
+
+/// A value as text (numbers too; the worker was not strict about types).
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::Text(s) if !s.is_empty() => Some(s.clone()),
+        Value::Integer(i) => Some(i.to_string()),
+        Value::Real(f) => Some(f.to_string()),
+        _ => None,
+    }
+}
+
+/// A value as an integer, accepting numeric text.
+fn int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Integer(i) => Some(*i),
+        Value::Real(f) => Some(*f as i64),
+        Value::Text(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}

@@ -1,0 +1,171 @@
+//! One prompt row of the original worker, read leniently: its `metadata`
+//! column is JSON written by hand-made tools, so it may be missing,
+//! malformed, or carry values of the wrong type. Nothing here fails; what
+//! cannot be used is kept aside and explained in `notes`.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+/// Routing and context recovered from the `metadata` JSON.
+#[derive(Debug, Default, PartialEq)]
+pub struct Context {
+    /// `working_dir`.
+    pub working_dir: Option<String>,
+    /// `env_vars`.
+    pub env: BTreeMap<String, String>,
+    /// `prerequisites` (commands).
+    pub prereqs: Vec<String>,
+    /// `git_branch`.
+    pub branch: Option<String>,
+    /// `preferred_providers`.
+    pub providers: Vec<String>,
+    /// `fallback_providers`.
+    pub fallback: Vec<String>,
+    /// `allow_fallback`.
+    pub allow_fallback: bool,
+    /// Keys assigner has no column for, or raw text that was not JSON.
+    pub extra: Option<Value>,
+    /// What could not be used, for the prompt's history.
+    pub notes: Vec<String>,
+}
+
+/// Parses the `metadata` column.
+pub fn parse_metadata(raw: Option<&str>) -> Context {
+    let mut ctx = Context::default();
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty() && *r != "null") else {
+        return ctx;
+    };
+    let mut map = match serde_json::from_str::<Value>(raw) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) | Err(_) => {
+            ctx.notes
+                .push("metadata was not a JSON object; kept as text".into());
+            ctx.extra = Some(serde_json::json!({ "legacy_metadata": raw }));
+            return ctx;
+        }
+    };
+    ctx.working_dir = take_string(&mut map, "working_dir", &mut ctx.notes);
+    ctx.branch = take_string(&mut map, "git_branch", &mut ctx.notes);
+    ctx.prereqs = take_list(&mut map, "prerequisites", &mut ctx.notes);
+    ctx.providers = take_list(&mut map, "preferred_providers", &mut ctx.notes);
+    ctx.fallback = take_list(&mut map, "fallback_providers", &mut ctx.notes);
+    ctx.allow_fallback = match map.remove("allow_fallback") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => b,
+        Some(Value::Number(n)) => n.as_i64().is_some_and(|n| n != 0),
+        Some(Value::String(s)) => matches!(s.to_ascii_lowercase().as_str(), "true" | "yes" | "1"),
+        Some(other) => {
+            ctx.notes
+                .push(format!("allow_fallback {other} not understood; off"));
+            false
+        }
+    };
+    match map.remove("env_vars") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(env)) => {
+            for (k, v) in env {
+                match scalar(&v) {
+                    Some(v) if !k.is_empty() && !k.contains('=') => {
+                        ctx.env.insert(k, v);
+                    }
+                    _ => ctx.notes.push(format!("env_vars entry '{k}' dropped")),
+                }
+            }
+        }
+        Some(other) => ctx
+            .notes
+            .push(format!("env_vars {other} is not an object; dropped")),
+    }
+    if !map.is_empty() {
+        ctx.extra = Some(Value::Object(map));
+    }
+    ctx
+}
+
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn take_string(map: &mut Map<String, Value>, key: &str, notes: &mut Vec<String>) -> Option<String> {
+    match map.remove(key)? {
+        Value::Null => None,
+        v => scalar(&v).filter(|s| !s.is_empty()).or_else(|| {
+            notes.push(format!("{key} {v} is not text; dropped"));
+            None
+        }),
+    }
+}
+
+/// A list of strings; a single string is split on commas (the worker's
+/// command line took `--providers a,b`).
+fn take_list(map: &mut Map<String, Value>, key: &str, notes: &mut Vec<String>) -> Vec<String> {
+    match map.remove(key) {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::String(s)) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| {
+                let s = scalar(v);
+                if s.is_none() {
+                    notes.push(format!("{key} item {v} dropped"));
+                }
+                s
+            })
+            .collect(),
+        Some(other) => {
+            notes.push(format!("{key} {other} is not a list; dropped"));
+            Vec::new()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_metadata_maps_onto_columns() {
+        let c = parse_metadata(Some(
+            r#"{"working_dir":"/src","env_vars":{"A":"1","N":2},"prerequisites":["make"],
+               "git_branch":"main","preferred_providers":["claude"],"fallback_providers":"codex, gemini",
+               "allow_fallback":true,"ticket":"X-1"}"#,
+        ));
+        assert_eq!(c.working_dir.as_deref(), Some("/src"));
+        assert_eq!(c.env["N"], "2");
+        assert_eq!(c.prereqs, ["make"]);
+        assert_eq!(c.fallback, ["codex", "gemini"]);
+        assert!(c.allow_fallback);
+        assert_eq!(c.extra, Some(serde_json::json!({"ticket": "X-1"})));
+        assert!(c.notes.is_empty(), "{:?}", c.notes);
+    }
+
+    #[test]
+    fn missing_malformed_and_mistyped_metadata_never_fail() {
+        assert_eq!(parse_metadata(None), Context::default());
+        assert_eq!(parse_metadata(Some("null")), Context::default());
+        let bad = parse_metadata(Some("{not json"));
+        assert_eq!(
+            bad.extra,
+            Some(serde_json::json!({"legacy_metadata": "{not json"}))
+        );
+        assert_eq!(bad.notes.len(), 1);
+        let list = parse_metadata(Some("[1,2]"));
+        assert!(list.extra.is_some());
+        let typed = parse_metadata(Some(
+            r#"{"env_vars":[1],"prerequisites":{"a":1},"working_dir":{"x":1},"allow_fallback":[]}"#,
+        ));
+        assert!(typed.env.is_empty() && typed.prereqs.is_empty() && typed.working_dir.is_none());
+        assert_eq!(typed.notes.len(), 4, "{:?}", typed.notes);
+    }
+}

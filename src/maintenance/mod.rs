@@ -1,0 +1,96 @@
+//! Maintenance of the database, shared by the daemon and by `assignerctl`
+//! working offline: `cleanup` (reconcile with tmux), integrity checks,
+//! recovery from a corrupt file, and import from the original worker.
+//!
+//! Everything here works on a [`Store`](crate::store::Store) or a plain
+//! read-only connection, so the same code runs inside the daemon's core
+//! task and, when no daemon runs, directly on the file.
+
+pub mod cleanup;
+pub mod legacy;
+mod legacy_row;
+pub mod lock;
+pub mod recover;
+mod salvage;
+pub mod verify;
+
+use std::path::PathBuf;
+
+use crate::error::StoreError;
+use crate::protocol::{ErrorKind, WireError};
+use crate::tmux::TmuxError;
+
+pub use cleanup::{Action, Plan, TmuxView};
+pub use lock::DbLock;
+pub use recover::{Recovery, open_checked};
+
+/// Why a maintenance operation could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum MaintError {
+    /// A store operation failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Another process (a running daemon) holds the database.
+    #[error(
+        "database {} is in use by another process{}; stop it first, or go through the daemon",
+        path.display(),
+        holder.map_or(String::new(), |p| format!(" (assignerd pid {p})"))
+    )]
+    Locked {
+        /// The database file.
+        path: PathBuf,
+        /// The pid recorded by the holder, when readable.
+        holder: Option<u32>,
+    },
+    /// A file maintenance needs could not be created, moved or locked.
+    #[error("{what} {}: {source}", path.display())]
+    Io {
+        /// What was being done.
+        what: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why it failed.
+        source: std::io::Error,
+    },
+    /// The input file does not exist.
+    #[error("{} does not exist", .0.display())]
+    Missing(PathBuf),
+    /// The input file is not an SQLite database (or is damaged).
+    #[error("{} is not a readable SQLite database: {detail}", path.display())]
+    NotSqlite {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite said.
+        detail: String,
+    },
+    /// An SQLite file, but not one the original worker wrote.
+    #[error("{} is not a database of the original worker: {detail}", path.display())]
+    NotLegacy {
+        /// The file.
+        path: PathBuf,
+        /// What is missing.
+        detail: String,
+    },
+    /// tmux could not be asked which sessions exist.
+    #[error("cannot list tmux sessions: {0}")]
+    Tmux(#[from] TmuxError),
+}
+
+impl MaintError {
+    /// The wire kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Store(e) => e.kind(),
+            Self::Locked { .. } => ErrorKind::Conflict,
+            Self::Missing(_) => ErrorKind::NotFound,
+            Self::NotSqlite { .. } | Self::NotLegacy { .. } => ErrorKind::BadRequest,
+            Self::Io { .. } | Self::Tmux(_) => ErrorKind::Unavailable,
+        }
+    }
+}
+
+impl From<MaintError> for WireError {
+    fn from(e: MaintError) -> Self {
+        WireError::new(e.kind(), e.to_string())
+    }
+}

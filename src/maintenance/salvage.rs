@@ -1,0 +1,216 @@
+//! Copies every readable row of a damaged database into a fresh one.
+//!
+//! A scan stops at the first damaged page, so rows are fetched one by one
+//! by id: a lookup only touches the pages on its own path through the
+//! b-tree, and a row behind a damaged page costs that row alone.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OpenFlags, Transaction, params_from_iter};
+
+use crate::error::StoreError;
+use crate::store::{NOW, Store};
+
+/// Ids probed at most per table, so a garbage bound cannot stall start-up.
+const MAX_PROBED_IDS: i64 = 5_000_000;
+
+/// History event appended to every salvaged prompt.
+pub const EVENT_RECOVERED: &str = "recovered";
+
+/// Rows copied and rows that could not be read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Salvaged {
+    /// Prompts copied.
+    pub prompts: u64,
+    /// Prompt ids that existed but could not be read or written.
+    pub prompts_lost: u64,
+    /// History rows copied.
+    pub history: u64,
+    /// History rows that could not be read, or whose prompt was lost.
+    pub history_lost: u64,
+    /// Dependencies copied.
+    pub deps: u64,
+    /// In-flight prompts returned to pending.
+    pub requeued: u64,
+}
+
+/// Copies what can be read from `src` into `store`, in one transaction.
+pub fn salvage(src: &Path, store: &mut Store) -> Result<Salvaged, StoreError> {
+    let mut out = Salvaged::default();
+    let Ok(old) = Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY) else {
+        return Ok(out);
+    };
+    let moved = src.display().to_string();
+    let tx = store.write_tx()?;
+    let prompt_cols = common_columns(&old, &tx, "prompts");
+    let mut kept = BTreeSet::new();
+    if prompt_cols.iter().any(|c| c == "id") {
+        let bound = id_bound(&old, "prompts");
+        for id in 1..=bound {
+            match copy_row(&old, &tx, "prompts", &prompt_cols, id) {
+                Copy::Copied => {
+                    kept.insert(id);
+                }
+                Copy::Absent => {}
+                Copy::Lost => out.prompts_lost += 1,
+            }
+        }
+        // Ids of lost prompts are never handed out again.
+        let seq = StoreError::sqlite("recording the highest prompt id");
+        let updated = tx
+            .execute(
+                "UPDATE sqlite_sequence SET seq = max(seq, ?1) WHERE name = 'prompts'",
+                [bound],
+            )
+            .map_err(seq)?;
+        if updated == 0 && bound > 0 {
+            tx.execute(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES ('prompts', ?1)",
+                [bound],
+            )
+            .map_err(StoreError::sqlite("recording the highest prompt id"))?;
+        }
+    }
+    out.prompts = kept.len() as u64;
+    let history_cols = common_columns(&old, &tx, "history");
+    if history_cols.iter().any(|c| c == "id") && history_cols.iter().any(|c| c == "prompt_id") {
+        for id in 1..=id_bound(&old, "history") {
+            let owner: rusqlite::Result<i64> =
+                old.query_row("SELECT prompt_id FROM history WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                });
+            match owner {
+                Ok(p) if kept.contains(&p) => {
+                    match copy_row(&old, &tx, "history", &history_cols, id) {
+                        Copy::Copied => out.history += 1,
+                        _ => out.history_lost += 1,
+                    }
+                }
+                Err(rusqlite::Error::QueryReturnedNoRows) => {}
+                _ => out.history_lost += 1,
+            }
+        }
+    }
+    for id in &kept {
+        out.deps += copy_deps(&old, &tx, *id);
+        let held: Option<String> = tx
+            .query_row("SELECT status FROM prompts WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .map_err(StoreError::sqlite("reading a salvaged prompt"))?;
+        let in_flight = matches!(held.as_deref(), Some("assigned" | "in_progress"));
+        let detail = if in_flight {
+            out.requeued += 1;
+            tx.execute(
+                &format!(
+                    "UPDATE prompts SET {}, updated_at = {NOW} WHERE id = ?1",
+                    crate::store::BACK_TO_QUEUE
+                ),
+                [id],
+            )
+            .map_err(StoreError::sqlite("requeueing a salvaged prompt"))?;
+            format!(
+                "salvaged from the corrupt database {moved}; it was {} and its delivery state \
+                 could not be trusted, so it is back to pending",
+                held.unwrap_or_default()
+            )
+        } else {
+            format!("salvaged from the corrupt database {moved}")
+        };
+        crate::store::append_history(&tx, *id, EVENT_RECOVERED, None, Some(&detail))?;
+    }
+    tx.commit()
+        .map_err(StoreError::sqlite("committing salvaged rows"))?;
+    Ok(out)
+}
+
+enum Copy {
+    Copied,
+    Absent,
+    Lost,
+}
+
+/// Reads row `id` of `table` from `old` and inserts it unchanged.
+fn copy_row(old: &Connection, tx: &Transaction<'_>, table: &str, cols: &[String], id: i64) -> Copy {
+    let list = cols.join(", ");
+    let read = old.query_row(
+        &format!("SELECT {list} FROM {table} WHERE id = ?1"),
+        [id],
+        |r| {
+            (0..cols.len())
+                .map(|i| r.get::<_, Value>(i))
+                .collect::<rusqlite::Result<Vec<_>>>()
+        },
+    );
+    let values = match read {
+        Ok(v) => v,
+        Err(rusqlite::Error::QueryReturnedNoRows) => return Copy::Absent,
+        Err(_) => return Copy::Lost,
+    };
+    let marks = vec!["?"; cols.len()].join(", ");
+    match tx.execute(
+        &format!("INSERT INTO {table} ({list}) VALUES ({marks})"),
+        params_from_iter(values),
+    ) {
+        Ok(_) => Copy::Copied,
+        Err(_) => Copy::Lost,
+    }
+}
+
+/// Dependencies of one prompt (a primary-key lookup, like the rows).
+fn copy_deps(old: &Connection, tx: &Transaction<'_>, id: i64) -> u64 {
+    let deps: rusqlite::Result<Vec<i64>> = old
+        .prepare("SELECT depends_on FROM prompt_deps WHERE prompt_id = ?1")
+        .and_then(|mut s| s.query_map([id], |r| r.get(0))?.collect());
+    let mut n = 0;
+    for dep in deps.unwrap_or_default() {
+        if let Ok(k) = tx.execute(
+            "INSERT OR IGNORE INTO prompt_deps (prompt_id, depends_on) VALUES (?1, ?2)",
+            [id, dep],
+        ) {
+            n += k as u64;
+        }
+    }
+    n
+}
+
+/// Columns `table` has in both databases (the old file may be older).
+fn common_columns(old: &Connection, new: &Connection, table: &str) -> Vec<String> {
+    let new_cols = columns(new, table);
+    columns(old, table)
+        .into_iter()
+        .filter(|c| new_cols.contains(c))
+        .collect()
+}
+
+fn columns(conn: &Connection, table: &str) -> Vec<String> {
+    conn.prepare(&format!("PRAGMA table_info({table})"))
+        .and_then(|mut s| s.query_map([], |r| r.get::<_, String>(1))?.collect())
+        .unwrap_or_default()
+}
+
+/// The highest id worth probing: whichever of the sequence, `max(id)` and
+/// a forward scan (up to the first damaged page) gets furthest.
+fn id_bound(old: &Connection, table: &str) -> i64 {
+    let mut bound = 0i64;
+    let seq: rusqlite::Result<i64> = old.query_row(
+        "SELECT seq FROM sqlite_sequence WHERE name = ?1",
+        [table],
+        |r| r.get(0),
+    );
+    let max: rusqlite::Result<Option<i64>> =
+        old.query_row(&format!("SELECT max(id) FROM {table}"), [], |r| r.get(0));
+    bound = bound
+        .max(seq.unwrap_or(0))
+        .max(max.ok().flatten().unwrap_or(0));
+    if let Ok(mut stmt) = old.prepare(&format!("SELECT id FROM {table} ORDER BY id"))
+        && let Ok(mut rows) = stmt.query([])
+    {
+        while let Ok(Some(row)) = rows.next() {
+            bound = bound.max(row.get(0).unwrap_or(0));
+        }
+    }
+    bound.min(MAX_PROBED_IDS)
+}

@@ -1,0 +1,90 @@
+//! SQLite's own consistency checks, worded for a report.
+
+use std::collections::BTreeMap;
+
+use rusqlite::Connection;
+
+use crate::protocol::PromptStatus;
+
+/// Runs `PRAGMA integrity_check` and `PRAGMA foreign_key_check`. Each
+/// check yields `"<check>: ok"` or one line per finding; a check that
+/// cannot even run (a file too damaged to read) says so instead.
+pub fn verify(conn: &Connection) -> Vec<String> {
+    let mut out = Vec::new();
+    match rows(conn, "PRAGMA integrity_check", |r| r.get::<_, String>(0)) {
+        Ok(found) if found == ["ok"] => out.push("integrity_check: ok".into()),
+        Ok(found) => out.extend(found.into_iter().map(|f| format!("integrity_check: {f}"))),
+        Err(e) => out.push(format!("integrity_check: could not run: {e}")),
+    }
+    let fk = rows(conn, "PRAGMA foreign_key_check", |r| {
+        Ok(format!(
+            "{} row {} refers to a missing {} row",
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
+            r.get::<_, String>(2)?
+        ))
+    });
+    match fk {
+        Ok(found) if found.is_empty() => out.push("foreign_key_check: ok".into()),
+        Ok(found) => out.extend(found.into_iter().map(|f| format!("foreign_key_check: {f}"))),
+        Err(e) => out.push(format!("foreign_key_check: could not run: {e}")),
+    }
+    out
+}
+
+/// Whether every line of a [`verify`] result is a clean bill.
+pub fn is_healthy(findings: &[String]) -> bool {
+    !findings.is_empty() && findings.iter().all(|l| l.ends_with(": ok"))
+}
+
+/// Prompt counts per status from any connection (every status present).
+pub fn counts(conn: &Connection) -> rusqlite::Result<BTreeMap<String, u64>> {
+    let mut out: BTreeMap<String, u64> = PromptStatus::ALL
+        .iter()
+        .map(|s| (s.as_str().to_owned(), 0))
+        .collect();
+    for (status, n) in rows(
+        conn,
+        "SELECT status, count(*) FROM prompts GROUP BY status",
+        |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+    )? {
+        out.insert(status, n.max(0) as u64);
+    }
+    Ok(out)
+}
+
+fn rows<T>(
+    conn: &Connection,
+    sql: &str,
+    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([], f)?;
+    rows.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_database_is_healthy_and_orphans_are_reported() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::store::migrations::migrate_to(&mut conn, crate::store::migrations::latest())
+            .unwrap();
+        let found = verify(&conn);
+        assert!(is_healthy(&found), "{found:?}");
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO history (prompt_id, at, event) VALUES (99, 'x', 'queued');",
+        )
+        .unwrap();
+        let found = verify(&conn);
+        assert!(!is_healthy(&found));
+        assert!(
+            found.iter().any(|l| l.contains("history row 1")),
+            "{found:?}"
+        );
+        assert_eq!(counts(&conn).unwrap()["pending"], 0);
+    }
+}
