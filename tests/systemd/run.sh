@@ -146,6 +146,10 @@ t_package() {
     check "systemd-analyze verify prints nothing (system units)" sh -c "! nsenter -t $LEADER -a -- systemd-analyze verify \
         /usr/lib/systemd/system/assigner.socket /usr/lib/systemd/system/assigner.service \
         /usr/lib/systemd/system/assigner-tmux.service 2>&1 | grep ."
+    cx systemd-analyze security --no-pager assigner.service >"$OUT/security.txt" 2>&1 || true
+    cx systemd-analyze security --no-pager assigner-tmux.service >"$OUT/security-tmux.txt" 2>&1 || true
+    check "systemd-analyze security: assigner.service exposure at most 2.0" \
+        awk '/Overall exposure level/ { v = $NF ~ /^[0-9.]+$/ ? $NF : $(NF-1); found = 1 } END { exit !(found && v + 0 <= 2.0) }' "$OUT/security.txt"
     run cx useradd --create-home --shell /bin/bash member
     run cx usermod -a -G assigner member
     run cx useradd --create-home --shell /bin/bash outsider
@@ -231,8 +235,8 @@ t_agents() {
 t_reload() {
     local pid
     run cx cp /etc/assigner/assigner.toml /tmp/assigner.toml.orig
-    run cxsh 'printf "\nexclude = [\"agent-1\"]\n" | sed "/^\[delivery\]/,\$d" /etc/assigner/assigner.toml - >/tmp/new.toml; \
-          sed -n "/^\[delivery\]/,\$p" /etc/assigner/assigner.toml >>/tmp/new.toml; cp /tmp/new.toml /etc/assigner/assigner.toml'
+    run cx sed -i 's/^#exclude = .*/exclude = ["agent-1"]/' /etc/assigner/assigner.toml
+    check "changed config has the new key" cx grep -qx 'exclude = \["agent-1"\]' /etc/assigner/assigner.toml
     check "changed config validates" cx assignerctl validate --config /etc/assigner/assigner.toml
     pid=$(prop assigner.service MainPID)
     check "systemctl reload assigner" cx systemctl reload assigner.service
