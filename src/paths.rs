@@ -19,6 +19,10 @@ pub const SYSTEM_CONFIG: &str = "/etc/assigner/assigner.toml";
 pub const SYSTEM_DB: &str = "/var/lib/assigner/assigner.db";
 /// System control socket, where `assigner.socket` listens.
 pub const SYSTEM_SOCKET: &str = "/run/assigner/control.sock";
+/// The service user's tmux server, run by `assigner-tmux.service` in its
+/// own cgroup (tmux's usual `/tmp` default is invisible behind
+/// `PrivateTmp=`).
+pub const SYSTEM_TMUX_SOCKET: &str = "/run/assigner/tmux/default";
 
 fn env_path(name: &str) -> Option<PathBuf> {
     std::env::var_os(name)

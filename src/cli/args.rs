@@ -7,9 +7,9 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::protocol::PromptStatus;
 
-/// assignerctl: queue prompts for coding agents in tmux and manage the queue.
+/// Queue prompts for coding agents in tmux panes and manage the queue.
 #[derive(Debug, Parser)]
-#[command(name = "assignerctl", version, about, long_about = None)]
+#[command(name = "assignerctl", version)]
 pub struct Cli {
     /// Control socket of the daemon. Default: $ASSIGNER_SOCKET, then the
     /// user socket ($XDG_RUNTIME_DIR/assigner/control.sock) when it exists,

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-/// assignerd: hands queued prompts to idle coding agents in tmux panes.
+/// The assigner daemon: hands queued prompts to idle coding agents in tmux panes.
 #[derive(Debug, Clone, Default, Parser)]
-#[command(name = "assignerd", version, about, long_about = None)]
+#[command(name = "assignerd", version)]
 pub struct Args {
     /// Config file (TOML). Default: ~/.config/assigner/assigner.toml, or
     /// /etc/assigner/assigner.toml with --system. A missing default file

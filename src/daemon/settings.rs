@@ -63,7 +63,10 @@ impl Settings {
                 .tmux_socket
                 .clone()
                 .or_else(|| config.tmux_socket.clone())
-                .unwrap_or_else(crate::tmux::Tmux::default_socket),
+                .unwrap_or_else(|| match mode {
+                    Mode::System => PathBuf::from(paths::SYSTEM_TMUX_SOCKET),
+                    Mode::User => crate::tmux::Tmux::default_socket(),
+                }),
             log_level: args
                 .log_level
                 .clone()
