@@ -18,7 +18,7 @@ use crate::client::{Client, ClientError};
 use crate::config::Config;
 use crate::error::{exit, exit_code_for};
 use crate::paths::{self, Mode};
-use crate::protocol::{Reply, Request};
+use crate::protocol::{Reply, Request, Response, WireError};
 
 /// Parses the command line and runs it; returns the exit status.
 pub fn run() -> i32 {
@@ -59,7 +59,7 @@ pub fn run() -> i32 {
     match runtime.block_on(execute(&socket, request, json)) {
         Ok(()) => exit::OK,
         Err(e) => {
-            report(&e, &socket);
+            report(&e, &socket, json);
             exit_code_for(e.kind())
         }
     }
@@ -81,7 +81,13 @@ fn find_socket(flag: Option<PathBuf>) -> PathBuf {
     PathBuf::from(paths::SYSTEM_SOCKET)
 }
 
-fn report(e: &ClientError, socket: &std::path::Path) {
+/// One line on stderr for people; with `--json`, also the error object on
+/// stdout, so scripts can match on its stable `kind`.
+fn report(e: &ClientError, socket: &std::path::Path, json: bool) {
+    if json {
+        let err = WireError::new(e.kind(), e.to_string());
+        println!("{}", Response::Err(err).to_line());
+    }
     match e {
         ClientError::Connect { source, .. } => eprintln!(
             "assignerctl: cannot connect to assignerd at {}: {source}; start it with \
@@ -89,6 +95,7 @@ fn report(e: &ClientError, socket: &std::path::Path) {
              'sudo systemctl start assigner.socket' (the system service), or run 'assignerd' in a terminal",
             socket.display()
         ),
+        ClientError::Daemon(w) => eprintln!("assignerctl: {} ({})", w.message, w.kind.as_str()),
         other => eprintln!("assignerctl: {other}"),
     }
 }
