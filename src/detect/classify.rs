@@ -14,6 +14,8 @@ pub struct Verdict {
     pub rule: Option<String>,
     /// Every rule that matched, highest priority first, for `explain`.
     pub matched: Vec<String>,
+    /// The screen lines the deciding rule matched, for `explain`.
+    pub lines: Vec<String>,
 }
 
 impl Verdict {
@@ -23,6 +25,7 @@ impl Verdict {
             state: SessionState::Unknown,
             rule: None,
             matched: Vec::new(),
+            lines: Vec::new(),
         }
     }
 }
@@ -76,20 +79,36 @@ fn classify_with(profile: &Profile, screen: &str) -> Verdict {
             Some(n) => &lines[lines.len().saturating_sub(n)..],
             None => &lines[..],
         };
-        let region = region.join("\n");
-        if rule.pattern.find(&region).is_none() {
+        let joined = region.join("\n");
+        let Some(hit) = rule.pattern.find(&joined) else {
             continue;
-        }
-        if rule.not.as_ref().is_some_and(|not| not.is_match(&region)) {
+        };
+        if rule.not.as_ref().is_some_and(|not| not.is_match(&joined)) {
             continue;
         }
         if verdict.rule.is_none() {
             verdict.state = rule.state;
             verdict.rule = Some(rule.name.clone());
+            let start = hit.as_ptr() as usize - joined.as_ptr() as usize;
+            verdict.lines = lines_of(region, start, start + hit.len());
         }
         verdict.matched.push(rule.name.clone());
     }
     verdict
+}
+
+/// The lines of `region` (joined with `\n`) that the byte span touches.
+fn lines_of(region: &[&str], start: usize, end: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in region {
+        let line_end = offset + line.len();
+        if line_end >= start && offset <= end.max(start) {
+            out.push((*line).to_owned());
+        }
+        offset = line_end + 1;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -258,5 +277,17 @@ mod tests {
             Some("make test".into())
         );
         assert_eq!(p.composer_text("unknown", CLAUDE_IDLE), None);
+    }
+
+    #[test]
+    fn deciding_rule_reports_the_lines_it_matched() {
+        let v = Profiles::builtin().classify("claude", CLAUDE_BUSY);
+        assert_eq!(v.state, Busy);
+        assert!(
+            v.lines.iter().any(|l| l.contains("esc to interrupt")),
+            "{:?}",
+            v.lines
+        );
+        assert!(v.lines.len() <= 2, "{:?}", v.lines);
     }
 }

@@ -135,6 +135,7 @@ mod tests {
             state,
             rule: Some(format!("{state}-rule")),
             matched: vec![],
+            lines: vec![],
         }
     }
 

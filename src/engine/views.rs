@@ -99,7 +99,12 @@ impl Engine {
                 .collect()
         };
         let rule = verdict.as_ref().map(|v| match &v.rule {
-            Some(r) => format!("{r} (screen says {}; reported {})", v.state, t.state()),
+            Some(r) => format!(
+                "{r} (screen says {}; reported {}; rules matching: {})",
+                v.state,
+                t.state(),
+                v.matched.join(", ")
+            ),
             None => format!("no rule matched (reported {})", t.state()),
         });
         Ok(Reply::Explanation {
@@ -107,7 +112,7 @@ impl Engine {
                 session: t.info(),
                 provider_reason: t.provider_reason.clone(),
                 rule,
-                matched: verdict.map(|v| v.matched).unwrap_or_default(),
+                matched: verdict.map(|v| v.lines).unwrap_or_default(),
                 screen_tail: tail,
             },
         })
