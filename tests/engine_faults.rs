@@ -8,15 +8,6 @@ use std::time::Duration;
 
 use common::{Fleet, WAIT, wait_until};
 
-fn events(f: &Fleet, id: i64) -> Vec<String> {
-    f.d.ctl_json(&["show", &id.to_string()])["history"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["event"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 #[test]
 fn killed_session_requeues_its_prompt_to_another_agent() {
     let mut f = Fleet::new(
@@ -35,7 +26,10 @@ fn killed_session_requeues_its_prompt_to_another_agent() {
         shown["prompt"]["retry_count"], 0,
         "a vanished pane costs no retry"
     );
-    assert!(events(&f, id).contains(&"requeued-from-stale-session".to_owned()));
+    assert!(
+        f.d.history_events(id)
+            .contains(&"requeued-from-stale-session".to_owned())
+    );
     let sessions = f.d.ctl_json(&["sessions"]);
     let names: Vec<&str> = sessions["sessions"]
         .as_array()

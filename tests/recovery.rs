@@ -61,15 +61,6 @@ fn corrupt_a_prompts_page(db: &Path) -> usize {
     victim + 1
 }
 
-fn history_events(d: &TestDaemon, id: i64) -> Vec<String> {
-    d.ctl_json(&["show", &id.to_string()])["history"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["event"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 #[test]
 fn corrupt_pages_are_moved_aside_and_readable_rows_salvaged() {
     let mut d = TestDaemon::start();
@@ -138,7 +129,7 @@ fn corrupt_pages_are_moved_aside_and_readable_rows_salvaged() {
             .unwrap()
             .starts_with(&format!("{MARKER}{:04}", id - 1))
     );
-    let events = history_events(&d, id);
+    let events = &d.history_events(id);
     assert_eq!(
         events.first().map(String::as_str),
         Some("queued"),

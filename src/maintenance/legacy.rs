@@ -73,7 +73,7 @@ pub fn import(store: &mut Store, path: &Path) -> Result<ImportReport, MaintError
         })
         .collect::<Vec<_>>()
         .join(", ");
-    let rows: Vec<BTreeMap<&str, Value>> = read_all(
+    let rows: Vec<BTreeMap<&str, Value>> = super::query_all(
         &old,
         &format!("SELECT {select} FROM prompts ORDER BY id"),
         |r| {
@@ -241,7 +241,7 @@ fn legacy_history(old: &Connection) -> rusqlite::Result<BTreeMap<i64, Vec<Legacy
     } else {
         "rowid"
     };
-    let rows = read_all(
+    let rows = super::query_all(
         old,
         &format!("SELECT * FROM assignment_history ORDER BY {order}"),
         |r| {
@@ -290,19 +290,9 @@ fn legacy_history(old: &Connection) -> rusqlite::Result<BTreeMap<i64, Vec<Legacy
 
 /// Column names of `table`; empty when the table does not exist.
 fn columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
-    read_all(conn, &format!("PRAGMA table_info({table})"), |r| {
+    super::query_all(conn, &format!("PRAGMA table_info({table})"), |r| {
         r.get::<_, String>(1)
     })
-}
-
-fn read_all<T>(
-    conn: &Connection,
-    sql: &str,
-    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-) -> rusqlite::Result<Vec<T>> {
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map([], f)?;
-    rows.collect()
 }
 
 /// A value as text (numbers too; the worker was not strict about types).

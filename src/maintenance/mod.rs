@@ -94,3 +94,14 @@ impl From<MaintError> for WireError {
         WireError::new(e.kind(), e.to_string())
     }
 }
+
+/// Runs `sql` (no parameters) and maps every row.
+pub(crate) fn query_all<T>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([], f)?;
+    rows.collect()
+}

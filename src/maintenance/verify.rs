@@ -11,12 +11,12 @@ use crate::protocol::PromptStatus;
 /// cannot even run (a file too damaged to read) says so instead.
 pub fn verify(conn: &Connection) -> Vec<String> {
     let mut out = Vec::new();
-    match rows(conn, "PRAGMA integrity_check", |r| r.get::<_, String>(0)) {
+    match super::query_all(conn, "PRAGMA integrity_check", |r| r.get::<_, String>(0)) {
         Ok(found) if found == ["ok"] => out.push("integrity_check: ok".into()),
         Ok(found) => out.extend(found.into_iter().map(|f| format!("integrity_check: {f}"))),
         Err(e) => out.push(format!("integrity_check: could not run: {e}")),
     }
-    let fk = rows(conn, "PRAGMA foreign_key_check", |r| {
+    let fk = super::query_all(conn, "PRAGMA foreign_key_check", |r| {
         Ok(format!(
             "{} row {} refers to a missing {} row",
             r.get::<_, String>(0)?,
@@ -43,7 +43,7 @@ pub fn counts(conn: &Connection) -> rusqlite::Result<BTreeMap<String, u64>> {
         .iter()
         .map(|s| (s.as_str().to_owned(), 0))
         .collect();
-    for (status, n) in rows(
+    for (status, n) in super::query_all(
         conn,
         "SELECT status, count(*) FROM prompts GROUP BY status",
         |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
@@ -51,16 +51,6 @@ pub fn counts(conn: &Connection) -> rusqlite::Result<BTreeMap<String, u64>> {
         out.insert(status, n.max(0) as u64);
     }
     Ok(out)
-}
-
-fn rows<T>(
-    conn: &Connection,
-    sql: &str,
-    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-) -> rusqlite::Result<Vec<T>> {
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map([], f)?;
-    rows.collect()
 }
 
 #[cfg(test)]

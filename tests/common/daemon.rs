@@ -252,6 +252,16 @@ impl TestDaemon {
         v["prompt"]["status"].as_str().unwrap().to_owned()
     }
 
+    /// The event names of a prompt's history, oldest first.
+    pub fn history_events(&self, id: i64) -> Vec<String> {
+        self.ctl_json(&["show", &id.to_string()])["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["event"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     /// A raw socket client.
     pub fn raw(&self) -> RawClient {
         RawClient::connect(&self.socket)
