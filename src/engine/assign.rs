@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use tracing::{debug, info};
 
-use super::Engine;
+use super::{Engine, panes};
 use super::deliver::{self, Job, prep_command};
 use super::route::{Candidate, Wait, route};
 use crate::detect::Prepare;
@@ -40,8 +40,13 @@ impl Engine {
             .collect()
     }
 
-    /// One assignment pass over the queue.
-    pub(super) async fn assign(&mut self, store: &mut Store) -> Result<(), StoreError> {
+    /// One assignment pass over the queue. A `full` pass also refreshes
+    /// waiting reasons and deadlines; otherwise (a fast poll while work is
+    /// in flight) the queue is read only when some pane is free.
+    pub(super) async fn assign(&mut self, store: &mut Store, full: bool) -> Result<(), StoreError> {
+        if !full && !self.panes.values().any(panes::Tracked::available) {
+            return Ok(());
+        }
         for prompt in store.prompts_in(PromptStatus::Pending)? {
             match deps(store, &prompt)? {
                 Deps::Ready => {}
@@ -150,7 +155,7 @@ impl Engine {
             id: prompt.id,
             pane: pane.to_owned(),
             provider,
-            text: prompt.text.clone(),
+            text: store.prompt(prompt.id)?.text,
             prep,
             mark,
             settle: std::time::Duration::from_millis(self.delivery.settle_ms),

@@ -206,6 +206,7 @@ impl Engine {
                 return Ok(());
             }
         }
+        let full = scan_due || self.dirty;
         self.dirty = false;
         self.last_scan = Some(Instant::now());
         if !self.observe(store).await? {
@@ -217,7 +218,7 @@ impl Engine {
             self.recovered = true;
         }
         self.supervise(store).await?;
-        self.assign(store).await?;
+        self.assign(store, full).await?;
         self.persist_sessions(store)?;
         self.schedule();
         Ok(())

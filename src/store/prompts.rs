@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use rusqlite::{OptionalExtension, params};
 
 use super::history::append;
-use super::row::{PROMPT_COLUMNS, prompt_from_row};
+use super::row::{PROMPT_COLUMNS, PROMPT_SUMMARY_COLUMNS, prompt_from_row};
 use super::{NOW, Store, to_json};
 use crate::error::StoreError;
 use crate::protocol::{NewPrompt, PromptInfo, PromptStatus, validate_prompt_text};
@@ -120,7 +120,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {PROMPT_COLUMNS} FROM prompts
+                "SELECT {PROMPT_SUMMARY_COLUMNS} FROM prompts
                  WHERE ?1 IS NULL OR status = ?1 ORDER BY id DESC LIMIT ?2"
             ))
             .map_err(StoreError::sqlite("listing prompts"))?;
@@ -133,17 +133,19 @@ impl Store {
             .map_err(StoreError::sqlite("listing prompts"))
     }
 
-    /// Prompts in `status` with full text, oldest first (for the engine).
+    /// Prompts in `status`, highest priority then oldest first, without
+    /// their text (the engine reads it with [`Store::prompt`] when it
+    /// delivers).
     pub fn prompts_in(&self, status: PromptStatus) -> Result<Vec<PromptInfo>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {PROMPT_COLUMNS} FROM prompts WHERE status = ?1
+                "SELECT {PROMPT_SUMMARY_COLUMNS} FROM prompts WHERE status = ?1
                  ORDER BY priority DESC, id ASC"
             ))
             .map_err(StoreError::sqlite("reading the queue"))?;
         let rows = stmt
-            .query_map([status.as_str()], |r| prompt_from_row(r, true))
+            .query_map([status.as_str()], |r| prompt_from_row(r, false))
             .map_err(StoreError::sqlite("reading the queue"))?;
         rows.collect::<Result<_, _>>()
             .map_err(StoreError::sqlite("reading the queue"))

@@ -4,11 +4,21 @@ use rusqlite::Row;
 
 use crate::protocol::{PromptInfo, PromptStatus};
 
-/// Columns read by [`prompt_from_row`], in order.
+/// Columns read by [`prompt_from_row`] with `full`, in order.
 pub(crate) const PROMPT_COLUMNS: &str = "id, status, content, priority, target_session, \
     target_provider, preferred_providers, fallback_providers, allow_fallback, working_dir, \
     env_vars, prerequisites, git_branch, timeout_minutes, retry_count, max_retries, source, \
     metadata, assigned_session, assigned_pane, error, waiting_reason, response, created_at, \
+    assigned_at, started_at, finished_at, \
+    (SELECT json_group_array(depends_on) FROM prompt_deps d WHERE d.prompt_id = prompts.id)";
+
+/// The same columns for lists and the queue: the text only as far as the
+/// preview needs it, and no response, so a long queue of large prompts is
+/// cheap to scan.
+pub(crate) const PROMPT_SUMMARY_COLUMNS: &str = "id, status, substr(content, 1, 400), priority, \
+    target_session, target_provider, preferred_providers, fallback_providers, allow_fallback, \
+    working_dir, env_vars, prerequisites, git_branch, timeout_minutes, retry_count, max_retries, \
+    source, metadata, assigned_session, assigned_pane, error, waiting_reason, NULL, created_at, \
     assigned_at, started_at, finished_at, \
     (SELECT json_group_array(depends_on) FROM prompt_deps d WHERE d.prompt_id = prompts.id)";
 
