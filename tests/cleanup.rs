@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use assigner::protocol::{NewPrompt, SessionState};
+use assigner::protocol::{NewPrompt, SessionInfo, SessionState};
 use assigner::store::{Claim, SessionRow, Store};
 use common::tmux::{AgentLog, TmuxServer};
 use common::{TestDaemon, WAIT, wait_until};
@@ -34,22 +34,24 @@ fn failed(store: &mut Store, text: &str, target: Option<&str>, error: &str) -> i
 
 fn session(pane: &str, name: &str, prompt: Option<i64>) -> SessionRow {
     SessionRow {
-        pane: pane.into(),
+        info: SessionInfo {
+            pane: pane.into(),
+            name: name.into(),
+            provider: "claude".into(),
+            state: SessionState::Idle,
+            rule: None,
+            working_dir: None,
+            branch: None,
+            command: None,
+            prompt,
+            excluded: false,
+            last_activity: None,
+        },
         server_pid: None,
-        name: name.into(),
         session_name: name.into(),
         window: 0,
         index: 0,
-        provider: "claude".into(),
-        state: SessionState::Idle,
-        rule: None,
-        working_dir: None,
-        branch: None,
-        command: None,
         pane_pid: None,
-        prompt,
-        excluded: false,
-        last_activity: None,
     }
 }
 

@@ -6,9 +6,9 @@ use std::time::Instant;
 
 use tracing::{debug, info};
 
-use super::{Engine, panes};
 use super::deliver::{self, Job, prep_command};
 use super::route::{Candidate, Wait, route};
+use super::{Engine, panes};
 use crate::detect::Prepare;
 use crate::error::StoreError;
 use crate::protocol::{PromptInfo, PromptStatus, SessionState};

@@ -105,10 +105,10 @@ impl Engine {
             // Rows left by an earlier run whose panes no longer exist.
             for row in store.sessions()? {
                 let alive =
-                    snap.pane(&row.pane).is_some() && row.server_pid == Some(snap.server_pid);
+                    snap.pane(&row.info.pane).is_some() && row.server_pid == Some(snap.server_pid);
                 if !alive {
-                    info!(session = %row.name, pane = %row.pane, "removing stale session from an earlier run");
-                    store.remove_session(&row.pane)?;
+                    info!(session = %row.info.name, pane = %row.info.pane, "removing stale session from an earlier run");
+                    store.remove_session(&row.info.pane)?;
                 }
             }
         }

@@ -118,28 +118,30 @@ impl Tracked {
     /// The database row for this pane.
     pub fn row(&self) -> SessionRow {
         SessionRow {
-            pane: self.pane.id.clone(),
+            info: self.info(),
             server_pid: Some(self.server_pid),
-            name: self.pane.display_name(),
             session_name: self.pane.session.clone(),
             window: self.pane.window,
             index: self.pane.index,
+            pane_pid: Some(self.pane.pid),
+        }
+    }
+
+    /// The protocol view.
+    pub fn info(&self) -> SessionInfo {
+        SessionInfo {
+            name: self.pane.display_name(),
+            pane: self.pane.id.clone(),
             provider: self.provider.clone(),
             state: self.state(),
             rule: self.rule(),
             working_dir: Some(self.pane.path.clone()).filter(|p| !p.is_empty()),
             branch: None,
             command: Some(self.pane.command.clone()).filter(|c| !c.is_empty()),
-            pane_pid: Some(self.pane.pid),
             prompt: self.prompt,
             excluded: self.excluded,
             last_activity: None,
         }
-    }
-
-    /// The protocol view.
-    pub fn info(&self) -> SessionInfo {
-        self.row().info()
     }
 }
 

@@ -7,60 +7,22 @@ use super::{NOW, Store};
 use crate::error::StoreError;
 use crate::protocol::{SessionInfo, SessionState};
 
-/// One tracked pane as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One tracked pane as stored: what `sessions` shows, plus the tmux
+/// identity that only the engine and `cleanup` need.
+#[derive(Debug, Clone, PartialEq)]
 pub struct SessionRow {
-    /// Pane id (`%3`), the key.
-    pub pane: String,
+    /// The protocol view (name, pane id, provider, state, ...).
+    pub info: SessionInfo,
     /// tmux server pid when last seen; pane ids are only unique per server.
     pub server_pid: Option<u32>,
-    /// Display name.
-    pub name: String,
     /// tmux session name.
     pub session_name: String,
     /// Window index.
     pub window: u32,
     /// Pane index.
     pub index: u32,
-    /// Detected provider.
-    pub provider: String,
-    /// Detected state.
-    pub state: SessionState,
-    /// Rule that decided the state.
-    pub rule: Option<String>,
-    /// Pane working directory.
-    pub working_dir: Option<String>,
-    /// Git branch of that directory.
-    pub branch: Option<String>,
-    /// Foreground command.
-    pub command: Option<String>,
     /// Pane's process id.
     pub pane_pid: Option<u32>,
-    /// Prompt in flight there.
-    pub prompt: Option<i64>,
-    /// Excluded from assignment.
-    pub excluded: bool,
-    /// Last content change.
-    pub last_activity: Option<String>,
-}
-
-impl SessionRow {
-    /// The protocol view.
-    pub fn info(&self) -> SessionInfo {
-        SessionInfo {
-            name: self.name.clone(),
-            pane: self.pane.clone(),
-            provider: self.provider.clone(),
-            state: self.state,
-            rule: self.rule.clone(),
-            working_dir: self.working_dir.clone(),
-            branch: self.branch.clone(),
-            command: self.command.clone(),
-            prompt: self.prompt,
-            excluded: self.excluded,
-            last_activity: self.last_activity.clone(),
-        }
-    }
 }
 
 impl Store {
@@ -79,22 +41,22 @@ impl Store {
                         current_prompt=?14, excluded=?15, last_activity=?16, updated_at={NOW}"
                 ),
                 params![
-                    s.pane,
+                    s.info.pane,
                     s.server_pid,
-                    s.name,
+                    s.info.name,
                     s.session_name,
                     s.window,
                     s.index,
-                    s.provider,
-                    s.state.as_str(),
-                    s.rule,
-                    s.working_dir,
-                    s.branch,
-                    s.command,
+                    s.info.provider,
+                    s.info.state.as_str(),
+                    s.info.rule,
+                    s.info.working_dir,
+                    s.info.branch,
+                    s.info.command,
                     s.pane_pid,
-                    s.prompt,
-                    s.excluded,
-                    s.last_activity,
+                    s.info.prompt,
+                    s.info.excluded,
+                    s.info.last_activity,
                 ],
             )
             .map_err(StoreError::sqlite("recording a session"))?;
@@ -122,25 +84,27 @@ impl Store {
         let rows = stmt
             .query_map([], |r| {
                 Ok(SessionRow {
-                    pane: r.get(0)?,
+                    info: SessionInfo {
+                        pane: r.get(0)?,
+                        name: r.get(2)?,
+                        provider: r.get(6)?,
+                        state: r
+                            .get::<_, String>(7)?
+                            .parse()
+                            .unwrap_or(SessionState::Unknown),
+                        rule: r.get(8)?,
+                        working_dir: r.get(9)?,
+                        branch: r.get(10)?,
+                        command: r.get(11)?,
+                        prompt: r.get(13)?,
+                        excluded: r.get(14)?,
+                        last_activity: r.get(15)?,
+                    },
                     server_pid: r.get(1)?,
-                    name: r.get(2)?,
                     session_name: r.get(3)?,
                     window: r.get(4)?,
                     index: r.get(5)?,
-                    provider: r.get(6)?,
-                    state: r
-                        .get::<_, String>(7)?
-                        .parse()
-                        .unwrap_or(SessionState::Unknown),
-                    rule: r.get(8)?,
-                    working_dir: r.get(9)?,
-                    branch: r.get(10)?,
-                    command: r.get(11)?,
                     pane_pid: r.get(12)?,
-                    prompt: r.get(13)?,
-                    excluded: r.get(14)?,
-                    last_activity: r.get(15)?,
                 })
             })
             .map_err(StoreError::sqlite("listing sessions"))?;
