@@ -6,6 +6,7 @@
 mod args;
 mod offline;
 mod output;
+mod reports;
 mod send;
 mod table;
 

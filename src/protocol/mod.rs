@@ -14,10 +14,12 @@
 //! drift apart; `man/assigner-protocol.7` documents the same wire format.
 
 mod reply;
+mod reports;
 mod request;
 mod types;
 
 pub use reply::{ErrorKind, Reply, Response, WireError};
+pub use reports::*;
 pub use request::Request;
 pub use types::*;
 

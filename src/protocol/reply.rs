@@ -4,10 +4,8 @@
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::types::{
-    CleanupReport, Event, Explanation, HistoryEntry, ImportReport, PromptInfo, SessionInfo,
-    StatusInfo,
-};
+use super::reports::{CleanupReport, Event, Explanation, ImportReport, StatusInfo};
+use super::types::{HistoryEntry, PromptInfo, SessionInfo};
 
 /// The stable error kinds. Scripts match on these; `assignerctl` maps each to
 /// its exit status. New kinds are a protocol version bump.

@@ -6,6 +6,7 @@
 //! meanwhile) changes nothing and reports [`StoreError::WrongStatus`]; a
 //! crash leaves either the old or the new state, never half of one.
 
+mod flight;
 mod history;
 pub mod migrations;
 mod prompts;
@@ -21,11 +22,12 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::StoreError;
 
+pub use flight::InFlight;
 pub(crate) use history::append as append_history;
 pub use repair::{EVENT_MISSING_TARGET, EVENT_STALE_SESSION};
 pub use sessions::SessionRow;
 pub(crate) use transitions::BACK_TO_QUEUE;
-pub use transitions::{Claim, InFlight, Phase};
+pub use transitions::{Claim, Phase};
 
 /// How long a writer waits for another connection's lock (the daemon, an
 /// offline `cleanup`, a backup) before giving up.

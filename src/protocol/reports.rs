@@ -1,0 +1,148 @@
+//! Reports: the larger answers (`status`, `watch` events, `cleanup`,
+//! `explain`, `import_legacy`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::types::SessionInfo;
+
+/// Answer to `status`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusInfo {
+    /// Daemon version.
+    pub version: String,
+    /// Daemon process id.
+    pub pid: u32,
+    /// Seconds since the daemon started.
+    pub uptime_secs: u64,
+    /// Database file.
+    pub db: String,
+    /// Control socket.
+    pub socket: String,
+    /// The tmux server served.
+    pub tmux: TmuxStatus,
+    /// Prompt counts by status (every status present, zero included).
+    pub prompts: BTreeMap<String, u64>,
+    /// Session counts by state.
+    pub sessions: BTreeMap<String, u64>,
+    /// Sessions waiting for a human (approval dialogs), by name.
+    #[serde(default)]
+    pub waiting_for_human: Vec<String>,
+    /// Notices a person should see (database recovered, ...).
+    #[serde(default)]
+    pub notices: Vec<String>,
+}
+
+/// Which tmux server the daemon serves, and whether it answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TmuxStatus {
+    /// Socket path of the server (the `-S` argument).
+    pub socket: String,
+    /// Whether the last scan reached it.
+    pub reachable: bool,
+    /// Why not, when it did not.
+    pub reason: Option<String>,
+}
+
+/// One event of the `watch` stream.
+///
+/// `{"at":"2026-11-24T10:15:02.123Z","kind":"prompt","id":42,"event":"completed","session":"claude-1","detail":null}`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// When.
+    pub at: String,
+    /// `prompt` or `session`.
+    pub kind: String,
+    /// Prompt id for prompt events.
+    pub id: Option<i64>,
+    /// What happened.
+    pub event: String,
+    /// Session involved.
+    pub session: Option<String>,
+    /// Free-form detail.
+    pub detail: Option<String>,
+}
+
+/// Result of `cleanup`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CleanupReport {
+    /// Whether the actions were carried out (false: dry run).
+    pub applied: bool,
+    /// tmux sessions seen now.
+    pub tmux_sessions: Vec<String>,
+    /// Sessions in the database whose pane is gone, with the prompt held.
+    pub stale_sessions: Vec<StaleSession>,
+    /// Failed prompts grouped by target.
+    pub failed_by_target: Vec<FailedGroup>,
+    /// Prompt counts by status.
+    pub counts: BTreeMap<String, u64>,
+    /// Actions taken (or, in a dry run, that `--apply` would take).
+    pub actions: Vec<String>,
+    /// Integrity-check findings (`verify_only`, or always on apply).
+    pub integrity: Vec<String>,
+}
+
+/// A database session whose pane no longer exists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaleSession {
+    /// Session name.
+    pub name: String,
+    /// Pane id.
+    pub pane: String,
+    /// Prompt it held.
+    pub prompt: Option<i64>,
+}
+
+/// Failed prompts sharing one target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailedGroup {
+    /// The target session (`(any)` for untargeted prompts).
+    pub target: String,
+    /// Whether tmux has that session now.
+    pub exists: bool,
+    /// The prompts: id, retries, error.
+    pub prompts: Vec<FailedPrompt>,
+}
+
+/// One failed prompt in a cleanup report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailedPrompt {
+    /// Prompt id.
+    pub id: i64,
+    /// Retries used.
+    pub retry_count: u32,
+    /// Retry budget.
+    pub max_retries: u32,
+    /// The error recorded.
+    pub error: Option<String>,
+}
+
+/// Result of `explain`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// The session as tracked.
+    pub session: SessionInfo,
+    /// How the provider was chosen.
+    pub provider_reason: String,
+    /// The rule that decided the state, and why.
+    pub rule: Option<String>,
+    /// The pane lines the rule matched.
+    #[serde(default)]
+    pub matched: Vec<String>,
+    /// The bottom of the pane as inspected.
+    #[serde(default)]
+    pub screen_tail: Vec<String>,
+}
+
+/// Result of `import_legacy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Legacy ids imported, with their new ids.
+    pub imported: Vec<(i64, i64)>,
+    /// Legacy ids skipped, with the reason.
+    pub skipped: Vec<(i64, String)>,
+    /// What else a person should know (tables not imported, odd rows).
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
