@@ -226,3 +226,36 @@ fn socket_activation_takes_fd_3_and_never_unlinks_it() {
     assert_eq!(status.code(), Some(0));
     assert!(sock.exists(), "unlinked the socket it was handed");
 }
+
+#[test]
+fn missing_tmux_is_a_normal_state_with_a_reason() {
+    let d = TestDaemon::start_with(common::TEST_CONFIG, &[("PATH", "/nonexistent")]);
+    let id = d.send(&["waits for tmux"]);
+    let reason = |d: &TestDaemon| {
+        d.ctl_json(&["status"])["status"]["tmux"]["reason"]
+            .as_str()
+            .map(str::to_owned)
+    };
+    assert!(
+        common::wait_until(common::WAIT, || reason(&d)
+            .is_some_and(|r| r.contains("not installed"))),
+        "{:?}",
+        reason(&d)
+    );
+    assert_eq!(
+        d.ctl_json(&["status"])["status"]["tmux"]["reachable"],
+        false
+    );
+    let waiting = || {
+        d.ctl_json(&["show", &id.to_string()])["prompt"]["waiting_reason"]
+            .as_str()
+            .map(str::to_owned)
+    };
+    assert!(
+        common::wait_until(common::WAIT, || waiting()
+            .is_some_and(|w| w.contains("not installed"))),
+        "{:?}",
+        waiting()
+    );
+    assert_eq!(d.status_of(id), "pending");
+}

@@ -87,6 +87,18 @@ async fn serve(
     activated: Option<std::os::unix::net::UnixListener>,
     log: LogHandle,
 ) -> i32 {
+    // First, so that a signal during start-up is handled, not fatal.
+    let (mut term, mut int, mut hup) = match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
+    ) {
+        (Ok(t), Ok(i), Ok(h)) => (t, i, h),
+        _ => {
+            error!("cannot install signal handlers");
+            return exit::OSERR;
+        }
+    };
     let policy = match AccessPolicy::new(settings.config.allowed_group.as_deref()) {
         Ok(p) => p,
         Err(e) => {
@@ -169,18 +181,6 @@ async fn serve(
     let mut notifier = Notifier::from_env();
     notifier.ready(&status);
     info!("ready");
-
-    let (mut term, mut int, mut hup) = match (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::hangup()),
-    ) {
-        (Ok(t), Ok(i), Ok(h)) => (t, i, h),
-        _ => {
-            error!("cannot install signal handlers");
-            return exit::OSERR;
-        }
-    };
 
     let code = loop {
         tokio::select! {
