@@ -209,7 +209,7 @@ impl Engine {
         let full = scan_due || self.dirty;
         self.dirty = false;
         self.last_scan = Some(Instant::now());
-        if !self.observe(store).await? {
+        if !self.observe(store, full).await? {
             self.schedule();
             return Ok(());
         }

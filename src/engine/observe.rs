@@ -23,7 +23,11 @@ impl Engine {
     /// not be asked (a timeout or an unexpected failure): nothing is
     /// concluded from a scan that did not happen. A missing server or
     /// binary is an answer: there are no panes.
-    pub(super) async fn observe(&mut self, store: &mut Store) -> Result<bool, StoreError> {
+    pub(super) async fn observe(
+        &mut self,
+        store: &mut Store,
+        full: bool,
+    ) -> Result<bool, StoreError> {
         let snapshot = match self.tmux.snapshot().await {
             Ok(s) => {
                 if !self.reach.reachable {
@@ -56,7 +60,7 @@ impl Engine {
             .is_some_and(|old| old != snapshot.server_pid);
         self.reach.server_pid = Some(snapshot.server_pid).filter(|p| *p != 0);
         self.reconcile(store, &snapshot, restarted)?;
-        self.capture_changed().await;
+        self.capture_changed(full).await;
         Ok(true)
     }
 
@@ -143,8 +147,11 @@ impl Engine {
         Ok(())
     }
 
-    /// Captures and classifies the panes whose screen may have changed.
-    async fn capture_changed(&mut self) {
+    /// Captures and classifies the panes whose screen may have changed. A
+    /// fast poll (not `full`) looks only at panes running or settling a
+    /// prompt, so a fleet of busy agents does not cost a capture each every
+    /// 100 ms.
+    async fn capture_changed(&mut self, full: bool) {
         let now_unix = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
@@ -154,10 +161,9 @@ impl Engine {
             .values()
             .filter(|t| !t.pane.dead && t.delivering.is_none())
             .filter(|t| {
-                t.captured_activity != Some(t.pane.activity)
-                    || now_unix.saturating_sub(t.pane.activity) <= RECENT_SECS
-                    || t.unsettled(now)
-                    || t.prompt.is_some()
+                let changed = t.captured_activity != Some(t.pane.activity)
+                    || now_unix.saturating_sub(t.pane.activity) <= RECENT_SECS;
+                t.prompt.is_some() || t.unsettled(now) || (full && changed)
             })
             .map(|t| t.pane.id.clone())
             .collect();
