@@ -46,6 +46,12 @@ impl TestDaemon {
         Self::start_full(config, &[], Some(tmux_socket))
     }
 
+    /// Like [`Self::start_on_tmux`] with extra environment (which wins
+    /// over the defaults, `RUST_LOG` included).
+    pub fn start_on_tmux_with(config: &str, env: &[(&str, &str)], tmux_socket: &Path) -> Self {
+        Self::start_full(config, env, Some(tmux_socket))
+    }
+
     fn start_full(config: &str, env: &[(&str, &str)], tmux: Option<&Path>) -> Self {
         let dir = tempfile::Builder::new()
             .prefix("assigner-test")
