@@ -413,7 +413,7 @@ fn idle(opts: &Opts, quiet: bool) {
     drop(tmux);
 }
 
-// ---------------------------------------------------------------- helpers
+// ---------------------------------------------------------------- /proc and numbers
 
 /// (utime + stime, cutime + cstime) of a process, in ticks.
 fn cpu_ticks(pid: u32) -> (u64, u64) {
