@@ -52,6 +52,15 @@ impl TestDaemon {
         d
     }
 
+    /// Like [`Self::start_on_tmux`] with extra environment (which wins
+    /// over the defaults, `RUST_LOG` included).
+    pub fn start_on_tmux_with(config: &str, env: &[(&str, &str)], tmux_socket: &Path) -> Self {
+        let mut d = Self::unstarted_on(config, env, Some(tmux_socket));
+        d.spawn();
+        d.wait_ready();
+        d
+    }
+
     /// Prepares the directory and config without starting the daemon, so a
     /// test can write the database first; then [`spawn`](Self::spawn) and
     /// [`wait_ready`](Self::wait_ready).
