@@ -18,9 +18,12 @@ impl Core {
             Request::Send { prompt } => self.send(prompt),
             Request::Prompts { status, limit } => self.prompts(status, limit),
             Request::Show { id } => self.show(id),
-            Request::Sessions {} => Ok(Reply::Sessions {
-                sessions: self.engine.sessions(),
-            }),
+            Request::Sessions {} => {
+                self.engine.refresh().await;
+                Ok(Reply::Sessions {
+                    sessions: self.engine.sessions(),
+                })
+            }
             Request::Retry { id, all } => self.retry(id, all),
             Request::Cancel { id } => self
                 .store

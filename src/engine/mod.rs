@@ -8,6 +8,7 @@
 //! report back through [`EngineMsg`].
 
 mod assign;
+mod capture;
 mod deliver;
 mod observe;
 mod panes;
@@ -71,6 +72,9 @@ pub enum EngineMsg {
 
 /// While something is in flight or settling, look this often.
 const FAST_POLL: Duration = Duration::from_millis(100);
+/// With no prompt waiting, idle panes are re-read at most this often, so
+/// `status` and `STATUS=` stay current without a capture per scan.
+const IDLE_REFRESH: Duration = Duration::from_secs(5);
 /// Least time between two event-driven scans: a burst of requests costs
 /// one `list-panes`, not one per request, for at most this much latency.
 const MIN_GAP: Duration = Duration::from_millis(15);
@@ -106,6 +110,7 @@ pub struct Engine {
     recovered: bool,
     dirty: bool,
     last_scan: Option<Instant>,
+    last_broad: Option<Instant>,
     next_fast: Option<tokio::time::Instant>,
     session_events: Vec<Event>,
     tx: mpsc::Sender<EngineMsg>,
@@ -133,6 +138,7 @@ impl Engine {
             recovered: false,
             dirty: true,
             last_scan: None,
+            last_broad: None,
             next_fast: None,
             session_events: Vec::new(),
             tx,
@@ -209,7 +215,15 @@ impl Engine {
         let full = scan_due || self.dirty;
         self.dirty = false;
         self.last_scan = Some(Instant::now());
-        if !self.observe(store, full).await? {
+        // Event-driven steps (a new prompt) go straight to assignment with
+        // the states known; the chosen pane is re-read before delivery.
+        let broad = scan_due
+            && (store.has_pending()?
+                || self.last_broad.is_none_or(|t| t.elapsed() >= IDLE_REFRESH));
+        if broad {
+            self.last_broad = Some(Instant::now());
+        }
+        if !self.observe(store, broad).await? {
             self.schedule();
             return Ok(());
         }

@@ -1,32 +1,25 @@
 //! Observe and reconcile: one `list-panes -a`, then captures of only the
 //! panes whose screen may have changed, and the database kept true to it.
 
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
-
 use tracing::{info, warn};
 
 use super::Engine;
 use super::panes::{Tracked, is_excluded};
-use crate::detect::fingerprint;
 use crate::error::StoreError;
-use crate::protocol::SessionState;
 use crate::store::Store;
 use crate::tmux::{Snapshot, TmuxError};
-
-/// A window active within this many seconds is re-read every scan:
-/// `window_activity` has one-second resolution, so a change in the same
-/// second as the last capture would otherwise go unseen.
-const RECENT_SECS: u64 = 2;
 
 impl Engine {
     /// Lists the panes and updates tracking. `Ok(false)` when tmux could
     /// not be asked (a timeout or an unexpected failure): nothing is
     /// concluded from a scan that did not happen. A missing server or
     /// binary is an answer: there are no panes.
+    /// `broad`: also capture every pane whose window changed (see
+    /// [`Engine::capture_due`]).
     pub(super) async fn observe(
         &mut self,
         store: &mut Store,
-        full: bool,
+        broad: bool,
     ) -> Result<bool, StoreError> {
         let snapshot = match self.tmux.snapshot().await {
             Ok(s) => {
@@ -60,7 +53,7 @@ impl Engine {
             .is_some_and(|old| old != snapshot.server_pid);
         self.reach.server_pid = Some(snapshot.server_pid).filter(|p| *p != 0);
         self.reconcile(store, &snapshot, restarted)?;
-        self.capture_changed(full).await;
+        self.capture_due(broad).await;
         Ok(true)
     }
 
@@ -145,69 +138,6 @@ impl Engine {
         store.remove_session(id)?;
         self.session_event("gone", name, Some(why.to_owned()));
         Ok(())
-    }
-
-    /// Captures and classifies the panes whose screen may have changed. A
-    /// fast poll (not `full`) looks only at panes running or settling a
-    /// prompt, so a fleet of busy agents does not cost a capture each every
-    /// 100 ms.
-    async fn capture_changed(&mut self, full: bool) {
-        let now_unix = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let now = Instant::now();
-        let due: Vec<String> = self
-            .panes
-            .values()
-            .filter(|t| !t.pane.dead && t.delivering.is_none())
-            .filter(|t| {
-                let changed = t.captured_activity != Some(t.pane.activity)
-                    || now_unix.saturating_sub(t.pane.activity) <= RECENT_SECS;
-                t.prompt.is_some() || t.unsettled(now) || (full && changed)
-            })
-            .map(|t| t.pane.id.clone())
-            .collect();
-        for id in due {
-            self.inspect(&id).await;
-        }
-    }
-
-    /// Captures one pane now and feeds the verdict to its tracker. Returns
-    /// the raw state seen, or `None` when the pane could not be read.
-    pub(super) async fn inspect(&mut self, id: &str) -> Option<SessionState> {
-        let (height, session, command) = {
-            let t = self.panes.get(id)?;
-            (
-                usize::from(t.pane.height.max(24)),
-                t.pane.session.clone(),
-                t.pane.command.clone(),
-            )
-        };
-        let screen = match self.tmux.capture(id, height).await {
-            Ok(s) => s,
-            Err(e) => {
-                warn!(pane = %id, "capture failed: {e}");
-                return None;
-            }
-        };
-        let (provider, reason) = self
-            .profiles
-            .provider_for(&session, &command, Some(&screen));
-        let verdict = self.profiles.classify(&provider, &screen);
-        let raw = verdict.state;
-        let fp = fingerprint(&screen);
-        let t = self.panes.get_mut(id)?;
-        if t.provider != provider {
-            info!(session = %t.pane.display_name(), pane = %id, provider = %provider, "provider: {reason}");
-        }
-        t.provider = provider;
-        t.provider_reason = reason;
-        let changed = t.observe(verdict, screen, fp, Instant::now());
-        if changed {
-            let (name, state, rule) = (t.pane.display_name(), t.state(), t.rule());
-            self.session_event(state.as_str(), name, rule);
-        }
-        Some(raw)
     }
 
     /// Writes changed session rows.

@@ -151,6 +151,17 @@ impl Store {
             .map_err(StoreError::sqlite("reading the queue"))
     }
 
+    /// Whether any prompt waits in the queue.
+    pub fn has_pending(&self) -> Result<bool, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM prompts WHERE status = 'pending')",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(StoreError::sqlite("checking the queue"))
+    }
+
     /// Count of prompts per status, every status present.
     pub fn counts(&self) -> Result<BTreeMap<String, u64>, StoreError> {
         let mut out: BTreeMap<String, u64> = PromptStatus::ALL
