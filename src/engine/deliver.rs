@@ -100,6 +100,7 @@ async fn deliver(job: &Job) -> Outcome {
     let (ack, acked) = oneshot::channel();
     let msg = EngineMsg::Phase {
         id: job.id,
+        pane: job.pane.clone(),
         phase: Phase::Pasted,
         mark: Some(job.mark),
         ack,

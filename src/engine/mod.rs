@@ -43,6 +43,8 @@ pub enum EngineMsg {
     Phase {
         /// Prompt id.
         id: i64,
+        /// Pane being typed into.
+        pane: String,
         /// Phase reached.
         phase: Phase,
         /// Pane history mark.
@@ -254,11 +256,20 @@ impl Engine {
         let result = match msg {
             EngineMsg::Phase {
                 id,
+                pane,
                 phase,
                 mark,
                 ack,
             } => {
-                let ok = store.set_phase(id, phase, mark);
+                // A delivery abandoned because its pane vanished must not
+                // record progress on the prompt's next assignment.
+                let ok = if self.delivering_on(&pane, id) {
+                    store.set_phase(id, phase, mark)
+                } else {
+                    Err(StoreError::Invalid(format!(
+                        "pane {pane} no longer delivers prompt {id}"
+                    )))
+                };
                 if let Err(e) = &ok {
                     warn!(prompt_id = id, error = %e, "cannot record delivery phase");
                 }
@@ -272,6 +283,13 @@ impl Engine {
             warn!(error = %e, "cannot record delivery progress");
         }
         self.dirty = true;
+    }
+
+    /// Whether `pane` is still typing prompt `id`.
+    fn delivering_on(&self, pane: &str, id: i64) -> bool {
+        self.panes
+            .get(pane)
+            .is_some_and(|t| t.delivering == Some(id))
     }
 
     /// Session events since the last call.

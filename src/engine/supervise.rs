@@ -20,6 +20,15 @@ impl Engine {
         pane: &str,
         outcome: Outcome,
     ) -> Result<(), StoreError> {
+        if !self.delivering_on(pane, id) {
+            // The pane was retired meanwhile and the prompt requeued; it
+            // may already be on its way elsewhere.
+            info!(
+                prompt_id = id,
+                pane, "outcome of an abandoned delivery ignored: {outcome:?}"
+            );
+            return Ok(());
+        }
         let tracked = self.panes.get_mut(pane);
         let session = tracked
             .as_ref()
