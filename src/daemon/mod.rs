@@ -14,6 +14,7 @@ mod maintenance;
 mod notify;
 mod peer;
 mod settings;
+mod startup;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,13 +28,11 @@ pub use settings::Settings;
 
 use self::connection::ConnContext;
 use self::core::{Core, CoreMsg};
-use self::listener::{ControlSocket, ListenError};
 use self::notify::Notifier;
-use self::peer::AccessPolicy;
+use self::startup::Opened;
 use crate::engine::Engine;
-use crate::error::{StoreError, exit};
+use crate::error::exit;
 use crate::logging::LogHandle;
-use crate::maintenance::{self as maintenance_lib, DbLock, MaintError};
 use crate::protocol::{ErrorKind, Response};
 
 /// How long shutdown waits for the core to finish its current step.
@@ -99,52 +98,17 @@ async fn serve(
             return exit::OSERR;
         }
     };
-    let policy = match AccessPolicy::new(settings.config.allowed_group.as_deref()) {
-        Ok(p) => p,
+    let Opened {
+        policy,
+        db_lock: _db_lock,
+        store,
+        recovery,
+        socket,
+    } = match startup::open(&settings, activated) {
+        Ok(o) => o,
         Err(e) => {
-            error!("{e}");
-            return exit::CONFIG;
-        }
-    };
-    // One daemon per database: held until `serve` returns.
-    let _db_lock = match DbLock::acquire(&settings.db) {
-        Ok(l) => l,
-        Err(e @ MaintError::Locked { .. }) => {
-            error!("{e}");
-            return exit::UNAVAILABLE;
-        }
-        Err(e) => {
-            error!(error = %e, "cannot open the database");
-            return exit::IOERR;
-        }
-    };
-    let (mut store, recovery) = match maintenance_lib::open_checked(&settings.db) {
-        Ok(s) => s,
-        Err(MaintError::Store(e)) => {
-            error!(error = %e, "cannot open the database");
-            return match e {
-                StoreError::Corrupt { .. } | StoreError::TooNew { .. } => exit::DATAERR,
-                _ => exit::IOERR,
-            };
-        }
-        Err(e) => {
-            error!(error = %e, "cannot open the database");
-            return exit::IOERR;
-        }
-    };
-    maintenance::prune(&mut store, settings.config.retention_days);
-    let socket = match activated {
-        Some(l) => ControlSocket::from_activated(l),
-        None => ControlSocket::bind(&settings.socket, settings.config.allowed_group.is_some()),
-    };
-    let socket = match socket {
-        Ok(s) => s,
-        Err(e) => {
-            error!("{e}");
-            return match e {
-                ListenError::InUse(_) => exit::UNAVAILABLE,
-                _ => exit::CANTCREAT,
-            };
+            error!("{}", e.message);
+            return e.code;
         }
     };
     info!(
@@ -186,7 +150,7 @@ async fn serve(
         tokio::select! {
             _ = term.recv() => { info!("SIGTERM: shutting down"); break exit::OK }
             _ = int.recv() => { info!("SIGINT: shutting down"); break exit::OK }
-            _ = hup.recv() => reload(&args, &core_tx, &log, &mut notifier).await,
+            _ = hup.recv() => reload(&args, &core_tx, &log, &notifier).await,
             res = &mut core_task => {
                 error!(result = ?res, "the core task ended unexpectedly");
                 break exit::SOFTWARE;
@@ -247,30 +211,17 @@ fn accept(stream: tokio::net::UnixStream, ctx: &Arc<ConnContext>, slots: &Arc<Se
 
 /// SIGHUP: re-read the config; an invalid one is refused and logged, and
 /// the running config stays.
-async fn reload(
-    args: &Args,
-    core: &mpsc::Sender<CoreMsg>,
-    log: &LogHandle,
-    notifier: &mut Notifier,
-) {
+async fn reload(args: &Args, core: &mpsc::Sender<CoreMsg>, log: &LogHandle, notifier: &Notifier) {
     notifier.reloading();
     match Settings::resolve(args) {
         Ok(new) => {
             log.set_level(&new.log_level);
-            let status = format!(
-                "reloaded config {}",
-                new.config_file
-                    .as_ref()
-                    .map_or("(defaults)".into(), |p| p.display().to_string())
-            );
             if core.send(CoreMsg::Reload(Box::new(new))).await.is_err() {
                 warn!("cannot hand the new config to the core");
             }
-            notifier.ready(&status);
         }
-        Err(e) => {
-            error!(error = %e, "SIGHUP: new config refused; keeping the running one");
-            notifier.ready("config reload refused; see the log");
-        }
+        Err(e) => error!(error = %e, "SIGHUP: new config refused; keeping the running one"),
     }
+    // The core keeps STATUS= current; here only the reload is concluded.
+    notifier.reloaded();
 }

@@ -74,6 +74,11 @@ impl Notifier {
         }
     }
 
+    /// `READY=1` after a reload, without touching `STATUS=`.
+    pub fn reloaded(&self) {
+        self.send(&[NotifyState::Ready]);
+    }
+
     /// `STOPPING=1`.
     pub fn stopping(&self) {
         self.send(&[NotifyState::Stopping, NotifyState::Status("stopping")]);
