@@ -76,6 +76,11 @@ pub fn route(
             .filter(|c| matches_target(c, target))
             .collect();
         if matching.is_empty() {
+            if panes.iter().any(|c| matches_target(c, target)) {
+                return Err(Wait::Busy(format!(
+                    "target session '{target}' is excluded from assignment by the config"
+                )));
+            }
             return Err(Wait::TargetMissing(target.to_owned()));
         }
         return best(prompt, &matching, last_pane)
@@ -217,6 +222,11 @@ mod tests {
         coord.excluded = true;
         let panes = [pane("%1", "sh", "shell", true), coord];
         assert!(route(&prompt(), &panes, None).is_err());
+        let mut targeted = prompt();
+        targeted.target = Some("coordinator".into());
+        assert!(
+            matches!(route(&targeted, &panes, None), Err(Wait::Busy(w)) if w.contains("excluded"))
+        );
         let mut p = prompt();
         p.provider = Some("shell".into());
         assert_eq!(route(&p, &panes, None), Ok("%1".into()));

@@ -1,0 +1,82 @@
+//! Routing against live panes: the exclude list, rate-limited agents and
+//! fallbacks, and providers defined in the config file.
+
+mod common;
+
+use common::{Fleet, TEST_CONFIG, WAIT, wait_until};
+
+#[test]
+fn excluded_sessions_never_receive_prompts() {
+    let config = format!("exclude = [\"coordinator\"]\n{TEST_CONFIG}");
+    let mut f = Fleet::new(&[], &[], &config);
+    f.add_agent("coordinator", &[]);
+    let id = f.d.send(&["not for the coordinator"]);
+    let ok = wait_until(WAIT, || {
+        f.d.ctl_json(&["show", &id.to_string()])["prompt"]["waiting_reason"]
+            == "waiting for an idle agent session"
+    });
+    assert!(ok, "{}", f.d.ctl_ok(&["show", &id.to_string()]));
+    let sessions = f.d.ctl_json(&["sessions"]);
+    assert_eq!(sessions["sessions"][0]["excluded"], true);
+    assert!(f.d.ctl_ok(&["sessions"]).contains("(excluded)"));
+    f.add_agent("claude-1", &[]);
+    f.wait_status(id, "completed");
+    assert!(f.log("coordinator").submissions().is_empty());
+    // Even an explicit target does not reach an excluded session.
+    let targeted = f.d.send(&["still not", "--target", "coordinator"]);
+    let ok = wait_until(WAIT, || {
+        f.d.ctl_json(&["show", &targeted.to_string()])["prompt"]["waiting_reason"]
+            .as_str()
+            .is_some_and(|r| {
+                r == "target session 'coordinator' is excluded from assignment by the config"
+            })
+    });
+    assert!(ok, "{}", f.d.ctl_ok(&["show", &targeted.to_string()]));
+    assert!(f.log("coordinator").submissions().is_empty());
+}
+
+#[test]
+fn rate_limited_agent_is_skipped_for_its_fallback() {
+    let f = Fleet::with_agents(&["claude-1", "codex-1"]);
+    let limit =
+        f.d.send(&["hit the limit #ratelimit=60000", "--target", "claude-1"]);
+    f.wait_status(limit, "in_progress");
+    f.wait_session_state("claude-1", "rate_limited");
+    let id = f.d.send(&[
+        "claude preferred",
+        "--provider",
+        "claude",
+        "--fallback",
+        "codex",
+    ]);
+    f.wait_status(id, "completed");
+    assert_eq!(f.log("codex-1").submissions(), ["claude preferred"]);
+    f.assert_no_violations();
+}
+
+#[test]
+fn config_defines_a_new_provider() {
+    let config = format!(
+        r#"{TEST_CONFIG}
+[profiles.acme]
+session_patterns = ['^acme-']
+composer = '^\s*›\s?(.*?)\s*$'
+rules = [
+  {{ name = "acme-working", state = "busy", contains = "esc to interrupt" }},
+  {{ name = "acme-ready", state = "idle", regex = '^\s*›( .*)?$', lines = 5 }},
+]
+"#
+    );
+    let mut f = Fleet::new(&[], &[], &config);
+    let (pane, log) = f.tmux.start_agent("acme-1", &["--style", "codex"]);
+    f.panes.insert("acme-1".into(), pane);
+    f.logs.insert("acme-1".into(), log);
+    f.wait_session_state("acme-1", "idle");
+    let id = f.d.send(&["for the acme agent", "--provider", "acme"]);
+    f.wait_status(id, "completed");
+    assert_eq!(f.log("acme-1").submissions(), ["for the acme agent"]);
+    let explained = f.d.ctl_json(&["explain", "acme-1"]);
+    assert_eq!(explained["explanation"]["session"]["provider"], "acme");
+    let rule = explained["explanation"]["rule"].as_str().unwrap();
+    assert!(rule.starts_with("acme-ready"), "{rule}");
+}
