@@ -259,3 +259,51 @@ fn missing_tmux_is_a_normal_state_with_a_reason() {
     );
     assert_eq!(d.status_of(id), "pending");
 }
+
+/// Sets or clears the immutable attribute; `false` when the file system or
+/// the user cannot (then the test says so and checks nothing).
+fn chattr(flag: &str, path: &std::path::Path) -> bool {
+    Command::new("chattr")
+        .arg(flag)
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn sqlite_write_failure_is_an_error_and_nothing_is_half_written() {
+    let d = TestDaemon::start();
+    d.send(&["before the failure"]);
+    let wal = d.db.with_extension("db-wal");
+    if !chattr("+i", &wal) {
+        eprintln!(
+            "NOTE: cannot make {} immutable (needs root on ext4); write-failure test not run here",
+            wal.display()
+        );
+        return;
+    }
+    let out = d.ctl(&["send", "during the failure"]);
+    chattr("-i", &wal);
+    assert_eq!(
+        out.status.code(),
+        Some(70),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("database error") && err.contains("(internal)"),
+        "{err}"
+    );
+    // The daemon is still up, and the failed prompt left no trace.
+    let id = d.send(&["after the failure"]);
+    let listed = d.ctl_json(&["prompts"]);
+    let texts: Vec<&str> = listed["prompts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["preview"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["after the failure", "before the failure"]);
+    assert_eq!(d.history_events(id), ["queued"]);
+}
