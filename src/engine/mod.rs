@@ -17,7 +17,7 @@ mod route;
 mod supervise;
 mod views;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -110,6 +110,7 @@ pub struct Engine {
     watching: HashMap<i64, Watch>,
     reach: Reach,
     recovered: bool,
+    stale_at_start: HashSet<String>,
     dirty: bool,
     last_scan: Option<Instant>,
     last_broad: Option<Instant>,
@@ -138,6 +139,7 @@ impl Engine {
                 ..Reach::default()
             },
             recovered: false,
+            stale_at_start: HashSet::new(),
             dirty: true,
             last_scan: None,
             last_broad: None,
@@ -232,6 +234,7 @@ impl Engine {
         if !self.recovered {
             self.recover(store).await?;
             self.recovered = true;
+            self.stale_at_start.clear();
         }
         self.supervise(store).await?;
         self.assign(store, full).await?;

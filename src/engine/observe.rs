@@ -106,6 +106,9 @@ impl Engine {
                 if !alive {
                     info!(session = %row.info.name, pane = %row.info.pane, "removing stale session from an earlier run");
                     store.remove_session(&row.info.pane)?;
+                    // A pane id can come back on a new tmux server as a
+                    // different pane: recovery must not mistake it.
+                    self.stale_at_start.insert(row.info.pane);
                 }
             }
         }

@@ -32,7 +32,8 @@ impl Engine {
             {
                 continue;
             }
-            let Some(pane) = f.pane.clone().filter(|p| self.panes.contains_key(p)) else {
+            let alive = |p: &String| self.panes.contains_key(p) && !self.stale_at_start.contains(p);
+            let Some(pane) = f.pane.clone().filter(alive) else {
                 let why = format!(
                     "its pane {} is gone after a restart",
                     f.pane.as_deref().unwrap_or("(none)")
