@@ -111,11 +111,16 @@ async fn deliver(job: &Job) -> Outcome {
         );
     }
     tokio::time::sleep(job.settle).await;
-    let shell = job.profiles.get(&job.provider).prepare == Prepare::Shell;
     for enters in 1..=2u8 {
-        // A shell shows no busy marker; the cursor leaving the prompt line
-        // is what says the command line was taken.
-        let before = if shell { cursor(job).await } else { None };
+        let before = Before::read(job).await;
+        if enters == 2 && before.had_text == Some(false) {
+            // The box is empty already: the first Enter was taken after
+            // all, and a second one would land in a working agent.
+            return Outcome::Submitted {
+                busy: false,
+                enters: 1,
+            };
+        }
         if enters == 2 {
             let _ = job
                 .tx
@@ -146,20 +151,44 @@ async fn deliver(job: &Job) -> Outcome {
     ))
 }
 
+/// The pane just before an Enter, to tell afterwards whether it was taken.
+struct Before {
+    /// Shells show no busy marker: the cursor leaving the prompt line is
+    /// what says the command line was taken.
+    cursor: Option<u64>,
+    /// Whether the input box held text (`None`: no box to read).
+    had_text: Option<bool>,
+}
+
+impl Before {
+    async fn read(job: &Job) -> Self {
+        let profile = job.profiles.get(&job.provider);
+        let cursor = if profile.prepare == Prepare::Shell {
+            cursor(job).await
+        } else {
+            None
+        };
+        let had_text = match job.tmux.capture(&job.pane, profile.tail_lines).await {
+            Ok(screen) => job
+                .profiles
+                .composer_text(&job.provider, &screen)
+                .map(|t| !t.trim().is_empty()),
+            Err(_) => None,
+        };
+        Self { cursor, had_text }
+    }
+}
+
 /// Polls the pane until the agent reacts: `Some(true)` busy, `Some(false)`
 /// the input box emptied (or a dialog opened), `None` no reaction in time.
-async fn accepted(
-    job: &Job,
-    within: Duration,
-    cursor_before: Option<u64>,
-) -> Result<Option<bool>, Outcome> {
+async fn accepted(job: &Job, within: Duration, before: Before) -> Result<Option<bool>, Outcome> {
     let lines = job.profiles.get(&job.provider).tail_lines;
     let deadline = Instant::now() + within;
     loop {
-        if cursor_before.is_some()
+        if before.cursor.is_some()
             && cursor(job)
                 .await
-                .is_some_and(|now| Some(now) != cursor_before)
+                .is_some_and(|now| Some(now) != before.cursor)
         {
             return Ok(Some(false));
         }
@@ -174,12 +203,16 @@ async fn accepted(
             SessionState::WaitingApproval | SessionState::RateLimited => return Ok(Some(false)),
             _ => {}
         }
-        if job
+        let emptied = job
             .profiles
             .composer_text(&job.provider, &screen)
-            .is_some_and(|t| t.trim().is_empty())
-            && verdict.state == SessionState::Idle
-            && screen_changed_after_submit(&screen, &job.text)
+            .is_some_and(|t| t.trim().is_empty());
+        // The text left the box it was seen in, or an agent that finished
+        // at once shows it in its transcript with an empty box again.
+        if emptied
+            && (before.had_text == Some(true)
+                || (verdict.state == SessionState::Idle
+                    && screen_changed_after_submit(&screen, &job.text)))
         {
             return Ok(Some(false));
         }
