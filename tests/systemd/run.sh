@@ -16,9 +16,9 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 SUITE=bookworm
-INCLUDE=systemd,systemd-sysv,dbus,apt,tmux,procps,man-db
+INCLUDE=systemd,systemd-sysv,dbus,libpam-systemd,apt,tmux,procps,man-db
 # The cache check only tests that systemd exists: change the name with INCLUDE.
-ROOT=${ROOT:-/var/lib/machines/assigner-it-$SUITE-2}
+ROOT=${ROOT:-/var/lib/machines/assigner-it-$SUITE-3}
 OUT=${OUT:-$(mktemp -d /tmp/assigner-systemd-it.XXXXXX)}
 mkdir -p "$OUT"
 MACHINE=assigner-it
@@ -232,6 +232,31 @@ t_agents() {
         sh -c "nsenter -t $LEADER -a -- journalctl -u assigner.service PROMPT_ID=${id:-0} -o verbose --no-pager | grep -q 'SESSION=agent-1'"
 }
 
+t_user_service() {   # the per-user units, for a person's own agents on their own tmux server
+    local uid rt id
+    uid=$(cx id -u outsider || true)
+    rt=/run/user/${uid:-0}
+    as_user() { cx runuser -u outsider -- env XDG_RUNTIME_DIR="$rt" "$@"; }
+    check "lingering starts the user's service manager" \
+        sh -c "nsenter -t $LEADER -a -- loginctl enable-linger outsider && nsenter -t $LEADER -a -- sh -c 'for i in \$(seq 100); do [ -S $rt/systemd/private ] && exit 0; sleep 0.1; done; exit 1'"
+    check "systemctl --user start assigner.socket" as_user systemctl --user start assigner.socket
+    check "the user socket is the user's own, mode 0600" \
+        sh -c "[ \"\$(nsenter -t $LEADER -a -- stat -c '%a %U' $rt/assigner/control.sock)\" = '600 outsider' ]"
+    as_user tmux new-session -d -s claude-u "/usr/local/bin/stand-in-agent --log /home/outsider/claude-u.log --busy-ms 200" >>"$OUT/checks.log" 2>&1 || true
+    check "assignerctl finds the user socket and activates the user service" \
+        sh -c "nsenter -t $LEADER -a -- runuser -u outsider -- env XDG_RUNTIME_DIR=$rt assignerctl --json status | grep -q '$rt/assigner/control.sock'"
+    check "the user service is active (Type=notify)" \
+        sh -c "[ \"\$(nsenter -t $LEADER -a -- runuser -u outsider -- env XDG_RUNTIME_DIR=$rt systemctl --user show -p ActiveState --value assigner.service)\" = active ]"
+    id=$(as_user assignerctl --json send --target claude-u "hello from my own queue" | json_id || true)
+    check "a prompt reaches the agent on the user's own tmux server" \
+        wait_for 30 cx grep -q 'hello from my own queue' /home/outsider/claude-u.log
+    check "the user's prompt completes" \
+        wait_for 30 sh -c "nsenter -t $LEADER -a -- runuser -u outsider -- env XDG_RUNTIME_DIR=$rt assignerctl show ${id:-0} | grep -qw completed"
+    run as_user systemctl --user stop assigner.service assigner.socket
+    run as_user tmux kill-server
+    run cx loginctl disable-linger outsider
+}
+
 t_reload() {
     local pid
     run cx cp /etc/assigner/assigner.toml /tmp/assigner.toml.orig
@@ -293,6 +318,7 @@ tests() {
     t_notify
     t_access
     t_agents
+    t_user_service
     t_reload
     t_watchdog
     t_remove_purge
