@@ -13,6 +13,9 @@ use crate::engine::Engine;
 use crate::protocol::{Event, Request, Response};
 use crate::store::Store;
 
+/// Least time between two `STATUS=` updates.
+const STATUS_EVERY: Duration = Duration::from_secs(1);
+
 /// Messages to the core.
 pub enum CoreMsg {
     /// A client request and where to send its answer.
@@ -34,6 +37,7 @@ pub struct Core {
     pub(super) started: Instant,
     pub(super) notices: Vec<String>,
     pub(super) last_prune: Instant,
+    status_at: Instant,
     events: broadcast::Sender<Event>,
     last_event: i64,
     notifier: Notifier,
@@ -55,6 +59,7 @@ impl Core {
             started: Instant::now(),
             notices: Vec::new(),
             last_prune: Instant::now(),
+            status_at: Instant::now(),
             events,
             last_event,
             notifier: Notifier::from_env(),
@@ -117,7 +122,12 @@ impl Core {
             };
             self.maintenance_tick();
             self.publish_events();
-            self.notifier.status(&self.status_line());
+            // Counting the queue is a scan of its index: at most once a
+            // second, however many requests arrive.
+            if self.status_at.elapsed() >= STATUS_EVERY {
+                self.status_at = Instant::now();
+                self.notifier.status(&self.status_line());
+            }
             if healthy {
                 self.notifier.healthy();
             }
