@@ -149,3 +149,25 @@ fn pane_ids_reused_by_a_new_tmux_server_are_not_mistaken_after_a_restart() {
             .contains(&"requeued-from-stale-session".to_owned())
     );
 }
+
+#[test]
+fn sigterm_mid_delivery_finishes_the_delivery_first() {
+    // A long settle between paste and Enter keeps the delivery open.
+    let config = "scan_interval_ms = 100\n[delivery]\nsettle_ms = 1500\nverify_ms = 800\ncompletion_debounce_ms = 300\n";
+    let mut f = Fleet::new(&["claude-1"], &[], config);
+    let id = f.d.send(&["in flight at shutdown"]);
+    let pasted = wait_until(WAIT, || {
+        f.d.history_events(id).contains(&"pasted".to_owned())
+    });
+    assert!(pasted, "{:?}", f.d.history_events(id));
+    assert_eq!(f.d.stop().code(), Some(0));
+    f.d.spawn();
+    f.d.wait_ready();
+    f.wait_status(id, "completed");
+    let events = f.d.history_events(id);
+    assert!(
+        !events.contains(&"recovered".to_owned()),
+        "the delivery was cut short: {events:?}"
+    );
+    assert_eq!(f.log("claude-1").submissions(), ["in flight at shutdown"]);
+}

@@ -132,7 +132,7 @@ impl Core {
                 self.notifier.healthy();
             }
         }
-        self.engine.shutdown().await;
+        self.engine.shutdown(&mut self.store).await;
         self.publish_events();
         info!("core stopped");
     }

@@ -77,6 +77,8 @@ const FAST_POLL: Duration = Duration::from_millis(100);
 /// With no prompt waiting, idle panes are re-read at most this often, so
 /// `status` and `STATUS=` stay current without a capture per scan.
 const IDLE_REFRESH: Duration = Duration::from_secs(5);
+/// Longest wait at shutdown for deliveries under way.
+const SHUTDOWN_WAIT: Duration = Duration::from_secs(5);
 /// Least time between two event-driven scans: a burst of requests costs
 /// one `list-panes`, not one per request, for at most this much latency.
 const MIN_GAP: Duration = Duration::from_millis(15);
@@ -311,10 +313,17 @@ impl Engine {
         });
     }
 
-    /// Lets delivery tasks finish their current tmux call; nothing new
-    /// starts after this. A delivery cut short is resolved at the next
-    /// start from its recorded phase.
-    pub async fn shutdown(&mut self) {
-        self.dirty = false;
+    /// Lets deliveries under way finish (a few seconds at most) and records
+    /// their outcome, so a `systemctl restart` mid-delivery leaves nothing
+    /// to guess about. A delivery cut short after that is resolved at the
+    /// next start from its recorded phase.
+    pub async fn shutdown(&mut self, store: &mut Store) {
+        let deadline = tokio::time::Instant::now() + SHUTDOWN_WAIT;
+        while self.panes.values().any(|t| t.delivering.is_some()) {
+            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                Ok(Some(msg)) => self.on_message(store, msg).await,
+                _ => break,
+            }
+        }
     }
 }
