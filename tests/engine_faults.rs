@@ -171,3 +171,31 @@ fn sigterm_mid_delivery_finishes_the_delivery_first() {
     );
     assert_eq!(f.log("claude-1").submissions(), ["in flight at shutdown"]);
 }
+
+#[test]
+fn collapsed_paste_is_delivered_and_recovered_exactly_once() {
+    // Claude Code shows a multi-line paste as "[Pasted text #1 +N lines]":
+    // the text never appears on screen, in the input box or the transcript.
+    let config = "scan_interval_ms = 100\n[delivery]\nsettle_ms = 1500\nverify_ms = 800\ncompletion_debounce_ms = 300\n";
+    let mut f = Fleet::new(&["claude-1"], &["--collapse-pastes"], config);
+    let plain = f.d.send(&["first line\nsecond line\nthird line"]);
+    f.wait_status(plain, "completed");
+    // Killed between the paste and Enter: the restart finds the collapsed
+    // marker in the input box and presses Enter, once.
+    let text = "interrupted paste\nwith a second line";
+    let id = f.d.send(&[text]);
+    assert!(wait_until(WAIT, || f
+        .d
+        .history_events(id)
+        .contains(&"pasted".to_owned())));
+    f.d.kill9();
+    f.d.spawn();
+    f.d.wait_ready();
+    f.wait_status(id, "completed");
+    assert!(f.d.history_events(id).contains(&"recovered".to_owned()));
+    assert_eq!(
+        f.log("claude-1").submissions(),
+        ["first line\nsecond line\nthird line", text]
+    );
+    f.assert_no_violations();
+}

@@ -4,7 +4,11 @@
 //! byte-exact and exactly-once without a real agent.
 //!
 //! ```text
-//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME]
+//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME] [--collapse-pastes]
+//!
+//! `--collapse-pastes` shows a multi-line input as Claude Code does,
+//! `[Pasted text #1 +N lines]`, in the input box and the transcript, so the
+//! text itself never appears on screen.
 //! ```
 //!
 //! Idle it shows an input box; keys edit it, a bracketed paste is inserted
@@ -47,6 +51,7 @@ struct Agent {
     style: Style,
     name: String,
     busy_ms: u64,
+    collapse: bool,
     log: File,
     seq: u64,
     transcript: Vec<String>,
@@ -67,7 +72,7 @@ fn main() {
     };
     let Some(log) = flag("--log") else {
         eprintln!(
-            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME]"
+            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes]"
         );
         std::process::exit(64);
     };
@@ -90,6 +95,7 @@ fn main() {
         busy_ms: flag("--busy-ms")
             .and_then(|v| v.parse().ok())
             .unwrap_or(300),
+        collapse: args.iter().any(|a| a == "--collapse-pastes"),
         log,
         seq: 0,
         transcript: Vec::new(),
@@ -218,7 +224,9 @@ impl Agent {
         let mut lines = text.lines();
         let first: String = lines.next().unwrap_or("").chars().take(200).collect();
         let more = lines.count();
-        self.transcript.push(if more > 0 {
+        self.transcript.push(if self.collapse && more > 0 {
+            format!("> {}", collapsed(&text))
+        } else if more > 0 {
             format!("> {first} [+{more} lines]")
         } else {
             format!("> {first}")
@@ -283,7 +291,10 @@ impl Agent {
             Mode::Dialog => View::Dialog,
             Mode::Limited { .. } => View::Limited,
         };
-        let composer = String::from_utf8_lossy(&self.composer);
+        let mut composer = String::from_utf8_lossy(&self.composer).into_owned();
+        if self.collapse && composer.contains('\n') {
+            composer = collapsed(&composer);
+        }
         let frame = Frame {
             style: self.style,
             name: &self.name,
@@ -303,6 +314,14 @@ impl Agent {
         let _ = stdout.write_all(out.as_bytes());
         let _ = stdout.flush();
     }
+}
+
+/// Claude Code's placeholder for a pasted multi-line text.
+fn collapsed(text: &str) -> String {
+    format!(
+        "[Pasted text #1 +{} lines]",
+        text.lines().count().saturating_sub(1)
+    )
 }
 
 /// The number after `key` in `text` (`#busy=1500`).
