@@ -38,14 +38,8 @@ fn shell_pane_gets_workdir_env_and_prereqs() {
         format!("hello there from {}", dir.display())
     );
     assert!(dir.join("prereq-ran").exists());
-    let shown = f.d.ctl_json(&["show", &id.to_string()]);
-    let events: Vec<&str> = shown["history"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["event"].as_str().unwrap())
-        .collect();
-    assert!(events.contains(&"context-prepared"), "{events:?}");
+    let events = f.d.history_events(id);
+    assert!(events.iter().any(|e| e == "context-prepared"), "{events:?}");
 }
 
 #[test]

@@ -23,12 +23,7 @@ fn dispatch_across_several_agents() {
     }
     f.assert_no_violations();
     let shown = f.d.ctl_json(&["show", &ids[0].to_string()]);
-    let events: Vec<&str> = shown["history"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["event"].as_str().unwrap())
-        .collect();
+    let events = f.d.history_events(ids[0]);
     assert_eq!(
         events,
         ["queued", "assigned", "pasted", "started", "completed"]

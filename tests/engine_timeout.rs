@@ -41,12 +41,7 @@ fn timeout_fails_interrupts_and_retries_elsewhere() {
         shown["prompt"]["session"], "claude-2",
         "retried on the same session"
     );
-    let events: Vec<&str> = shown["history"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["event"].as_str().unwrap())
-        .collect();
+    let events = f.d.history_events(retried);
     assert!(
         events.windows(2).any(|w| w == ["failed", "retried"]),
         "{events:?}"
