@@ -56,6 +56,15 @@ fn join_ids(ids: &[i64]) -> String {
         .join(", ")
 }
 
+/// Prompt counts in lifecycle order.
+pub(super) fn prompt_counts(counts: &std::collections::BTreeMap<String, u64>) -> String {
+    let order: Vec<&str> = crate::protocol::PromptStatus::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    counts_line(counts, &order)
+}
+
 pub(super) fn counts_line(
     counts: &std::collections::BTreeMap<String, u64>,
     order: &[&str],
@@ -83,15 +92,7 @@ fn status_text(s: &StatusInfo) -> String {
         )
     };
     let _ = writeln!(out, "tmux:      {} ({tmux})", s.tmux.socket);
-    let order = [
-        "pending",
-        "assigned",
-        "in_progress",
-        "completed",
-        "failed",
-        "cancelled",
-    ];
-    let _ = writeln!(out, "prompts:   {}", counts_line(&s.prompts, &order));
+    let _ = writeln!(out, "prompts:   {}", prompt_counts(&s.prompts));
     let states = [
         "idle",
         "busy",

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::output::counts_line;
+use super::output::prompt_counts;
 use crate::protocol::{CleanupReport, Explanation};
 
 pub(super) fn explain_text(e: &Explanation) -> String {
@@ -84,15 +84,7 @@ pub(super) fn cleanup_text(r: &CleanupReport) -> String {
             );
         }
     }
-    let order = [
-        "pending",
-        "assigned",
-        "in_progress",
-        "completed",
-        "failed",
-        "cancelled",
-    ];
-    let _ = writeln!(out, "prompts: {}", counts_line(&r.counts, &order));
+    let _ = writeln!(out, "prompts: {}", prompt_counts(&r.counts));
     if !r.integrity.is_empty() {
         let _ = writeln!(out, "integrity: {}", r.integrity.join("; "));
     }
