@@ -199,3 +199,34 @@ fn collapsed_paste_is_delivered_and_recovered_exactly_once() {
     );
     f.assert_no_violations();
 }
+
+#[test]
+fn frozen_tmux_server_is_reported_and_work_resumes_after() {
+    let f = Fleet::with_agents(&["claude-1"]);
+    let server: i32 = f
+        .tmux
+        .ok(&["display-message", "-p", "#{pid}"])
+        .parse()
+        .unwrap();
+    let server = nix::unistd::Pid::from_raw(server);
+    nix::sys::signal::kill(server, nix::sys::signal::Signal::SIGSTOP).unwrap();
+    let id = f.d.send(&["sent while tmux is frozen"]);
+    let reason = || {
+        f.d.ctl_json(&["status"])["status"]["tmux"]["reason"]
+            .as_str()
+            .map(str::to_owned)
+    };
+    let reported = wait_until(WAIT, || reason().is_some_and(|r| r.contains("timed out")));
+    nix::sys::signal::kill(server, nix::sys::signal::Signal::SIGCONT).unwrap();
+    assert!(reported, "{:?}", reason());
+    // The panes were not given up for lost: the prompt goes to the same agent.
+    f.wait_status(id, "completed");
+    assert_eq!(
+        f.log("claude-1").submissions(),
+        ["sent while tmux is frozen"]
+    );
+    assert_eq!(
+        f.d.history_events(id),
+        ["queued", "assigned", "pasted", "started", "completed"]
+    );
+}
