@@ -22,7 +22,7 @@ mod debounce;
 mod profile;
 mod profiles;
 
-pub use classify::Verdict;
+pub use classify::{Verdict, tail};
 pub use debounce::{Debouncer, Reported, fingerprint};
 pub use profile::{MAX_TAIL_LINES, ProfileOverride, RuleSpec};
 pub use profiles::{Prepare, Profile, Profiles};

@@ -8,7 +8,7 @@ use tracing::{info, warn};
 use super::deliver::Outcome;
 use super::{Engine, Watch};
 use crate::error::StoreError;
-use crate::protocol::{ErrorKind, PromptStatus, Reply, WireError};
+use crate::protocol::{ErrorKind, Reply, WireError};
 use crate::store::Store;
 
 impl Engine {
@@ -210,12 +210,6 @@ impl Engine {
                 info!(prompt_id = id, "agent hook reported completion");
             }
         }
-        debug_assert!(
-            store
-                .prompt(id)
-                .map(|p| p.status != PromptStatus::InProgress)
-                .unwrap_or(true)
-        );
         Ok(Reply::Completed { id })
     }
 }

@@ -90,14 +90,10 @@ impl Engine {
         })?;
         let verdict = t.last_verdict.clone();
         let lines = self.profiles.get(&t.provider).tail_lines;
-        let tail: Vec<String> = {
-            let all: Vec<&str> = t.last_screen.lines().map(str::trim_end).collect();
-            let end = all.iter().rposition(|l| !l.is_empty()).map_or(0, |i| i + 1);
-            all[end.saturating_sub(lines)..end]
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect()
-        };
+        let tail: Vec<String> = crate::detect::tail(&t.last_screen, lines)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
         let rule = verdict.as_ref().map(|v| match &v.rule {
             Some(r) => format!(
                 "{r} (screen says {}; reported {}; rules matching: {})",
