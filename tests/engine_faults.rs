@@ -49,7 +49,7 @@ fn tmux_server_killed_and_restarted() {
     );
     let running = f.d.send(&["interrupted by the server"]);
     f.wait_status(running, "in_progress");
-    f.tmux.ok(&["kill-server"]);
+    f.tmux.kill_server();
     f.wait_status(running, "pending");
     let ok = wait_until(WAIT, || {
         f.d.ctl_json(&["status"])["status"]["tmux"]["reachable"] == false
@@ -129,7 +129,7 @@ fn pane_ids_reused_by_a_new_tmux_server_are_not_mistaken_after_a_restart() {
     f.wait_status(id, "in_progress");
     let old_pane = f.panes["claude-1"].clone();
     f.d.kill9();
-    f.tmux.ok(&["kill-server"]);
+    f.tmux.kill_server();
     // A new server hands out the same pane id to a different agent.
     let (pane, log) = f.tmux.start_agent("claude-2", &[]);
     assert_eq!(

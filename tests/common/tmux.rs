@@ -72,6 +72,21 @@ impl TmuxServer {
         self.ok(&args)
     }
 
+    /// Kills the server and waits until it has gone: `kill-server` returns
+    /// before the old server stops listening, and a `new-session` in that
+    /// window fails with "server exited unexpectedly".
+    pub fn kill_server(&self) {
+        self.ok(&["kill-server"]);
+        let gone = super::wait::wait_until(super::wait::WAIT, || {
+            std::os::unix::net::UnixStream::connect(&self.socket).is_err()
+        });
+        assert!(
+            gone,
+            "tmux server on {} did not exit",
+            self.socket.display()
+        );
+    }
+
     /// Kills one session (exact name).
     pub fn kill_session(&self, name: &str) {
         self.ok(&["kill-session", "-t", &format!("={name}")]);
