@@ -58,7 +58,7 @@ pub fn run() -> i32 {
         }
     };
     match runtime.block_on(execute(&socket, request, json)) {
-        Ok(()) => exit::OK,
+        Ok(code) => code,
         Err(e) => {
             report(&e, &socket, json);
             exit_code_for(e.kind())
@@ -156,7 +156,8 @@ fn to_request(cmd: Command) -> Result<Request, String> {
     })
 }
 
-async fn execute(socket: &std::path::Path, req: Request, json: bool) -> Result<(), ClientError> {
+/// Sends the request and prints every reply; returns the exit status.
+async fn execute(socket: &std::path::Path, req: Request, json: bool) -> Result<i32, ClientError> {
     let mut client = Client::connect(socket).await?;
     let watching = matches!(req, Request::Watch {});
     let reply = client.call(&req).await?;
@@ -167,7 +168,21 @@ async fn execute(socket: &std::path::Path, req: Request, json: bool) -> Result<(
             print(&reply, json);
         }
     }
-    Ok(())
+    Ok(exit_status(&reply))
+}
+
+/// A successful answer can still carry bad news a script must see: an
+/// integrity check that found problems exits EX_DATAERR, online or offline.
+pub(crate) fn exit_status(reply: &Reply) -> i32 {
+    match reply {
+        Reply::Cleanup { report }
+            if !report.integrity.is_empty()
+                && !crate::maintenance::verify::is_healthy(&report.integrity) =>
+        {
+            exit::DATAERR
+        }
+        _ => exit::OK,
+    }
 }
 
 pub(crate) fn print(reply: &Reply, json: bool) {

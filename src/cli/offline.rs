@@ -21,9 +21,9 @@ pub fn cleanup(args: &CleanupArgs, json: bool) -> i32 {
     };
     match run(args, db) {
         Ok(report) => {
-            let healthy = report.integrity.is_empty() || verify::is_healthy(&report.integrity);
-            super::print(&Reply::Cleanup { report }, json);
-            if healthy { exit::OK } else { exit::DATAERR }
+            let reply = Reply::Cleanup { report };
+            super::print(&reply, json);
+            super::exit_status(&reply)
         }
         Err(e) => {
             eprintln!("assignerctl: {e}");
