@@ -55,6 +55,33 @@ fn rate_limited_agent_is_skipped_for_its_fallback() {
 }
 
 #[test]
+fn usage_limit_mid_prompt_requeues_it_to_the_fallback_at_no_retry_cost() {
+    let mut f = Fleet::with_agents(&["claude-1"]);
+    f.add_agent("codex-1", &["--no-limits"]);
+    f.wait_session_state("codex-1", "idle");
+    let text = "stopped by the limit #ratelimit=60000";
+    let id =
+        f.d.send(&[text, "--provider", "claude", "--fallback", "codex"]);
+    f.wait_status(id, "completed");
+    assert_eq!(f.log("claude-1").submissions(), [text]);
+    assert_eq!(f.log("codex-1").submissions(), [text]);
+    assert_eq!(f.session_state("claude-1").as_deref(), Some("rate_limited"));
+    let shown = f.d.ctl_json(&["show", &id.to_string()]);
+    assert_eq!(shown["prompt"]["retry_count"], 0, "{shown}");
+    let history = shown["history"].as_array().unwrap();
+    let requeued = history
+        .iter()
+        .find(|e| e["event"] == "requeued-rate-limited")
+        .unwrap_or_else(|| panic!("{shown}"));
+    let detail = requeued["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("claude-1 stopped at a usage limit: ") && detail.contains("limit"),
+        "{detail}"
+    );
+    f.assert_no_violations();
+}
+
+#[test]
 fn config_defines_a_new_provider() {
     let config = format!(
         r#"{TEST_CONFIG}

@@ -1,5 +1,6 @@
 //! Supervise: delivery outcomes, completion (the agent idle again, debounced,
-//! or a hook's `complete`), per-prompt timeouts and response capture.
+//! or a hook's `complete`), per-prompt timeouts, usage limits and response
+//! capture.
 
 use std::time::{Duration, Instant};
 
@@ -8,7 +9,7 @@ use tracing::{info, warn};
 use super::deliver::Outcome;
 use super::{Engine, Watch};
 use crate::error::StoreError;
-use crate::protocol::{ErrorKind, Reply, WireError};
+use crate::protocol::{ErrorKind, Reply, SessionState, WireError};
 use crate::store::Store;
 
 impl Engine {
@@ -119,6 +120,21 @@ impl Engine {
                     Ok(()) => continue,
                     Err(e) => return Err(e),
                 }
+            }
+            if t.state() == SessionState::RateLimited {
+                // The agent stopped at its usage limit: the prompt is not at
+                // fault, so it goes back to the queue without using a retry,
+                // and this pane gets nothing more while the banner shows.
+                let banner = t
+                    .last_verdict
+                    .as_ref()
+                    .and_then(|v| v.lines.first())
+                    .map_or("usage limit", |l| l.trim());
+                let why = format!("{} stopped at a usage limit: {banner}", w.session);
+                self.finish_watch(id);
+                ignore_wrong_status(store.requeue(id, "requeued-rate-limited", &why))?;
+                info!(prompt_id = id, session = %w.session, pane = %w.pane, "{why}; back in the queue");
+                continue;
             }
             let idle_long = t
                 .idle_since

@@ -4,8 +4,9 @@
 //! byte-exact and exactly-once without a real agent.
 //!
 //! ```text
-//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME] [--collapse-pastes]
+//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits]
 //!
+//! `--no-limits` ignores `#ratelimit`, as an agent on another account would.
 //! `--collapse-pastes` shows a multi-line input as Claude Code does,
 //! `[Pasted text #1 +N lines]`, in the input box and the transcript, so the
 //! text itself never appears on screen.
@@ -52,6 +53,7 @@ struct Agent {
     name: String,
     busy_ms: u64,
     collapse: bool,
+    limits: bool,
     log: File,
     seq: u64,
     transcript: Vec<String>,
@@ -72,7 +74,7 @@ fn main() {
     };
     let Some(log) = flag("--log") else {
         eprintln!(
-            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes]"
+            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits]"
         );
         std::process::exit(64);
     };
@@ -96,6 +98,7 @@ fn main() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(300),
         collapse: args.iter().any(|a| a == "--collapse-pastes"),
+        limits: !args.iter().any(|a| a == "--no-limits"),
         log,
         seq: 0,
         transcript: Vec::new(),
@@ -243,7 +246,7 @@ impl Agent {
         };
         self.then = if text.contains("#dialog") {
             Some(Mode::Dialog)
-        } else if text.contains("#ratelimit") {
+        } else if self.limits && text.contains("#ratelimit") {
             let ms = directive(&text, "#ratelimit=").unwrap_or(2000);
             Some(Mode::Limited {
                 until: now + Duration::from_millis(busy + ms),
