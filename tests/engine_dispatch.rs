@@ -183,6 +183,27 @@ fn delivery_is_byte_exact() {
 }
 
 #[test]
+fn an_enter_taken_by_a_file_picker_is_followed_by_one_rescue_enter() {
+    let f = Fleet::new(
+        &["claude-1"],
+        &["--file-picker"],
+        common::daemon::TEST_CONFIG,
+    );
+    let text = "read the notes in @docs/notes.md";
+    let id = f.d.send(&[text]);
+    f.wait_status(id, "completed");
+    // The first Enter accepted the picker's path, the rescue Enter sent it.
+    assert_eq!(f.log("claude-1").submissions(), [format!("{text} ")]);
+    let events = f.d.history_events(id);
+    assert_eq!(
+        events.iter().filter(|e| *e == "rescue-enter").count(),
+        1,
+        "{events:?}"
+    );
+    f.assert_no_violations();
+}
+
+#[test]
 fn dependencies_wait_and_fail_with_their_prerequisite() {
     let f = Fleet::with_agents(&["claude-1"]);
     let first = f.d.send(&["first #busy=1500"]);

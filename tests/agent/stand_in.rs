@@ -4,8 +4,11 @@
 //! byte-exact and exactly-once without a real agent.
 //!
 //! ```text
-//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits]
+//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker]
 //!
+//! `--file-picker` opens a file picker while the input ends in an `@path`
+//! token, as Claude Code does: Enter then accepts the path (adds a space)
+//! instead of submitting.
 //! `--no-limits` ignores `#ratelimit`, as an agent on another account would.
 //! `--collapse-pastes` shows a multi-line input as Claude Code does,
 //! `[Pasted text #1 +N lines]`, in the input box and the transcript, so the
@@ -54,6 +57,7 @@ struct Agent {
     busy_ms: u64,
     collapse: bool,
     limits: bool,
+    picker: bool,
     log: File,
     seq: u64,
     transcript: Vec<String>,
@@ -74,7 +78,7 @@ fn main() {
     };
     let Some(log) = flag("--log") else {
         eprintln!(
-            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits]"
+            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker]"
         );
         std::process::exit(64);
     };
@@ -99,6 +103,7 @@ fn main() {
             .unwrap_or(300),
         collapse: args.iter().any(|a| a == "--collapse-pastes"),
         limits: !args.iter().any(|a| a == "--no-limits"),
+        picker: args.iter().any(|a| a == "--file-picker"),
         log,
         seq: 0,
         transcript: Vec::new(),
@@ -189,6 +194,10 @@ impl Agent {
                 self.composer = chars.as_str().as_bytes().to_vec();
             }
             (Mode::Idle, Event::ClearLine) => self.composer.clear(),
+            (Mode::Idle, Event::Enter) if self.picker_open() => {
+                self.record(json!({"picker": "accepted"}));
+                self.composer.push(b' ');
+            }
             (Mode::Idle, Event::Enter) if !self.composer.is_empty() => self.submit(),
             (Mode::Idle, _) => {}
             (Mode::Busy { .. }, Event::Escape) => {
@@ -214,6 +223,17 @@ impl Agent {
             (Mode::Dialog, ev) => self.violation("input in dialog", &ev),
             (Mode::Limited { .. }, ev) => self.violation("input while rate limited", &ev),
         }
+    }
+
+    /// The input ends in an unfinished `@path` token.
+    fn picker_open(&self) -> bool {
+        let text = String::from_utf8_lossy(&self.composer);
+        self.picker
+            && !text.ends_with(char::is_whitespace)
+            && text
+                .split_whitespace()
+                .last()
+                .is_some_and(|w| w.len() > 1 && w.starts_with('@'))
     }
 
     fn submit(&mut self) {
