@@ -82,6 +82,29 @@ fn usage_limit_mid_prompt_requeues_it_to_the_fallback_at_no_retry_cost() {
 }
 
 #[test]
+fn prompts_quoting_limits_and_dialogs_complete_where_they_ran() {
+    // The agent echoes each prompt; the echo must not read as a usage-limit
+    // banner or an approval dialog, neither for this prompt nor the next.
+    let f = Fleet::with_agents(&["claude-1"]);
+    let texts = [
+        "why does the API say \"usage limit reached\" so often?",
+        "answer \"Do you want to proceed?\" with yes in the installer",
+    ];
+    for text in texts {
+        let id = f.d.send(&[text, "--target", "claude-1"]);
+        f.wait_status(id, "completed");
+        let events = f.d.history_events(id);
+        assert!(
+            !events.iter().any(|e| e.starts_with("requeued")),
+            "{events:?}"
+        );
+    }
+    f.wait_session_state("claude-1", "idle");
+    assert_eq!(f.log("claude-1").submissions(), texts);
+    f.assert_no_violations();
+}
+
+#[test]
 fn config_defines_a_new_provider() {
     let config = format!(
         r#"{TEST_CONFIG}

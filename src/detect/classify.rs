@@ -46,7 +46,28 @@ impl Profiles {
     /// looking only at the bottom `tail_lines` lines. Rules are tried by
     /// priority; the first that matches (and whose `not` does not) decides.
     pub fn classify(&self, provider: &str, screen: &str) -> Verdict {
-        classify_with(self.get(provider), screen)
+        classify_with(self.get(provider), screen, &[])
+    }
+
+    /// Like [`classify`](Self::classify), for a pane that was sent the
+    /// prompts `sent`: an agent echoes a prompt in its input box and its
+    /// transcript, and a prompt about "rate limits" or "Do you want to
+    /// proceed?" must not make its pane look rate limited or stuck in a
+    /// dialog. Lines that are part of a sent prompt count for the idle rules
+    /// (the input box) only.
+    pub fn classify_sent(&self, provider: &str, screen: &str, sent: &[String]) -> Verdict {
+        classify_with(self.get(provider), screen, sent)
+    }
+
+    /// Whether a rule for `state` matched too, whatever decided: a limit
+    /// banner (or "rate limit" quoted in the output) under a working marker
+    /// that is still up does not mean the agent stopped.
+    pub fn also_matched(&self, provider: &str, verdict: &Verdict, state: SessionState) -> bool {
+        let rules = &self.get(provider).rules;
+        verdict
+            .matched
+            .iter()
+            .any(|name| rules.iter().any(|r| r.name == *name && r.state == state))
     }
 
     /// The text currently in the input box: `Some("")` when the box is
@@ -71,10 +92,16 @@ impl Profiles {
     }
 }
 
-fn classify_with(profile: &Profile, screen: &str) -> Verdict {
+fn classify_with(profile: &Profile, screen: &str, sent: &[String]) -> Verdict {
     let lines = tail(screen, profile.tail_lines);
+    let quiet = super::echo::quiet(&lines, sent);
     let mut verdict = Verdict::unknown();
     for rule in &profile.rules {
+        let lines = if rule.state == SessionState::Idle {
+            &lines
+        } else {
+            &quiet
+        };
         let region = match rule.lines {
             Some(n) => &lines[lines.len().saturating_sub(n)..],
             None => &lines[..],
@@ -205,6 +232,42 @@ mod tests {
             Some("claude-prompt-box")
         );
         assert!(v.matched.contains(&"claude-spinner-verb".to_string()));
+    }
+
+    #[test]
+    fn the_sent_prompt_echoed_on_screen_decides_nothing() {
+        let sent = [
+            "an earlier prompt".to_owned(),
+            "Handle the case where the API answers \"usage limit reached\"\nand Do you want to proceed? prompts".to_owned(),
+        ];
+        let echo = "> Handle the case where the API answers \"usage limit reached\"\n  and Do you want to proceed? prompts\n\n⏺ Done.\n";
+        let idle = format!("{echo}{CLAUDE_LIMIT}").replace(
+            "⏺ 5-hour limit reached ∙ resets 3pm\n  /upgrade to increase your usage limit.\n",
+            "",
+        );
+        let p = Profiles::builtin();
+        assert_ne!(
+            p.classify("claude", &idle).state,
+            Idle,
+            "the echo fools a plain classify"
+        );
+        assert_eq!(p.classify_sent("claude", &idle, &sent).state, Idle);
+        // Wrapped at the pane's width, each row is still part of the text.
+        let wrapped = idle.replace("answers \"usage", "answers\n\"usage");
+        assert_eq!(p.classify_sent("claude", &wrapped, &sent).state, Idle);
+        let busy = format!("{echo}{CLAUDE_BUSY}");
+        assert_eq!(p.classify_sent("claude", &busy, &sent).state, Busy);
+        // A real banner still counts, and so does the pasted text in the
+        // input box for the idle rule.
+        let limited = format!("{echo}{CLAUDE_LIMIT}");
+        assert_eq!(
+            p.classify_sent("claude", &limited, &sent).state,
+            RateLimited
+        );
+        let boxed = CLAUDE_BUSY.replace("│ >      ", "│ > Handle the case where the API");
+        let boxed = boxed.replace("✻ Pondering… (12s · ↑ 1.2k tokens · esc to interrupt)", "");
+        assert!(boxed.contains("│ > Handle the case"), "{boxed}");
+        assert_eq!(p.classify_sent("claude", &boxed, &sent).state, Idle);
     }
 
     #[test]

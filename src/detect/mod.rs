@@ -11,6 +11,7 @@
 //! Profiles::new(&config.profiles)?                 built-ins + overrides
 //! profiles.provider_for(session, command, screen)  -> (provider, reason)
 //! profiles.classify(provider, screen)              -> Verdict { state, rule, matched }
+//! profiles.classify_sent(provider, screen, sent)   -> the same, blind to the prompts' echo
 //! profiles.composer_text(provider, screen)         -> Some(text) / None
 //! fingerprint(screen)                              -> u64
 //! Debouncer::new(settle, completion).observe(&verdict, fp, now) -> Option<Reported>
@@ -19,6 +20,7 @@
 mod builtin;
 mod classify;
 mod debounce;
+mod echo;
 mod profile;
 mod profiles;
 

@@ -146,8 +146,12 @@ impl Engine {
             }
             (None, _) => None,
         };
+        let text = store.prompt(prompt.id)?.text;
+        let mut sent = Vec::new();
         if let Some(t) = self.panes.get_mut(pane) {
             t.delivering = Some(prompt.id);
+            t.remember_sent(&text);
+            sent.clone_from(&t.sent);
             t.last_assigned = Some(Instant::now());
         }
         info!(prompt_id = prompt.id, session = %name, pane, provider = %provider, "delivering");
@@ -155,7 +159,8 @@ impl Engine {
             id: prompt.id,
             pane: pane.to_owned(),
             provider,
-            text: store.prompt(prompt.id)?.text,
+            text,
+            sent,
             prep,
             mark,
             settle: std::time::Duration::from_millis(self.delivery.settle_ms),

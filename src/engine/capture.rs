@@ -91,14 +91,11 @@ impl Engine {
 
     /// Classifies a captured screen and updates the pane's tracker.
     fn apply_screen(&mut self, id: &str, screen: String) -> Option<SessionState> {
-        let (session, command) = {
-            let t = self.panes.get(id)?;
-            (t.pane.session.clone(), t.pane.command.clone())
-        };
-        let (provider, reason) = self
-            .profiles
-            .provider_for(&session, &command, Some(&screen));
-        let verdict = self.profiles.classify(&provider, &screen);
+        let t = self.panes.get(id)?;
+        let (provider, reason) =
+            self.profiles
+                .provider_for(&t.pane.session, &t.pane.command, Some(&screen));
+        let verdict = self.profiles.classify_sent(&provider, &screen, &t.sent);
         let raw = verdict.state;
         let fp = fingerprint(&screen);
         let t = self.panes.get_mut(id)?;

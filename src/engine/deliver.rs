@@ -32,6 +32,9 @@ pub struct Job {
     pub provider: String,
     /// The exact text.
     pub text: String,
+    /// The prompts last sent to the pane, this one included, whose echo on
+    /// screen decides nothing.
+    pub sent: Vec<String>,
     /// Shell command preparing the context, for shell panes.
     pub prep: Option<String>,
     /// Pane history size before anything was typed.
@@ -197,7 +200,9 @@ async fn accepted(job: &Job, within: Duration, before: Before) -> Result<Option<
                 Outcome::Failed(format!("cannot read the pane after Enter: {e}"))
             })
         })?;
-        let verdict = job.profiles.classify(&job.provider, &screen);
+        let verdict = job
+            .profiles
+            .classify_sent(&job.provider, &screen, &job.sent);
         match verdict.state {
             SessionState::Busy => return Ok(Some(true)),
             SessionState::WaitingApproval | SessionState::RateLimited => return Ok(Some(false)),

@@ -37,6 +37,9 @@ pub struct Tracked {
     pub delivering: Option<i64>,
     /// Prompt in flight (assigned or in progress) here.
     pub prompt: Option<i64>,
+    /// The last prompts typed here, newest last: their echo on screen is
+    /// not evidence of a state (see `Profiles::classify_sent`).
+    pub sent: Vec<String>,
     /// When it last received a prompt.
     pub last_assigned: Option<Instant>,
     /// The row last written to the database, to skip unchanged writes.
@@ -60,6 +63,7 @@ impl Tracked {
             idle_since: None,
             delivering: None,
             prompt: None,
+            sent: Vec::new(),
             last_assigned: None,
             persisted: None,
         }
@@ -78,6 +82,17 @@ impl Tracked {
     /// The rule behind the debounced state.
     pub fn rule(&self) -> Option<String> {
         self.debounce.reported().and_then(|r| r.rule.clone())
+    }
+
+    /// Remembers a prompt typed here; only the last few can still be on
+    /// screen.
+    pub fn remember_sent(&mut self, text: &str) {
+        const KEPT: usize = 8;
+        self.sent.retain(|s| s != text);
+        if self.sent.len() == KEPT {
+            self.sent.remove(0);
+        }
+        self.sent.push(text.to_owned());
     }
 
     /// Free to receive a prompt now.

@@ -42,11 +42,14 @@ impl Engine {
                 store.requeue(f.id, "requeued-from-stale-session", &why)?;
                 continue;
             };
+            let text = store.prompt(f.id)?.text;
+            if let Some(t) = self.panes.get_mut(&pane) {
+                t.remember_sent(&text);
+            }
             if f.status == PromptStatus::InProgress {
                 self.resume_watch(store, &f, &pane)?;
                 continue;
             }
-            let text = store.prompt(f.id)?.text;
             match self.judge(&pane, f.phase, &text).await {
                 Verdict::InComposer => {
                     if let Err(e) = self.tmux.send_enter(&pane).await {

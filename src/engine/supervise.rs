@@ -121,15 +121,17 @@ impl Engine {
                     Err(e) => return Err(e),
                 }
             }
-            if t.state() == SessionState::RateLimited {
+            if t.state() == SessionState::RateLimited
+                && let Some(v) = &t.last_verdict
+                && v.state == SessionState::RateLimited
+                && !self
+                    .profiles
+                    .also_matched(&t.provider, v, SessionState::Busy)
+            {
                 // The agent stopped at its usage limit: the prompt is not at
                 // fault, so it goes back to the queue without using a retry,
                 // and this pane gets nothing more while the banner shows.
-                let banner = t
-                    .last_verdict
-                    .as_ref()
-                    .and_then(|v| v.lines.first())
-                    .map_or("usage limit", |l| l.trim());
+                let banner = v.lines.first().map_or("usage limit", |l| l.trim());
                 let why = format!("{} stopped at a usage limit: {banner}", w.session);
                 self.finish_watch(id);
                 ignore_wrong_status(store.requeue(id, "requeued-rate-limited", &why))?;
