@@ -51,6 +51,12 @@ fn rate_limited_agent_is_skipped_for_its_fallback() {
     ]);
     f.wait_status(id, "completed");
     assert_eq!(f.log("codex-1").submissions(), ["claude preferred"]);
+    // The prompt that hit the limit waits for its target, and says why.
+    let ok = wait_until(WAIT, || {
+        f.d.ctl_json(&["show", &limit.to_string()])["prompt"]["waiting_reason"]
+            == "target session 'claude-1' is rate_limited"
+    });
+    assert!(ok, "{}", f.d.ctl_ok(&["show", &limit.to_string()]));
     f.assert_no_violations();
 }
 

@@ -32,6 +32,7 @@ impl Engine {
                 name: t.pane.display_name(),
                 provider: t.provider.clone(),
                 available: t.available(),
+                state: t.state(),
                 excluded: t.excluded,
                 working_dir: Some(t.pane.path.clone()).filter(|p| !p.is_empty()),
                 branch: None,

@@ -8,7 +8,7 @@
 
 use std::time::Instant;
 
-use crate::protocol::PromptInfo;
+use crate::protocol::{PromptInfo, SessionState};
 
 /// One pane as routing sees it.
 #[derive(Debug, Clone)]
@@ -23,6 +23,8 @@ pub struct Candidate {
     pub provider: String,
     /// Confirmed idle and free (no delivery or prompt in flight).
     pub available: bool,
+    /// Its state, to say why a target is not available.
+    pub state: SessionState,
     /// Excluded by the config.
     pub excluded: bool,
     /// Working directory.
@@ -83,8 +85,13 @@ pub fn route(
             }
             return Err(Wait::TargetMissing(target.to_owned()));
         }
-        return best(prompt, &matching, last_pane)
-            .ok_or_else(|| Wait::Busy(format!("target session '{target}' is not idle")));
+        return best(prompt, &matching, last_pane).ok_or_else(|| {
+            let doing = match matching[0].state {
+                SessionState::Idle => "is taking another prompt".to_owned(),
+                state => format!("is {state}"),
+            };
+            Wait::Busy(format!("target session '{target}' {doing}"))
+        });
     }
     for tier in provider_tiers(prompt) {
         let in_tier: Vec<&Candidate> = usable
@@ -165,6 +172,11 @@ mod tests {
             name: session.into(),
             provider: provider.into(),
             available,
+            state: if available {
+                SessionState::Idle
+            } else {
+                SessionState::Busy
+            },
             excluded: false,
             working_dir: None,
             branch: None,
@@ -191,8 +203,23 @@ mod tests {
         );
         p.target = Some("dev2".into());
         assert_eq!(route(&p, &panes, None), Ok("%1".into()));
-        let busy = [pane("%1", "dev2", "claude", false)];
-        assert!(matches!(route(&p, &busy, None), Err(Wait::Busy(_))));
+        let mut busy = [pane("%1", "dev2", "claude", false)];
+        assert_eq!(
+            route(&p, &busy, None),
+            Err(Wait::Busy("target session 'dev2' is busy".into()))
+        );
+        busy[0].state = SessionState::RateLimited;
+        assert_eq!(
+            route(&p, &busy, None),
+            Err(Wait::Busy("target session 'dev2' is rate_limited".into()))
+        );
+        busy[0].state = SessionState::Idle;
+        assert_eq!(
+            route(&p, &busy, None),
+            Err(Wait::Busy(
+                "target session 'dev2' is taking another prompt".into()
+            ))
+        );
     }
 
     #[test]
