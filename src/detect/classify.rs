@@ -2,6 +2,7 @@
 //! rule decided it, and what the input box holds. Pure functions over
 //! captured text, so every real-UI screen can be pinned in a unit test.
 
+use super::echo::SentText;
 use super::profiles::{Profile, Profiles};
 use crate::protocol::SessionState;
 
@@ -55,7 +56,7 @@ impl Profiles {
     /// proceed?" must not make its pane look rate limited or stuck in a
     /// dialog. Lines that are part of a sent prompt count for the idle rules
     /// (the input box) only.
-    pub fn classify_sent(&self, provider: &str, screen: &str, sent: &[String]) -> Verdict {
+    pub fn classify_sent(&self, provider: &str, screen: &str, sent: &[SentText]) -> Verdict {
         classify_with(self.get(provider), screen, sent)
     }
 
@@ -92,7 +93,7 @@ impl Profiles {
     }
 }
 
-fn classify_with(profile: &Profile, screen: &str, sent: &[String]) -> Verdict {
+fn classify_with(profile: &Profile, screen: &str, sent: &[SentText]) -> Verdict {
     let lines = tail(screen, profile.tail_lines);
     let quiet = super::echo::quiet(&lines, sent);
     let mut verdict = Verdict::unknown();
@@ -237,8 +238,10 @@ mod tests {
     #[test]
     fn the_sent_prompt_echoed_on_screen_decides_nothing() {
         let sent = [
-            "an earlier prompt".to_owned(),
-            "Handle the case where the API answers \"usage limit reached\"\nand Do you want to proceed? prompts".to_owned(),
+            SentText::new("an earlier prompt"),
+            SentText::new(
+                "Handle the case where the API answers \"usage limit reached\"\nand Do you want to proceed? prompts",
+            ),
         ];
         let echo = "> Handle the case where the API answers \"usage limit reached\"\n  and Do you want to proceed? prompts\n\n⏺ Done.\n";
         let idle = format!("{echo}{CLAUDE_LIMIT}").replace(

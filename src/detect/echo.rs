@@ -3,13 +3,25 @@
 //! limit reached" or "Do you want to proceed?" would otherwise read as a
 //! banner or a dialog on its own pane.
 
+/// A prompt sent to a pane, in the form its echo is compared in (runs of
+/// whitespace as one space), made once when it is sent rather than on every
+/// scan: prompts can be large.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentText(String);
+
+impl SentText {
+    /// The comparable form of `text`.
+    pub fn new(text: &str) -> Self {
+        Self(words(text))
+    }
+}
+
 /// `lines` with every line that is (a wrapped row of) one of `sent` blanked,
 /// so that rules see the same number of lines but not the echo.
-pub(super) fn quiet<'a>(lines: &[&'a str], sent: &[String]) -> Vec<&'a str> {
-    let sent: Vec<String> = sent.iter().map(|s| words(s)).collect();
+pub(super) fn quiet<'a>(lines: &[&'a str], sent: &[SentText]) -> Vec<&'a str> {
     lines
         .iter()
-        .map(|l| if echoes(l, &sent) { "" } else { l })
+        .map(|l| if echoes(l, sent) { "" } else { l })
         .collect()
 }
 
@@ -20,9 +32,9 @@ fn words(text: &str) -> String {
 
 /// Whether a screen line is (a wrapped row of) a sent prompt: its words
 /// after any leading glyphs (`>`, `│`, `❯`, bullets) and before a closing
-/// box border appear in one of `sent` (already in [`words`] form). Lines of
-/// a few characters say too little.
-fn echoes(line: &str, sent: &[String]) -> bool {
+/// box border appear in one of `sent`. Lines of a few characters say too
+/// little.
+fn echoes(line: &str, sent: &[SentText]) -> bool {
     if sent.is_empty() {
         return false;
     }
@@ -30,16 +42,18 @@ fn echoes(line: &str, sent: &[String]) -> bool {
         .trim_start_matches(|c: char| !c.is_alphanumeric())
         .trim_end_matches(|c: char| c.is_whitespace() || c == '│');
     let body = words(body);
-    body.chars().count() >= 8 && sent.iter().any(|s| s.contains(&body))
+    body.chars().count() >= 8 && sent.iter().any(|s| s.0.contains(&body))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::quiet;
+    use super::{SentText, quiet};
 
     #[test]
     fn blanks_echoed_rows_and_keeps_the_rest() {
-        let sent = ["fix the   usage limit reached\nerror in the client".to_owned()];
+        let sent = [SentText::new(
+            "fix the   usage limit reached\nerror in the client",
+        )];
         let lines = [
             "> fix the usage limit reached",
             "  error in the client",

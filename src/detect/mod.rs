@@ -26,5 +26,6 @@ mod profiles;
 
 pub use classify::{Verdict, tail};
 pub use debounce::{Debouncer, Reported, fingerprint};
+pub use echo::SentText;
 pub use profile::{MAX_TAIL_LINES, ProfileOverride, RuleSpec};
 pub use profiles::{Prepare, Profile, Profiles};

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
 use super::EngineMsg;
-use crate::detect::{Prepare, Profiles};
+use crate::detect::{Prepare, Profiles, SentText};
 use crate::protocol::SessionState;
 use crate::store::Phase;
 use crate::tmux::{Tmux, TmuxError};
@@ -34,7 +34,7 @@ pub struct Job {
     pub text: String,
     /// The prompts last sent to the pane, this one included, whose echo on
     /// screen decides nothing.
-    pub sent: Vec<String>,
+    pub sent: Vec<SentText>,
     /// Shell command preparing the context, for shell panes.
     pub prep: Option<String>,
     /// Pane history size before anything was typed.

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::detect::{Debouncer, Verdict};
+use crate::detect::{Debouncer, SentText, Verdict};
 use crate::protocol::{SessionInfo, SessionState};
 use crate::store::SessionRow;
 use crate::tmux::Pane;
@@ -39,7 +39,7 @@ pub struct Tracked {
     pub prompt: Option<i64>,
     /// The last prompts typed here, newest last: their echo on screen is
     /// not evidence of a state (see `Profiles::classify_sent`).
-    pub sent: Vec<String>,
+    pub sent: Vec<SentText>,
     /// When it last received a prompt.
     pub last_assigned: Option<Instant>,
     /// The row last written to the database, to skip unchanged writes.
@@ -88,11 +88,12 @@ impl Tracked {
     /// screen.
     pub fn remember_sent(&mut self, text: &str) {
         const KEPT: usize = 8;
-        self.sent.retain(|s| s != text);
+        let text = SentText::new(text);
+        self.sent.retain(|s| *s != text);
         if self.sent.len() == KEPT {
             self.sent.remove(0);
         }
-        self.sent.push(text.to_owned());
+        self.sent.push(text);
     }
 
     /// Free to receive a prompt now.
