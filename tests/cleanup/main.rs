@@ -1,0 +1,9 @@
+//! `assignerctl cleanup`: the original troubleshooting guide's scenario
+//! against a real tmux server, dry run versus apply, `--retry-failed`,
+//! `--verify-only`, and offline mode (`--db`) next to a running daemon.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod fixtures;
+mod guide;
+mod offline_and_checks;

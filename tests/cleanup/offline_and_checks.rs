@@ -1,0 +1,166 @@
+//! Dry run versus `--apply --retry-failed`, offline mode next to a running
+//! daemon, and `--verify-only` on healthy and garbage files.
+
+use std::process::Command;
+
+use assigner::store::{Claim, Store};
+
+use crate::common::TestDaemon;
+use crate::fixtures::*;
+
+#[test]
+fn dry_run_lists_exactly_what_apply_does_with_retry_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let no_server = dir.path().join("no-tmux");
+    let mut store = Store::open(&db).unwrap();
+    let held = queue(&mut store, "held by a vanished pane", None);
+    let claim = Claim {
+        pane: "%41".into(),
+        session: "gone".into(),
+    };
+    store.claim(held, &claim).unwrap();
+    store
+        .upsert_session(&session("%41", "gone", Some(held)))
+        .unwrap();
+    let worker = failed(
+        &mut store,
+        "worker wording",
+        Some("old"),
+        "tmux send-keys failed: can't find pane: old",
+    );
+    let crashed = failed(&mut store, "crashed", None, "agent crashed");
+    let spent = failed(&mut store, "spent", None, "agent crashed");
+    for _ in 0..3 {
+        store.retry(spent, "test").unwrap();
+        store.fail(spent, "agent crashed").unwrap();
+    }
+    drop(store);
+
+    let plain = offline_ok(&db, &no_server, &[]);
+    assert_eq!(plain["actions"].as_array().unwrap().len(), 2, "{plain}");
+    let dry = offline_ok(&db, &no_server, &["--retry-failed"]);
+    let actions = strings(&dry["actions"]);
+    assert_eq!(actions.len(), 3, "{actions:?}");
+    let has = |want: &str| actions.iter().filter(|a| a.contains(want)).count() == 1;
+    assert!(
+        has(&format!(
+            "stale session gone (%41) and return prompt {held}"
+        )),
+        "{actions:?}"
+    );
+    assert!(has(&format!("reset prompt {worker} ")), "{actions:?}");
+    assert!(
+        has(&format!("retry prompt {crashed} (retry 1 of 3")),
+        "{actions:?}"
+    );
+    assert!(dry["tmux_sessions"].as_array().unwrap().is_empty());
+
+    let applied = offline_ok(&db, &no_server, &["--apply", "--retry-failed"]);
+    assert_eq!(applied["actions"], dry["actions"]);
+    let store = Store::open(&db).unwrap();
+    let p = store.prompt(held).unwrap();
+    assert_eq!(
+        (p.status.as_str(), p.pane, p.retry_count),
+        ("pending", None, 0)
+    );
+    assert!(events(&store, held).contains(&"requeued-from-stale-session".to_owned()));
+    let p = store.prompt(worker).unwrap();
+    assert_eq!(
+        (p.status.as_str(), p.target, p.error),
+        ("pending", None, None)
+    );
+    let p = store.prompt(crashed).unwrap();
+    assert_eq!(
+        (p.status.as_str(), p.retry_count, p.error),
+        ("pending", 1, None)
+    );
+    assert_eq!(events(&store, crashed).last().unwrap(), "retried");
+    assert_eq!(store.prompt(spent).unwrap().status.as_str(), "failed");
+    assert!(store.sessions().unwrap().is_empty());
+}
+
+#[test]
+fn offline_apply_is_refused_while_a_daemon_holds_the_database() {
+    let mut d = TestDaemon::start();
+    let id = d.send(&["hello"]);
+    let tmux = d.tmux_socket.clone();
+    let out = offline(&d.db, &tmux, &["--apply"]);
+    assert_eq!(out.status.code(), Some(75), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("in use by another process") && err.contains(&format!("pid {}", d.pid())),
+        "{err}"
+    );
+    // Reading is fine meanwhile.
+    let dry = offline_ok(&d.db, &tmux, &[]);
+    assert_eq!(dry["counts"]["pending"], 1);
+    // A second daemon on the same database is refused too.
+    let second = Command::new(env!("CARGO_BIN_EXE_assignerd"))
+        .arg("--config")
+        .arg(&d.config)
+        .arg("--db")
+        .arg(&d.db)
+        .arg("--socket")
+        .arg(d.dir.path().join("second.sock"))
+        .env_remove("NOTIFY_SOCKET")
+        .env_remove("LISTEN_FDS")
+        .output()
+        .unwrap();
+    assert_eq!(second.status.code(), Some(69));
+    assert!(String::from_utf8_lossy(&second.stderr).contains("in use by another process"));
+    d.stop();
+    let applied = offline_ok(&d.db, &tmux, &["--apply"]);
+    assert_eq!(applied["applied"], true);
+    assert_eq!(
+        Store::open(&d.db)
+            .unwrap()
+            .prompt(id)
+            .unwrap()
+            .status
+            .as_str(),
+        "pending"
+    );
+}
+
+#[test]
+fn verify_only_runs_both_checks_online_and_offline() {
+    let mut d = TestDaemon::start();
+    d.send(&["one"]);
+    let online = &d.ctl_json(&["cleanup", "--verify-only"])["report"];
+    assert_eq!(
+        strings(&online["integrity"]),
+        ["integrity_check: ok", "foreign_key_check: ok"]
+    );
+    assert_eq!(online["counts"]["pending"], 1);
+    d.stop();
+    let tmux = d.tmux_socket.clone();
+    let offline_report = offline_ok(&d.db, &tmux, &["--verify-only"]);
+    assert_eq!(offline_report["integrity"], online["integrity"]);
+
+    let garbage = d.dir.path().join("garbage.db");
+    std::fs::write(&garbage, vec![0x42; 4096]).unwrap();
+    let out = offline(&garbage, &tmux, &["--verify-only"]);
+    assert_eq!(out.status.code(), Some(65), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("could not run"));
+    let out = offline(&garbage, &tmux, &[]);
+    assert!(!out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not a database"),
+        "{out:?}"
+    );
+    let out = offline(&garbage, &tmux, &["--apply"]);
+    assert_eq!(out.status.code(), Some(69), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is corrupt"),
+        "{out:?}"
+    );
+    assert_eq!(
+        std::fs::read(&garbage).unwrap(),
+        vec![0x42; 4096],
+        "offline cleanup changed a corrupt file"
+    );
+    let out = offline(&d.dir.path().join("absent.db"), &tmux, &[]);
+    assert_eq!(out.status.code(), Some(66));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+}
