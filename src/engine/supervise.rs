@@ -121,7 +121,12 @@ impl Engine {
                     Err(e) => return Err(e),
                 }
             }
-            if t.state() == SessionState::RateLimited
+            // Held as long as an idle agent must be before it counts as done:
+            // a banner that flashes up while the agent retries is no stop.
+            let limited_long = t.debounce.reported().is_some_and(|r| {
+                r.state == SessionState::RateLimited && r.since.elapsed() >= completion
+            });
+            if limited_long
                 && let Some(v) = &t.last_verdict
                 && v.state == SessionState::RateLimited
                 && !self
