@@ -6,6 +6,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
 use nix::fcntl::{Flock, FlockArg};
@@ -28,9 +29,26 @@ pub fn lock_path(db: &Path) -> PathBuf {
 }
 
 impl DbLock {
-    /// Takes the lock without waiting, creating the database directory when
-    /// needed. [`MaintError::Locked`] when someone else holds it.
+    /// Takes the lock, creating the database directory when needed.
+    /// [`MaintError::Locked`] at once when a live process holds it. When the
+    /// daemon that took it is dead, a child it had just forked may still
+    /// hold a copy of the lock until that child execs (a matter of
+    /// milliseconds, longer on a loaded machine), so that wait is sat out.
     pub fn acquire(db: &Path) -> Result<Self, MaintError> {
+        let deadline = Instant::now() + ORPHAN_WAIT;
+        loop {
+            match Self::try_acquire(db) {
+                Err(MaintError::Locked {
+                    holder: Some(pid), ..
+                }) if !alive(pid) && Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn try_acquire(db: &Path) -> Result<Self, MaintError> {
         let path = lock_path(db);
         let io = |what| {
             let path = path.clone();
@@ -71,6 +89,19 @@ impl DbLock {
     }
 }
 
+/// How long a lock left to a dead daemon's forked children is waited for.
+const ORPHAN_WAIT: Duration = Duration::from_secs(5);
+
+/// Whether `pid` is a running process (not gone, not a zombie).
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        // The state follows the command name, which is in parentheses.
+        stat.rfind(')')
+            .and_then(|i| stat[i + 1..].split_whitespace().next())
+            .is_some_and(|state| state != "Z" && state != "X")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +118,33 @@ mod tests {
         }
         drop(first);
         DbLock::acquire(&db).unwrap();
+    }
+
+    #[test]
+    fn a_lock_left_to_a_dead_daemons_child_is_waited_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("a.db");
+        // A copy of the lock outlives the process recorded as its holder,
+        // as it does in a child forked just before the daemon was killed.
+        let mut dead = std::process::Command::new("true").spawn().unwrap();
+        let dead_pid = dead.id();
+        dead.wait().unwrap();
+        assert!(!alive(dead_pid));
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(lock_path(&db))
+            .unwrap();
+        let mut held = Flock::lock(file, FlockArg::LockExclusiveNonblock).unwrap();
+        writeln!(held, "{dead_pid}").unwrap();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(200));
+            drop(held);
+        });
+        DbLock::acquire(&db).unwrap();
+        release.join().unwrap();
+        assert!(alive(std::process::id()));
     }
 }

@@ -130,7 +130,9 @@ impl TestDaemon {
         self.child = Some(self.command().spawn().expect("start assignerd"));
     }
 
-    /// Waits until the control socket answers.
+    /// Waits until the daemon answers a handshake on the control socket. A
+    /// bare connect is not enough: after a kill -9, a child the old daemon
+    /// had just forked can hold its listening socket for a moment.
     pub fn wait_ready(&mut self) {
         let socket = self.socket.clone();
         let ok = wait_until(WAIT, || {
@@ -142,7 +144,7 @@ impl TestDaemon {
                     self.logs()
                 );
             }
-            UnixStream::connect(&socket).is_ok()
+            answers(&socket)
         });
         assert!(ok, "assignerd did not start; log:\n{}", self.logs());
     }
@@ -340,4 +342,20 @@ impl RawClient {
 pub fn error_kind(v: &serde_json::Value) -> &str {
     assert_eq!(v["ok"], false, "expected an error, got {v}");
     v["error"]["kind"].as_str().unwrap()
+}
+
+/// Whether a daemon on `socket` answers the protocol handshake.
+fn answers(socket: &Path) -> bool {
+    let Ok(mut stream) = UnixStream::connect(socket) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    if stream
+        .write_all(b"{\"type\":\"hello\",\"version\":1}\n")
+        .is_err()
+    {
+        return false;
+    }
+    let mut line = String::new();
+    BufReader::new(stream).read_line(&mut line).is_ok() && line.contains("\"ok\":true")
 }
