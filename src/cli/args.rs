@@ -197,7 +197,7 @@ pub struct CleanupArgs {
     /// Work directly on this database file (daemon not running).
     #[arg(long, value_name = "PATH")]
     pub db: Option<PathBuf>,
-    /// With --db: the tmux server to compare against (default: tmux's own).
+    /// With --db: the tmux server to compare against (default: the daemon's, from its config file).
     #[arg(
         long,
         env = "ASSIGNER_TMUX_SOCKET",

@@ -2,14 +2,20 @@
 //! when the daemon cannot run. Reports go through a read-only connection;
 //! `--apply` first takes the database lock a running daemon holds, so it
 //! never writes under a live daemon.
+//!
+//! The tmux server compared against must be the one that database's daemon
+//! serves: asking the wrong (or a stopped) server makes every session look
+//! stale, and `--apply` would then requeue prompts agents are still running.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
 use super::CleanupArgs;
+use crate::config::Config;
 use crate::error::{exit, exit_code_for};
-use crate::maintenance::{DbLock, MaintError, TmuxView, cleanup, verify};
+use crate::maintenance::{Action, DbLock, MaintError, TmuxView, cleanup, verify};
+use crate::paths::{self, Mode};
 use crate::protocol::{CleanupReport, Reply};
 use crate::store::Store;
 use crate::tmux::Tmux;
@@ -19,7 +25,23 @@ pub fn cleanup(args: &CleanupArgs, json: bool) -> i32 {
     let Some(db) = args.db.as_deref() else {
         return exit::USAGE;
     };
-    match run(args, db) {
+    let tmux = match &args.tmux_socket {
+        Some(path) => TmuxServer {
+            socket: path.clone(),
+            named: true,
+        },
+        None => match daemon_tmux_socket(db) {
+            Ok(socket) => TmuxServer {
+                socket,
+                named: false,
+            },
+            Err(e) => {
+                eprintln!("assignerctl: {e}; name the tmux server with --tmux-socket PATH");
+                return exit::CONFIG;
+            }
+        },
+    };
+    match run(args, db, &tmux) {
         Ok(report) => {
             let reply = Reply::Cleanup { report };
             super::print(&reply, json);
@@ -32,7 +54,44 @@ pub fn cleanup(args: &CleanupArgs, json: bool) -> i32 {
     }
 }
 
-fn run(args: &CleanupArgs, db: &Path) -> Result<CleanupReport, MaintError> {
+/// The tmux server to compare against, and whether the user named it.
+struct TmuxServer {
+    socket: PathBuf,
+    named: bool,
+}
+
+/// The tmux socket the daemon of `db` serves: its config file's
+/// `tmux_socket`, else the default of the system service when `db` is the
+/// system database, else tmux's own default for this user.
+fn daemon_tmux_socket(db: &Path) -> Result<PathBuf, crate::error::ConfigError> {
+    let mode = if same_file(db, &paths::database(Mode::System)) {
+        Mode::System
+    } else {
+        Mode::User
+    };
+    let config = std::env::var_os("ASSIGNER_CONFIG")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| Some(paths::config_file(mode)).filter(|p| p.exists()));
+    if let Some(path) = config
+        && let Some(socket) = Config::load(&path)?.tmux_socket
+    {
+        return Ok(socket);
+    }
+    Ok(match mode {
+        Mode::System => PathBuf::from(paths::SYSTEM_TMUX_SOCKET),
+        Mode::User => Tmux::default_socket(),
+    })
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+fn run(args: &CleanupArgs, db: &Path, tmux: &TmuxServer) -> Result<CleanupReport, MaintError> {
     if !db.exists() {
         return Err(MaintError::Missing(db.to_owned()));
     }
@@ -44,10 +103,7 @@ fn run(args: &CleanupArgs, db: &Path) -> Result<CleanupReport, MaintError> {
             ..CleanupReport::default()
         });
     }
-    let socket = args
-        .tmux_socket
-        .clone()
-        .unwrap_or_else(Tmux::default_socket);
+    let socket = tmux.socket.clone();
     let view = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -57,13 +113,30 @@ fn run(args: &CleanupArgs, db: &Path) -> Result<CleanupReport, MaintError> {
             source,
         })?
         .block_on(TmuxView::observe(&Tmux::new(&socket)))?;
+    let unsure = |plan: &cleanup::Plan| {
+        let drops = plan
+            .actions
+            .iter()
+            .any(|a| matches!(a, Action::DropStale { .. }));
+        view.server_pid.is_none() && drops && !tmux.named
+    };
     if !args.apply {
         let conn = read_only(db)?;
-        return Ok(cleanup::plan(&conn, &view, args.retry_failed)?.report);
+        let plan = cleanup::plan(&conn, &view, args.retry_failed)?;
+        if unsure(&plan) {
+            eprintln!(
+                "assignerctl: note: {}",
+                MaintError::NoTmuxServer(socket.clone())
+            );
+        }
+        return Ok(plan.report);
     }
     let _lock = DbLock::acquire(db)?;
     let mut store = Store::open(db)?;
     let plan = cleanup::plan(store.conn(), &view, args.retry_failed)?;
+    if unsure(&plan) {
+        return Err(MaintError::NoTmuxServer(socket));
+    }
     Ok(cleanup::apply(&mut store, plan)?)
 }
 

@@ -163,9 +163,12 @@ pub fn plan(conn: &Connection, view: &TmuxView, retry_failed: bool) -> Result<Pl
     let mut actions = Vec::new();
     let mut stmt = conn
         .prepare(
-            "SELECT s.pane_id, s.name, s.server_pid, coalesce(s.current_prompt,
-                 (SELECT id FROM prompts p WHERE p.assigned_pane = s.pane_id
-                  AND p.status IN ('assigned','in_progress') ORDER BY id LIMIT 1))
+            "SELECT s.pane_id, s.name, s.server_pid,
+                 coalesce(
+                   (SELECT id FROM prompts p WHERE p.id = s.current_prompt
+                    AND p.status IN ('assigned','in_progress')),
+                   (SELECT id FROM prompts p WHERE p.assigned_pane = s.pane_id
+                    AND p.status IN ('assigned','in_progress') ORDER BY id LIMIT 1))
              FROM sessions s ORDER BY s.name, s.pane_id",
         )
         .map_err(read("listing sessions"))?;
@@ -263,7 +266,21 @@ pub fn apply(store: &mut Store, plan: Plan) -> Result<CleanupReport, StoreError>
             } => {
                 let why = format!("cleanup: session {session} ({pane}) no longer exists in tmux");
                 let requeued = store.drop_stale_session(pane, session, *prompt, &why)?;
-                info!(session = %session, pane = %pane, prompt_id = ?prompt, requeued, "cleanup: removed stale session");
+                match prompt {
+                    Some(id) if requeued => {
+                        info!(session = %session, pane = %pane, prompt_id = id, "cleanup: removed stale session, prompt requeued");
+                    }
+                    Some(id) => {
+                        info!(session = %session, pane = %pane, prompt_id = id, "cleanup: removed stale session, its prompt had moved on");
+                        report.actions.push(format!(
+                            "remove stale session {session} ({pane}); prompt {id} had already moved on and is left as it is"
+                        ));
+                        continue;
+                    }
+                    None => {
+                        info!(session = %session, pane = %pane, "cleanup: removed stale session")
+                    }
+                }
                 Ok(())
             }
             Action::ResetMissingTarget { id, missing } => {

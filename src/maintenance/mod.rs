@@ -74,6 +74,14 @@ pub enum MaintError {
     /// tmux could not be asked which sessions exist.
     #[error("cannot list tmux sessions: {0}")]
     Tmux(#[from] TmuxError),
+    /// No tmux server at the default socket, so every session would look
+    /// stale: refused unless the user names the server.
+    #[error(
+        "no tmux server answers at {}, so every session would be removed as stale; start it, \
+         or confirm that this is the server the daemon serves with --tmux-socket PATH",
+        .0.display()
+    )]
+    NoTmuxServer(PathBuf),
 }
 
 impl MaintError {
@@ -84,7 +92,7 @@ impl MaintError {
             Self::Locked { .. } => ErrorKind::Conflict,
             Self::Missing(_) => ErrorKind::NotFound,
             Self::NotSqlite { .. } | Self::NotLegacy { .. } => ErrorKind::BadRequest,
-            Self::Io { .. } | Self::Tmux(_) => ErrorKind::Unavailable,
+            Self::Io { .. } | Self::Tmux(_) | Self::NoTmuxServer(_) => ErrorKind::Unavailable,
         }
     }
 }

@@ -204,14 +204,20 @@ impl Store {
 
     /// Deletes completed and cancelled prompts that finished more than
     /// `days` days ago (all of them when `days` is `None`), with their
-    /// history. Returns how many.
+    /// history. Returns how many. A prompt that an unfinished prompt still
+    /// waits on is kept: once deleted, a dependency reads as completed, and
+    /// a cancelled one would then release its dependents.
     pub fn clear_finished(&mut self, days: Option<u32>) -> Result<u64, StoreError> {
         let tx = self.write_tx()?;
         let n = tx
             .execute(
                 "DELETE FROM prompts WHERE status IN ('completed','cancelled')
                  AND (?1 IS NULL OR coalesce(finished_at, updated_at)
-                      < strftime('%Y-%m-%dT%H:%M:%fZ','now', '-' || ?1 || ' days'))",
+                      < strftime('%Y-%m-%dT%H:%M:%fZ','now', '-' || ?1 || ' days'))
+                 AND NOT EXISTS (SELECT 1 FROM prompt_deps d
+                      JOIN prompts w ON w.id = d.prompt_id
+                      WHERE d.depends_on = prompts.id
+                      AND w.status NOT IN ('completed','cancelled','failed'))",
                 [days],
             )
             .map_err(StoreError::sqlite("clearing finished prompts"))?;

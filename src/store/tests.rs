@@ -213,6 +213,23 @@ fn clear_and_counts() {
 }
 
 #[test]
+fn clear_keeps_a_finished_prompt_that_a_waiting_prompt_depends_on() {
+    let (_d, mut store) = temp_store();
+    let first = store.insert_prompt(&prompt("first")).unwrap();
+    store.cancel(first).unwrap();
+    let mut dep = prompt("after first");
+    dep.after = vec![first];
+    let second = store.insert_prompt(&dep).unwrap();
+    assert_eq!(store.clear_finished(None).unwrap(), 0);
+    assert_eq!(
+        store.dependency_statuses(second).unwrap(),
+        [(first, PromptStatus::Cancelled)]
+    );
+    store.cancel(second).unwrap();
+    assert_eq!(store.clear_finished(None).unwrap(), 2);
+}
+
+#[test]
 fn refuses_newer_schema_and_garbage() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("db");

@@ -1,11 +1,14 @@
 //! Dry run versus `--apply --retry-failed`, offline mode next to a running
 //! daemon, and `--verify-only` on healthy and garbage files.
 
-use std::process::Command;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Output};
 
 use assigner::store::{Claim, Store};
 
 use crate::common::TestDaemon;
+use crate::common::tmux::TmuxServer;
 use crate::fixtures::*;
 
 #[test]
@@ -23,6 +26,12 @@ fn dry_run_lists_exactly_what_apply_does_with_retry_failed() {
     store
         .upsert_session(&session("%41", "gone", Some(held)))
         .unwrap();
+    // A stale row still naming a prompt that has since finished.
+    let finished = queue(&mut store, "cancelled meanwhile", None);
+    store.cancel(finished).unwrap();
+    store
+        .upsert_session(&session("%42", "gone-too", Some(finished)))
+        .unwrap();
     let worker = failed(
         &mut store,
         "worker wording",
@@ -38,11 +47,18 @@ fn dry_run_lists_exactly_what_apply_does_with_retry_failed() {
     drop(store);
 
     let plain = offline_ok(&db, &no_server, &[]);
-    assert_eq!(plain["actions"].as_array().unwrap().len(), 2, "{plain}");
+    assert_eq!(plain["actions"].as_array().unwrap().len(), 3, "{plain}");
     let dry = offline_ok(&db, &no_server, &["--retry-failed"]);
     let actions = strings(&dry["actions"]);
-    assert_eq!(actions.len(), 3, "{actions:?}");
+    assert_eq!(actions.len(), 4, "{actions:?}");
     let has = |want: &str| actions.iter().filter(|a| a.contains(want)).count() == 1;
+    assert!(has("remove stale session gone-too (%42)"), "{actions:?}");
+    assert!(
+        !actions
+            .iter()
+            .any(|a| a.contains(&format!("prompt {finished}"))),
+        "{actions:?}"
+    );
     assert!(
         has(&format!(
             "stale session gone (%41) and return prompt {held}"
@@ -77,6 +93,7 @@ fn dry_run_lists_exactly_what_apply_does_with_retry_failed() {
     );
     assert_eq!(events(&store, crashed).last().unwrap(), "retried");
     assert_eq!(store.prompt(spent).unwrap().status.as_str(), "failed");
+    assert_eq!(store.prompt(finished).unwrap().status.as_str(), "cancelled");
     assert!(store.sessions().unwrap().is_empty());
 }
 
@@ -163,4 +180,71 @@ fn verify_only_runs_both_checks_online_and_offline() {
     let out = offline(&d.dir.path().join("absent.db"), &tmux, &[]);
     assert_eq!(out.status.code(), Some(66));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+}
+
+/// `assignerctl cleanup --db` with no `--tmux-socket`, in a home of its own.
+fn offline_default(home: &Path, db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_assignerctl"))
+        .args(["--json", "cleanup", "--db"])
+        .arg(db)
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("TMUX_TMPDIR", home.join("tmux-tmp"))
+        .env_remove("ASSIGNER_CONFIG")
+        .env_remove("ASSIGNER_TMUX_SOCKET")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn offline_cleanup_asks_the_tmux_server_the_daemon_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let tmux = TmuxServer::new();
+    let pane = tmux.new_session("live", &["sleep", "600"]);
+    let mut store = Store::open(&db).unwrap();
+    let id = queue(&mut store, "running on a live pane", None);
+    let claim = Claim {
+        pane: pane.clone(),
+        session: "live".into(),
+    };
+    store.claim(id, &claim).unwrap();
+    store
+        .upsert_session(&session(&pane, "live", Some(id)))
+        .unwrap();
+    drop(store);
+
+    // No config and no server at tmux's default socket: every session
+    // would look stale, so the dry run warns and --apply refuses.
+    let dry = offline_default(dir.path(), &db, &[]);
+    assert!(dry.status.success(), "{dry:?}");
+    assert!(
+        String::from_utf8_lossy(&dry.stderr).contains("no tmux server answers"),
+        "{dry:?}"
+    );
+    let refused = offline_default(dir.path(), &db, &["--apply"]);
+    assert_eq!(refused.status.code(), Some(69), "{refused:?}");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--tmux-socket PATH"));
+    assert_eq!(db_session_names(&db), BTreeSet::from(["live".to_owned()]));
+
+    // The config the daemon reads names the server: the pane is live.
+    let config = dir.path().join("config/assigner");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("assigner.toml"),
+        format!("tmux_socket = {:?}\n", tmux.socket().to_str().unwrap()),
+    )
+    .unwrap();
+    let applied = offline_default(dir.path(), &db, &["--apply"]);
+    assert!(applied.status.success(), "{applied:?}");
+    let report: serde_json::Value = serde_json::from_slice(&applied.stdout).unwrap();
+    assert!(
+        report["report"]["stale_sessions"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.prompt(id).unwrap().status.as_str(), "assigned");
 }
