@@ -251,6 +251,15 @@ fn imports_status_routing_context_and_history_once() {
         "{text}"
     );
     assert_eq!(d.ctl_json(&["status"])["status"]["prompts"]["pending"], 4);
+
+    // Clearing the imported finished prompts does not let them come back.
+    d.ctl_ok(&["clear"]);
+    let after_clear = import(&d, &legacy);
+    assert_eq!(after_clear["imported"], json!([]), "{after_clear}");
+    assert!(
+        after_clear["skipped"].to_string().contains("since cleared"),
+        "{after_clear}"
+    );
 }
 
 #[test]

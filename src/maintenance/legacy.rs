@@ -129,16 +129,22 @@ fn import_one(
     history: Option<&Vec<LegacyEvent>>,
     source: &str,
 ) -> Result<Result<i64, String>, StoreError> {
-    let existing: Option<i64> = tx
+    let existing: Option<(Option<i64>, bool)> = tx
         .query_row(
-            "SELECT id FROM prompts WHERE legacy_id = ?1",
+            "SELECT l.prompt_id, p.id IS NOT NULL FROM legacy_imports l
+             LEFT JOIN prompts p ON p.id = l.prompt_id WHERE l.legacy_id = ?1",
             [legacy_id],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()
         .map_err(StoreError::sqlite("looking up imported prompts"))?;
-    if let Some(id) = existing {
-        return Ok(Err(format!("already imported as prompt {id}")));
+    match existing {
+        Some((Some(id), true)) => return Ok(Err(format!("already imported as prompt {id}"))),
+        Some((id, _)) => {
+            let was = id.map_or(String::new(), |id| format!(" as prompt {id}"));
+            return Ok(Err(format!("already imported{was}, since cleared")));
+        }
+        None => {}
     }
     let content = text(&row["content"]).unwrap_or_default();
     if let Err(e) = validate_prompt_text(&content) {
@@ -193,6 +199,13 @@ fn import_one(
     )
     .map_err(StoreError::sqlite("inserting an imported prompt"))?;
     let id = tx.last_insert_rowid();
+    tx.execute(
+        &format!(
+            "INSERT INTO legacy_imports (legacy_id, prompt_id, imported_at) VALUES (?1, ?2, {NOW})"
+        ),
+        params![legacy_id, id],
+    )
+    .map_err(StoreError::sqlite("recording an imported prompt"))?;
     for ev in history.into_iter().flatten() {
         tx.execute(
             &format!(

@@ -93,6 +93,7 @@ pub fn salvage(src: &Path, store: &mut Store) -> Result<Salvaged, StoreError> {
             }
         }
     }
+    copy_legacy_ledger(&old, &tx);
     for id in &kept {
         out.deps += copy_deps(&old, &tx, *id);
         let held: Option<String> = tx
@@ -213,4 +214,33 @@ fn id_bound(old: &Connection, table: &str) -> i64 {
         }
     }
     bound.min(MAX_PROBED_IDS)
+}
+
+/// Keeps the record of imported legacy prompts, so that a later import
+/// skips them even when they were cleared; a salvaged prompt's own
+/// `legacy_id` stands in for a ledger row that could not be read.
+fn copy_legacy_ledger(old: &Connection, tx: &rusqlite::Transaction<'_>) {
+    if let Ok(mut stmt) =
+        old.prepare("SELECT legacy_id, prompt_id, imported_at FROM legacy_imports")
+    {
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        });
+        for (legacy, prompt, at) in rows.into_iter().flatten().flatten() {
+            let _ = tx.execute(
+                "INSERT OR IGNORE INTO legacy_imports (legacy_id, prompt_id, imported_at)
+                 VALUES (?1, ?2, ?3)",
+                rusqlite::params![legacy, prompt, at],
+            );
+        }
+    }
+    let _ = tx.execute(
+        "INSERT OR IGNORE INTO legacy_imports (legacy_id, prompt_id, imported_at)
+         SELECT legacy_id, id, updated_at FROM prompts WHERE legacy_id IS NOT NULL",
+        [],
+    );
 }

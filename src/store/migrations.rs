@@ -88,6 +88,18 @@ pub const MIGRATIONS: &[&str] = &[
         updated_at      TEXT    NOT NULL
     );
     ",
+    // 2: a ledger of imported legacy prompts that outlives the prompts, so
+    // that clearing imported prompts never lets a second import bring them
+    // back.
+    "
+    CREATE TABLE legacy_imports (
+        legacy_id   INTEGER PRIMARY KEY,
+        prompt_id   INTEGER,
+        imported_at TEXT    NOT NULL
+    );
+    INSERT INTO legacy_imports (legacy_id, prompt_id, imported_at)
+        SELECT legacy_id, id, updated_at FROM prompts WHERE legacy_id IS NOT NULL;
+    ",
 ];
 
 /// The schema version this build writes.
@@ -130,7 +142,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         assert_eq!(migrate_to(&mut conn, latest()).unwrap(), 0);
         assert_eq!(version(&conn).unwrap(), latest());
-        assert_eq!(table_count(&conn), 4);
+        assert_eq!(table_count(&conn), 5);
         // Idempotent.
         assert_eq!(migrate_to(&mut conn, latest()).unwrap(), latest());
     }
@@ -155,6 +167,25 @@ mod tests {
                 .unwrap();
             assert_eq!(kept, "kept");
         }
+    }
+
+    #[test]
+    fn version_2_records_prompts_imported_before_it() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate_to(&mut conn, 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO prompts (content, legacy_id, created_at, updated_at)
+                 VALUES ('old', 7, 'x', 'y');
+             INSERT INTO prompts (content, created_at, updated_at) VALUES ('new', 'x', 'y');",
+        )
+        .unwrap();
+        migrate_to(&mut conn, latest()).unwrap();
+        let ledger: (i64, i64) = conn
+            .query_row("SELECT legacy_id, prompt_id FROM legacy_imports", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(ledger, (7, 1));
     }
 
     #[test]
