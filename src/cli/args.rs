@@ -119,7 +119,7 @@ pub enum Command {
     },
     /// Write a consistent copy of the database while the daemon runs.
     Backup {
-        /// Destination file (must not exist).
+        /// Destination file; must not exist. The daemon writes it: the system service only under /var/lib/assigner.
         path: PathBuf,
     },
     /// Print a shell completion script.

@@ -47,29 +47,83 @@ impl Core {
 
     /// Online copy through SQLite's backup API: consistent even while the
     /// daemon keeps writing, because pages changed mid-copy are recopied.
+    /// The file is claimed with `O_EXCL` first, so a copy never overwrites
+    /// anything, and removed again when the copy fails, so a retry with the
+    /// same name works.
     pub(super) fn backup(&self, path: &str) -> Handled {
         let dest = std::path::Path::new(path);
-        if dest.exists() {
-            return Err(WireError::new(
-                ErrorKind::Conflict,
-                format!("{path} already exists; choose a new file"),
-            ));
+        if let Some(why) = self.invisible_to_clients(dest) {
+            return Err(WireError::new(ErrorKind::BadRequest, why));
         }
-        let mut out = rusqlite::Connection::open(dest).map_err(|e| {
-            WireError::new(ErrorKind::BadRequest, format!("cannot create {path}: {e}"))
-        })?;
-        let backup = rusqlite::backup::Backup::new(self.store.conn(), &mut out)
-            .map_err(|e| WireError::new(ErrorKind::Internal, format!("backup failed: {e}")))?;
-        backup
-            .run_to_completion(256, std::time::Duration::from_millis(5), None)
-            .map_err(|e| WireError::new(ErrorKind::Internal, format!("backup failed: {e}")))?;
-        let pages = backup.progress().pagecount.max(0) as u64;
-        drop(backup);
-        info!(path, pages, "backup written");
-        Ok(Reply::BackedUp {
-            path: path.to_owned(),
-            pages,
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(dest)
+        {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(WireError::new(
+                    ErrorKind::Conflict,
+                    format!("{path} already exists; choose a new file"),
+                ));
+            }
+            Err(e) => {
+                return Err(WireError::new(
+                    ErrorKind::BadRequest,
+                    format!("cannot create {path}: {e}{}", self.writable_hint()),
+                ));
+            }
+        }
+        let copied = rusqlite::Connection::open(dest).and_then(|mut out| {
+            let backup = rusqlite::backup::Backup::new(self.store.conn(), &mut out)?;
+            backup.run_to_completion(256, Duration::from_millis(5), None)?;
+            Ok(backup.progress().pagecount.max(0) as u64)
+        });
+        match copied {
+            Ok(pages) => {
+                info!(path, pages, "backup written");
+                Ok(Reply::BackedUp {
+                    path: path.to_owned(),
+                    pages,
+                })
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(dest);
+                warn!(path, error = %e, "backup failed; partial copy removed");
+                Err(WireError::new(
+                    ErrorKind::Internal,
+                    format!("backup to {path} failed: {e}{}", self.writable_hint()),
+                ))
+            }
+        }
+    }
+
+    /// The system unit runs with `PrivateTmp=yes`: a copy written to `/tmp`
+    /// would report success and be invisible to the user who asked.
+    fn invisible_to_clients(&self, dest: &std::path::Path) -> Option<String> {
+        let service = self.settings.mode == crate::paths::Mode::System
+            && std::env::var_os("INVOCATION_ID").is_some();
+        let private = ["/tmp", "/var/tmp"].iter().any(|t| dest.starts_with(t));
+        (service && private).then(|| {
+            format!(
+                "{} is in the service's private temporary directory, invisible outside it{}",
+                dest.display(),
+                self.writable_hint()
+            )
         })
+    }
+
+    fn writable_hint(&self) -> String {
+        match self.settings.mode {
+            crate::paths::Mode::System => format!(
+                " (the system service can write only under {})",
+                self.settings
+                    .db
+                    .parent()
+                    .map_or_else(|| "/var/lib/assigner".into(), |d| d.display().to_string())
+            ),
+            crate::paths::Mode::User => String::new(),
+        }
     }
 
     /// `cleanup`: a dry run unless `apply`; see [`crate::maintenance::cleanup`].
