@@ -9,7 +9,7 @@ use tokio::net::unix::{OwnedReadHalf, OwnedWriteHalf};
 
 use crate::framing::{LineRead, read_line};
 use crate::protocol::{
-    ErrorKind, MAX_LINE_BYTES, PROTOCOL_VERSION, Reply, Request, Response, WireError,
+    ErrorKind, MAX_RESPONSE_BYTES, PROTOCOL_VERSION, Reply, Request, Response, WireError,
 };
 
 /// Why a request could not be answered.
@@ -99,7 +99,7 @@ impl Client {
 
     /// Reads the next response line (for `watch`, the next event).
     pub async fn next(&mut self) -> Result<Reply, ClientError> {
-        match read_line(&mut self.reader, &mut self.buf, MAX_LINE_BYTES * 4).await? {
+        match read_line(&mut self.reader, &mut self.buf, MAX_RESPONSE_BYTES).await? {
             LineRead::Line => {}
             LineRead::Eof => {
                 return Err(ClientError::Io(std::io::Error::new(

@@ -165,3 +165,53 @@ fn connections_over_the_cap_are_refused_not_hung() {
     });
     assert!(ok, "a freed slot was not reused");
 }
+
+#[test]
+fn a_client_that_never_reads_its_answers_is_dropped() {
+    let config = "idle_timeout_secs = 1\n";
+    let d = TestDaemon::start_with(config, &[]);
+    let mut flood = UnixStream::connect(&d.socket).unwrap();
+    // Far more answers than the socket buffers hold; the writes block once
+    // the daemon stops reading, and fail once it hangs up.
+    let writer = std::thread::spawn(move || {
+        let line = b"{\"type\":\"status\"}\n";
+        for _ in 0..200_000 {
+            flood.write_all(line)?;
+        }
+        Ok::<_, std::io::Error>(())
+    });
+    let dropped = wait_until(WAIT, || d.logs().contains("stopped reading its answers"));
+    assert!(dropped, "the daemon did not give up on the client");
+    assert!(
+        writer.join().unwrap().is_err(),
+        "the daemon kept serving a client that never read"
+    );
+    assert_eq!(d.raw().call(r#"{"type":"status"}"#)["ok"], true);
+}
+
+#[test]
+fn an_answer_over_the_response_limit_is_an_error_not_a_broken_line() {
+    let d = TestDaemon::start();
+    let id = d.send(&["small prompt"]);
+    let conn = rusqlite::Connection::open(&d.db).unwrap();
+    conn.busy_timeout(Duration::from_secs(10)).unwrap();
+    let huge = "x".repeat(assigner::protocol::MAX_RESPONSE_BYTES);
+    conn.execute(
+        "UPDATE prompts SET response = ?1 WHERE id = ?2",
+        rusqlite::params![huge, id],
+    )
+    .unwrap();
+    let out = d.ctl(&["show", &id.to_string()]);
+    assert_eq!(out.status.code(), Some(65), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("ask for less"),
+        "{out:?}"
+    );
+    // The connection and the daemon carry on.
+    let mut c = d.raw();
+    assert_eq!(
+        error_kind(&c.call(&format!(r#"{{"type":"show","id":{id}}}"#))),
+        "bad_request"
+    );
+    assert_eq!(c.call(r#"{"type":"status"}"#)["ok"], true);
+}

@@ -17,7 +17,9 @@ use tracing::{debug, warn};
 use super::core::CoreMsg;
 use super::peer::AccessPolicy;
 use crate::framing::{LineRead, read_line};
-use crate::protocol::{ErrorKind, Event, MAX_LINE_BYTES, Reply, Request, Response};
+use crate::protocol::{
+    ErrorKind, Event, MAX_LINE_BYTES, MAX_RESPONSE_BYTES, Reply, Request, Response,
+};
 
 /// What every connection shares.
 pub struct ConnContext {
@@ -49,7 +51,12 @@ pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>) {
             pid = cred.pid(),
             "refused connection: {why}"
         );
-        let _ = send(&mut write, &Response::error(ErrorKind::Forbidden, why)).await;
+        let _ = send(
+            &mut write,
+            &Response::error(ErrorKind::Forbidden, why),
+            &ctx,
+        )
+        .await;
         return;
     }
     let mut reader = BufReader::new(read);
@@ -84,7 +91,7 @@ pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>) {
                 Ok(req) => ask_core(&ctx, req).await,
             },
         };
-        if send(&mut write, &response).await.is_err() {
+        if send(&mut write, &response, &ctx).await.is_err() {
             return;
         }
     }
@@ -121,10 +128,35 @@ async fn ask_core(ctx: &ConnContext, req: Request) -> Response {
         .unwrap_or_else(|_| Response::error(ErrorKind::Unavailable, "the daemon is shutting down"))
 }
 
-async fn send(write: &mut OwnedWriteHalf, resp: &Response) -> std::io::Result<()> {
+/// Writes one response line. An answer over [`MAX_RESPONSE_BYTES`] becomes
+/// an error the client can act on, instead of a line it would refuse; a
+/// client that stops reading is dropped after the idle timeout, so it
+/// cannot hold a connection slot (or a watch stream's memory) for ever.
+async fn send(
+    write: &mut OwnedWriteHalf,
+    resp: &Response,
+    ctx: &ConnContext,
+) -> std::io::Result<()> {
     let mut line = resp.to_line();
+    if line.len() > MAX_RESPONSE_BYTES {
+        line = Response::error(
+            ErrorKind::BadRequest,
+            format!(
+                "the answer would be {} bytes, over the {MAX_RESPONSE_BYTES}-byte limit; ask for \
+                 less (for example a smaller --limit)",
+                line.len()
+            ),
+        )
+        .to_line();
+    }
     line.push('\n');
-    write.write_all(line.as_bytes()).await
+    match tokio::time::timeout(ctx.idle_timeout, write.write_all(line.as_bytes())).await {
+        Ok(r) => r,
+        Err(_) => {
+            warn!("client stopped reading its answers; disconnecting");
+            Err(std::io::ErrorKind::TimedOut.into())
+        }
+    }
 }
 
 /// Streams events until the client closes its end (or sends anything, which
@@ -135,7 +167,10 @@ async fn stream_events(
     ctx: &ConnContext,
 ) {
     let mut events = ctx.events.subscribe();
-    if send(write, &Response::Ok(Reply::Watching)).await.is_err() {
+    if send(write, &Response::Ok(Reply::Watching), ctx)
+        .await
+        .is_err()
+    {
         return;
     }
     let mut shutdown = ctx.shutdown.clone();
@@ -157,7 +192,7 @@ async fn stream_events(
                     },
                     Err(broadcast::error::RecvError::Closed) => return,
                 };
-                if send(write, &Response::Ok(reply)).await.is_err() {
+                if send(write, &Response::Ok(reply), ctx).await.is_err() {
                     return;
                 }
             }

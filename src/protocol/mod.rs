@@ -1,7 +1,8 @@
 //! The control-socket protocol, shared by `assignerd` and `assignerctl`.
 //!
-//! Framing: one JSON object per line (`\n`-terminated, UTF-8), at most
-//! [`MAX_LINE_BYTES`] bytes. Every request line gets exactly one response
+//! Framing: one JSON object per line (`\n`-terminated, UTF-8): requests at
+//! most [`MAX_LINE_BYTES`] bytes, responses at most [`MAX_RESPONSE_BYTES`].
+//! Every request line gets exactly one response
 //! line, in order, except `watch`, which answers once and then streams
 //! [`Reply::Event`] lines until the client goes away.
 //!
@@ -32,6 +33,12 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// context window, yet small enough that a hostile client cannot make the
 /// daemon buffer without bound.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+
+/// Hard limit on one response line. Larger than a request line because
+/// answers gather many prompts (a `prompts` listing, a cleanup report) or a
+/// whole prompt with its stored response; the daemon answers anything
+/// larger with a `bad_request` asking for less.
+pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 
 /// Largest prompt text accepted, in bytes. Leaves room inside one line for
 /// the JSON escaping and the routing fields around it.
