@@ -216,6 +216,34 @@ fn unreachable_daemon_names_the_socket_and_how_to_start_it() {
 }
 
 #[test]
+fn without_flag_or_variable_the_user_socket_comes_before_the_system_one() {
+    let d = TestDaemon::start();
+    let runtime = tempfile::tempdir().unwrap();
+    let ctl = || {
+        Command::new(env!("CARGO_BIN_EXE_assignerctl"))
+            .env("XDG_RUNTIME_DIR", runtime.path())
+            .env_remove("ASSIGNER_SOCKET")
+            .args(["--json", "status"])
+            .output()
+            .unwrap()
+    };
+    if !std::path::Path::new("/run/assigner/control.sock").exists() {
+        let out = ctl();
+        assert_eq!(out.status.code(), Some(69), "{out:?}");
+        assert!(
+            stderr(&out).contains("/run/assigner/control.sock"),
+            "{out:?}"
+        );
+    }
+    std::fs::create_dir(runtime.path().join("assigner")).unwrap();
+    std::os::unix::fs::symlink(&d.socket, runtime.path().join("assigner/control.sock")).unwrap();
+    let out = ctl();
+    assert!(out.status.success(), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["type"], "status", "{v}");
+}
+
+#[test]
 fn watch_streams_events_until_the_client_leaves() {
     let d = TestDaemon::start();
     let mut w = d.raw();

@@ -24,7 +24,7 @@ fn daemon_exit(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
 }
 
 #[test]
-fn sigterm_exits_zero_and_removes_only_its_socket() {
+fn sigterm_and_sigint_exit_zero_and_remove_only_its_socket() {
     let mut d = TestDaemon::start();
     d.send(&["survives the restart"]);
     let status = d.stop();
@@ -33,6 +33,10 @@ fn sigterm_exits_zero_and_removes_only_its_socket() {
     d.spawn();
     d.wait_ready();
     assert_eq!(d.status_of(1), "pending");
+    // SIGINT (Ctrl-C in the foreground) is the same orderly stop.
+    d.signal(nix::sys::signal::Signal::SIGINT);
+    assert_eq!(d.wait_exit().code(), Some(0), "{}", d.logs());
+    assert!(!d.socket.exists(), "socket left behind after SIGINT");
 }
 
 #[test]
