@@ -4,6 +4,7 @@
 //! sysexits code derived from the error kind (see `assignerctl(1)`).
 
 mod args;
+mod journal;
 mod offline;
 mod output;
 mod reports;

@@ -132,6 +132,7 @@ fn run(args: &CleanupArgs, db: &Path, tmux: &TmuxServer) -> Result<CleanupReport
         return Ok(plan.report);
     }
     let _lock = DbLock::acquire(db)?;
+    let _journal = super::journal::to_journal();
     let mut store = Store::open(db)?;
     let plan = cleanup::plan(store.conn(), &view, args.retry_failed)?;
     if unsure(&plan) {
