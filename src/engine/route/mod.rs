@@ -3,8 +3,14 @@
 //!
 //! Order of the rules (DESIGN §3): target session, required provider,
 //! preferred providers, fallback providers, allow-fallback; among equals, a
-//! pane in the prompt's working dir and branch first, a pane other than the
-//! one the prompt last failed on, then the pane that waited longest.
+//! pane in the prompt's working dir and branch first, then the pane that
+//! waited longest.
+//!
+//! A retry goes to another session than the one it last failed on whenever
+//! the prompt could go anywhere else at all, even if that means waiting for
+//! a busy or rate-limited session: the same agent failing the same prompt
+//! twice is the likelier outcome. Only when no other session matches does
+//! the retry go back to the pane it failed on.
 
 use std::time::Instant;
 
@@ -64,7 +70,8 @@ pub fn matches_target(c: &Candidate, target: &str) -> bool {
     c.session == target || c.name == target || c.pane == target
 }
 
-/// Picks the pane for `prompt`, or says why it must wait.
+/// Picks the pane for `prompt`, or says why it must wait. `last_pane`: the
+/// pane the prompt last failed on.
 pub fn route(
     prompt: &PromptInfo,
     panes: &[Candidate],
@@ -85,28 +92,61 @@ pub fn route(
             }
             return Err(Wait::TargetMissing(target.to_owned()));
         }
-        return best(prompt, &matching, last_pane).ok_or_else(|| {
-            let doing = match matching[0].state {
+        let avoid = avoided(last_pane, &matching);
+        return best(prompt, &matching, avoid).ok_or_else(|| {
+            let shown = matching
+                .iter()
+                .find(|c| Some(c.pane.as_str()) != avoid)
+                .unwrap_or(&matching[0]);
+            let doing = match shown.state {
                 SessionState::Idle => "is taking another prompt".to_owned(),
                 state => format!("is {state}"),
             };
-            Wait::Busy(format!("target session '{target}' {doing}"))
+            Wait::Busy(format!(
+                "target session '{target}' {doing}{}",
+                retry_note(&matching, avoid)
+            ))
         });
     }
-    for tier in provider_tiers(prompt) {
-        let in_tier: Vec<&Candidate> = usable
-            .iter()
-            .copied()
-            .filter(|c| match &tier {
-                Tier::Named(p) => c.provider == *p,
-                Tier::AnyAgent => !NOT_AGENTS.contains(&c.provider.as_str()),
-            })
-            .collect();
-        if let Some(pane) = best(prompt, &in_tier, last_pane) {
+    let tiers: Vec<Vec<&Candidate>> = provider_tiers(prompt)
+        .iter()
+        .map(|tier| {
+            usable
+                .iter()
+                .copied()
+                .filter(|c| match tier {
+                    Tier::Named(p) => c.provider == *p,
+                    Tier::AnyAgent => !NOT_AGENTS.contains(&c.provider.as_str()),
+                })
+                .collect()
+        })
+        .collect();
+    let all: Vec<&Candidate> = tiers.iter().flatten().copied().collect();
+    let avoid = avoided(last_pane, &all);
+    for in_tier in &tiers {
+        if let Some(pane) = best(prompt, in_tier, avoid) {
             return Ok(pane);
         }
     }
-    Err(Wait::Busy(describe_wait(prompt)))
+    Err(Wait::Busy(format!(
+        "{}{}",
+        describe_wait(prompt),
+        retry_note(&all, avoid)
+    )))
+}
+
+/// The pane to keep a retry away from: the one it last failed on, as long
+/// as some other session in `pool` could take it.
+fn avoided<'a>(last_pane: Option<&'a str>, pool: &[&Candidate]) -> Option<&'a str> {
+    last_pane.filter(|last| pool.iter().any(|c| c.pane != *last))
+}
+
+/// Says so when the retry waits although the pane it failed on is free.
+fn retry_note(pool: &[&Candidate], avoid: Option<&str>) -> String {
+    pool.iter()
+        .find(|c| c.available && Some(c.pane.as_str()) == avoid)
+        .map(|c| format!(" (a retry avoids {}, where it last failed)", c.name))
+        .unwrap_or_default()
 }
 
 enum Tier {
@@ -140,23 +180,16 @@ fn describe_wait(p: &PromptInfo) -> String {
     }
 }
 
-/// The best available pane among `pool`.
-fn best(prompt: &PromptInfo, pool: &[&Candidate], last_pane: Option<&str>) -> Option<String> {
+/// The best available pane among `pool`, other than `avoid`.
+fn best(prompt: &PromptInfo, pool: &[&Candidate], avoid: Option<&str>) -> Option<String> {
     pool.iter()
-        .filter(|c| c.available)
+        .filter(|c| c.available && Some(c.pane.as_str()) != avoid)
         .max_by_key(|c| {
             let dir = prompt.working_dir.is_some() && c.working_dir == prompt.working_dir;
             let branch = prompt.branch.is_some() && c.branch == prompt.branch;
-            let fresh = last_pane != Some(c.pane.as_str());
             // Longest-waiting first: never-used panes sort as oldest.
             let waited = std::cmp::Reverse(c.last_assigned);
-            (
-                dir,
-                branch,
-                fresh,
-                waited,
-                std::cmp::Reverse(c.pane.clone()),
-            )
+            (dir, branch, waited, std::cmp::Reverse(c.pane.clone()))
         })
         .map(|c| c.pane.clone())
 }

@@ -88,9 +88,7 @@ fn untargeted_prompts_never_go_to_shells_or_excluded_panes() {
     assert!(route(&prompt(), &panes, None).is_err());
     let mut targeted = prompt();
     targeted.target = Some("coordinator".into());
-    assert!(
-        matches!(route(&targeted, &panes, None), Err(Wait::Busy(w)) if w.contains("excluded"))
-    );
+    assert!(matches!(route(&targeted, &panes, None), Err(Wait::Busy(w)) if w.contains("excluded")));
     let mut p = prompt();
     p.provider = Some("shell".into());
     assert_eq!(route(&p, &panes, None), Ok("%1".into()));
@@ -115,4 +113,64 @@ fn prefers_workdir_then_other_pane_then_longest_waiting() {
     let mut p = prompt();
     p.working_dir = Some("/src".into());
     assert_eq!(route(&p, &[a, b], None), Ok("%1".into()));
+}
+
+#[test]
+fn a_retry_avoids_the_pane_it_failed_on_whenever_another_session_matches() {
+    let mut failed = pane("%1", "a", "claude", true);
+    failed.working_dir = Some("/src".into());
+    let other = pane("%2", "b", "claude", true);
+    let mut p = prompt();
+    p.working_dir = Some("/src".into());
+    // Another session wins even over a working-dir match.
+    assert_eq!(
+        route(&p, &[failed.clone(), other.clone()], Some("%1")),
+        Ok("%2".into())
+    );
+    // A busy other session is waited for, and the reason says why.
+    let busy = pane("%2", "b", "claude", false);
+    assert_eq!(
+        route(&p, &[failed.clone(), busy.clone()], Some("%1")),
+        Err(Wait::Busy(
+            "waiting for an idle agent session (a retry avoids a, where it last failed)".into()
+        ))
+    );
+    // A fallback provider counts as somewhere else to go.
+    let codex = pane("%3", "c", "codex", true);
+    let mut q = prompt();
+    q.provider = Some("claude".into());
+    q.fallback = vec!["codex".into()];
+    assert_eq!(
+        route(&q, &[failed.clone(), codex], Some("%1")),
+        Ok("%3".into())
+    );
+    // No other session matches: back to the same one.
+    assert_eq!(route(&p, &[failed.clone()], Some("%1")), Ok("%1".into()));
+    let shell = pane("%4", "sh", "shell", true);
+    assert_eq!(route(&p, &[failed, shell], Some("%1")), Ok("%1".into()));
+}
+
+#[test]
+fn a_targeted_retry_avoids_its_failed_pane_only_within_the_target() {
+    let mut first = pane("%1", "dev", "claude", true);
+    first.name = "dev:0.0".into();
+    let mut second = pane("%2", "dev", "claude", false);
+    second.name = "dev:0.1".into();
+    let elsewhere = pane("%3", "other", "claude", true);
+    let mut p = prompt();
+    p.target = Some("dev".into());
+    assert_eq!(
+        route(&p, &[first.clone(), elsewhere.clone()], Some("%1")),
+        Ok("%1".into()),
+        "the target has no other pane"
+    );
+    assert_eq!(
+        route(&p, &[first.clone(), second.clone(), elsewhere], Some("%1")),
+        Err(Wait::Busy(
+            "target session 'dev' is busy (a retry avoids dev:0.0, where it last failed)".into()
+        ))
+    );
+    second.available = true;
+    second.state = SessionState::Idle;
+    assert_eq!(route(&p, &[first, second], Some("%1")), Ok("%2".into()));
 }
