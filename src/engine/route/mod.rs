@@ -29,6 +29,10 @@ pub struct Candidate {
     pub provider: String,
     /// Confirmed idle and free (no delivery or prompt in flight).
     pub available: bool,
+    /// Why the pane, though available, was found unfit when it was about to
+    /// receive a prompt (`has unsent text in its input box`): routing
+    /// passes it over until the engine releases it.
+    pub set_aside: Option<String>,
     /// Its state, to say why a target is not available.
     pub state: SessionState,
     /// Excluded by the config.
@@ -94,6 +98,9 @@ pub fn route(
         }
         let avoid = avoided(last_pane, &matching);
         return best(prompt, &matching, avoid).ok_or_else(|| {
+            if let Some(why) = aside(&matching, avoid).and_then(|c| c.set_aside.as_deref()) {
+                return Wait::Busy(format!("target session '{target}' {why}"));
+            }
             let shown = matching
                 .iter()
                 .find(|c| Some(c.pane.as_str()) != avoid)
@@ -128,11 +135,24 @@ pub fn route(
             return Ok(pane);
         }
     }
+    if let Some(c) = aside(&all, avoid) {
+        let why = c.set_aside.as_deref().unwrap_or_default();
+        return Err(Wait::Busy(format!("{} {why}", c.name)));
+    }
     Err(Wait::Busy(format!(
         "{}{}",
         describe_wait(prompt),
         retry_note(&all, avoid)
     )))
+}
+
+/// A pane the prompt could otherwise have had but that was set aside: its
+/// reason is more use to a person than "waiting for an idle session" while
+/// that pane looks idle.
+fn aside<'a>(pool: &[&'a Candidate], avoid: Option<&str>) -> Option<&'a Candidate> {
+    pool.iter()
+        .copied()
+        .find(|c| c.available && c.set_aside.is_some() && Some(c.pane.as_str()) != avoid)
 }
 
 /// The pane to keep a retry away from: the one it last failed on, as long
@@ -183,7 +203,7 @@ fn describe_wait(p: &PromptInfo) -> String {
 /// The best available pane among `pool`, other than `avoid`.
 fn best(prompt: &PromptInfo, pool: &[&Candidate], avoid: Option<&str>) -> Option<String> {
     pool.iter()
-        .filter(|c| c.available && Some(c.pane.as_str()) != avoid)
+        .filter(|c| c.available && c.set_aside.is_none() && Some(c.pane.as_str()) != avoid)
         .max_by_key(|c| {
             let dir = prompt.working_dir.is_some() && c.working_dir == prompt.working_dir;
             let branch = prompt.branch.is_some() && c.branch == prompt.branch;

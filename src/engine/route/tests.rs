@@ -9,6 +9,7 @@ fn pane(id: &str, session: &str, provider: &str, available: bool) -> Candidate {
         name: session.into(),
         provider: provider.into(),
         available,
+        set_aside: None,
         state: if available {
             SessionState::Idle
         } else {
@@ -173,4 +174,34 @@ fn a_targeted_retry_avoids_its_failed_pane_only_within_the_target() {
     second.available = true;
     second.state = SessionState::Idle;
     assert_eq!(route(&p, &[first, second], Some("%1")), Ok("%2".into()));
+}
+
+#[test]
+fn a_pane_set_aside_is_passed_over_and_named_in_the_wait() {
+    let mut drafted = pane("%1", "a", "claude", true);
+    drafted.set_aside = Some("has unsent text in its input box".into());
+    drafted.working_dir = Some("/src".into());
+    let other = pane("%2", "b", "claude", true);
+    let mut p = prompt();
+    p.working_dir = Some("/src".into());
+    assert_eq!(route(&p, &[drafted.clone(), other], None), Ok("%2".into()));
+    let busy = pane("%2", "b", "claude", false);
+    assert_eq!(
+        route(&p, &[drafted.clone(), busy.clone()], None),
+        Err(Wait::Busy("a has unsent text in its input box".into()))
+    );
+    // The next tier is tried before waiting on a set-aside pane.
+    let codex = pane("%3", "c", "codex", true);
+    let mut q = prompt();
+    q.provider = Some("claude".into());
+    q.fallback = vec!["codex".into()];
+    assert_eq!(route(&q, &[drafted.clone(), codex], None), Ok("%3".into()));
+    let mut t = prompt();
+    t.target = Some("a".into());
+    assert_eq!(
+        route(&t, &[drafted, busy], None),
+        Err(Wait::Busy(
+            "target session 'a' has unsent text in its input box".into()
+        ))
+    );
 }
