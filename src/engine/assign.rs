@@ -71,7 +71,13 @@ impl Engine {
         {
             return Ok(());
         }
-        for prompt in store.prompts_in(PromptStatus::Pending)? {
+        let pending = store.prompts_in(PromptStatus::Pending)?;
+        let ids: Vec<i64> = pending.iter().map(|p| p.id).collect();
+        self.missing_targets.retain(&ids);
+        if !self.reach.reachable {
+            self.missing_targets.forget_all();
+        }
+        for prompt in pending {
             match deps(store, &prompt)? {
                 Deps::Ready => {}
                 Deps::Waiting(why) => {
@@ -95,19 +101,13 @@ impl Engine {
                     break None;
                 }
             };
+            if !matches!(waiting, Some(Wait::TargetMissing(_))) {
+                self.missing_targets.found(prompt.id);
+            }
             let Some(wait) = waiting else { continue };
             match wait {
-                wait @ Wait::TargetMissing(_)
-                    if store.waiting_secs(prompt.id)? >= self.target_wait.as_secs_f64() =>
-                {
-                    let why = wait.reason();
-                    info!(
-                        prompt_id = prompt.id,
-                        "{why}; giving up after {} min",
-                        self.target_wait.as_secs() / 60
-                    );
-                    store.fail(prompt.id, &why)?;
-                }
+                // Without a server no session can be seen: not a missing
+                // target, whatever routing concluded.
                 _ if !self.reach.reachable => {
                     let why = self
                         .reach
@@ -118,6 +118,18 @@ impl Engine {
                         prompt.id,
                         Some(&format!("waiting for a tmux session: {why}")),
                     )?;
+                }
+                wait @ Wait::TargetMissing(_)
+                    if self.missing_targets.missing(prompt.id, Instant::now())
+                        >= self.target_wait =>
+                {
+                    let why = wait.reason();
+                    info!(
+                        prompt_id = prompt.id,
+                        "{why}; giving up after {} min",
+                        self.target_wait.as_secs() / 60
+                    );
+                    store.fail(prompt.id, &why)?;
                 }
                 wait => store.set_waiting(prompt.id, Some(&wait.reason()))?,
             }

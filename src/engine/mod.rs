@@ -15,6 +15,7 @@ mod panes;
 mod recover;
 mod route;
 mod supervise;
+mod target_wait;
 mod views;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -34,6 +35,7 @@ use crate::tmux::Tmux;
 
 pub use deliver::Outcome;
 use panes::Tracked;
+use target_wait::MissingTargets;
 
 /// Progress reported by delivery tasks.
 #[derive(Debug)]
@@ -108,6 +110,7 @@ pub struct Engine {
     delivery: DeliveryConfig,
     exclude: Vec<String>,
     target_wait: Duration,
+    missing_targets: MissingTargets,
     panes: BTreeMap<String, Tracked>,
     watching: HashMap<i64, Watch>,
     reach: Reach,
@@ -134,6 +137,7 @@ impl Engine {
             delivery: settings.config.delivery.clone(),
             exclude: Vec::new(),
             target_wait: Duration::ZERO,
+            missing_targets: MissingTargets::default(),
             panes: BTreeMap::new(),
             watching: HashMap::new(),
             reach: Reach {
