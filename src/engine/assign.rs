@@ -48,7 +48,7 @@ impl Engine {
                 state: t.state(),
                 excluded: t.excluded,
                 working_dir: Some(t.pane.path.clone()).filter(|p| !p.is_empty()),
-                branch: None,
+                branch: t.branch.clone(),
                 last_assigned: t.last_assigned,
             })
             .collect()

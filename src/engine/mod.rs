@@ -8,6 +8,7 @@
 //! report back through [`EngineMsg`].
 
 mod assign;
+mod branch;
 mod capture;
 mod deliver;
 mod observe;
@@ -33,6 +34,7 @@ use crate::protocol::Event;
 use crate::store::{Phase, Store};
 use crate::tmux::Tmux;
 
+use branch::Branches;
 pub use deliver::Outcome;
 use panes::Tracked;
 use target_wait::MissingTargets;
@@ -112,6 +114,7 @@ pub struct Engine {
     target_wait: Duration,
     missing_targets: MissingTargets,
     panes: BTreeMap<String, Tracked>,
+    branches: Branches,
     watching: HashMap<i64, Watch>,
     reach: Reach,
     recovered: bool,
@@ -139,6 +142,7 @@ impl Engine {
             target_wait: Duration::ZERO,
             missing_targets: MissingTargets::default(),
             panes: BTreeMap::new(),
+            branches: Branches::default(),
             watching: HashMap::new(),
             reach: Reach {
                 reason: Some("not scanned yet".into()),

@@ -20,6 +20,8 @@ pub struct Tracked {
     pub provider_reason: String,
     /// Excluded from assignment by the config.
     pub excluded: bool,
+    /// Git branch of its working directory, when it is in a repository.
+    pub branch: Option<String>,
     /// Debounced state.
     pub debounce: Debouncer,
     /// The last raw verdict and the screen it came from.
@@ -58,6 +60,7 @@ impl Tracked {
             provider: "unknown".into(),
             provider_reason: "not inspected yet".into(),
             excluded: false,
+            branch: None,
             debounce: Debouncer::new(settle, completion),
             last_verdict: None,
             last_screen: String::new(),
@@ -163,7 +166,7 @@ impl Tracked {
             state: self.state(),
             rule: self.rule(),
             working_dir: Some(self.pane.path.clone()).filter(|p| !p.is_empty()),
-            branch: None,
+            branch: self.branch.clone(),
             command: Some(self.pane.command.clone()).filter(|c| !c.is_empty()),
             prompt: self.prompt,
             excluded: self.excluded,
