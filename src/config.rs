@@ -36,7 +36,8 @@ pub struct Config {
     /// completion) wake the loop at once; the scan only backs them up.
     pub scan_interval_ms: u64,
     /// Minutes a prompt may wait for a target session that does not exist
-    /// before it fails.
+    /// before it fails, counted from when the session was first found
+    /// missing (see `engine::target_wait`).
     pub target_wait_minutes: u64,
     /// Days after which finished prompts are pruned; absent keeps them.
     pub retention_days: Option<u32>,

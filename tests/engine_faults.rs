@@ -1,5 +1,6 @@
 //! Faults: panes, the tmux server and the daemon itself dying mid-run. No
-//! prompt is lost and none is delivered twice.
+//! prompt is lost, none is delivered twice, and none fails for a session
+//! that cannot be seen only because the server is down.
 
 mod common;
 
@@ -67,6 +68,30 @@ fn tmux_server_killed_and_restarted() {
     f.wait_status(queued, "completed");
     assert_eq!(f.log("claude-9").submissions().len(), 2);
     f.assert_no_violations();
+}
+
+#[test]
+fn a_target_is_not_counted_missing_while_the_tmux_server_is_down() {
+    // With no wait at all, a target seen missing fails the prompt at once.
+    let config = format!("target_wait_minutes = 0\n{}", common::daemon::TEST_CONFIG);
+    let f = Fleet::new(&["claude-1"], &[], &config);
+    f.tmux.kill_server();
+    let ok = wait_until(WAIT, || {
+        f.d.ctl_json(&["status"])["status"]["tmux"]["reachable"] == false
+    });
+    assert!(ok, "status still claims tmux is reachable");
+    let targeted =
+        f.d.send(&["for claude-1 once it is back", "--target", "claude-1"]);
+    let later = f.d.send(&["queued after it"]);
+    for id in [targeted, later] {
+        let ok = wait_until(WAIT, || {
+            f.d.ctl_json(&["show", &id.to_string()])["prompt"]["waiting_reason"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("waiting for a tmux session: "))
+        });
+        assert!(ok, "{}", f.d.ctl_ok(&["show", &id.to_string()]));
+    }
+    assert_eq!(f.d.status_of(targeted), "pending");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Routing against live panes: the exclude list, rate-limited agents and
-//! fallbacks, and providers defined in the config file.
+//! fallbacks, providers defined in the config file, a pane with a draft in
+//! its input box, and the git branch a pane is on.
 
 mod common;
 
@@ -135,4 +136,86 @@ rules = [
     assert_eq!(explained["explanation"]["session"]["provider"], "acme");
     let rule = explained["explanation"]["rule"].as_str().unwrap();
     assert!(rule.starts_with("acme-ready"), "{rule}");
+}
+
+#[test]
+fn a_draft_in_one_input_box_does_not_hold_up_the_queue() {
+    // claude-1 is listed first, so routing would pick it over claude-2.
+    let f = Fleet::with_agents(&["claude-1", "claude-2"]);
+    let drafted = &f.panes["claude-1"];
+    f.tmux
+        .ok(&["send-keys", "-t", drafted, "-l", "half-typed by hand"]);
+    let shown = wait_until(WAIT, || {
+        f.tmux.capture(drafted).contains("half-typed by hand")
+    });
+    assert!(shown, "{}", f.tmux.capture(drafted));
+    let first = f.d.send(&["a long one #busy=600000"]);
+    f.wait_status(first, "in_progress");
+    let queued: Vec<i64> = (1..=3)
+        .map(|i| f.d.send(&[&format!("queued {i}")]))
+        .collect();
+    let reason = "claude-1 has unsent text in its input box";
+    for id in &queued {
+        let ok = wait_until(WAIT, || {
+            f.d.ctl_json(&["show", &id.to_string()])["prompt"]["waiting_reason"] == reason
+        });
+        assert!(ok, "{}", f.d.ctl_ok(&["show", &id.to_string()]));
+    }
+    // Interrupting the long prompt frees claude-2 for the rest.
+    f.tmux
+        .ok(&["send-keys", "-t", &f.panes["claude-2"], "Escape"]);
+    for id in queued.iter().chain([&first]) {
+        f.wait_status(*id, "completed");
+    }
+    assert_eq!(
+        f.log("claude-2").submissions(),
+        [
+            "a long one #busy=600000",
+            "queued 1",
+            "queued 2",
+            "queued 3"
+        ]
+    );
+    assert!(f.log("claude-1").entries().is_empty());
+    assert!(f.tmux.capture(drafted).contains("half-typed by hand"));
+    f.assert_no_violations();
+}
+
+#[test]
+fn a_prompt_for_a_branch_prefers_the_pane_on_it() {
+    let mut f = Fleet::new(&[], &[], TEST_CONFIG);
+    let repo = |name: &str, head: &str| {
+        let root = f.tmux.dir().join(name);
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::write(root.join(".git/HEAD"), head).unwrap();
+        let inside = root.join("src");
+        std::fs::create_dir_all(&inside).unwrap();
+        inside
+    };
+    let (on_main, on_feature) = (
+        repo("one", "ref: refs/heads/main\n"),
+        repo("two", "ref: refs/heads/feature/x\n"),
+    );
+    // Listed first, claude-1 is the pick when the branch makes no difference.
+    f.add_agent_in("claude-1", Some(&on_main), &[]);
+    f.add_agent_in("claude-2", Some(&on_feature), &[]);
+    let branch_of = |name: &str| {
+        let v = f.d.ctl_json(&["sessions"]);
+        v["sessions"]
+            .as_array()?
+            .iter()
+            .find(|s| s["name"] == name)
+            .and_then(|s| s["branch"].as_str().map(str::to_owned))
+    };
+    let ok = wait_until(WAIT, || {
+        branch_of("claude-1").as_deref() == Some("main")
+            && branch_of("claude-2").as_deref() == Some("feature/x")
+    });
+    assert!(ok, "{}", f.d.ctl_ok(&["sessions"]));
+    assert!(f.d.ctl_ok(&["sessions"]).contains("feature/x"));
+    let id =
+        f.d.send(&["on the feature branch", "--branch", "feature/x"]);
+    f.wait_status(id, "completed");
+    assert_eq!(f.log("claude-2").submissions(), ["on the feature branch"]);
+    assert!(f.log("claude-1").submissions().is_empty());
 }

@@ -225,6 +225,7 @@ fn sessions_table(sessions: &[SessionInfo]) -> String {
         "STATE",
         "PROMPT",
         "COMMAND",
+        "BRANCH",
         "DIRECTORY",
     ]);
     for s in sessions {
@@ -240,6 +241,7 @@ fn sessions_table(sessions: &[SessionInfo]) -> String {
             state,
             s.prompt.map_or("-".into(), |p| p.to_string()),
             or_dash(s.command.as_deref()),
+            or_dash(s.branch.as_deref()),
             or_dash(s.working_dir.as_deref()),
         ]);
     }

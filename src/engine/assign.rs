@@ -1,18 +1,30 @@
 //! Assign: pending prompts, highest priority first then oldest, each to the
 //! best idle pane — re-checked on a fresh capture and claimed in the
-//! database before a single key is typed.
+//! database before a single key is typed. A pane that fails the re-check is
+//! set aside and the prompt tries the next best one, so a single pane with
+//! a draft in its input box cannot stall the queue.
 
 use std::time::Instant;
 
 use tracing::{debug, info};
 
+use super::Engine;
 use super::deliver::{self, Job, prep_command};
+use super::panes::SetAside;
 use super::route::{Candidate, Wait, route};
-use super::{Engine, panes};
 use crate::detect::Prepare;
 use crate::error::StoreError;
 use crate::protocol::{PromptInfo, PromptStatus, SessionState};
 use crate::store::{Claim, Store};
+
+/// How an attempt to deliver to a routed pane ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Attempt {
+    /// Delivery started, or there is nothing more to do for the prompt now.
+    Handled,
+    /// The pane was unfit after all and is set aside: route again.
+    SetAside,
+}
 
 /// What a prompt's dependencies allow.
 enum Deps {
@@ -32,10 +44,11 @@ impl Engine {
                 name: t.pane.display_name(),
                 provider: t.provider.clone(),
                 available: t.available(),
+                set_aside: t.set_aside.as_ref().map(|a| a.why.clone()),
                 state: t.state(),
                 excluded: t.excluded,
                 working_dir: Some(t.pane.path.clone()).filter(|p| !p.is_empty()),
-                branch: None,
+                branch: t.branch.clone(),
                 last_assigned: t.last_assigned,
             })
             .collect()
@@ -45,10 +58,26 @@ impl Engine {
     /// waiting reasons and deadlines; otherwise (a fast poll while work is
     /// in flight) the queue is read only when some pane is free.
     pub(super) async fn assign(&mut self, store: &mut Store, full: bool) -> Result<(), StoreError> {
-        if !full && !self.panes.values().any(panes::Tracked::available) {
+        for t in self.panes.values_mut() {
+            if t.set_aside.as_ref().is_some_and(|a| a.screen.is_none()) {
+                t.set_aside = None;
+            }
+        }
+        if !full
+            && !self
+                .panes
+                .values()
+                .any(|t| t.available() && t.set_aside.is_none())
+        {
             return Ok(());
         }
-        for prompt in store.prompts_in(PromptStatus::Pending)? {
+        let pending = store.prompts_in(PromptStatus::Pending)?;
+        let ids: Vec<i64> = pending.iter().map(|p| p.id).collect();
+        self.missing_targets.retain(&ids);
+        if !self.reach.reachable {
+            self.missing_targets.forget_all();
+        }
+        for prompt in pending {
             match deps(store, &prompt)? {
                 Deps::Ready => {}
                 Deps::Waiting(why) => {
@@ -62,20 +91,24 @@ impl Engine {
                 }
             }
             let last = store.last_pane(prompt.id)?;
-            match route(&prompt, &self.candidates(), last.as_deref()) {
-                Ok(pane) => self.start_delivery(store, &prompt, &pane).await?,
-                Err(wait @ Wait::TargetMissing(_))
-                    if store.waiting_secs(prompt.id)? >= self.target_wait.as_secs_f64() =>
-                {
-                    let why = wait.reason();
-                    info!(
-                        prompt_id = prompt.id,
-                        "{why}; giving up after {} min",
-                        self.target_wait.as_secs() / 60
-                    );
-                    store.fail(prompt.id, &why)?;
+            // Each round sets a pane aside or ends: bounded by the panes.
+            let waiting = loop {
+                let pane = match route(&prompt, &self.candidates(), last.as_deref()) {
+                    Ok(pane) => pane,
+                    Err(wait) => break Some(wait),
+                };
+                if self.start_delivery(store, &prompt, &pane).await? == Attempt::Handled {
+                    break None;
                 }
-                Err(_) if !self.reach.reachable => {
+            };
+            if !matches!(waiting, Some(Wait::TargetMissing(_))) {
+                self.missing_targets.found(prompt.id);
+            }
+            let Some(wait) = waiting else { continue };
+            match wait {
+                // Without a server no session can be seen: not a missing
+                // target, whatever routing concluded.
+                _ if !self.reach.reachable => {
                     let why = self
                         .reach
                         .reason
@@ -86,7 +119,19 @@ impl Engine {
                         Some(&format!("waiting for a tmux session: {why}")),
                     )?;
                 }
-                Err(wait) => store.set_waiting(prompt.id, Some(&wait.reason()))?,
+                wait @ Wait::TargetMissing(_)
+                    if self.missing_targets.missing(prompt.id, Instant::now())
+                        >= self.target_wait =>
+                {
+                    let why = wait.reason();
+                    info!(
+                        prompt_id = prompt.id,
+                        "{why}; giving up after {} min",
+                        self.target_wait.as_secs() / 60
+                    );
+                    store.fail(prompt.id, &why)?;
+                }
+                wait => store.set_waiting(prompt.id, Some(&wait.reason()))?,
             }
         }
         Ok(())
@@ -99,27 +144,23 @@ impl Engine {
         store: &mut Store,
         prompt: &PromptInfo,
         pane: &str,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Attempt, StoreError> {
         if self.inspect(pane).await != Some(SessionState::Idle) {
             debug!(
                 prompt_id = prompt.id,
                 pane, "pane no longer idle at the last check"
             );
-            return Ok(());
+            self.set_aside(pane, "was not idle at the last check", false);
+            return Ok(Attempt::SetAside);
         }
         let Some(t) = self.panes.get(pane) else {
-            return Ok(());
+            return Ok(Attempt::Handled);
         };
         let composer = self.profiles.composer_text(&t.provider, &t.last_screen);
         if composer.as_deref().is_some_and(|c| !c.trim().is_empty()) {
-            store.set_waiting(
-                prompt.id,
-                Some(&format!(
-                    "{} has unsent text in its input box",
-                    t.pane.display_name()
-                )),
-            )?;
-            return Ok(());
+            info!(session = %t.pane.display_name(), pane, "unsent text in the input box: no prompts until it changes");
+            self.set_aside(pane, "has unsent text in its input box", true);
+            return Ok(Attempt::SetAside);
         }
         let (name, provider, mark) = (
             t.pane.display_name(),
@@ -132,7 +173,7 @@ impl Engine {
         };
         match store.claim(prompt.id, &claim) {
             Ok(()) => {}
-            Err(StoreError::WrongStatus { .. }) => return Ok(()),
+            Err(StoreError::WrongStatus { .. }) => return Ok(Attempt::Handled),
             Err(e) => return Err(e),
         }
         let shell = self.profiles.get(&provider).prepare == Prepare::Shell;
@@ -171,7 +212,18 @@ impl Engine {
             tx: self.tx.clone(),
         };
         tokio::spawn(deliver::run(job));
-        Ok(())
+        Ok(Attempt::Handled)
+    }
+
+    /// Passes `pane` over for the rest of this pass, or (`until_redrawn`)
+    /// until its screen changes.
+    fn set_aside(&mut self, pane: &str, why: &str, until_redrawn: bool) {
+        if let Some(t) = self.panes.get_mut(pane) {
+            t.set_aside = Some(SetAside {
+                why: why.to_owned(),
+                screen: until_redrawn.then_some(t.fingerprint),
+            });
+        }
     }
 }
 

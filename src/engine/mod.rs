@@ -8,6 +8,7 @@
 //! report back through [`EngineMsg`].
 
 mod assign;
+mod branch;
 mod capture;
 mod deliver;
 mod observe;
@@ -15,6 +16,7 @@ mod panes;
 mod recover;
 mod route;
 mod supervise;
+mod target_wait;
 mod views;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -32,8 +34,10 @@ use crate::protocol::Event;
 use crate::store::{Phase, Store};
 use crate::tmux::Tmux;
 
+use branch::Branches;
 pub use deliver::Outcome;
 use panes::Tracked;
+use target_wait::MissingTargets;
 
 /// Progress reported by delivery tasks.
 #[derive(Debug)]
@@ -108,7 +112,9 @@ pub struct Engine {
     delivery: DeliveryConfig,
     exclude: Vec<String>,
     target_wait: Duration,
+    missing_targets: MissingTargets,
     panes: BTreeMap<String, Tracked>,
+    branches: Branches,
     watching: HashMap<i64, Watch>,
     reach: Reach,
     recovered: bool,
@@ -134,7 +140,9 @@ impl Engine {
             delivery: settings.config.delivery.clone(),
             exclude: Vec::new(),
             target_wait: Duration::ZERO,
+            missing_targets: MissingTargets::default(),
             panes: BTreeMap::new(),
+            branches: Branches::default(),
             watching: HashMap::new(),
             reach: Reach {
                 reason: Some("not scanned yet".into()),

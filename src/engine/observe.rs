@@ -98,6 +98,12 @@ impl Engine {
                 }
             }
         }
+        let now = std::time::Instant::now();
+        for t in self.panes.values_mut() {
+            t.branch = self.branches.get(&t.pane.path, now);
+        }
+        let dirs: Vec<&str> = snap.panes.iter().map(|p| p.path.as_str()).collect();
+        self.branches.retain(&dirs);
         if !self.recovered {
             // Rows left by an earlier run whose panes no longer exist.
             for row in store.sessions()? {

@@ -20,6 +20,8 @@ pub struct Tracked {
     pub provider_reason: String,
     /// Excluded from assignment by the config.
     pub excluded: bool,
+    /// Git branch of its working directory, when it is in a repository.
+    pub branch: Option<String>,
     /// Debounced state.
     pub debounce: Debouncer,
     /// The last raw verdict and the screen it came from.
@@ -42,6 +44,9 @@ pub struct Tracked {
     pub sent: Vec<SentText>,
     /// When it last received a prompt.
     pub last_assigned: Option<Instant>,
+    /// Found unfit just before a delivery although it looked idle: routing
+    /// passes it over, so one such pane cannot hold up the queue.
+    pub set_aside: Option<SetAside>,
     /// The row last written to the database, to skip unchanged writes.
     pub persisted: Option<SessionRow>,
 }
@@ -55,6 +60,7 @@ impl Tracked {
             provider: "unknown".into(),
             provider_reason: "not inspected yet".into(),
             excluded: false,
+            branch: None,
             debounce: Debouncer::new(settle, completion),
             last_verdict: None,
             last_screen: String::new(),
@@ -65,6 +71,7 @@ impl Tracked {
             prompt: None,
             sent: Vec::new(),
             last_assigned: None,
+            set_aside: None,
             persisted: None,
         }
     }
@@ -113,6 +120,13 @@ impl Tracked {
         now: Instant,
     ) -> bool {
         let before = self.state();
+        if self
+            .set_aside
+            .as_ref()
+            .is_some_and(|a| a.screen != Some(fingerprint))
+        {
+            self.set_aside = None;
+        }
         self.debounce.observe(&verdict, fingerprint, now);
         self.idle_since = match (verdict.state, self.idle_since) {
             (SessionState::Idle, Some((t, fp))) if fp == fingerprint => Some((t, fp)),
@@ -152,13 +166,25 @@ impl Tracked {
             state: self.state(),
             rule: self.rule(),
             working_dir: Some(self.pane.path.clone()).filter(|p| !p.is_empty()),
-            branch: None,
+            branch: self.branch.clone(),
             command: Some(self.pane.command.clone()).filter(|c| !c.is_empty()),
             prompt: self.prompt,
             excluded: self.excluded,
             last_activity: None,
         }
     }
+}
+
+/// Why a pane was passed over, and for how long.
+#[derive(Debug, Clone)]
+pub struct SetAside {
+    /// Shown in the waiting reason of prompts it could have taken.
+    pub why: String,
+    /// Held while the screen keeps this fingerprint (a draft in the input
+    /// box stays until someone sends or clears it, and re-reading an
+    /// unchanged screen would only find it again); `None`: only for the
+    /// rest of the assignment pass.
+    pub screen: Option<u64>,
 }
 
 /// Whether `pane` matches an `exclude` entry: session name, display name or

@@ -1,6 +1,6 @@
 //! Reads the engine needs about prompts in flight: delivery phase, the pane
-//! a prompt last failed on, how long it has waited, and everything left
-//! `assigned` or `in_progress` (also after a restart).
+//! a prompt last failed on, and everything left `assigned` or
+//! `in_progress` (also after a restart).
 
 use rusqlite::OptionalExtension;
 
@@ -94,22 +94,5 @@ impl Store {
             .map_err(StoreError::sqlite("reading prompts in flight"))?;
         rows.collect::<Result<_, _>>()
             .map_err(StoreError::sqlite("reading prompts in flight"))
-    }
-}
-
-impl Store {
-    /// Seconds since the prompt last entered the queue (queued, retried,
-    /// reassigned or requeued), for the target-wait limit.
-    pub fn waiting_secs(&self, id: i64) -> Result<f64, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT (julianday('now') - julianday(updated_at)) * 86400.0 FROM prompts WHERE id = ?1",
-                [id],
-                |r| r.get::<_, Option<f64>>(0),
-            )
-            .optional()
-            .map_err(StoreError::sqlite("reading a prompt's age"))?
-            .flatten()
-            .ok_or(StoreError::NoSuchPrompt(id))
     }
 }

@@ -2,6 +2,7 @@
 //! serving it. Dropping it stops the daemon, then the tmux server.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::time::Duration;
 
 use super::daemon::{TEST_CONFIG, TestDaemon};
@@ -44,11 +45,16 @@ impl Fleet {
 
     /// Starts one more agent and waits until the daemon sees it idle.
     pub fn add_agent(&mut self, name: &str, extra: &[&str]) {
+        self.add_agent_in(name, None, extra);
+    }
+
+    /// Like [`Self::add_agent`], in working directory `dir`.
+    pub fn add_agent_in(&mut self, name: &str, dir: Option<&Path>, extra: &[&str]) {
         let mut flags: Vec<&str> = extra.to_vec();
         if name.starts_with("codex") {
             flags.extend_from_slice(&["--style", "codex"]);
         }
-        let (pane, log) = self.tmux.start_agent(name, &flags);
+        let (pane, log) = self.tmux.start_agent_in(name, dir, &flags);
         self.panes.insert(name.to_owned(), pane);
         self.logs.insert(name.to_owned(), log);
         self.wait_session_state(name, "idle");

@@ -55,6 +55,11 @@ impl TmuxServer {
 
     /// Starts a detached 120x40 session running `argv`; returns its pane id.
     pub fn new_session(&self, name: &str, argv: &[&str]) -> String {
+        self.new_session_in(name, None, argv)
+    }
+
+    /// Like [`Self::new_session`], in working directory `dir`.
+    pub fn new_session_in(&self, name: &str, dir: Option<&Path>, argv: &[&str]) -> String {
         let mut args = vec![
             "new-session",
             "-d",
@@ -68,6 +73,10 @@ impl TmuxServer {
             "-s",
             name,
         ];
+        let dir = dir.map(|d| d.to_str().expect("utf-8 path"));
+        if let Some(d) = dir {
+            args.extend_from_slice(&["-c", d]);
+        }
         args.extend_from_slice(argv);
         self.ok(&args)
     }
@@ -107,6 +116,16 @@ impl TmuxServer {
     /// Starts the stand-in agent in session `name` with `extra` flags;
     /// returns the pane id and its log.
     pub fn start_agent(&self, name: &str, extra: &[&str]) -> (String, AgentLog) {
+        self.start_agent_in(name, None, extra)
+    }
+
+    /// Like [`Self::start_agent`], in working directory `dir`.
+    pub fn start_agent_in(
+        &self,
+        name: &str,
+        dir: Option<&Path>,
+        extra: &[&str],
+    ) -> (String, AgentLog) {
         let log = AgentLog {
             path: self.dir().join(format!("{name}.jsonl")),
         };
@@ -115,7 +134,7 @@ impl TmuxServer {
         let log_path = log.path.to_str().expect("utf-8 path").to_string();
         argv.push(&log_path);
         argv.extend_from_slice(extra);
-        let pane = self.new_session(name, &argv);
+        let pane = self.new_session_in(name, dir, &argv);
         (pane, log)
     }
 }
