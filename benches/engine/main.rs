@@ -8,14 +8,17 @@
 //! cargo bench --bench engine                # latency, scan, idle
 //! cargo bench --bench engine -- quick       # fewer samples, 15 s idle
 //! cargo bench --bench engine -- scan idle   # only these sections
+//! cargo bench --bench engine -- busy        # a fleet working on prompts
 //! ```
 //!
 //! Sections: `latency` (enqueue to paste and to submission, 10/50/200
 //! panes), `scan` (wall and CPU of one scan, in process, 10/50/200 panes),
 //! `idle` (daemon and tmux server CPU over 60 s with 50 idle stand-in
 //! agents, peak RSS), `idle-quiet` (the same with 50 panes that print
-//! nothing; not in the default run).
+//! nothing; not in the default run), `busy` (the same with every agent
+//! working on a prompt; not in the default run).
 
+mod busy;
 #[path = "../../tests/common/mod.rs"]
 mod common;
 mod idle;
@@ -61,10 +64,10 @@ fn main() {
             // cargo passes `--bench`; other flags are libtest's, ignored.
             a if a.starts_with('-') => {}
             "quick" => quick = true,
-            "latency" | "scan" | "idle" | "idle-quiet" => sections.push(arg),
+            "latency" | "scan" | "idle" | "idle-quiet" | "busy" => sections.push(arg),
             other => {
                 eprintln!(
-                    "unknown argument {other}; expected quick, latency, scan, idle, idle-quiet"
+                    "unknown argument {other}; expected quick, latency, scan, idle, idle-quiet, busy"
                 );
                 std::process::exit(64);
             }
@@ -81,6 +84,7 @@ fn main() {
             "scan" => scan::scan(&opts),
             "idle" => idle::idle(&opts, false),
             "idle-quiet" => idle::idle(&opts, true),
+            "busy" => busy::busy(&opts),
             _ => unreachable!(),
         }
     }

@@ -1,0 +1,57 @@
+//! Daemon and tmux server CPU while every agent works on a long prompt:
+//! the steady state of a busy fleet, where each in-flight pane has to be
+//! watched for the moment it goes idle.
+
+use super::*;
+
+pub(crate) fn busy(opts: &Opts) {
+    let n = 50;
+    let secs = if opts.quick { 15 } else { 60 };
+    let tmux = TmuxServer::new();
+    // Busy far longer than the window measured.
+    start_agents(&tmux, n, 3_600_000);
+    let d = TestDaemon::start_on_tmux_with(DEFAULT_CONFIG, DAEMON_ENV, tmux.socket());
+    wait_sessions(&d, n, Some("idle"));
+    let mut c = d.raw();
+    for i in 0..n {
+        let v = c.call(
+            &json!({"type": "send", "prompt": {"text": format!("long task {i}")}}).to_string(),
+        );
+        assert_eq!(v["ok"], true, "{v}");
+    }
+    let all_running = wait_until(Duration::from_secs(120), || {
+        c.call(r#"{"type":"status"}"#)["status"]["prompts"]["in_progress"] == n
+    });
+    assert!(
+        all_running,
+        "not every agent started:\n{}",
+        d.ctl_ok(&["status"])
+    );
+    let spid: u32 = tmux
+        .ok(&["display-message", "-p", "#{pid}"])
+        .parse()
+        .expect("server pid");
+    std::thread::sleep(Duration::from_secs(5));
+    let pid = d.pid();
+    let (own0, kids0) = cpu_ticks(pid);
+    let (srv0, _) = cpu_ticks(spid);
+    let t = Instant::now();
+    std::thread::sleep(Duration::from_secs(secs));
+    let (own1, kids1) = cpu_ticks(pid);
+    let (srv1, _) = cpu_ticks(spid);
+    let wall = t.elapsed().as_secs_f64();
+    let pct_core = |ticks: u64| ticks as f64 / TICKS_PER_SEC / wall * 100.0;
+    println!("\n## busy: {n} stand-in agents each working on a prompt, default config, {secs} s");
+    println!("| daemon | daemon + tmux clients | tmux server | daemon VmHWM |");
+    println!("|---|---|---|---|");
+    println!(
+        "| {:.2} % | {:.2} % | {:.2} % | {:.1} MiB |",
+        pct_core(own1 - own0),
+        pct_core((own1 - own0) + (kids1 - kids0)),
+        pct_core(srv1 - srv0),
+        vm_hwm_kb(pid) as f64 / 1024.0,
+    );
+    println!("(% of one core)");
+    drop(d);
+    drop(tmux);
+}
