@@ -12,15 +12,14 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
 use super::EngineMsg;
+use super::prepare::prepare;
 use crate::detect::{Prepare, Profiles, SentText};
 use crate::protocol::SessionState;
 use crate::store::Phase;
 use crate::tmux::{Tmux, TmuxError};
 
 /// How often the screen is re-read while waiting for the agent to react.
-const POLL: Duration = Duration::from_millis(40);
-/// Longest a shell pane's context preparation may take.
-const PREP_TIMEOUT: Duration = Duration::from_secs(300);
+pub(super) const POLL: Duration = Duration::from_millis(40);
 
 /// Everything a delivery needs; owned by the task.
 pub struct Job {
@@ -82,7 +81,7 @@ pub async fn run(job: Job) {
         .await;
 }
 
-fn gone_or(e: TmuxError, f: impl FnOnce(TmuxError) -> Outcome) -> Outcome {
+pub(super) fn gone_or(e: TmuxError, f: impl FnOnce(TmuxError) -> Outcome) -> Outcome {
     match e {
         TmuxError::PaneGone { .. } | TmuxError::NoServer { .. } => Outcome::PaneGone,
         other => f(other),
@@ -246,96 +245,4 @@ fn screen_changed_after_submit(screen: &str, text: &str) -> bool {
         .trim();
     let probe: String = first.chars().take(40).collect();
     !probe.is_empty() && screen.contains(&probe)
-}
-
-/// Runs the context preparation in a shell pane and waits for its verdict.
-async fn prepare(job: &Job, prep: &str) -> Result<(), Outcome> {
-    let line = format!(
-        "{prep} && printf 'assigner-prep-%s\\n' ok || printf 'assigner-prep-%s %d\\n' failed $?"
-    );
-    job.tmux.paste(&job.pane, &line).await.map_err(|e| {
-        gone_or(e, |e| {
-            Outcome::NotDelivered(format!("context preparation could not be typed: {e}"))
-        })
-    })?;
-    job.tmux.send_enter(&job.pane).await.map_err(|e| {
-        gone_or(e, |e| {
-            Outcome::Failed(format!("context preparation: Enter failed: {e}"))
-        })
-    })?;
-    let deadline = Instant::now() + PREP_TIMEOUT;
-    loop {
-        let screen =
-            job.tmux.capture(&job.pane, 200).await.map_err(|e| {
-                gone_or(e, |e| Outcome::Failed(format!("context preparation: {e}")))
-            })?;
-        if let Some(line) = screen
-            .lines()
-            .rev()
-            .map(str::trim)
-            .find(|l| l.starts_with("assigner-prep-"))
-        {
-            let _ = job
-                .tx
-                .send(EngineMsg::Note {
-                    id: job.id,
-                    event: "context-prepared",
-                    detail: prep.to_owned(),
-                })
-                .await;
-            return if line == "assigner-prep-ok" {
-                Ok(())
-            } else {
-                Err(Outcome::Failed(format!(
-                    "context preparation failed ({}): {prep}",
-                    line.trim_start_matches("assigner-prep-failed").trim()
-                )))
-            };
-        }
-        if Instant::now() >= deadline {
-            return Err(Outcome::Failed(format!(
-                "context preparation did not finish within {PREP_TIMEOUT:?}: {prep}"
-            )));
-        }
-        tokio::time::sleep(POLL * 5).await;
-    }
-}
-
-/// The shell command that prepares a prompt's context, or `None` when the
-/// prompt needs none.
-pub fn prep_command(
-    working_dir: Option<&str>,
-    env: &std::collections::BTreeMap<String, String>,
-    prereqs: &[String],
-) -> Option<String> {
-    let mut parts = Vec::new();
-    if let Some(dir) = working_dir {
-        parts.push(format!("cd -- {}", shell_quote(dir)));
-    }
-    for (k, v) in env {
-        parts.push(format!("export {k}={}", shell_quote(v)));
-    }
-    parts.extend(prereqs.iter().map(|p| format!("( {p} )")));
-    (!parts.is_empty()).then(|| parts.join(" && "))
-}
-
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prep_commands_quote_everything() {
-        let mut env = std::collections::BTreeMap::new();
-        env.insert("A".to_owned(), "it's".to_owned());
-        let cmd = prep_command(Some("/src/my app"), &env, &["make deps".into()]).unwrap();
-        assert_eq!(
-            cmd,
-            "cd -- '/src/my app' && export A='it'\\''s' && ( make deps )"
-        );
-        assert_eq!(prep_command(None, &Default::default(), &[]), None);
-    }
 }

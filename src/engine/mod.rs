@@ -12,6 +12,7 @@ mod capture;
 mod deliver;
 mod observe;
 mod panes;
+mod prepare;
 mod recover;
 mod route;
 mod supervise;
