@@ -5,6 +5,12 @@
 //! paste; Enter is a separate key after a settle. Before Enter the task asks
 //! the core to record the `pasted` phase and waits for the answer, so a
 //! crash at any point leaves a database that says what the pane may hold.
+//!
+//! Once the text may be in the pane, a delivery that cannot be confirmed is
+//! retried only when the text verifiably was not submitted: it is still in
+//! the input box, and clearing it leaves the box empty and the agent idle.
+//! Otherwise the agent may have it, and the prompt fails with a reason that
+//! says so rather than risk running twice.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,6 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::EngineMsg;
 use super::prepare::prepare;
+use super::withdraw::withdraw;
 use crate::detect::{Prepare, Profiles, SentText};
 use crate::protocol::SessionState;
 use crate::store::Phase;
@@ -64,8 +71,12 @@ pub enum Outcome {
     NotDelivered(String),
     /// The pane vanished.
     PaneGone,
-    /// Something reached the pane but the delivery failed.
+    /// The delivery failed and the agent verifiably does not have the
+    /// prompt (nothing of it was submitted, its text is not left in the
+    /// input box): it may be retried.
     Failed(String),
+    /// The agent may have the prompt: failed, never retried on its own.
+    Unclear(String),
 }
 
 /// Runs one delivery and reports the outcome to the core.
@@ -95,9 +106,12 @@ async fn deliver(job: &Job) -> Outcome {
         return o;
     }
     if let Err(e) = job.tmux.paste(&job.pane, &job.text).await {
-        // A failed load-buffer or paste-buffer typed nothing (the buffer is
-        // pasted whole or not at all).
-        return gone_or(e, |e| Outcome::NotDelivered(format!("paste failed: {e}")));
+        return match e {
+            e if e.may_have_acted() => {
+                withdraw(job, format!("the paste did not complete ({e})"), 0).await
+            }
+            e => gone_or(e, |e| Outcome::NotDelivered(format!("paste failed: {e}"))),
+        };
     }
     let (ack, acked) = oneshot::channel();
     let msg = EngineMsg::Phase {
@@ -108,9 +122,8 @@ async fn deliver(job: &Job) -> Outcome {
         ack,
     };
     if job.tx.send(msg).await.is_err() || !acked.await.unwrap_or(false) {
-        return Outcome::Failed(
-            "pasted, but the daemon could not record it; Enter was not pressed".into(),
-        );
+        let why = "pasted, but the daemon could not record it, so Enter was not pressed";
+        return withdraw(job, why.into(), 0).await;
     }
     tokio::time::sleep(job.settle).await;
     for enters in 1..=2u8 {
@@ -136,10 +149,17 @@ async fn deliver(job: &Job) -> Outcome {
                 })
                 .await;
         }
-        if let Err(e) = job.tmux.send_enter(&job.pane).await {
-            return gone_or(e, |e| {
-                Outcome::Failed(format!("pasted, but Enter failed: {e}"))
-            });
+        match job.tmux.send_enter(&job.pane).await {
+            Ok(()) => {}
+            // It may have been pressed: what the pane shows decides.
+            Err(e) if e.may_have_acted() => {}
+            Err(TmuxError::PaneGone { .. } | TmuxError::NoServer { .. }) => {
+                return Outcome::PaneGone;
+            }
+            Err(e) => {
+                let why = format!("pasted into {}, but Enter failed: {e}", job.pane);
+                return withdraw(job, why, enters - 1).await;
+            }
         }
         match accepted(job, job.verify, before).await {
             Ok(Some(busy)) => return Outcome::Submitted { busy, enters },
@@ -147,10 +167,11 @@ async fn deliver(job: &Job) -> Outcome {
             Err(o) => return o,
         }
     }
-    Outcome::Failed(format!(
+    let why = format!(
         "pasted into {} but the agent did not accept it after two Enter presses",
         job.pane
-    ))
+    );
+    withdraw(job, why, 2).await
 }
 
 /// The pane just before an Enter, to tell afterwards whether it was taken.
@@ -196,7 +217,11 @@ async fn accepted(job: &Job, within: Duration, before: Before) -> Result<Option<
         }
         let screen = job.tmux.capture(&job.pane, lines).await.map_err(|e| {
             gone_or(e, |e| {
-                Outcome::Failed(format!("cannot read the pane after Enter: {e}"))
+                Outcome::Unclear(format!(
+                    "Enter was pressed in {}, but the pane could not be read after it ({e}); \
+                     the agent may have the prompt, so it is not sent again",
+                    job.pane
+                ))
             })
         })?;
         let verdict = job
@@ -229,7 +254,7 @@ async fn accepted(job: &Job, within: Duration, before: Before) -> Result<Option<
 
 /// The pane's cursor position in its whole history (scrolled lines plus
 /// cursor row), or `None` when it cannot be read.
-async fn cursor(job: &Job) -> Option<u64> {
+pub(super) async fn cursor(job: &Job) -> Option<u64> {
     let snap = job.tmux.snapshot().await.ok()?;
     snap.pane(&job.pane).map(crate::tmux::Pane::history_mark)
 }

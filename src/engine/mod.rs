@@ -17,6 +17,7 @@ mod recover;
 mod route;
 mod supervise;
 mod views;
+mod withdraw;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
