@@ -83,6 +83,11 @@ fn send_rejects_bad_prompts_with_clear_messages() {
         (vec!["send", "x", "--priority", "11"], None, "11"),
         (vec!["send", "x", "--env", "NOEQUALS"], None, "NAME=VALUE"),
         (
+            vec!["send", "x", "--env", "A;touch pwned;B=1"],
+            None,
+            "environment variable name \"A;touch pwned;B\" is not valid",
+        ),
+        (
             vec!["send", "x", "--after", "99"],
             None,
             "prompt 99 does not exist",

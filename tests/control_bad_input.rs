@@ -34,6 +34,10 @@ fn malformed_and_unknown_requests_get_bad_request() {
             "{\"type\":\"send\",\"prompt\":{\"text\":\"a\\u0007b\"}}",
             "U+0007",
         ),
+        (
+            r#"{"type":"send","prompt":{"text":"x","env":{"A;touch pwned;B":"1"}}}"#,
+            "environment variable name \"A;touch pwned;B\" is not valid",
+        ),
         ("{\"type\":\"hello\",\"version\":99}", "version 99"),
     ];
     for (line, needle) in cases {

@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::path::PathBuf;
+
 use common::{Fleet, TEST_CONFIG, WAIT, wait_until};
 
 fn shell_fleet() -> Fleet {
@@ -57,6 +59,63 @@ fn failing_prerequisite_fails_the_delivery() {
     ]);
     f.wait_status(id, "failed");
     let shown = f.d.ctl_json(&["show", &id.to_string()]);
+    let error = shown["prompt"]["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("context preparation failed (1)"),
+        "{error}"
+    );
+    assert!(
+        !marker.exists(),
+        "the prompt ran although its prerequisite failed"
+    );
+}
+
+/// Sends `touch NAME` to the shell pane with `prereq`; returns the id and
+/// the file the prompt creates.
+fn send_touch(f: &Fleet, name: &str, prereq: &str) -> (i64, PathBuf) {
+    let file = f.tmux.dir().join(name);
+    let id = f.d.send(&[
+        &format!("touch {}", file.display()),
+        "--provider",
+        "shell",
+        "--prereq",
+        prereq,
+        "--max-retries",
+        "0",
+    ]);
+    (id, file)
+}
+
+#[test]
+fn a_slow_prerequisite_is_waited_for_although_an_earlier_verdict_is_on_screen() {
+    let f = shell_fleet();
+    let (first, _) = send_touch(&f, "first", "true");
+    f.wait_status(first, "completed");
+    // The earlier delivery's verdict is still on screen while this one's
+    // prerequisite runs: the prompt must wait for its own.
+    let done = f.tmux.dir().join("prereq-done");
+    let slow = format!("sleep 2 && touch {}", done.display());
+    let (second, ran) = send_touch(&f, "second", &slow);
+    let pasted = wait_until(WAIT, || {
+        f.d.history_events(second).contains(&"pasted".to_owned())
+    });
+    assert!(pasted, "{:?}", f.d.history_events(second));
+    assert!(
+        done.exists(),
+        "the prompt was pasted before its prerequisite finished"
+    );
+    f.wait_status(second, "completed");
+    assert!(wait_until(WAIT, || ran.exists()));
+}
+
+#[test]
+fn a_failing_prerequisite_after_a_succeeding_one_fails_the_delivery() {
+    let f = shell_fleet();
+    let (first, _) = send_touch(&f, "first", "true");
+    f.wait_status(first, "completed");
+    let (second, marker) = send_touch(&f, "must-not-exist", "sleep 1 && false");
+    f.wait_status(second, "failed");
+    let shown = f.d.ctl_json(&["show", &second.to_string()]);
     let error = shown["prompt"]["error"].as_str().unwrap();
     assert!(
         error.starts_with("context preparation failed (1)"),

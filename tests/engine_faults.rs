@@ -42,6 +42,50 @@ fn killed_session_requeues_its_prompt_to_another_agent() {
 }
 
 #[test]
+fn a_dead_pane_gives_its_prompt_back_and_gets_nothing_more() {
+    let mut f = Fleet::new(
+        &["claude-1"],
+        &["--busy-ms", "60000"],
+        common::daemon::TEST_CONFIG,
+    );
+    let pane = f.panes["claude-1"].clone();
+    f.tmux
+        .ok(&["set-option", "-w", "-t", &pane, "remain-on-exit", "on"]);
+    let id = f.d.send(&["outlive my agent"]);
+    f.wait_status(id, "in_progress");
+    // The agent exits mid-prompt; tmux keeps its pane, dead.
+    let pid = nix::unistd::Pid::from_raw(f.tmux.pane_pid(&pane));
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+    let dead = wait_until(WAIT, || {
+        f.tmux
+            .ok(&["display-message", "-p", "-t", &pane, "#{pane_dead}"])
+            == "1"
+    });
+    assert!(dead, "the pane did not stay on as a dead pane");
+    f.wait_status(id, "pending");
+    let shown = f.d.ctl_json(&["show", &id.to_string()]);
+    assert_eq!(
+        shown["prompt"]["retry_count"], 0,
+        "a dead pane costs no retry"
+    );
+    let requeued = shown["history"].as_array().unwrap().iter().any(|h| {
+        h["event"] == "requeued-from-stale-session"
+            && h["detail"].as_str().unwrap().contains("exited")
+    });
+    assert!(requeued, "{shown}");
+    assert_eq!(
+        f.session_state("claude-1"),
+        None,
+        "a dead pane is not tracked"
+    );
+    // The prompt goes to a live agent, never back to the dead pane.
+    f.add_agent("claude-2", &[]);
+    f.wait_status(id, "completed");
+    assert_eq!(f.log("claude-2").submissions(), ["outlive my agent"]);
+    assert_eq!(f.log("claude-1").submissions(), ["outlive my agent"]);
+}
+
+#[test]
 fn tmux_server_killed_and_restarted() {
     let mut f = Fleet::new(
         &["claude-1"],

@@ -142,7 +142,11 @@ fn composer_shows_pasted_text_until_submitted() {
         .composer_text("claude", &f.screen(&pane))
         .as_deref()
         == Some("")));
-    assert!(log.entries().is_empty());
+    // Cleared, never submitted.
+    assert_eq!(
+        log.entries(),
+        [serde_json::json!({ "cleared": "draft 你好" })]
+    );
 }
 
 #[test]

@@ -165,7 +165,8 @@ pub struct SendArgs {
     /// Working directory for the agent.
     #[arg(long, value_name = "DIR")]
     pub workdir: Option<PathBuf>,
-    /// Environment variable for the agent (repeatable).
+    /// Environment variable for the agent (repeatable); K is letters,
+    /// digits and _, not starting with a digit.
     #[arg(long, value_name = "K=V")]
     pub env: Vec<String>,
     /// Command to run before delivery (repeatable; shell panes only).

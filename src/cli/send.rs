@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use super::args::SendArgs;
-use crate::protocol::{NewPrompt, validate_prompt_text};
+use crate::protocol::{NewPrompt, validate_env_name, validate_prompt_text};
 
 /// Reads the text and checks every flag locally, so mistakes are reported
 /// before anything is queued.
@@ -23,6 +23,7 @@ pub fn build(args: SendArgs) -> Result<NewPrompt, String> {
             .split_once('=')
             .filter(|(k, _)| !k.is_empty())
             .ok_or_else(|| format!("--env '{pair}' is not of the form NAME=VALUE"))?;
+        validate_env_name(k).map_err(|e| format!("--env: {e}"))?;
         env.insert(k.to_owned(), v.to_owned());
     }
     let working_dir = match args.workdir {

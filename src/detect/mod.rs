@@ -13,18 +13,21 @@
 //! profiles.classify(provider, screen)              -> Verdict { state, rule, matched }
 //! profiles.classify_sent(provider, screen, sent)   -> the same, blind to the prompts' echo
 //! profiles.composer_text(provider, screen)         -> Some(text) / None
+//! composer_holds(composer, text)                   -> the box shows our prompt
 //! fingerprint(screen)                              -> u64
 //! Debouncer::new(settle, completion).observe(&verdict, fp, now) -> Option<Reported>
 //! ```
 
 mod builtin;
 mod classify;
+mod composer;
 mod debounce;
 mod echo;
 mod profile;
 mod profiles;
 
 pub use classify::{Verdict, tail};
+pub use composer::composer_holds;
 pub use debounce::{Debouncer, Reported, fingerprint};
 pub use echo::SentText;
 pub use profile::{MAX_TAIL_LINES, ProfileOverride, RuleSpec};

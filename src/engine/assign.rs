@@ -9,8 +9,9 @@ use std::time::Instant;
 use tracing::{debug, info};
 
 use super::Engine;
-use super::deliver::{self, Job, prep_command};
+use super::deliver::{self, Job};
 use super::panes::SetAside;
+use super::prepare::prep_command;
 use super::route::{Candidate, Wait, route};
 use crate::detect::Prepare;
 use crate::error::StoreError;
@@ -167,6 +168,22 @@ impl Engine {
             t.provider.clone(),
             t.pane.history_size,
         );
+        let shell = self.profiles.get(&provider).prepare == Prepare::Shell;
+        let has_context =
+            prompt.working_dir.is_some() || !prompt.env.is_empty() || !prompt.prereqs.is_empty();
+        let prep = if shell {
+            match prep_command(prompt.working_dir.as_deref(), &prompt.env, &prompt.prereqs) {
+                Ok(prep) => prep,
+                Err(why) => {
+                    // Queued before names were checked: never typed.
+                    info!(prompt_id = prompt.id, "cannot prepare its context: {why}");
+                    store.fail(prompt.id, &why)?;
+                    return Ok(Attempt::Handled);
+                }
+            }
+        } else {
+            None
+        };
         let claim = Claim {
             pane: pane.to_owned(),
             session: name.clone(),
@@ -176,18 +193,11 @@ impl Engine {
             Err(StoreError::WrongStatus { .. }) => return Ok(Attempt::Handled),
             Err(e) => return Err(e),
         }
-        let shell = self.profiles.get(&provider).prepare == Prepare::Shell;
-        let context = prep_command(prompt.working_dir.as_deref(), &prompt.env, &prompt.prereqs);
-        let prep = match (&context, shell) {
-            (Some(cmd), true) => Some(cmd.clone()),
-            (Some(_), false) => {
-                store.note(prompt.id, "context-skipped", Some(&name), Some(&format!(
-                    "provider {provider} has no way to prepare working dir, env or prerequisites; delivered as is"
-                )))?;
-                None
-            }
-            (None, _) => None,
-        };
+        if has_context && !shell {
+            store.note(prompt.id, "context-skipped", Some(&name), Some(&format!(
+                "provider {provider} has no way to prepare working dir, env or prerequisites; delivered as is"
+            )))?;
+        }
         let text = store.prompt(prompt.id)?.text;
         let mut sent = Vec::new();
         if let Some(t) = self.panes.get_mut(pane) {

@@ -5,6 +5,12 @@
 //! paste; Enter is a separate key after a settle. Before Enter the task asks
 //! the core to record the `pasted` phase and waits for the answer, so a
 //! crash at any point leaves a database that says what the pane may hold.
+//!
+//! Once the text may be in the pane, a delivery that cannot be confirmed is
+//! retried only when the text verifiably was not submitted: it is still in
+//! the input box, and clearing it leaves the box empty and the agent idle.
+//! Otherwise the agent may have it, and the prompt fails with a reason that
+//! says so rather than risk running twice.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,15 +18,15 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
 use super::EngineMsg;
+use super::prepare::prepare;
+use super::withdraw::withdraw;
 use crate::detect::{Prepare, Profiles, SentText};
 use crate::protocol::SessionState;
 use crate::store::Phase;
 use crate::tmux::{Tmux, TmuxError};
 
 /// How often the screen is re-read while waiting for the agent to react.
-const POLL: Duration = Duration::from_millis(40);
-/// Longest a shell pane's context preparation may take.
-const PREP_TIMEOUT: Duration = Duration::from_secs(300);
+pub(super) const POLL: Duration = Duration::from_millis(40);
 
 /// Everything a delivery needs; owned by the task.
 pub struct Job {
@@ -65,8 +71,12 @@ pub enum Outcome {
     NotDelivered(String),
     /// The pane vanished.
     PaneGone,
-    /// Something reached the pane but the delivery failed.
+    /// The delivery failed and the agent verifiably does not have the
+    /// prompt (nothing of it was submitted, its text is not left in the
+    /// input box): it may be retried.
     Failed(String),
+    /// The agent may have the prompt: failed, never retried on its own.
+    Unclear(String),
 }
 
 /// Runs one delivery and reports the outcome to the core.
@@ -82,7 +92,7 @@ pub async fn run(job: Job) {
         .await;
 }
 
-fn gone_or(e: TmuxError, f: impl FnOnce(TmuxError) -> Outcome) -> Outcome {
+pub(super) fn gone_or(e: TmuxError, f: impl FnOnce(TmuxError) -> Outcome) -> Outcome {
     match e {
         TmuxError::PaneGone { .. } | TmuxError::NoServer { .. } => Outcome::PaneGone,
         other => f(other),
@@ -96,9 +106,12 @@ async fn deliver(job: &Job) -> Outcome {
         return o;
     }
     if let Err(e) = job.tmux.paste(&job.pane, &job.text).await {
-        // A failed load-buffer or paste-buffer typed nothing (the buffer is
-        // pasted whole or not at all).
-        return gone_or(e, |e| Outcome::NotDelivered(format!("paste failed: {e}")));
+        return match e {
+            e if e.may_have_acted() => {
+                withdraw(job, format!("the paste did not complete ({e})"), 0).await
+            }
+            e => gone_or(e, |e| Outcome::NotDelivered(format!("paste failed: {e}"))),
+        };
     }
     let (ack, acked) = oneshot::channel();
     let msg = EngineMsg::Phase {
@@ -109,9 +122,8 @@ async fn deliver(job: &Job) -> Outcome {
         ack,
     };
     if job.tx.send(msg).await.is_err() || !acked.await.unwrap_or(false) {
-        return Outcome::Failed(
-            "pasted, but the daemon could not record it; Enter was not pressed".into(),
-        );
+        let why = "pasted, but the daemon could not record it, so Enter was not pressed";
+        return withdraw(job, why.into(), 0).await;
     }
     tokio::time::sleep(job.settle).await;
     for enters in 1..=2u8 {
@@ -137,10 +149,17 @@ async fn deliver(job: &Job) -> Outcome {
                 })
                 .await;
         }
-        if let Err(e) = job.tmux.send_enter(&job.pane).await {
-            return gone_or(e, |e| {
-                Outcome::Failed(format!("pasted, but Enter failed: {e}"))
-            });
+        match job.tmux.send_enter(&job.pane).await {
+            Ok(()) => {}
+            // It may have been pressed: what the pane shows decides.
+            Err(e) if e.may_have_acted() => {}
+            Err(TmuxError::PaneGone { .. } | TmuxError::NoServer { .. }) => {
+                return Outcome::PaneGone;
+            }
+            Err(e) => {
+                let why = format!("pasted into {}, but Enter failed: {e}", job.pane);
+                return withdraw(job, why, enters - 1).await;
+            }
         }
         match accepted(job, job.verify, before).await {
             Ok(Some(busy)) => return Outcome::Submitted { busy, enters },
@@ -148,10 +167,11 @@ async fn deliver(job: &Job) -> Outcome {
             Err(o) => return o,
         }
     }
-    Outcome::Failed(format!(
+    let why = format!(
         "pasted into {} but the agent did not accept it after two Enter presses",
         job.pane
-    ))
+    );
+    withdraw(job, why, 2).await
 }
 
 /// The pane just before an Enter, to tell afterwards whether it was taken.
@@ -197,7 +217,11 @@ async fn accepted(job: &Job, within: Duration, before: Before) -> Result<Option<
         }
         let screen = job.tmux.capture(&job.pane, lines).await.map_err(|e| {
             gone_or(e, |e| {
-                Outcome::Failed(format!("cannot read the pane after Enter: {e}"))
+                Outcome::Unclear(format!(
+                    "Enter was pressed in {}, but the pane could not be read after it ({e}); \
+                     the agent may have the prompt, so it is not sent again",
+                    job.pane
+                ))
             })
         })?;
         let verdict = job
@@ -230,7 +254,7 @@ async fn accepted(job: &Job, within: Duration, before: Before) -> Result<Option<
 
 /// The pane's cursor position in its whole history (scrolled lines plus
 /// cursor row), or `None` when it cannot be read.
-async fn cursor(job: &Job) -> Option<u64> {
+pub(super) async fn cursor(job: &Job) -> Option<u64> {
     let snap = job.tmux.snapshot().await.ok()?;
     snap.pane(&job.pane).map(crate::tmux::Pane::history_mark)
 }
@@ -246,96 +270,4 @@ fn screen_changed_after_submit(screen: &str, text: &str) -> bool {
         .trim();
     let probe: String = first.chars().take(40).collect();
     !probe.is_empty() && screen.contains(&probe)
-}
-
-/// Runs the context preparation in a shell pane and waits for its verdict.
-async fn prepare(job: &Job, prep: &str) -> Result<(), Outcome> {
-    let line = format!(
-        "{prep} && printf 'assigner-prep-%s\\n' ok || printf 'assigner-prep-%s %d\\n' failed $?"
-    );
-    job.tmux.paste(&job.pane, &line).await.map_err(|e| {
-        gone_or(e, |e| {
-            Outcome::NotDelivered(format!("context preparation could not be typed: {e}"))
-        })
-    })?;
-    job.tmux.send_enter(&job.pane).await.map_err(|e| {
-        gone_or(e, |e| {
-            Outcome::Failed(format!("context preparation: Enter failed: {e}"))
-        })
-    })?;
-    let deadline = Instant::now() + PREP_TIMEOUT;
-    loop {
-        let screen =
-            job.tmux.capture(&job.pane, 200).await.map_err(|e| {
-                gone_or(e, |e| Outcome::Failed(format!("context preparation: {e}")))
-            })?;
-        if let Some(line) = screen
-            .lines()
-            .rev()
-            .map(str::trim)
-            .find(|l| l.starts_with("assigner-prep-"))
-        {
-            let _ = job
-                .tx
-                .send(EngineMsg::Note {
-                    id: job.id,
-                    event: "context-prepared",
-                    detail: prep.to_owned(),
-                })
-                .await;
-            return if line == "assigner-prep-ok" {
-                Ok(())
-            } else {
-                Err(Outcome::Failed(format!(
-                    "context preparation failed ({}): {prep}",
-                    line.trim_start_matches("assigner-prep-failed").trim()
-                )))
-            };
-        }
-        if Instant::now() >= deadline {
-            return Err(Outcome::Failed(format!(
-                "context preparation did not finish within {PREP_TIMEOUT:?}: {prep}"
-            )));
-        }
-        tokio::time::sleep(POLL * 5).await;
-    }
-}
-
-/// The shell command that prepares a prompt's context, or `None` when the
-/// prompt needs none.
-pub fn prep_command(
-    working_dir: Option<&str>,
-    env: &std::collections::BTreeMap<String, String>,
-    prereqs: &[String],
-) -> Option<String> {
-    let mut parts = Vec::new();
-    if let Some(dir) = working_dir {
-        parts.push(format!("cd -- {}", shell_quote(dir)));
-    }
-    for (k, v) in env {
-        parts.push(format!("export {k}={}", shell_quote(v)));
-    }
-    parts.extend(prereqs.iter().map(|p| format!("( {p} )")));
-    (!parts.is_empty()).then(|| parts.join(" && "))
-}
-
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prep_commands_quote_everything() {
-        let mut env = std::collections::BTreeMap::new();
-        env.insert("A".to_owned(), "it's".to_owned());
-        let cmd = prep_command(Some("/src/my app"), &env, &["make deps".into()]).unwrap();
-        assert_eq!(
-            cmd,
-            "cd -- '/src/my app' && export A='it'\\''s' && ( make deps )"
-        );
-        assert_eq!(prep_command(None, &Default::default(), &[]), None);
-    }
 }

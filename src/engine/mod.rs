@@ -13,11 +13,13 @@ mod capture;
 mod deliver;
 mod observe;
 mod panes;
+mod prepare;
 mod recover;
 mod route;
 mod supervise;
 mod target_wait;
 mod views;
+mod withdraw;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;

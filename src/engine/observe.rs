@@ -1,5 +1,7 @@
 //! Observe and reconcile: one `list-panes -a`, then captures of only the
 //! panes whose screen may have changed, and the database kept true to it.
+//! Dead panes (kept by `remain-on-exit`) count as vanished: they are not
+//! tracked, and a prompt on one goes back to the queue.
 
 use tracing::{info, warn};
 
@@ -64,25 +66,26 @@ impl Engine {
         snap: &Snapshot,
         restarted: bool,
     ) -> Result<(), StoreError> {
-        let gone: Vec<String> = self
+        // A dead pane (its program exited, `remain-on-exit` keeps it on
+        // screen) is as good as gone: nothing it was given will finish.
+        let gone: Vec<(String, &str)> = self
             .panes
             .keys()
-            .filter(|id| restarted || snap.pane(id).is_none())
-            .cloned()
+            .filter_map(|id| {
+                let why = match snap.pane(id) {
+                    _ if restarted => "the tmux server restarted",
+                    None => "the pane vanished",
+                    Some(p) if p.dead => "the pane's program exited (the pane remains, dead)",
+                    Some(_) => return None,
+                };
+                Some((id.clone(), why))
+            })
             .collect();
-        for id in gone {
-            self.retire(
-                store,
-                &id,
-                if restarted {
-                    "the tmux server restarted"
-                } else {
-                    "the pane vanished"
-                },
-            )?;
+        for (id, why) in gone {
+            self.retire(store, &id, why)?;
         }
         let (settle, completion) = (self.settle(), self.completion());
-        for pane in &snap.panes {
+        for pane in snap.panes.iter().filter(|p| !p.dead) {
             let excluded = is_excluded(pane, &self.exclude);
             match self.panes.get_mut(&pane.id) {
                 Some(t) => {
@@ -107,8 +110,8 @@ impl Engine {
         if !self.recovered {
             // Rows left by an earlier run whose panes no longer exist.
             for row in store.sessions()? {
-                let alive =
-                    snap.pane(&row.info.pane).is_some() && row.server_pid == Some(snap.server_pid);
+                let alive = snap.pane(&row.info.pane).is_some_and(|p| !p.dead)
+                    && row.server_pid == Some(snap.server_pid);
                 if !alive {
                     info!(session = %row.info.name, pane = %row.info.pane, "removing stale session from an earlier run");
                     store.remove_session(&row.info.pane)?;

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use tracing::{info, warn};
 
 use super::{Engine, Watch};
+use crate::detect::composer_holds;
 use crate::error::StoreError;
 use crate::protocol::{PromptStatus, SessionState};
 use crate::store::{InFlight, Phase, Store};
@@ -137,7 +138,7 @@ impl Engine {
             return Verdict::Unclear(format!("pane {pane} vanished"));
         };
         let composer = self.profiles.composer_text(&t.provider, &t.last_screen);
-        let ours = composer.as_deref().is_some_and(|c| holds(c, text));
+        let ours = composer.as_deref().is_some_and(|c| composer_holds(c, text));
         let other_text = composer.as_deref().is_some_and(|c| !c.trim().is_empty()) && !ours;
         match (phase, state) {
             _ if ours => Verdict::InComposer,
@@ -155,28 +156,5 @@ impl Engine {
             (Some(Phase::Claimed) | None, SessionState::Idle) => Verdict::NothingTyped,
             (_, s) => Verdict::Unclear(format!("pane {pane} is {s}")),
         }
-    }
-}
-
-/// Whether the input box shows (the start of) our prompt, or an agent's
-/// collapsed-paste marker.
-fn holds(composer: &str, text: &str) -> bool {
-    let c = composer.trim();
-    if c.is_empty() {
-        return false;
-    }
-    c.contains("[Pasted text") || text.trim_start().starts_with(c) || text.contains(c)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::holds;
-
-    #[test]
-    fn recognises_our_text_in_the_input_box() {
-        assert!(holds("fix the flaky", "fix the flaky test\nplease"));
-        assert!(holds("[Pasted text #1 +90 lines]", "anything"));
-        assert!(!holds("", "x"));
-        assert!(!holds("ls -la", "fix the flaky test"));
     }
 }

@@ -91,6 +91,10 @@ impl Engine {
                 warn!(prompt_id = id, session = %session, pane, "delivery failed: {why}");
                 ignore_wrong_status(store.fail_and_maybe_retry(id, &why, Some(pane)).map(drop))?;
             }
+            Outcome::Unclear(why) => {
+                warn!(prompt_id = id, session = %session, pane, "delivery failed, not retried: {why}");
+                ignore_wrong_status(store.fail(id, &why))?;
+            }
         }
         Ok(())
     }

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use crate::protocol::validate_env_name;
+
 /// Routing and context recovered from the `metadata` JSON.
 #[derive(Debug, Default, PartialEq)]
 pub struct Context {
@@ -65,11 +67,12 @@ pub fn parse_metadata(raw: Option<&str>) -> Context {
         None | Some(Value::Null) => {}
         Some(Value::Object(env)) => {
             for (k, v) in env {
-                match scalar(&v) {
-                    Some(v) if !k.is_empty() && !k.contains('=') => {
+                match (scalar(&v), validate_env_name(&k)) {
+                    (Some(v), Ok(())) => {
                         ctx.env.insert(k, v);
                     }
-                    _ => ctx.notes.push(format!("env_vars entry '{k}' dropped")),
+                    (None, _) => ctx.notes.push(format!("env_vars entry '{k}' dropped")),
+                    (Some(_), Err(e)) => ctx.notes.push(format!("env_vars entry dropped: {e}")),
                 }
             }
         }
@@ -167,5 +170,13 @@ mod tests {
         ));
         assert!(typed.env.is_empty() && typed.prereqs.is_empty() && typed.working_dir.is_none());
         assert_eq!(typed.notes.len(), 4, "{:?}", typed.notes);
+    }
+
+    #[test]
+    fn env_names_a_shell_would_misread_are_dropped_with_a_note() {
+        let c = parse_metadata(Some(r#"{"env_vars":{"OK_1":"x","A;touch pwned;B":"1"}}"#));
+        assert_eq!(c.env.keys().collect::<Vec<_>>(), ["OK_1"]);
+        assert_eq!(c.notes.len(), 1, "{:?}", c.notes);
+        assert!(c.notes[0].contains("A;touch pwned;B"), "{:?}", c.notes);
     }
 }

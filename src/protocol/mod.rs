@@ -69,6 +69,25 @@ pub fn validate_prompt_text(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks the name of an environment variable a prompt sets. Only the
+/// portable shell form (`[A-Za-z_][A-Za-z0-9_]*`) is accepted: the name is
+/// typed unquoted after `export` in a shell pane, so anything else could
+/// end the command and start another.
+pub fn validate_env_name(name: &str) -> Result<(), String> {
+    let mut chars = name.chars();
+    let ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "environment variable name {name:?} is not valid: use letters, digits and '_', not starting with a digit"
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +105,16 @@ mod tests {
         assert!(validate_prompt_text("a\rb").is_err());
         let big = "a".repeat(MAX_PROMPT_BYTES + 1);
         assert!(validate_prompt_text(&big).unwrap_err().contains("limit"));
+    }
+
+    #[test]
+    fn env_name_rules() {
+        for ok in ["A", "_", "RUST_LOG", "a1", "_x_2"] {
+            assert!(validate_env_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "1A", "A;id;B", "A B", "A=B", "A-B", "$(id)", "É", "A\0"] {
+            let err = validate_env_name(bad).unwrap_err();
+            assert!(err.contains("not valid"), "{bad}: {err}");
+        }
     }
 }

@@ -8,7 +8,9 @@ use super::history::append;
 use super::row::{PROMPT_COLUMNS, PROMPT_SUMMARY_COLUMNS, prompt_from_row};
 use super::{NOW, Store, to_json};
 use crate::error::StoreError;
-use crate::protocol::{NewPrompt, PromptInfo, PromptStatus, validate_prompt_text};
+use crate::protocol::{
+    NewPrompt, PromptInfo, PromptStatus, validate_env_name, validate_prompt_text,
+};
 
 /// Default priority when a prompt names none.
 pub const DEFAULT_PRIORITY: u8 = 5;
@@ -30,11 +32,7 @@ impl Store {
             )));
         }
         for k in p.env.keys() {
-            if k.is_empty() || k.contains('=') || k.contains('\0') {
-                return Err(StoreError::Invalid(format!(
-                    "environment variable name '{k}' is not valid"
-                )));
-            }
+            validate_env_name(k).map_err(StoreError::Invalid)?;
         }
         let tx = self.write_tx()?;
         for dep in &p.after {

@@ -167,6 +167,40 @@ fn retries_respect_budget_and_requeue_costs_nothing() {
 }
 
 #[test]
+fn a_failure_and_its_retry_are_one_transaction() {
+    let (_d, mut store) = temp_store();
+    let id = store.insert_prompt(&prompt("p")).unwrap();
+    let claim = Claim {
+        pane: "%1".into(),
+        session: "a".into(),
+    };
+    store.claim(id, &claim).unwrap();
+    // The requeue half cannot be written: nothing of the failure may stay,
+    // or the prompt would sit `failed` with retries left, never retried.
+    store
+        .conn()
+        .execute_batch(
+            "CREATE TEMP TRIGGER refuse_retry BEFORE INSERT ON history
+             WHEN NEW.event = 'retried' BEGIN SELECT RAISE(ABORT, 'disk gone'); END;",
+        )
+        .unwrap();
+    assert!(store.fail_and_maybe_retry(id, "boom", Some("%1")).is_err());
+    let p = store.prompt(id).unwrap();
+    assert_eq!((p.status, p.error), (PromptStatus::Assigned, None));
+    assert_eq!(events(&store, id), ["queued", "assigned"]);
+    store
+        .conn()
+        .execute_batch("DROP TRIGGER temp.refuse_retry")
+        .unwrap();
+    assert!(store.fail_and_maybe_retry(id, "boom", Some("%1")).unwrap());
+    assert_eq!(
+        events(&store, id),
+        ["queued", "assigned", "failed", "retried"]
+    );
+    assert_eq!(store.prompt(id).unwrap().status, PromptStatus::Pending);
+}
+
+#[test]
 fn concurrent_claims_have_one_winner() {
     let (dir, mut store) = temp_store();
     let ids: Vec<i64> = (0..50)

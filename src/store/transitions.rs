@@ -232,14 +232,12 @@ impl Store {
 
     /// Any unfinished status → `failed` with `error`.
     pub fn fail(&mut self, id: i64, error: &str) -> Result<(), StoreError> {
-        let set =
-            format!("status = 'failed', error = ?1, finished_at = {NOW}, waiting_reason = NULL");
         self.transition(
             id,
             &[Pending, Assigned, InProgress],
             "fail",
             "pending, assigned or in_progress",
-            &set,
+            &failed_set(),
             &[&error],
             "failed",
             None,
@@ -249,32 +247,45 @@ impl Store {
 
     /// Fails an in-flight prompt, then requeues it when retries remain,
     /// remembering the pane so the retry prefers another one. Returns
-    /// whether it was requeued.
+    /// whether it was requeued. One transaction: a crash in between must
+    /// not leave a `failed` prompt that still had retries and is never
+    /// retried.
     pub fn fail_and_maybe_retry(
         &mut self,
         id: i64,
         error: &str,
         pane: Option<&str>,
     ) -> Result<bool, StoreError> {
-        let p = self.prompt(id)?;
-        self.fail(id, error)?;
-        if p.retry_count >= p.max_retries {
-            return Ok(false);
-        }
-        let set = format!("{BACK_TO_QUEUE}, retry_count = retry_count + 1, last_pane = ?1");
-        let detail = format!("automatic retry {} of {}", p.retry_count + 1, p.max_retries);
-        self.transition(
+        let tx = self.write_tx()?;
+        let budget: Option<(i64, i64)> = tx
+            .query_row(
+                "SELECT retry_count, max_retries FROM prompts WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(StoreError::sqlite("reading a prompt's retries"))?;
+        let (count, max) = budget.ok_or(StoreError::NoSuchPrompt(id))?;
+        guarded_update(
+            &tx,
             id,
-            &[Failed],
-            "retry",
-            "failed",
-            &set,
-            &[&pane],
-            "retried",
-            None,
-            Some(&detail),
+            &[Pending, Assigned, InProgress],
+            "fail",
+            "pending, assigned or in_progress",
+            &failed_set(),
+            &[&error],
         )?;
-        Ok(true)
+        append(&tx, id, "failed", None, Some(error))?;
+        let retried = count < max;
+        if retried {
+            let set = format!("{BACK_TO_QUEUE}, retry_count = retry_count + 1, last_pane = ?1");
+            let detail = format!("automatic retry {} of {max}", count + 1);
+            guarded_update(&tx, id, &[Failed], "retry", "failed", &set, &[&pane])?;
+            append(&tx, id, "retried", None, Some(&detail))?;
+        }
+        tx.commit()
+            .map_err(StoreError::sqlite("committing a failure"))?;
+        Ok(retried)
     }
 
     /// `assigned`/`in_progress` → `pending` without using a retry: the pane
@@ -305,6 +316,11 @@ impl Store {
             .map_err(StoreError::sqlite("recording a waiting reason"))?;
         Ok(())
     }
+}
+
+/// The columns of a failure; `?1` is the error.
+fn failed_set() -> String {
+    format!("status = 'failed', error = ?1, finished_at = {NOW}, waiting_reason = NULL")
 }
 
 /// The guarded `UPDATE`; on no match, says whether the prompt is missing

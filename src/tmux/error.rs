@@ -53,6 +53,15 @@ pub enum TmuxError {
     Parse(String),
 }
 
+impl TmuxError {
+    /// Whether tmux may have carried the command out although the call
+    /// failed: it did not answer in time, or talking to it broke off. A
+    /// command tmux refused with an error did nothing.
+    pub fn may_have_acted(&self) -> bool {
+        matches!(self, Self::Timeout { .. } | Self::Io(_))
+    }
+}
+
 /// Turns a non-zero tmux exit into the most specific error its stderr allows.
 ///
 /// `target` is the pane or session the command addressed, reported back in

@@ -44,19 +44,36 @@ impl Tmux {
     /// it as a paste, so newlines do not submit). CRLF and lone CR are
     /// normalised to LF first. The text travels over stdin, so its size is
     /// not bounded by the argument list. Does not press Enter. Empty text
-    /// types nothing (tmux refuses to load an empty buffer).
+    /// types nothing (tmux refuses to load an empty buffer). An error for
+    /// which [`TmuxError::may_have_acted`] holds means the text may be in
+    /// the pane; any other error means it is not.
     pub async fn paste(&self, pane: &str, text: &str) -> Result<(), TmuxError> {
         if text.is_empty() {
             return Ok(());
         }
         let name = buffer_name();
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        self.run(
-            &["load-buffer", "-b", &name, "-"],
-            None,
-            Some(text.as_bytes()),
-        )
-        .await?;
+        let loaded = self
+            .run(
+                &["load-buffer", "-b", &name, "-"],
+                None,
+                Some(text.as_bytes()),
+            )
+            .await;
+        if let Err(e) = loaded {
+            let _ = self.run(&["delete-buffer", "-b", &name], None, None).await;
+            // Nothing was pasted, whatever became of the buffer: only a
+            // paste-buffer that did not answer may have typed something.
+            return Err(if e.may_have_acted() {
+                TmuxError::Failed {
+                    command: "tmux load-buffer".into(),
+                    status: None,
+                    stderr: format!("{e}; nothing was pasted"),
+                }
+            } else {
+                e
+            });
+        }
         let pasted = self
             .run(
                 &["paste-buffer", "-p", "-d", "-b", &name, "-t", pane],

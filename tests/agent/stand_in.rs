@@ -4,8 +4,13 @@
 //! byte-exact and exactly-once without a real agent.
 //!
 //! ```text
-//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker]
+//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear]
 //!
+//! `--ignore-enters N` leaves the first N Enter presses on a filled input
+//! box without effect (logged as `{"ignored":"enter"}`), as an agent that
+//! is slow to start reading does; `--ignore-clear` ignores C-u (logged as
+//! `{"ignored":"clear"}`), as an agent whose clear key is another; C-u
+//! otherwise empties the box (logged as `{"cleared":"…"}`).
 //! `--file-picker` opens a file picker while the input ends in an `@path`
 //! token, as Claude Code does: Enter then accepts the path (adds a space)
 //! instead of submitting.
@@ -58,6 +63,8 @@ struct Agent {
     collapse: bool,
     limits: bool,
     picker: bool,
+    deaf_enters: u64,
+    keep_on_clear: bool,
     log: File,
     seq: u64,
     transcript: Vec<String>,
@@ -78,7 +85,7 @@ fn main() {
     };
     let Some(log) = flag("--log") else {
         eprintln!(
-            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker]"
+            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear]"
         );
         std::process::exit(64);
     };
@@ -104,6 +111,10 @@ fn main() {
         collapse: args.iter().any(|a| a == "--collapse-pastes"),
         limits: !args.iter().any(|a| a == "--no-limits"),
         picker: args.iter().any(|a| a == "--file-picker"),
+        deaf_enters: flag("--ignore-enters")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
+        keep_on_clear: args.iter().any(|a| a == "--ignore-clear"),
         log,
         seq: 0,
         transcript: Vec::new(),
@@ -193,7 +204,18 @@ impl Agent {
                 chars.next_back();
                 self.composer = chars.as_str().as_bytes().to_vec();
             }
-            (Mode::Idle, Event::ClearLine) => self.composer.clear(),
+            (Mode::Idle, Event::ClearLine) if self.keep_on_clear => {
+                self.record(json!({"ignored": "clear"}));
+            }
+            (Mode::Idle, Event::ClearLine) => {
+                let text =
+                    String::from_utf8_lossy(&std::mem::take(&mut self.composer)).into_owned();
+                self.record(json!({"cleared": text}));
+            }
+            (Mode::Idle, Event::Enter) if self.deaf_enters > 0 && !self.composer.is_empty() => {
+                self.deaf_enters -= 1;
+                self.record(json!({"ignored": "enter"}));
+            }
             (Mode::Idle, Event::Enter) if self.picker_open() => {
                 self.record(json!({"picker": "accepted"}));
                 self.composer.push(b' ');

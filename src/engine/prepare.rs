@@ -1,0 +1,185 @@
+//! Context preparation in a shell pane (DESIGN §4): `cd`, `export` and the
+//! prerequisite commands typed as one command line before the prompt, with
+//! their verdict read back from the screen.
+//!
+//! The verdict line carries a token made for this delivery alone, so the
+//! line a previous delivery left on screen is never taken for this one's.
+//! Its words and the token are separate `printf` arguments: the echo of the
+//! command line shows them apart (`assigner-prep-ok 12-…`), only the output
+//! shows them joined (`assigner-prep-ok-12-…`), so the echo, wrapped or
+//! not, can never pass for the verdict.
+
+use std::collections::BTreeMap;
+use std::hash::{BuildHasher, RandomState};
+use std::time::{Duration, Instant};
+
+use super::EngineMsg;
+use super::deliver::{Job, Outcome, POLL, gone_or};
+use crate::protocol::validate_env_name;
+
+/// Longest a shell pane's context preparation may take.
+const PREP_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The verdict line of one preparation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marker {
+    token: String,
+}
+
+impl Marker {
+    /// A token for prompt `id` that no earlier delivery used.
+    pub fn new(id: i64) -> Self {
+        // `RandomState` is seeded from the OS and differs on every call.
+        let nonce = RandomState::new().hash_one(id);
+        Self {
+            token: format!("{id}-{nonce:016x}"),
+        }
+    }
+
+    /// The command line to type: `prep`, then its verdict.
+    pub fn command(&self, prep: &str) -> String {
+        let t = &self.token;
+        format!(
+            "{prep} && printf '%s-%s\\n' assigner-prep-ok {t} || printf '%s-%s %d\\n' assigner-prep-failed {t} $?"
+        )
+    }
+
+    /// The verdict on `screen`, if printed: `Ok`, or `Err` with the exit
+    /// status. The verdict ends its line; text before it on the same line
+    /// is the output of a prerequisite that printed no final newline.
+    pub fn verdict(&self, screen: &str) -> Option<Result<(), String>> {
+        let ok = format!("assigner-prep-ok-{}", self.token);
+        let failed = format!("assigner-prep-failed-{} ", self.token);
+        screen.lines().map(str::trim_end).find_map(|line| {
+            if line.ends_with(&ok) {
+                return Some(Ok(()));
+            }
+            let (_, status) = line.rsplit_once(&failed)?;
+            (!status.is_empty() && status.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| Err(status.to_owned()))
+        })
+    }
+}
+
+/// Runs the context preparation in a shell pane and waits for its verdict.
+pub async fn prepare(job: &Job, prep: &str) -> Result<(), Outcome> {
+    let marker = Marker::new(job.id);
+    job.tmux
+        .paste(&job.pane, &marker.command(prep))
+        .await
+        .map_err(|e| {
+            gone_or(e, |e| {
+                Outcome::NotDelivered(format!("context preparation could not be typed: {e}"))
+            })
+        })?;
+    job.tmux.send_enter(&job.pane).await.map_err(|e| {
+        gone_or(e, |e| {
+            Outcome::Failed(format!("context preparation: Enter failed: {e}"))
+        })
+    })?;
+    let deadline = Instant::now() + PREP_TIMEOUT;
+    loop {
+        let screen =
+            job.tmux.capture(&job.pane, 200).await.map_err(|e| {
+                gone_or(e, |e| Outcome::Failed(format!("context preparation: {e}")))
+            })?;
+        if let Some(verdict) = marker.verdict(&screen) {
+            let _ = job
+                .tx
+                .send(EngineMsg::Note {
+                    id: job.id,
+                    event: "context-prepared",
+                    detail: prep.to_owned(),
+                })
+                .await;
+            return verdict.map_err(|status| {
+                Outcome::Failed(format!("context preparation failed ({status}): {prep}"))
+            });
+        }
+        if Instant::now() >= deadline {
+            return Err(Outcome::Failed(format!(
+                "context preparation did not finish within {PREP_TIMEOUT:?}: {prep}"
+            )));
+        }
+        tokio::time::sleep(POLL * 5).await;
+    }
+}
+
+/// The shell command that prepares a prompt's context, or `None` when the
+/// prompt needs none. Refuses an environment variable name a shell would
+/// read as more than a name (prompts queued before names were checked).
+pub fn prep_command(
+    working_dir: Option<&str>,
+    env: &BTreeMap<String, String>,
+    prereqs: &[String],
+) -> Result<Option<String>, String> {
+    let mut parts = Vec::new();
+    if let Some(dir) = working_dir {
+        parts.push(format!("cd -- {}", shell_quote(dir)));
+    }
+    for (k, v) in env {
+        validate_env_name(k)?;
+        parts.push(format!("export {k}={}", shell_quote(v)));
+    }
+    parts.extend(prereqs.iter().map(|p| format!("( {p} )")));
+    Ok((!parts.is_empty()).then(|| parts.join(" && ")))
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prep_commands_quote_everything() {
+        let mut env = BTreeMap::new();
+        env.insert("A".to_owned(), "it's".to_owned());
+        let cmd = prep_command(Some("/src/my app"), &env, &["make deps".into()])
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            cmd,
+            "cd -- '/src/my app' && export A='it'\\''s' && ( make deps )"
+        );
+        assert_eq!(prep_command(None, &BTreeMap::new(), &[]), Ok(None));
+        env.insert("A;touch pwned;B".to_owned(), "1".to_owned());
+        let err = prep_command(None, &env, &[]).unwrap_err();
+        assert!(err.contains("not valid"), "{err}");
+    }
+
+    #[test]
+    fn tokens_differ_between_deliveries() {
+        assert_ne!(Marker::new(7), Marker::new(7));
+        assert!(Marker::new(7).token.starts_with("7-"));
+    }
+
+    #[test]
+    fn only_this_deliverys_verdict_counts() {
+        let m = Marker::new(3);
+        let t = &m.token;
+        let earlier = Marker::new(3);
+        // The echo of the command line, wrapped anywhere, says nothing.
+        let echo = format!("$ {}", m.command("sleep 5"));
+        assert_eq!(m.verdict(&echo), None);
+        for cut in 1..echo.len() {
+            if echo.is_char_boundary(cut) {
+                let wrapped = format!("{}\n{}", &echo[..cut], &echo[cut..]);
+                assert_eq!(m.verdict(&wrapped), None, "{wrapped}");
+            }
+        }
+        // A verdict left by an earlier delivery on screen says nothing.
+        let old = format!("assigner-prep-ok-{}\n$ ", earlier.token);
+        assert_eq!(m.verdict(&format!("{old}{echo}")), None);
+        let ok = format!("{old}{echo}\nassigner-prep-ok-{t}\n$");
+        assert_eq!(m.verdict(&ok), Some(Ok(())));
+        let failed = format!("{echo}\nassigner-prep-failed-{t} 127  \n$");
+        assert_eq!(m.verdict(&failed), Some(Err("127".into())));
+        let no_newline = format!("{echo}\nsome outputassigner-prep-ok-{t}\n$");
+        assert_eq!(m.verdict(&no_newline), Some(Ok(())));
+        let truncated = format!("{echo}\nassigner-prep-failed-{t} \n$");
+        assert_eq!(m.verdict(&truncated), None);
+    }
+}

@@ -1,0 +1,92 @@
+//! Taking back a prompt whose delivery could not be confirmed. It goes to
+//! another attempt only when the agent verifiably does not have it; when
+//! that cannot be shown, it fails with a reason that says so, because a
+//! prompt run twice is worse than one a person has to look at.
+
+use std::time::Instant;
+
+use super::deliver::{Job, Outcome, POLL, cursor, gone_or};
+use crate::detect::{Prepare, composer_holds};
+use crate::protocol::SessionState;
+
+/// The prompt may be in the pane but was not seen submitted. Retried only
+/// when its text is still in the input box and clearing it (C-u) leaves
+/// the box empty with the agent idle for the verify time, so that an
+/// Enter the agent takes late is seen (it goes to work) rather than the
+/// prompt run twice. Otherwise the agent may have it: [`Outcome::Unclear`].
+/// `enters`: Enter presses so far.
+pub async fn withdraw(job: &Job, why: String, enters: u8) -> Outcome {
+    let lines = job.profiles.get(&job.provider).tail_lines;
+    let unclear = |what: String| {
+        Outcome::Unclear(format!(
+            "{why}; {what}, so the agent may have it and it is not sent again"
+        ))
+    };
+    let screen = match job.tmux.capture(&job.pane, lines).await {
+        Ok(s) => s,
+        Err(e) => return gone_or(e, |e| unclear(format!("the pane could not be read ({e})"))),
+    };
+    let shown = job.profiles.composer_text(&job.provider, &screen);
+    if !shown
+        .as_deref()
+        .is_some_and(|c| composer_holds(c, &job.text))
+    {
+        return unclear(match shown {
+            Some(c) if c.trim().is_empty() => "the input box is empty".into(),
+            Some(_) => "the input box holds other text".into(),
+            None => "no input box is visible".into(),
+        });
+    }
+    // A shell shows no busy marker: a command line taken moves the cursor
+    // on, while clearing it leaves the cursor where it was or moves it up.
+    let shell = job.profiles.get(&job.provider).prepare == Prepare::Shell;
+    let mark = if shell { cursor(job).await } else { None };
+    if let Err(e) = job.tmux.send_keys(&job.pane, &["C-u"]).await {
+        return gone_or(e, |e| {
+            unclear(format!("clearing the input box failed ({e})"))
+        });
+    }
+    let deadline = Instant::now() + job.verify;
+    let left = loop {
+        tokio::time::sleep(POLL).await;
+        let screen = match job.tmux.capture(&job.pane, lines).await {
+            Ok(s) => s,
+            Err(e) => return gone_or(e, |e| unclear(format!("the pane could not be read ({e})"))),
+        };
+        let state = job
+            .profiles
+            .classify_sent(&job.provider, &screen, &job.sent)
+            .state;
+        let moved_on = match mark {
+            Some(m) => cursor(job).await.is_some_and(|now| now > m),
+            None => false,
+        };
+        if moved_on
+            || matches!(
+                state,
+                SessionState::Busy | SessionState::WaitingApproval | SessionState::RateLimited
+            )
+        {
+            // An Enter taken late: the agent went to work on the prompt.
+            return Outcome::Submitted {
+                busy: state == SessionState::Busy,
+                enters,
+            };
+        }
+        let now = job.profiles.composer_text(&job.provider, &screen);
+        if Instant::now() >= deadline {
+            break now;
+        }
+    };
+    match left {
+        Some(c) if c.trim().is_empty() => Outcome::Failed(format!(
+            "{why}; its text was cleared from the input box unsent"
+        )),
+        Some(c) if composer_holds(&c, &job.text) => Outcome::Unclear(format!(
+            "{why}; its text is still in the input box of {} and could not be cleared: \
+             submit or clear it there, it is not sent again on its own",
+            job.pane
+        )),
+        _ => unclear("the input box changed while it was cleared".into()),
+    }
+}
