@@ -120,12 +120,7 @@ impl Config {
 
     /// Value checks that the type system cannot express.
     fn check(&self) -> Result<(), String> {
-        if tracing_subscriber::EnvFilter::try_new(&self.log_level).is_err() {
-            return Err(format!(
-                "log_level: '{}' is not a valid level or filter",
-                self.log_level
-            ));
-        }
+        crate::logging::parse_filter(&self.log_level).map_err(|e| format!("log_level: {e}"))?;
         if self.max_connections == 0 {
             return Err("max_connections: must be at least 1".into());
         }

@@ -45,8 +45,8 @@ pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>) {
     let (read, mut write) = stream.into_split();
     if let Err(why) = ctx.policy.check(cred.uid(), cred.gid()) {
         warn!(
-            uid = cred.uid(),
-            pid = cred.pid(),
+            peer_uid = cred.uid(),
+            peer_pid = cred.pid(),
             "refused connection: {why}"
         );
         let _ = send(&mut write, &Response::error(ErrorKind::Forbidden, why)).await;
@@ -62,7 +62,7 @@ pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>) {
         };
         let response = match read {
             Err(_) => {
-                debug!(uid = cred.uid(), "client idle too long; disconnecting");
+                debug!(peer_uid = cred.uid(), "client idle too long; disconnecting");
                 return;
             }
             Ok(Err(e)) => {

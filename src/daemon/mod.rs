@@ -32,7 +32,7 @@ use self::notify::Notifier;
 use self::startup::Opened;
 use crate::engine::Engine;
 use crate::error::exit;
-use crate::logging::LogHandle;
+use crate::logging::{LogHandle, early_error};
 use crate::protocol::{ErrorKind, Response};
 
 /// How long shutdown waits for the core to finish its current step.
@@ -44,14 +44,14 @@ pub fn run(args: Args) -> i32 {
     let activated = match listener::take_activated() {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("assignerd: socket activation: {e}");
+            early_error(format_args!("socket activation: {e}"));
             return exit::OSERR;
         }
     };
     let settings = match Settings::resolve(&args) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("assignerd: {e}");
+            early_error(e);
             return exit::CONFIG;
         }
     };

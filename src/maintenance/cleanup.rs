@@ -263,7 +263,7 @@ pub fn apply(store: &mut Store, plan: Plan) -> Result<CleanupReport, StoreError>
             } => {
                 let why = format!("cleanup: session {session} ({pane}) no longer exists in tmux");
                 let requeued = store.drop_stale_session(pane, session, *prompt, &why)?;
-                info!(session = %session, pane = %pane, prompt_id = ?prompt, requeued, "cleanup: removed stale session");
+                info!(session = %session, pane = %pane, prompt_id = *prompt, requeued, "cleanup: removed stale session");
                 Ok(())
             }
             Action::ResetMissingTarget { id, missing } => {
