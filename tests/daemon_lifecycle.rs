@@ -101,6 +101,14 @@ fn config_errors_exit_78_with_key_and_line() {
         &[],
     );
     assert_eq!(code, Some(78));
+    // --check-config resolves the group too, so a typo cannot pass the
+    // check and then keep the next restart down.
+    let (code, err) = daemon_exit(&["--check-config", "--config", cfg.to_str().unwrap()], &[]);
+    assert_eq!(code, Some(78), "{err}");
+    assert!(
+        err.contains("allowed_group") && err.contains("no-such-group-here"),
+        "{err}"
+    );
     let (code, out) = daemon_exit(&["--check-config", "--config", "/dev/null"], &[]);
     assert_eq!(code, Some(0), "{out}");
 }

@@ -6,7 +6,6 @@
 //! connection carries on; a stalled or vanished client is dropped.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::UnixStream;
@@ -14,8 +13,8 @@ use tokio::net::unix::OwnedWriteHalf;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tracing::{debug, warn};
 
+use super::admission::Admission;
 use super::core::CoreMsg;
-use super::peer::AccessPolicy;
 use crate::framing::{LineRead, read_line};
 use crate::protocol::{ErrorKind, Event, MAX_LINE_BYTES, Reply, Request, Response};
 
@@ -25,10 +24,8 @@ pub struct ConnContext {
     pub core: mpsc::Sender<CoreMsg>,
     /// Events for `watch`.
     pub events: broadcast::Sender<Event>,
-    /// Who may connect.
-    pub policy: AccessPolicy,
-    /// How long a client may stay silent.
-    pub idle_timeout: Duration,
+    /// Who may connect, how many and for how long; replaced on SIGHUP.
+    pub admission: watch::Sender<Admission>,
     /// Flips to true at shutdown.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -43,7 +40,8 @@ pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>) {
         }
     };
     let (read, mut write) = stream.into_split();
-    if let Err(why) = ctx.policy.check(cred.uid(), cred.gid()) {
+    let allowed = ctx.admission.borrow().policy.check(cred.uid(), cred.gid());
+    if let Err(why) = allowed {
         warn!(
             peer_uid = cred.uid(),
             peer_pid = cred.pid(),
@@ -56,8 +54,9 @@ pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>) {
     let mut buf = Vec::new();
     let mut shutdown = ctx.shutdown.clone();
     loop {
+        let idle_timeout = ctx.admission.borrow().idle_timeout;
         let read = tokio::select! {
-            r = tokio::time::timeout(ctx.idle_timeout, read_line(&mut reader, &mut buf, MAX_LINE_BYTES)) => r,
+            r = tokio::time::timeout(idle_timeout, read_line(&mut reader, &mut buf, MAX_LINE_BYTES)) => r,
             _ = shutdown.changed() => return,
         };
         let response = match read {
