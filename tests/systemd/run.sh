@@ -245,8 +245,8 @@ t_agents() {
         sh -c "! grep -E '^ +PROMPT_ID=' '$j' | grep -vqx '    PROMPT_ID=${id:-0}' && grep -qx '    SESSION=agent-1' '$j' && \
             grep -qE '^ +PANE=%[0-9]+\$' '$j' && grep -qE '^ +PROVIDER=.+' '$j'"
     cx journalctl -u assigner.service PROMPT_ID="${id:-0}" "MESSAGE=prompt queued" -o verbose --no-pager >"$OUT/journal-queued.txt" 2>&1 || true
-    check "'prompt queued' is PRIORITY=6 (info) with PROMPT_PRIORITY=0, and no second PRIORITY" \
-        sh -c "[ \"\$(grep -E '^ +PRIORITY=' '$OUT/journal-queued.txt')\" = '    PRIORITY=6' ] && grep -qx '    PROMPT_PRIORITY=0' '$OUT/journal-queued.txt'"
+    check "'prompt queued' is PRIORITY=5 (tracing-journald's level for info) with PROMPT_PRIORITY=0, and no second PRIORITY" \
+        sh -c "[ \"\$(grep -E '^ +PRIORITY=' '$OUT/journal-queued.txt')\" = '    PRIORITY=5' ] && grep -qx '    PROMPT_PRIORITY=0' '$OUT/journal-queued.txt'"
 }
 
 t_user_service() {   # the per-user units, for a person's own agents on their own tmux server
