@@ -7,12 +7,20 @@
 # `assignerctl completions SHELL` into target/completions/; a check that the
 # man pages exist (man/assignerd.8 and man/assignerctl.1 are generated from the
 # clap definitions by `UPDATE_MAN=1 cargo test --test man_pages` and committed);
-# then `cargo deb --no-build`. Needs cargo-deb (`cargo install cargo-deb --locked`)
-# and dpkg-dev's tools (dpkg-shlibdeps) for the $auto dependencies.
+# then `cargo deb --no-build`. Needs cargo-deb at the version pinned below
+# (the maintainer scripts it generates decide what an upgrade restarts) and
+# dpkg-dev's tools (dpkg-shlibdeps) for the $auto dependencies.
 set -euo pipefail
 
+# tests/systemd/run.sh installs this version too (it reads it from here).
+CARGO_DEB_VERSION=3.8.0
+
 cd "$(dirname "$0")/.."
-command -v cargo-deb >/dev/null || { echo "build-deb: cargo-deb is missing: cargo install cargo-deb --locked" >&2; exit 1; }
+if [ "$(cargo deb --version 2>/dev/null)" != "cargo-deb $CARGO_DEB_VERSION" ]; then
+    echo "build-deb: needs cargo-deb $CARGO_DEB_VERSION (found: $(cargo deb --version 2>/dev/null || echo none));" \
+        "cargo install cargo-deb --version $CARGO_DEB_VERSION --locked" >&2
+    exit 1
+fi
 
 cargo build --release --locked --bins
 

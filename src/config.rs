@@ -110,23 +110,28 @@ impl Config {
         Ok(cfg)
     }
 
-    /// Reads and parses a file.
+    /// Reads and parses a file, then checks it against this host: the
+    /// `allowed_group` must exist. The daemon (at start and on SIGHUP),
+    /// `--check-config` and `assignerctl validate` all come through here,
+    /// so a misspelt group is refused before a restart could trip on it.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_owned(),
             source,
         })?;
-        Self::parse(&text, path)
+        let cfg = Self::parse(&text, path)?;
+        if let Some(group) = &cfg.allowed_group {
+            group_id(group).map_err(|message| ConfigError::Invalid {
+                path: path.to_owned(),
+                message,
+            })?;
+        }
+        Ok(cfg)
     }
 
     /// Value checks that the type system cannot express.
     fn check(&self) -> Result<(), String> {
-        if tracing_subscriber::EnvFilter::try_new(&self.log_level).is_err() {
-            return Err(format!(
-                "log_level: '{}' is not a valid level or filter",
-                self.log_level
-            ));
-        }
+        crate::logging::parse_filter(&self.log_level).map_err(|e| format!("log_level: {e}"))?;
         if self.max_connections == 0 {
             return Err("max_connections: must be at least 1".into());
         }
@@ -142,6 +147,17 @@ impl Config {
                 .map_err(|e| format!("profiles.{name}: {e}"))?;
         }
         Ok(())
+    }
+}
+
+/// The gid of `allowed_group`, or why it cannot be used.
+pub fn group_id(name: &str) -> Result<u32, String> {
+    match nix::unistd::Group::from_name(name) {
+        Ok(Some(g)) => Ok(g.gid.as_raw()),
+        Ok(None) => Err(format!(
+            "allowed_group: there is no group named '{name}' on this host (see getent group)"
+        )),
+        Err(e) => Err(format!("allowed_group: cannot look up group '{name}': {e}")),
     }
 }
 
@@ -197,6 +213,31 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn load_refuses_an_unknown_group_and_a_bad_level() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.toml");
+        std::fs::write(&path, "allowed_group = \"no-such-group-xyz\"\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("allowed_group") && err.contains("no-such-group-xyz"),
+            "{err}"
+        );
+        let root = nix::unistd::Group::from_gid(0.into())
+            .unwrap()
+            .unwrap()
+            .name;
+        std::fs::write(&path, format!("allowed_group = \"{root}\"\n")).unwrap();
+        Config::load(&path).unwrap();
+        let err = Config::parse("log_level = \"verbose\"\n", &path)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("log_level") && err.contains("verbose"),
+            "{err}"
+        );
     }
 
     #[test]

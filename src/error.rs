@@ -66,6 +66,14 @@ pub enum ConfigError {
         /// Which key and why.
         message: String,
     },
+    /// `--log-level` or `RUST_LOG` is not a level or filter.
+    #[error("invalid {origin}: {message}")]
+    LogLevel {
+        /// `--log-level` or `RUST_LOG`.
+        origin: &'static str,
+        /// Why.
+        message: String,
+    },
 }
 
 /// Errors of the prompt store.

@@ -2,8 +2,12 @@
 //! elsewhere.
 //!
 //! Events carry fields such as `prompt_id`, `session`, `pane` and
-//! `provider`; journald receives them upper-cased (`PROMPT_ID=42`), so
-//! `journalctl -u assigner PROMPT_ID=42` tells one prompt's story.
+//! `provider`; journald receives them upper-cased and without a prefix
+//! (`PROMPT_ID=42`), so `journalctl -u assigner PROMPT_ID=42` tells one
+//! prompt's story. Without a prefix a field could overwrite one journald
+//! itself interprets (a `priority` field would be a second `PRIORITY=`),
+//! so field names must stay clear of [`JOURNALD_RESERVED`]; a test scans
+//! every log event of the crate for that.
 
 use std::os::fd::AsFd;
 
@@ -11,22 +15,82 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Registry, reload};
 
+/// Journal field names (after upper-casing) that mean something to
+/// journald or that `tracing-journald` writes itself: a log event must not
+/// use a field that becomes one of these. Names ending in `_` are prefixes.
+pub const JOURNALD_RESERVED: &[&str] = &[
+    "MESSAGE",
+    "MESSAGE_ID",
+    "PRIORITY",
+    "CODE_FILE",
+    "CODE_LINE",
+    "CODE_FUNC",
+    "ERRNO",
+    "INVOCATION_ID",
+    "USER_INVOCATION_ID",
+    "SYSLOG_",
+    "DOCUMENTATION",
+    "TID",
+    "UNIT",
+    "USER_UNIT",
+    "TARGET",
+    "OBJECT_",
+    "COREDUMP_",
+    "SPAN_",
+];
+
+/// The journal field name `tracing-journald` makes of an event field:
+/// dots become underscores, leading underscores go (journald reserves them
+/// for its trusted fields), the rest is upper-cased.
+pub fn journal_name(field: &str) -> String {
+    field
+        .replace('.', "_")
+        .trim_start_matches('_')
+        .chars()
+        .filter(|c| *c == '_' || c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// Whether an event field would collide with a [`JOURNALD_RESERVED`] name.
+pub fn is_reserved(field: &str) -> bool {
+    let name = journal_name(field);
+    JOURNALD_RESERVED.iter().any(|r| match r.strip_suffix('_') {
+        Some(prefix) => name.starts_with(prefix) && name[prefix.len()..].starts_with('_'),
+        None => name == *r,
+    })
+}
+
+const LEVELS: &[&str] = &["off", "error", "warn", "info", "debug", "trace"];
+
+/// Parses a log level or filter (`info`, `assigner=debug,warn`). A bare
+/// word must be a level: tracing would take `inf` or `verbose` as the name
+/// of a target and silently log nothing else, so a typo is refused here.
+pub fn parse_filter(spec: &str) -> Result<EnvFilter, String> {
+    if spec.trim().is_empty() {
+        return Err("the log level is empty".into());
+    }
+    for directive in spec.split(',').map(str::trim) {
+        let bare = !directive.contains(['=', '[', ':']);
+        if bare && !LEVELS.contains(&directive.to_ascii_lowercase().as_str()) {
+            return Err(format!(
+                "'{directive}' is not a log level (one of {}); select a module with MODULE=LEVEL",
+                LEVELS.join(", ")
+            ));
+        }
+    }
+    EnvFilter::try_new(spec).map_err(|e| format!("'{spec}' is not a valid log filter: {e}"))
+}
+
 /// Changes the log filter at run time (on SIGHUP).
 pub struct LogHandle(reload::Handle<EnvFilter, Registry>);
 
 impl LogHandle {
-    /// Applies a new filter; `RUST_LOG`, when set, keeps winning.
+    /// Applies a new filter, already checked by [`parse_filter`].
     pub fn set_level(&self, level: &str) {
-        if let Ok(filter) = filter_for(level) {
+        if let Ok(filter) = parse_filter(level) {
             let _ = self.0.reload(filter);
         }
-    }
-}
-
-fn filter_for(level: &str) -> Result<EnvFilter, tracing_subscriber::filter::ParseError> {
-    match std::env::var("RUST_LOG") {
-        Ok(v) if !v.is_empty() => EnvFilter::try_new(v),
-        _ => EnvFilter::try_new(level),
     }
 }
 
@@ -46,10 +110,20 @@ pub fn stderr_is_journal() -> bool {
     dev.parse::<u64>().ok() == Some(st.st_dev) && ino.parse::<u64>().ok() == Some(st.st_ino)
 }
 
-/// Installs the global subscriber. Safe to call once per process; later
-/// calls (tests starting several daemons) keep the first subscriber.
+/// Reports an error that happens before [`init`] (the config cannot be
+/// read, socket activation failed). Under systemd stderr is a journal
+/// stream, which logs every line at info level unless it starts with an
+/// sd-daemon level prefix; `<3>` makes it an error (`PRIORITY=3`).
+pub fn early_error(message: impl std::fmt::Display) {
+    let prefix = if stderr_is_journal() { "<3>" } else { "" };
+    eprintln!("{prefix}assignerd: {message}");
+}
+
+/// Installs the global subscriber with a level checked by [`parse_filter`].
+/// Safe to call once per process; later calls (tests starting several
+/// daemons) keep the first subscriber.
 pub fn init(level: &str) -> LogHandle {
-    let filter = filter_for(level).unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = parse_filter(level).unwrap_or_else(|_| EnvFilter::new("info"));
     let (filter, handle) = reload::Layer::new(filter);
     let journald = stderr_is_journal()
         .then(|| tracing_journald::layer().ok())
@@ -67,4 +141,49 @@ pub fn init(level: &str) -> LogHandle {
         .with(fmt)
         .try_init();
     LogHandle(handle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_and_filters_are_accepted_typos_are_not() {
+        for ok in [
+            "info",
+            "DEBUG",
+            "off",
+            "assigner=debug,info",
+            "assigner::engine=trace",
+        ] {
+            assert!(parse_filter(ok).is_ok(), "{ok}");
+        }
+        for bad in ["verbose", "inf", "", "assigner=debug,loud", "assigner=loud"] {
+            assert!(parse_filter(bad).is_err(), "{bad}");
+        }
+        assert!(parse_filter("verbose").unwrap_err().contains("'verbose'"));
+    }
+
+    #[test]
+    fn reserved_journal_names() {
+        for bad in [
+            "priority",
+            "target",
+            "message",
+            "syslog_identifier",
+            "_errno",
+            "code.line",
+        ] {
+            assert!(is_reserved(bad), "{bad}");
+        }
+        for ok in [
+            "prompt_id",
+            "prompt_priority",
+            "target_session",
+            "syslogged",
+            "session",
+        ] {
+            assert!(!is_reserved(ok), "{ok}");
+        }
+    }
 }

@@ -300,6 +300,12 @@ fn validate_and_completions_work_offline() {
         err.contains("settle_msec") && err.contains("line 4"),
         "{err}"
     );
+    let group = dir.path().join("group.toml");
+    std::fs::write(&group, "allowed_group = \"no-such-group-here\"\n").unwrap();
+    let out = run(&["validate", "--config", group.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(78));
+    let err = stderr(&out);
+    assert!(err.contains("no-such-group-here"), "{err}");
     for shell in ["bash", "zsh", "fish"] {
         let out = run(&["completions", shell]);
         assert!(out.status.success() && out.stdout.len() > 500, "{shell}");

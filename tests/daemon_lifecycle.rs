@@ -105,8 +105,92 @@ fn config_errors_exit_78_with_key_and_line() {
         &[],
     );
     assert_eq!(code, Some(78));
+    // --check-config resolves the group too, so a typo cannot pass the
+    // check and then keep the next restart down.
+    let (code, err) = daemon_exit(&["--check-config", "--config", cfg.to_str().unwrap()], &[]);
+    assert_eq!(code, Some(78), "{err}");
+    assert!(
+        err.contains("allowed_group") && err.contains("no-such-group-here"),
+        "{err}"
+    );
     let (code, out) = daemon_exit(&["--check-config", "--config", "/dev/null"], &[]);
     assert_eq!(code, Some(0), "{out}");
+}
+
+#[test]
+fn startup_errors_reach_the_journal_as_errors() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(&cfg, "scan_interval = 5\n").unwrap();
+    // Stands in for systemd's journal stream: JOURNAL_STREAM names the
+    // device and inode of whatever stderr is.
+    let stderr_path = dir.path().join("stderr");
+    let stderr = std::fs::File::create(&stderr_path).unwrap();
+    let meta = stderr.metadata().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_assignerd"))
+        .args(["--config", cfg.to_str().unwrap()])
+        .env("JOURNAL_STREAM", format!("{}:{}", meta.dev(), meta.ino()))
+        .env_remove("NOTIFY_SOCKET")
+        .stdin(Stdio::null())
+        .stderr(stderr)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(78));
+    let err = std::fs::read_to_string(&stderr_path).unwrap();
+    assert!(err.starts_with("<3>assignerd: "), "{err:?}");
+    // Anywhere else the line stays plain.
+    let (_, err) = daemon_exit(&["--config", cfg.to_str().unwrap()], &[]);
+    assert!(err.starts_with("assignerd: "), "{err:?}");
+}
+
+#[test]
+fn log_level_is_checked_and_the_flag_beats_rust_log() {
+    let (code, err) = daemon_exit(
+        &[
+            "--check-config",
+            "--config",
+            "/dev/null",
+            "--log-level",
+            "verbose",
+        ],
+        &[],
+    );
+    assert_eq!(code, Some(78), "{err}");
+    assert!(
+        err.contains("--log-level") && err.contains("'verbose'"),
+        "{err}"
+    );
+    let (code, err) = daemon_exit(
+        &["--check-config", "--config", "/dev/null"],
+        &[("RUST_LOG", "assigner=loud")],
+    );
+    assert_eq!(code, Some(78), "{err}");
+    assert!(err.contains("RUST_LOG"), "{err}");
+
+    // Flag over RUST_LOG over the config file. No tmux server runs here,
+    // which the daemon reports as a warning: that line shows the filter.
+    let config = format!("log_level = \"error\"\n{}", common::TEST_CONFIG);
+    let mut d = TestDaemon::unstarted(&config, &[("RUST_LOG", "info")]);
+    d.extra_args = vec!["--log-level".into(), "warn".into()];
+    d.spawn();
+    d.wait_ready();
+    d.send(&["logged quietly"]);
+    assert!(
+        common::wait_until(common::WAIT, || d.logs().contains(" WARN ")),
+        "{}",
+        d.logs()
+    );
+    assert_eq!(d.stop().code(), Some(0));
+    assert!(!d.logs().contains(" INFO "), "{}", d.logs());
+    d.extra_args.clear();
+    d.spawn();
+    d.wait_ready();
+    assert!(
+        common::wait_until(common::WAIT, || d.logs().contains(" INFO ")),
+        "RUST_LOG=info did not win over the config's log_level:\n{}",
+        d.logs()
+    );
 }
 
 #[test]

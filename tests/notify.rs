@@ -3,7 +3,9 @@
 
 mod common;
 
+use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixDatagram;
+use std::os::unix::process::CommandExt;
 use std::time::Duration;
 
 use common::{TEST_CONFIG, TestDaemon, WAIT, wait_until};
@@ -131,10 +133,101 @@ fn invalid_config_on_reload_is_refused_and_kept() {
         d.ctl(&["status"]).status.success(),
         "daemon went down on a bad reload"
     );
+    // A group that does not exist is refused on reload, as at start.
+    std::fs::write(&d.config, "allowed_group = \"no-such-group-here\"\n").unwrap();
+    d.signal(Signal::SIGHUP);
+    assert!(
+        wait_until(WAIT, || d.logs().contains("no-such-group-here")),
+        "{}",
+        d.logs()
+    );
+    assert_eq!(
+        d.logs().matches("new config refused").count(),
+        2,
+        "{}",
+        d.logs()
+    );
+    assert!(d.ctl(&["status"]).status.success());
     std::fs::write(&d.config, "exclude = [\"coordinator\"]\n").unwrap();
     d.signal(Signal::SIGHUP);
     assert!(wait_until(WAIT, || d
         .logs()
         .contains("configuration reloaded")));
     assert_eq!(d.stop().code(), Some(0));
+}
+
+/// After `READY=1` that ends a reload, the new connection limit, idle
+/// timeout and (as root) allowed group already hold for the next client.
+#[test]
+fn reload_applies_admission_settings_before_ready() {
+    let dir = tempfile::tempdir().unwrap();
+    let notify = dir.path().join("notify.sock");
+    let mut l = Listener::bind(&notify);
+    let mut d = TestDaemon::unstarted(TEST_CONFIG, &[("NOTIFY_SOCKET", notify.to_str().unwrap())]);
+    d.spawn();
+    d.wait_ready();
+    let mut held = d.raw();
+    assert_eq!(held.call(r#"{"type":"status"}"#)["ok"], true);
+
+    let group = nix::unistd::Group::from_gid(65534.into())
+        .ok()
+        .flatten()
+        .map(|g| g.name);
+    // Top-level keys before TEST_CONFIG, which ends in a table.
+    let mut config = format!("max_connections = 1\nidle_timeout_secs = 1\n{TEST_CONFIG}");
+    if let Some(g) = &group {
+        config = format!("allowed_group = \"{g}\"\n{config}");
+    }
+    std::fs::write(&d.config, config).unwrap();
+    reload_and_wait(&d, &mut l);
+
+    // The held client keeps its slot; a second one is refused.
+    let mut second = d.raw();
+    let refused = second.read();
+    assert_eq!(common::error_kind(&refused), "unavailable", "{refused}");
+    // The held client is still served; once it falls silent again, the
+    // new 1 s idle timeout applies to it.
+    assert_eq!(held.call(r#"{"type":"status"}"#)["ok"], true);
+    assert!(held.closed(), "idle timeout not applied by the reload");
+    let mut silent = d.raw();
+    assert!(silent.closed(), "a new silent client was not disconnected");
+
+    if nix::unistd::Uid::effective().is_root() && group.is_some() {
+        // The socket the daemon bound itself is opened to the group.
+        let mode = std::fs::metadata(&d.socket).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o660);
+        std::fs::set_permissions(d.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&d.socket, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_assignerctl"))
+            .args(["--socket", d.socket.to_str().unwrap(), "status"])
+            .uid(65534)
+            .gid(65534)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "a member of allowed_group was refused after the reload: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(d.stop().code(), Some(0));
+}
+
+/// Sends SIGHUP and waits for the `READY=1` that concludes it.
+fn reload_and_wait(d: &TestDaemon, l: &mut Listener) {
+    l.drain();
+    let before = l.seen.len();
+    d.signal(Signal::SIGHUP);
+    assert!(
+        wait_until(WAIT, || {
+            l.drain();
+            let after = &l.seen[before..];
+            after
+                .iter()
+                .position(|m| m.contains("RELOADING=1"))
+                .is_some_and(|i| after[i..].iter().any(|m| m.lines().any(|x| x == "READY=1")))
+        }),
+        "no RELOADING=1 then READY=1: {:?}",
+        l.seen
+    );
 }

@@ -27,7 +27,8 @@ pub struct Args {
     #[arg(long, env = "ASSIGNER_TMUX_SOCKET", value_name = "PATH")]
     pub tmux_socket: Option<PathBuf>,
 
-    /// Log level or filter (error, warn, info, debug, trace); RUST_LOG wins.
+    /// Log level or filter (error, warn, info, debug, trace, or a filter such
+    /// as assigner=debug,info); overrides RUST_LOG and the config's log_level.
     #[arg(long, value_name = "LEVEL")]
     pub log_level: Option<String>,
 

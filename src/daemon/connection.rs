@@ -6,7 +6,6 @@
 //! connection carries on; a stalled or vanished client is dropped.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::UnixStream;
@@ -14,8 +13,8 @@ use tokio::net::unix::OwnedWriteHalf;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tracing::{debug, warn};
 
+use super::admission::Admission;
 use super::core::CoreMsg;
-use super::peer::AccessPolicy;
 use crate::framing::{LineRead, read_line};
 use crate::protocol::{
     ErrorKind, Event, MAX_LINE_BYTES, MAX_RESPONSE_BYTES, Reply, Request, Response,
@@ -27,10 +26,8 @@ pub struct ConnContext {
     pub core: mpsc::Sender<CoreMsg>,
     /// Events for `watch`.
     pub events: broadcast::Sender<Event>,
-    /// Who may connect.
-    pub policy: AccessPolicy,
-    /// How long a client may stay silent.
-    pub idle_timeout: Duration,
+    /// Who may connect, how many and for how long; replaced on SIGHUP.
+    pub admission: watch::Sender<Admission>,
     /// Flips to true at shutdown.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -45,10 +42,11 @@ pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>) {
         }
     };
     let (read, mut write) = stream.into_split();
-    if let Err(why) = ctx.policy.check(cred.uid(), cred.gid()) {
+    let allowed = ctx.admission.borrow().policy.check(cred.uid(), cred.gid());
+    if let Err(why) = allowed {
         warn!(
-            uid = cred.uid(),
-            pid = cred.pid(),
+            peer_uid = cred.uid(),
+            peer_pid = cred.pid(),
             "refused connection: {why}"
         );
         let _ = send(
@@ -63,13 +61,14 @@ pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>) {
     let mut buf = Vec::new();
     let mut shutdown = ctx.shutdown.clone();
     loop {
+        let idle_timeout = ctx.admission.borrow().idle_timeout;
         let read = tokio::select! {
-            r = tokio::time::timeout(ctx.idle_timeout, read_line(&mut reader, &mut buf, MAX_LINE_BYTES)) => r,
+            r = tokio::time::timeout(idle_timeout, read_line(&mut reader, &mut buf, MAX_LINE_BYTES)) => r,
             _ = shutdown.changed() => return,
         };
         let response = match read {
             Err(_) => {
-                debug!(uid = cred.uid(), "client idle too long; disconnecting");
+                debug!(peer_uid = cred.uid(), "client idle too long; disconnecting");
                 return;
             }
             Ok(Err(e)) => {
@@ -150,7 +149,8 @@ async fn send(
         .to_line();
     }
     line.push('\n');
-    match tokio::time::timeout(ctx.idle_timeout, write.write_all(line.as_bytes())).await {
+    let idle_timeout = ctx.admission.borrow().idle_timeout;
+    match tokio::time::timeout(idle_timeout, write.write_all(line.as_bytes())).await {
         Ok(r) => r,
         Err(_) => {
             warn!("client stopped reading its answers; disconnecting");

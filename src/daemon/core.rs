@@ -25,8 +25,9 @@ pub enum CoreMsg {
         /// The answer goes here.
         reply: oneshot::Sender<Response>,
     },
-    /// New settings after SIGHUP (already validated).
-    Reload(Box<Settings>),
+    /// New settings after SIGHUP (already validated); the sender is
+    /// answered once they are applied.
+    Reload(Box<Settings>, oneshot::Sender<()>),
 }
 
 /// The state owner.
@@ -143,7 +144,10 @@ impl Core {
                 let response = self.handle(*req).await;
                 let _ = reply.send(response);
             }
-            CoreMsg::Reload(settings) => self.reload(*settings),
+            CoreMsg::Reload(settings, applied) => {
+                self.reload(*settings);
+                let _ = applied.send(());
+            }
         }
     }
 
@@ -153,7 +157,6 @@ impl Core {
         }
         self.engine.reconfigure(&settings);
         self.settings = settings;
-        info!("configuration reloaded");
     }
 
     /// Streams every history row committed since the last call to watchers.

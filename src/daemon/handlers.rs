@@ -92,7 +92,7 @@ impl Core {
         let id = self.store.insert_prompt(&prompt)?;
         info!(
             prompt_id = id,
-            priority = prompt.priority.unwrap_or(5),
+            prompt_priority = prompt.priority.unwrap_or(5),
             "prompt queued"
         );
         self.engine.wake();
@@ -137,7 +137,7 @@ impl Core {
         self.store.reassign(id, to.as_deref())?;
         info!(
             prompt_id = id,
-            target = to.as_deref().unwrap_or("any"),
+            target_session = to.as_deref().unwrap_or("any"),
             "prompt reassigned"
         );
         self.engine.wake();

@@ -106,6 +106,22 @@ impl ControlSocket {
     }
 }
 
+impl ControlSocket {
+    /// After a reload: a socket the daemon bound itself is opened to its
+    /// group (0660) exactly when `allowed_group` is set. A socket from
+    /// systemd keeps the mode its unit gives it.
+    pub fn set_group_access(&self, group_access: bool) {
+        if self.owned_inode.is_none() {
+            return;
+        }
+        let mode = if group_access { 0o660 } else { 0o600 };
+        if let Err(e) = std::fs::set_permissions(&self.path, std::fs::Permissions::from_mode(mode))
+        {
+            tracing::warn!(error = %e, socket = %self.path.display(), "cannot change the socket's mode");
+        }
+    }
+}
+
 impl Drop for ControlSocket {
     fn drop(&mut self) {
         // Unlink only the file we created: not systemd's, and not one a

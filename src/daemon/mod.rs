@@ -5,6 +5,7 @@
 //! only then `READY=1`. The main loop below is the one place that reacts to
 //! signals and new connections; all state lives in the core task.
 
+mod admission;
 mod args;
 mod connection;
 mod core;
@@ -20,20 +21,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::{Semaphore, broadcast, mpsc, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tracing::{error, info, warn};
 
 pub use args::Args;
 pub use settings::Settings;
 
+use self::admission::{Admission, Slots};
 use self::connection::ConnContext;
 use self::core::{Core, CoreMsg};
+use self::listener::ControlSocket;
 use self::notify::Notifier;
 use self::startup::Opened;
 use crate::engine::Engine;
 use crate::error::exit;
-use crate::logging::LogHandle;
-use crate::protocol::{ErrorKind, Response};
+use crate::logging::{LogHandle, early_error};
 
 /// How long shutdown waits for the core to finish its current step.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -44,14 +46,14 @@ pub fn run(args: Args) -> i32 {
     let activated = match listener::take_activated() {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("assignerd: socket activation: {e}");
+            early_error(format_args!("socket activation: {e}"));
             return exit::OSERR;
         }
     };
     let settings = match Settings::resolve(&args) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("assignerd: {e}");
+            early_error(e);
             return exit::CONFIG;
         }
     };
@@ -99,7 +101,7 @@ async fn serve(
         }
     };
     let Opened {
-        policy,
+        admission,
         db_lock: _db_lock,
         store,
         recovery,
@@ -125,8 +127,6 @@ async fn serve(
     let (core_tx, core_rx) = mpsc::channel(256);
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let engine = Engine::new(&settings);
-    let max_connections = settings.config.max_connections;
-    let idle_timeout = Duration::from_secs(settings.config.idle_timeout_secs);
     let mut core = Core::new(store, settings, engine, events.clone());
     if let Some(r) = recovery {
         core.notices.push(r.notice());
@@ -137,11 +137,10 @@ async fn serve(
     let ctx = Arc::new(ConnContext {
         core: core_tx.clone(),
         events,
-        policy,
-        idle_timeout,
+        admission: watch::Sender::new(admission),
         shutdown: shutdown_rx,
     });
-    let slots = Arc::new(Semaphore::new(max_connections));
+    let slots = Arc::new(Slots::default());
     let mut notifier = Notifier::from_env();
     notifier.ready(&status);
     info!("ready");
@@ -150,13 +149,13 @@ async fn serve(
         tokio::select! {
             _ = term.recv() => { info!("SIGTERM: shutting down"); break exit::OK }
             _ = int.recv() => { info!("SIGINT: shutting down"); break exit::OK }
-            _ = hup.recv() => reload(&args, &core_tx, &log, &notifier).await,
+            _ = hup.recv() => reload(&args, &core_tx, &log, &notifier, &ctx, &socket).await,
             res = &mut core_task => {
                 error!(result = ?res, "the core task ended unexpectedly");
                 break exit::SOFTWARE;
             }
             conn = socket.listener.accept() => match conn {
-                Ok((stream, _)) => accept(stream, &ctx, &slots),
+                Ok((stream, _)) => admission::accept(stream, &ctx, &slots),
                 Err(e) => {
                     warn!(error = %e, "accept failed");
                     tokio::time::sleep(Duration::from_millis(50)).await;
@@ -179,49 +178,38 @@ async fn serve(
     code
 }
 
-/// Hands a connection to its own task, or refuses it when all slots are
-/// taken (the refusal is written from a task too, so a slow client cannot
-/// stall the accept loop).
-fn accept(stream: tokio::net::UnixStream, ctx: &Arc<ConnContext>, slots: &Arc<Semaphore>) {
-    let ctx = Arc::clone(ctx);
-    match Arc::clone(slots).try_acquire_owned() {
-        Ok(permit) => {
-            tokio::spawn(async move {
-                connection::serve(stream, ctx).await;
-                drop(permit);
-            });
-        }
-        Err(_) => {
-            tokio::spawn(async move {
-                use tokio::io::AsyncWriteExt;
-                let mut stream = stream;
-                let mut line = Response::error(
-                    ErrorKind::Unavailable,
-                    "too many clients connected; try again",
-                )
-                .to_line();
-                line.push('\n');
-                let _ =
-                    tokio::time::timeout(Duration::from_secs(1), stream.write_all(line.as_bytes()))
-                        .await;
-            });
-        }
-    }
-}
-
 /// SIGHUP: re-read the config; an invalid one is refused and logged, and
-/// the running config stays.
-async fn reload(args: &Args, core: &mpsc::Sender<CoreMsg>, log: &LogHandle, notifier: &Notifier) {
+/// the running config stays. `READY=1` goes out only once the core has
+/// applied the new settings and the next client meets the new access
+/// rules, so `systemctl reload` returning means the change is in effect.
+async fn reload(
+    args: &Args,
+    core: &mpsc::Sender<CoreMsg>,
+    log: &LogHandle,
+    notifier: &Notifier,
+    ctx: &ConnContext,
+    socket: &ControlSocket,
+) {
     notifier.reloading();
-    match Settings::resolve(args) {
-        Ok(new) => {
-            log.set_level(&new.log_level);
-            if core.send(CoreMsg::Reload(Box::new(new))).await.is_err() {
-                warn!("cannot hand the new config to the core");
+    let resolved = Settings::resolve(args)
+        .map_err(|e| e.to_string())
+        .and_then(|new| Ok((Admission::new(&new.config)?, new)));
+    match resolved {
+        Ok((admission, new)) => {
+            let level = new.log_level.clone();
+            let group_access = new.config.allowed_group.is_some();
+            let (applied, done) = oneshot::channel();
+            let taken = core.send(CoreMsg::Reload(Box::new(new), applied)).await;
+            if taken.is_err() || done.await.is_err() {
+                warn!("the core did not take the new config");
+            } else {
+                log.set_level(&level);
+                ctx.admission.send_replace(admission);
+                socket.set_group_access(group_access);
+                info!("configuration reloaded");
             }
         }
         Err(e) => error!(error = %e, "SIGHUP: new config refused; keeping the running one"),
     }
-    // The core keeps STATUS= current; here only the reload is concluded.
     notifier.reloaded();
 }

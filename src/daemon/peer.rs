@@ -2,7 +2,7 @@
 //! kernel-supplied credentials (SO_PEERCRED), not with anything the client
 //! says about itself.
 
-use nix::unistd::{Gid, Group, Uid, User, getgrouplist};
+use nix::unistd::{Gid, Uid, User, getgrouplist};
 
 /// The access policy.
 #[derive(Debug, Clone)]
@@ -18,11 +18,7 @@ impl AccessPolicy {
     pub fn new(group: Option<&str>) -> Result<Self, String> {
         let group = match group {
             None => None,
-            Some(name) => match Group::from_name(name) {
-                Ok(Some(g)) => Some((name.to_owned(), g.gid.as_raw())),
-                Ok(None) => return Err(format!("allowed_group: no group named '{name}'")),
-                Err(e) => return Err(format!("allowed_group: cannot look up '{name}': {e}")),
-            },
+            Some(name) => Some((name.to_owned(), crate::config::group_id(name)?)),
         };
         Ok(Self {
             own_uid: Uid::effective().as_raw(),
@@ -68,6 +64,7 @@ fn user_in_group(uid: u32, gid: u32, group: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nix::unistd::Group;
 
     #[test]
     fn own_user_and_root_only_by_default() {

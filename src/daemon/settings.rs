@@ -1,4 +1,4 @@
-//! The daemon's effective settings: flags and environment over the config
+//! The daemon's effective settings: flags over environment over the config
 //! file over built-in defaults, resolved once at start and again on SIGHUP.
 
 use std::path::PathBuf;
@@ -67,12 +67,23 @@ impl Settings {
                     Mode::System => PathBuf::from(paths::SYSTEM_TMUX_SOCKET),
                     Mode::User => crate::tmux::Tmux::default_socket(),
                 }),
-            log_level: args
-                .log_level
-                .clone()
-                .unwrap_or_else(|| config.log_level.clone()),
+            log_level: log_level(args, &config)?,
             config_file,
             config,
         })
     }
+}
+
+/// The log filter: `--log-level`, else `RUST_LOG`, else the config's
+/// `log_level` (already checked with the file). A bad value is a config
+/// error (exit 78), not a silent fall-back to `info`.
+fn log_level(args: &Args, config: &Config) -> Result<String, ConfigError> {
+    let (origin, value) = match (&args.log_level, std::env::var("RUST_LOG")) {
+        (Some(flag), _) => ("--log-level", flag.clone()),
+        (None, Ok(env)) if !env.is_empty() => ("RUST_LOG", env),
+        _ => return Ok(config.log_level.clone()),
+    };
+    crate::logging::parse_filter(&value)
+        .map(|_| value)
+        .map_err(|message| ConfigError::LogLevel { origin, message })
 }

@@ -6,9 +6,9 @@
 //! cannot serve it, and systemd's `READY=1` (sent by the caller) means all
 //! of this succeeded.
 
+use super::admission::Admission;
 use super::listener::{ControlSocket, ListenError};
 use super::maintenance::prune;
-use super::peer::AccessPolicy;
 use super::settings::Settings;
 use crate::error::{StoreError, exit};
 use crate::maintenance::{DbLock, MaintError, Recovery, open_checked};
@@ -16,8 +16,8 @@ use crate::store::Store;
 
 /// Everything opened before the daemon can serve.
 pub(super) struct Opened {
-    /// Who may connect.
-    pub policy: AccessPolicy,
+    /// Who may connect, how many and for how long.
+    pub admission: Admission,
     /// Held for the daemon's lifetime.
     pub db_lock: DbLock,
     /// The open store.
@@ -46,8 +46,7 @@ pub(super) fn open(
     settings: &Settings,
     activated: Option<std::os::unix::net::UnixListener>,
 ) -> Result<Opened, StartError> {
-    let policy = AccessPolicy::new(settings.config.allowed_group.as_deref())
-        .map_err(|e| fail(exit::CONFIG, e))?;
+    let admission = Admission::new(&settings.config).map_err(|e| fail(exit::CONFIG, e))?;
     let db_lock = DbLock::acquire(&settings.db).map_err(|e| match e {
         MaintError::Locked { .. } => fail(exit::UNAVAILABLE, e),
         other => fail(exit::IOERR, format!("cannot open the database: {other}")),
@@ -71,7 +70,7 @@ pub(super) fn open(
         other => fail(exit::CANTCREAT, other),
     })?;
     Ok(Opened {
-        policy,
+        admission,
         db_lock,
         store,
         recovery,

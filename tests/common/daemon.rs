@@ -28,6 +28,8 @@ pub struct TestDaemon {
     child: Option<Child>,
     spawns: usize,
     extra_env: Vec<(String, String)>,
+    /// More command-line arguments, appended after the paths.
+    pub extra_args: Vec<String>,
 }
 
 impl TestDaemon {
@@ -86,6 +88,7 @@ impl TestDaemon {
                 .iter()
                 .map(|(k, v)| ((*k).into(), (*v).into()))
                 .collect(),
+            extra_args: Vec::new(),
         };
         std::fs::write(&d.config, config).unwrap();
         std::fs::create_dir_all(d.db.parent().unwrap()).unwrap();
@@ -103,6 +106,7 @@ impl TestDaemon {
             .arg(&self.socket)
             .arg("--tmux-socket")
             .arg(&self.tmux_socket)
+            .args(&self.extra_args)
             .env_remove("NOTIFY_SOCKET")
             .env_remove("LISTEN_FDS")
             .env_remove("JOURNAL_STREAM")
