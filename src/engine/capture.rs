@@ -2,9 +2,12 @@
 //! a time, and turning each screen into a provider and a verdict.
 //!
 //! Captures are the whole cost of a scan (one `tmux` process each), so a
-//! pane is read only when its state matters now: it runs or settles a
-//! prompt, it is new, or its window changed and the state of idle panes is
-//! needed (prompts are waiting, a person asked, or the idle refresh is due).
+//! pane is read only when its state matters now: its state is settling, it
+//! is new, or its window changed and either it runs a prompt (whose end
+//! must be seen) or the state of idle panes is needed (prompts are waiting,
+//! a person asked, or the idle refresh is due). A pane running a prompt
+//! whose window did not change cannot have finished it: its screen is the
+//! one already read.
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -40,10 +43,9 @@ impl Engine {
             .filter(|t| {
                 let changed = t.captured_activity != Some(t.pane.activity)
                     || now_unix.saturating_sub(t.pane.activity) <= RECENT_SECS;
-                t.prompt.is_some()
-                    || t.unsettled(now)
+                t.unsettled(now)
                     || t.captured_activity.is_none()
-                    || (broad && changed)
+                    || ((broad || t.prompt.is_some()) && changed)
             })
             .map(|t| (t.pane.id.clone(), usize::from(t.pane.height.max(24))))
             .collect();

@@ -255,14 +255,25 @@ impl Engine {
         Ok(())
     }
 
-    /// Fast polling only while something is moving.
+    /// Fast polling only while something is moving: a delivery, a state
+    /// being confirmed, or a prompt's agent that has stopped (idle or at a
+    /// usage limit) and is waiting out the completion debounce. An agent
+    /// that is simply working is read at the scan interval: polling fifty
+    /// working agents ten times a second costs more than half a core of
+    /// tmux processes and buys nothing but an earlier look at a spinner.
     fn schedule(&mut self) {
         let now = Instant::now();
-        let moving = !self.watching.is_empty()
-            || self
-                .panes
-                .values()
-                .any(|t| t.delivering.is_some() || t.unsettled(now));
+        let stopping = |t: &panes::Tracked| {
+            t.prompt.is_some()
+                && (t.idle_since.is_some()
+                    || t.last_verdict
+                        .as_ref()
+                        .is_some_and(|v| v.state == crate::protocol::SessionState::RateLimited))
+        };
+        let moving = self
+            .panes
+            .values()
+            .any(|t| t.delivering.is_some() || t.unsettled(now) || stopping(t));
         self.next_fast = moving.then(|| tokio::time::Instant::now() + FAST_POLL);
     }
 
