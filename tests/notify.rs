@@ -4,54 +4,11 @@
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
-use std::os::unix::net::UnixDatagram;
 use std::os::unix::process::CommandExt;
 use std::time::Duration;
 
-use common::{TEST_CONFIG, TestDaemon, WAIT, wait_until};
+use common::{NotifyListener as Listener, TEST_CONFIG, TestDaemon, WAIT, wait_until};
 use nix::sys::signal::Signal;
-
-/// Collects notification datagrams.
-struct Listener {
-    sock: UnixDatagram,
-    seen: Vec<String>,
-}
-
-impl Listener {
-    fn bind(path: &std::path::Path) -> Self {
-        let sock = UnixDatagram::bind(path).unwrap();
-        sock.set_read_timeout(Some(Duration::from_millis(50)))
-            .unwrap();
-        Self {
-            sock,
-            seen: Vec::new(),
-        }
-    }
-
-    fn drain(&mut self) {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = self.sock.recv(&mut buf) {
-            self.seen
-                .push(String::from_utf8_lossy(&buf[..n]).into_owned());
-        }
-    }
-
-    fn wait_for(&mut self, needle: &str) -> bool {
-        wait_until(WAIT, || {
-            self.drain();
-            self.seen
-                .iter()
-                .any(|m| m.lines().any(|l| l.starts_with(needle)))
-        })
-    }
-
-    fn count(&self, needle: &str) -> usize {
-        self.seen
-            .iter()
-            .filter(|m| m.lines().any(|l| l == needle))
-            .count()
-    }
-}
 
 #[test]
 fn ready_status_watchdog_reload_and_stop() {

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use assigner::store::{Claim, Store};
 use common::daemon::TEST_CONFIG;
-use common::{TestDaemon, WAIT, wait_until};
+use common::{NotifyListener, TestDaemon, WAIT, wait_until};
 use rusqlite::Connection;
 
 const MARKER: &str = "salvage-marker-";
@@ -86,11 +86,23 @@ fn corrupt_pages_are_moved_aside_and_readable_rows_salvaged() {
     drop(store);
     let page = corrupt_a_prompts_page(&d.db);
 
+    // systemd's status line tells the administrator too.
+    let notify = d.dir.path().join("notify.sock");
+    let mut systemd = NotifyListener::bind(&notify);
+    d.set_env("NOTIFY_SOCKET", notify.to_str().unwrap());
     d.spawn();
     d.wait_ready();
     let status = d.ctl_json(&["status"])["status"].clone();
     let notices = status["notices"].to_string();
     assert!(notices.contains("database was corrupt"), "{status}");
+    let told = wait_until(WAIT, || {
+        systemd.drain();
+        systemd.seen.iter().any(|m| {
+            m.lines()
+                .any(|l| l.starts_with("STATUS=") && l.contains("corrupt"))
+        })
+    });
+    assert!(told, "{:?}", systemd.seen);
     let state_dir = d.db.parent().unwrap().to_owned();
     let moved = files_like(&state_dir, "assigner.db.corrupt-");
     assert_eq!(moved.len(), 1, "{moved:?}");

@@ -95,6 +95,11 @@ impl TestDaemon {
         d
     }
 
+    /// Adds an environment variable for the next [`spawn`](Self::spawn).
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.extra_env.push((key.into(), value.into()));
+    }
+
     /// The daemon command line, for tests that start it differently.
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_assignerd"));

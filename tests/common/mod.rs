@@ -5,10 +5,12 @@
 
 pub mod daemon;
 pub mod fleet;
+pub mod notify;
 pub mod tmux;
 pub mod wait;
 
 pub use daemon::{RawClient, TEST_CONFIG, TestDaemon, error_kind};
 pub use fleet::Fleet;
+pub use notify::NotifyListener;
 pub use tmux::{AgentLog, TmuxServer};
 pub use wait::{WAIT, wait_for, wait_until};
