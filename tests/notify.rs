@@ -5,7 +5,6 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
-use std::time::Duration;
 
 use common::{NotifyListener as Listener, TEST_CONFIG, TestDaemon, WAIT, wait_until};
 use nix::sys::signal::Signal;
