@@ -364,6 +364,28 @@ t_watchdog() {
     run cx systemctl daemon-reload
 }
 
+t_maintenance() {   # backup through the sandboxed service; offline cleanup while it is stopped
+    local db=/var/lib/assigner/assigner.db
+    check "backup into the service's private /tmp is refused with the reason" \
+        sh -c "out=\$(nsenter -t $LEADER -a -- assignerctl --socket $SOCK backup /tmp/it-backup.db 2>&1); \
+            [ \$? -ne 0 ] && echo \"\$out\" | grep -q 'private temporary directory'"
+    check "backup under /var/lib/assigner is written" ctl backup /var/lib/assigner/it-backup.db
+    check "the backup passes the integrity checks offline" cx assignerctl cleanup --verify-only --db /var/lib/assigner/it-backup.db
+    run cx rm -f /var/lib/assigner/it-backup.db
+    run cx systemctl stop assigner.socket assigner.service
+    run start_agent agent-3
+    run cx runuser -u assigner -- tmux -S $TMUX_SOCK kill-session -t =agent-2
+    check "offline dry run on the system database compares against the service's tmux server" \
+        sh -c "nsenter -t $LEADER -a -- assignerctl --json cleanup --db $db >'$OUT/offline-cleanup.json' && \
+            grep -q '\"tmux_sessions\":\[\"agent-3\"\]' '$OUT/offline-cleanup.json' && \
+            grep -q '\"name\":\"agent-2\"' '$OUT/offline-cleanup.json'"
+    check "offline cleanup --apply removes the stale session" cx assignerctl cleanup --db $db --apply
+    check "offline cleanup logged its action to the journal as assignerctl, with SESSION" \
+        sh -c "nsenter -t $LEADER -a -- journalctl SYSLOG_IDENTIFIER=assignerctl SESSION=agent-2 -o cat --no-pager | grep -q 'removed stale session'"
+    run cx systemctl start assigner.socket assigner.service
+    check "the service starts again after offline maintenance" test "$(prop assigner.service ActiveState)" = active
+}
+
 t_remove_purge() {
     check "apt remove" cx env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q assigner
     check "plain remove keeps config and state" cx test -f /etc/assigner/assigner.toml -a -d /var/lib/assigner
@@ -389,6 +411,7 @@ tests() {
     t_upgrade
     t_watchdog
     t_tmux_restart
+    t_maintenance
     t_remove_purge
 }
 
