@@ -47,16 +47,12 @@ fn shell_pane_gets_workdir_env_and_prereqs() {
 #[test]
 fn failing_prerequisite_fails_the_delivery() {
     let f = shell_fleet();
-    let marker = f.tmux.dir().join("must-not-exist");
-    let id = f.d.send(&[
-        &format!("touch {}", marker.display()),
-        "--provider",
-        "shell",
-        "--prereq",
-        "false",
-        "--max-retries",
-        "0",
-    ]);
+    let (id, marker) = send_touch(&f, "must-not-exist", "false");
+    assert_failed_unrun(&f, id, &marker);
+}
+
+/// The prompt failed at context preparation, and its `touch` never ran.
+fn assert_failed_unrun(f: &Fleet, id: i64, marker: &std::path::Path) {
     f.wait_status(id, "failed");
     let shown = f.d.ctl_json(&["show", &id.to_string()]);
     let error = shown["prompt"]["error"].as_str().unwrap();
@@ -114,17 +110,7 @@ fn a_failing_prerequisite_after_a_succeeding_one_fails_the_delivery() {
     let (first, _) = send_touch(&f, "first", "true");
     f.wait_status(first, "completed");
     let (second, marker) = send_touch(&f, "must-not-exist", "sleep 1 && false");
-    f.wait_status(second, "failed");
-    let shown = f.d.ctl_json(&["show", &second.to_string()]);
-    let error = shown["prompt"]["error"].as_str().unwrap();
-    assert!(
-        error.starts_with("context preparation failed (1)"),
-        "{error}"
-    );
-    assert!(
-        !marker.exists(),
-        "the prompt ran although its prerequisite failed"
-    );
+    assert_failed_unrun(&f, second, &marker);
 }
 
 #[test]

@@ -27,28 +27,17 @@ pub(crate) fn busy(opts: &Opts) {
         "not every agent started:\n{}",
         d.ctl_ok(&["status"])
     );
-    let spid: u32 = tmux
-        .ok(&["display-message", "-p", "#{pid}"])
-        .parse()
-        .expect("server pid");
-    std::thread::sleep(Duration::from_secs(5));
+    let spid = server_pid(&tmux);
     let pid = d.pid();
-    let (own0, kids0) = cpu_ticks(pid);
-    let (srv0, _) = cpu_ticks(spid);
-    let t = Instant::now();
-    std::thread::sleep(Duration::from_secs(secs));
-    let (own1, kids1) = cpu_ticks(pid);
-    let (srv1, _) = cpu_ticks(spid);
-    let wall = t.elapsed().as_secs_f64();
-    let pct_core = |ticks: u64| ticks as f64 / TICKS_PER_SEC / wall * 100.0;
+    let cpu = cpu_window(pid, spid, secs);
     println!("\n## busy: {n} stand-in agents each working on a prompt, default config, {secs} s");
     println!("| daemon | daemon + tmux clients | tmux server | daemon VmHWM |");
     println!("|---|---|---|---|");
     println!(
         "| {:.2} % | {:.2} % | {:.2} % | {:.1} MiB |",
-        pct_core(own1 - own0),
-        pct_core((own1 - own0) + (kids1 - kids0)),
-        pct_core(srv1 - srv0),
+        cpu.daemon,
+        cpu.with_clients,
+        cpu.server,
         vm_hwm_kb(pid) as f64 / 1024.0,
     );
     println!("(% of one core)");

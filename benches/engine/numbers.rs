@@ -15,6 +15,40 @@ pub(crate) fn cpu_ticks(pid: u32) -> (u64, u64) {
     (f[11] + f[12], f[13] + f[14])
 }
 
+/// CPU over a window, as % of one core: the daemon alone, the daemon with
+/// the `tmux` clients it spawned and reaped, and the tmux server.
+pub(crate) struct CpuWindow {
+    pub daemon: f64,
+    pub with_clients: f64,
+    pub server: f64,
+}
+
+/// Settles for 5 s, then measures the daemon `pid` and the tmux server
+/// `server` over `secs` seconds.
+pub(crate) fn cpu_window(pid: u32, server: u32, secs: u64) -> CpuWindow {
+    std::thread::sleep(Duration::from_secs(5));
+    let (own0, kids0) = cpu_ticks(pid);
+    let (srv0, _) = cpu_ticks(server);
+    let t = Instant::now();
+    std::thread::sleep(Duration::from_secs(secs));
+    let (own1, kids1) = cpu_ticks(pid);
+    let (srv1, _) = cpu_ticks(server);
+    let wall = t.elapsed().as_secs_f64();
+    let pct_core = |ticks: u64| ticks as f64 / TICKS_PER_SEC / wall * 100.0;
+    CpuWindow {
+        daemon: pct_core(own1 - own0),
+        with_clients: pct_core((own1 - own0) + (kids1 - kids0)),
+        server: pct_core(srv1 - srv0),
+    }
+}
+
+/// The tmux server's pid.
+pub(crate) fn server_pid(tmux: &TmuxServer) -> u32 {
+    tmux.ok(&["display-message", "-p", "#{pid}"])
+        .parse()
+        .expect("server pid")
+}
+
 /// Peak resident set size (VmHWM) in KiB.
 pub(crate) fn vm_hwm_kb(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
