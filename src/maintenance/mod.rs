@@ -12,6 +12,7 @@ mod legacy_row;
 pub mod lock;
 pub mod recover;
 mod salvage;
+mod tmux_view;
 pub mod verify;
 
 use std::path::PathBuf;

@@ -6,11 +6,13 @@
 pub mod daemon;
 pub mod fleet;
 pub mod notify;
+pub mod raw;
 pub mod tmux;
 pub mod wait;
 
-pub use daemon::{RawClient, TEST_CONFIG, TestDaemon, error_kind};
+pub use daemon::{TEST_CONFIG, TestDaemon, daemon_exit};
 pub use fleet::Fleet;
 pub use notify::NotifyListener;
+pub use raw::{RawClient, error_kind};
 pub use tmux::{AgentLog, TmuxServer};
 pub use wait::{WAIT, wait_for, wait_until};
