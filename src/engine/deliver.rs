@@ -21,7 +21,7 @@ use super::EngineMsg;
 use super::prepare::prepare;
 use super::withdraw::withdraw;
 use crate::detect::{Prepare, Profiles, SentText};
-use crate::protocol::SessionState;
+use crate::protocol::{MAYBE_DELIVERED, SessionState};
 use crate::store::Phase;
 use crate::tmux::{Tmux, TmuxError};
 
@@ -218,8 +218,8 @@ async fn accepted(job: &Job, within: Duration, before: Before) -> Result<Option<
         let screen = job.tmux.capture(&job.pane, lines).await.map_err(|e| {
             gone_or(e, |e| {
                 Outcome::Unclear(format!(
-                    "Enter was pressed in {}, but the pane could not be read after it ({e}); \
-                     the agent may have the prompt, so it is not sent again",
+                    "Enter was pressed in {}, but the pane could not be read after it ({e}): \
+                     {MAYBE_DELIVERED}",
                     job.pane
                 ))
             })

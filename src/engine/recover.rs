@@ -9,7 +9,7 @@ use tracing::{info, warn};
 use super::{Engine, Watch};
 use crate::detect::composer_holds;
 use crate::error::StoreError;
-use crate::protocol::{PromptStatus, SessionState};
+use crate::protocol::{MAYBE_DELIVERED, PromptStatus, SessionState};
 use crate::store::{InFlight, Phase, Store};
 
 /// What the pane says about an interrupted delivery.
@@ -87,9 +87,8 @@ impl Engine {
                     )?;
                 }
                 Verdict::Unclear(why) => {
-                    let msg = format!(
-                        "delivery interrupted by a restart and {why}; not resent to avoid a duplicate"
-                    );
+                    let msg =
+                        format!("delivery interrupted by a restart and {why}: {MAYBE_DELIVERED}");
                     warn!(prompt_id = f.id, "{msg}");
                     store.fail(f.id, &msg)?;
                 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use super::deliver::{Job, Outcome, POLL, cursor, gone_or};
 use crate::detect::{Prepare, composer_holds};
-use crate::protocol::SessionState;
+use crate::protocol::{MAYBE_DELIVERED, SessionState};
 
 /// The prompt may be in the pane but was not seen submitted. Retried only
 /// when its text is still in the input box and clearing it (C-u) leaves
@@ -17,11 +17,7 @@ use crate::protocol::SessionState;
 /// `enters`: Enter presses so far.
 pub async fn withdraw(job: &Job, why: String, enters: u8) -> Outcome {
     let lines = job.profiles.get(&job.provider).tail_lines;
-    let unclear = |what: String| {
-        Outcome::Unclear(format!(
-            "{why}; {what}, so the agent may have it and it is not sent again"
-        ))
-    };
+    let unclear = |what: String| Outcome::Unclear(format!("{why}; {what}: {MAYBE_DELIVERED}"));
     let screen = match job.tmux.capture(&job.pane, lines).await {
         Ok(s) => s,
         Err(e) => return gone_or(e, |e| unclear(format!("the pane could not be read ({e})"))),

@@ -13,7 +13,7 @@ use tracing::info;
 pub use super::tmux_view::TmuxView;
 use super::verify;
 use crate::error::StoreError;
-use crate::protocol::{CleanupReport, FailedGroup, FailedPrompt, StaleSession};
+use crate::protocol::{CleanupReport, FailedGroup, FailedPrompt, MAYBE_DELIVERED, StaleSession};
 use crate::store::Store;
 
 /// One change `--apply` makes.
@@ -44,6 +44,9 @@ pub enum Action {
         attempt: u32,
         /// Its budget.
         max: u32,
+        /// Its delivery was never confirmed either way: the agent may have
+        /// run it, and the report says so.
+        maybe_delivered: bool,
     },
 }
 
@@ -68,9 +71,19 @@ impl Action {
             Self::ResetMissingTarget { id, missing } => format!(
                 "reset prompt {id} to pending (its session '{missing}' was missing; target and error cleared)"
             ),
-            Self::Retry { id, attempt, max } => {
-                format!("retry prompt {id} (retry {attempt} of {max}; error cleared)")
-            }
+            Self::Retry {
+                id,
+                attempt,
+                max,
+                maybe_delivered,
+            } => format!(
+                "retry prompt {id} (retry {attempt} of {max}; error cleared){}",
+                if *maybe_delivered {
+                    "; its delivery was never confirmed, so its agent may already have run it"
+                } else {
+                    ""
+                }
+            ),
         }
     }
 }
@@ -193,6 +206,10 @@ pub fn plan(conn: &Connection, view: &TmuxView, retry_failed: bool) -> Result<Pl
                 id: p.id,
                 attempt: p.retry_count + 1,
                 max: p.max_retries,
+                maybe_delivered: p
+                    .error
+                    .as_deref()
+                    .is_some_and(|e| e.contains(MAYBE_DELIVERED)),
             });
         }
         if let Some(g) = report.failed_by_target.last_mut() {
@@ -246,7 +263,9 @@ pub fn apply(store: &mut Store, plan: Plan) -> Result<CleanupReport, StoreError>
                 }
                 r
             }
-            Action::Retry { id, attempt, max } => {
+            Action::Retry {
+                id, attempt, max, ..
+            } => {
                 let r = store.retry(
                     *id,
                     &format!("cleanup --retry-failed (retry {attempt} of {max})"),

@@ -40,6 +40,11 @@ pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 /// larger with a `bad_request` asking for less.
 pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 
+/// Closes the error of a prompt whose delivery could be confirmed neither
+/// way: the agent may be running it. The prompt is never sent again on its
+/// own, and `cleanup --retry-failed` says so before it requeues one.
+pub const MAYBE_DELIVERED: &str = "the agent may have it, so it is not sent again";
+
 /// Largest prompt text accepted, in bytes. Leaves room inside one line for
 /// the JSON escaping and the routing fields around it.
 pub const MAX_PROMPT_BYTES: usize = 512 * 1024;

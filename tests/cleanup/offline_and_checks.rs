@@ -39,6 +39,15 @@ fn dry_run_lists_exactly_what_apply_does_with_retry_failed() {
         "tmux send-keys failed: can't find pane: old",
     );
     let crashed = failed(&mut store, "crashed", None, "agent crashed");
+    let unsure = failed(
+        &mut store,
+        "maybe delivered",
+        None,
+        &format!(
+            "Enter was not taken: {}",
+            assigner::protocol::MAYBE_DELIVERED
+        ),
+    );
     let spent = failed(&mut store, "spent", None, "agent crashed");
     for _ in 0..3 {
         store.retry(spent, "test").unwrap();
@@ -50,7 +59,7 @@ fn dry_run_lists_exactly_what_apply_does_with_retry_failed() {
     assert_eq!(plain["actions"].as_array().unwrap().len(), 3, "{plain}");
     let dry = offline_ok(&db, &no_server, &["--retry-failed"]);
     let actions = strings(&dry["actions"]);
-    assert_eq!(actions.len(), 4, "{actions:?}");
+    assert_eq!(actions.len(), 5, "{actions:?}");
     let has = |want: &str| actions.iter().filter(|a| a.contains(want)).count() == 1;
     assert!(has("remove stale session gone-too (%42)"), "{actions:?}");
     assert!(
@@ -70,6 +79,15 @@ fn dry_run_lists_exactly_what_apply_does_with_retry_failed() {
         has(&format!("retry prompt {crashed} (retry 1 of 3")),
         "{actions:?}"
     );
+    assert!(
+        has(&format!(
+            "retry prompt {unsure} (retry 1 of 3; error cleared); its delivery was never confirmed"
+        )),
+        "{actions:?}"
+    );
+    assert!(!has(&format!(
+        "retry prompt {crashed} (retry 1 of 3; error cleared); its"
+    )));
     assert!(dry["tmux_sessions"].as_array().unwrap().is_empty());
 
     let applied = offline_ok(&db, &no_server, &["--apply", "--retry-failed"]);
