@@ -261,16 +261,26 @@ fn backup_under_load_is_consistent_and_restores() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot create"));
 }
 
+/// How a test prompt finished.
+#[derive(Clone, Copy)]
+enum End {
+    Completed,
+    Cancelled,
+    Failed,
+}
+
 /// Queues and finishes a prompt, then back-dates its finish by `days`.
-fn finished(store: &mut Store, text: &str, cancel: bool, days: u32) -> i64 {
+fn finished(store: &mut Store, text: &str, end: End, days: u32) -> i64 {
     let id = store
         .insert_prompt(&assigner::protocol::NewPrompt {
             text: text.into(),
             ..Default::default()
         })
         .unwrap();
-    if cancel {
+    if let End::Cancelled = end {
         store.cancel(id).unwrap();
+    } else if let End::Failed = end {
+        store.fail(id, "agent crashed").unwrap();
     } else {
         store
             .claim(
@@ -294,12 +304,13 @@ fn finished(store: &mut Store, text: &str, cancel: bool, days: u32) -> i64 {
 }
 
 #[test]
-fn retention_days_prunes_old_finished_prompts_at_start() {
-    let mut d = TestDaemon::unstarted(&format!("retention_days = 2\n{TEST_CONFIG}"), &[]);
+fn retention_days_prunes_old_finished_prompts_at_start_and_on_reload() {
+    let mut d = TestDaemon::unstarted(&format!("retention_days = 4\n{TEST_CONFIG}"), &[]);
     let mut store = Store::open(&d.db).unwrap();
-    let old_done = finished(&mut store, "old done", false, 3);
-    let old_cancelled = finished(&mut store, "old cancelled", true, 5);
-    let recent = finished(&mut store, "recent", false, 1);
+    let three_days = finished(&mut store, "three days done", End::Completed, 3);
+    let old_cancelled = finished(&mut store, "old cancelled", End::Cancelled, 5);
+    let old_failed = finished(&mut store, "old failed", End::Failed, 5);
+    let recent = finished(&mut store, "recent", End::Completed, 1);
     let pending = store
         .insert_prompt(&assigner::protocol::NewPrompt {
             text: "waiting".into(),
@@ -309,13 +320,29 @@ fn retention_days_prunes_old_finished_prompts_at_start() {
     drop(store);
     d.spawn();
     d.wait_ready();
-    for gone in [old_done, old_cancelled] {
-        assert_eq!(d.ctl(&["show", &gone.to_string()]).status.code(), Some(66));
-    }
+    assert_eq!(
+        d.ctl(&["show", &old_cancelled.to_string()]).status.code(),
+        Some(66)
+    );
+    assert!(d.logs().contains("pruned finished prompts"));
+    assert_eq!(d.status_of(three_days), "completed");
+    // Failed prompts are kept for cleanup and retry.
+    assert_eq!(d.status_of(old_failed), "failed");
+    // A shorter retention applies as soon as the config is reloaded.
+    std::fs::write(&d.config, format!("retention_days = 2\n{TEST_CONFIG}")).unwrap();
+    d.signal(nix::sys::signal::Signal::SIGHUP);
+    let pruned = wait_until(WAIT, || {
+        d.ctl(&["show", &three_days.to_string()]).status.code() == Some(66)
+    });
+    assert!(
+        pruned,
+        "reload did not apply the new retention:\n{}",
+        d.logs()
+    );
     assert_eq!(d.status_of(recent), "completed");
     assert_eq!(d.status_of(pending), "pending");
-    assert!(d.logs().contains("pruned finished prompts"));
     // `clear` without --days removes every finished prompt.
     assert_eq!(d.ctl_ok(&["clear"]), "deleted 1 finished prompt(s)\n");
     assert_eq!(d.status_of(pending), "pending");
+    assert_eq!(d.status_of(old_failed), "failed");
 }

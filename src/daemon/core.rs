@@ -156,7 +156,15 @@ impl Core {
             warn!("db and socket changes take effect at the next restart");
         }
         self.engine.reconfigure(&settings);
+        let retention = settings.config.retention_days;
+        let changed = retention != self.settings.config.retention_days;
         self.settings = settings;
+        if changed {
+            // A new retention period applies now, not at the next hourly
+            // prune.
+            super::maintenance::prune(&mut self.store, retention);
+            self.last_prune = Instant::now();
+        }
     }
 
     /// Streams every history row committed since the last call to watchers.
