@@ -1,6 +1,6 @@
 //! assignerd's configuration at start-up: strict config errors with the key
 //! and line, flags over environment over config, the log level, and errors
-//! that reach the journal before logging is set up.
+//! that reach the journal before logging is set up, and the `reload` request.
 
 mod common;
 
@@ -149,4 +149,38 @@ fn flags_override_environment() {
     assert!(ok, "flag socket not used");
     assert!(!env_sock.exists());
     assert!(dir.path().join("env.db").exists(), "ASSIGNER_DB ignored");
+}
+
+#[test]
+fn a_reload_request_answers_once_the_new_config_applies() {
+    let f = common::Fleet::with_agents(&["claude-1"]);
+    let excluded = || {
+        f.d.ctl_json(&["sessions"])["sessions"][0]["excluded"]
+            .as_bool()
+            .unwrap_or(false)
+    };
+    assert!(common::wait_until(common::WAIT, || f
+        .d
+        .ctl_json(&["sessions"])["sessions"]
+        .as_array()
+        .is_some_and(|s| s.len() == 1)));
+    assert!(!excluded());
+    std::fs::write(
+        &f.d.config,
+        format!("exclude = [\"claude-1\"]\n{}", common::TEST_CONFIG),
+    )
+    .unwrap();
+    assert_eq!(f.d.ctl_ok(&["reload"]), "configuration reloaded\n");
+    // No waiting: the answer means the change is in effect.
+    assert!(excluded(), "{}", f.d.ctl_ok(&["sessions"]));
+
+    std::fs::write(&f.d.config, "exclude = [\"claude-1\"\n").unwrap();
+    let out = f.d.ctl(&["reload"]);
+    assert_eq!(out.status.code(), Some(65), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("new config refused") && err.contains("line"),
+        "{err}"
+    );
+    assert!(excluded(), "the refused config replaced the running one");
 }

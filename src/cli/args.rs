@@ -117,6 +117,8 @@ pub enum Command {
         /// The legacy SQLite file.
         path: PathBuf,
     },
+    /// Make the daemon re-read its config; returns once it applies (fails when it is refused).
+    Reload,
     /// Write a consistent copy of the database while the daemon runs.
     Backup {
         /// Destination file; must not exist. The daemon writes it: the system service only under /var/lib/assigner.

@@ -146,6 +146,7 @@ fn to_request(cmd: Command) -> Result<Request, String> {
             }
         }
         Command::Watch => Request::Watch {},
+        Command::Reload => Request::Reload {},
         Command::Explain { session } => Request::Explain { session },
         Command::ImportLegacy { path } => Request::ImportLegacy {
             path: absolute(path)?,

@@ -28,6 +28,7 @@ pub fn human(reply: &Reply) -> String {
         Reply::Watching => String::new(),
         Reply::Event { event } => event_line(event),
         Reply::Explanation { explanation } => explain_text(explanation),
+        Reply::Reloaded => "configuration reloaded\n".into(),
         Reply::BackedUp { path, pages } => format!("backup written to {path} ({pages} pages)\n"),
         Reply::Imported { report } => {
             let mut s = format!(

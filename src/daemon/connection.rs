@@ -30,7 +30,14 @@ pub struct ConnContext {
     pub admission: watch::Sender<Admission>,
     /// Flips to true at shutdown.
     pub shutdown: watch::Receiver<bool>,
+    /// `reload` requests go to the main loop, which reloads exactly as on
+    /// SIGHUP and answers once the new settings apply.
+    pub reload: mpsc::Sender<ReloadAsk>,
 }
+
+/// A `reload` request waiting for its outcome: `Err` holds why the new
+/// config was refused.
+pub type ReloadAsk = oneshot::Sender<Result<(), String>>;
 
 /// Serves one client until it leaves, stalls, or the daemon stops.
 pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>) {
@@ -87,6 +94,7 @@ pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>) {
                     stream_events(&mut reader, &mut write, &ctx).await;
                     return;
                 }
+                Ok(Request::Reload {}) => ask_reload(&ctx).await,
                 Ok(req) => ask_core(&ctx, req).await,
             },
         };
@@ -108,6 +116,21 @@ fn parse(line: &[u8]) -> Result<Request, String> {
         return Err("request has no string \"type\" field".into());
     }
     serde_json::from_value(value).map_err(|e| format!("invalid request: {e}"))
+}
+
+async fn ask_reload(ctx: &ConnContext) -> Response {
+    let (tx, rx) = oneshot::channel();
+    if ctx.reload.send(tx).await.is_err() {
+        return Response::error(ErrorKind::Unavailable, "the daemon is shutting down");
+    }
+    match rx.await {
+        Ok(Ok(())) => Response::Ok(Reply::Reloaded),
+        Ok(Err(why)) => Response::error(
+            ErrorKind::BadRequest,
+            format!("new config refused; the running one stays: {why}"),
+        ),
+        Err(_) => Response::error(ErrorKind::Unavailable, "the daemon is shutting down"),
+    }
 }
 
 async fn ask_core(ctx: &ConnContext, req: Request) -> Response {

@@ -60,9 +60,9 @@ impl Core {
             Request::Explain { session } => self.engine.explain(&session).await,
             Request::Backup { path } => self.backup(&path),
             Request::ImportLegacy { path } => self.import_legacy(&path),
-            Request::Watch {} => Err(WireError::new(
-                ErrorKind::BadRequest,
-                "watch is handled by the connection, not the core",
+            Request::Watch {} | Request::Reload {} => Err(WireError::new(
+                ErrorKind::Internal,
+                "watch and reload are handled outside the core",
             )),
         };
         match result {

@@ -28,7 +28,7 @@ pub use args::Args;
 pub use settings::Settings;
 
 use self::admission::{Admission, Slots};
-use self::connection::ConnContext;
+use self::connection::{ConnContext, ReloadAsk};
 use self::core::{Core, CoreMsg};
 use self::listener::ControlSocket;
 use self::notify::Notifier;
@@ -134,11 +134,13 @@ async fn serve(
     let status = core.status_line();
     let mut core_task = tokio::spawn(core.run(core_rx, shutdown_rx.clone()));
 
+    let (reload_tx, mut reload_rx) = mpsc::channel::<ReloadAsk>(4);
     let ctx = Arc::new(ConnContext {
         core: core_tx.clone(),
         events,
         admission: watch::Sender::new(admission),
         shutdown: shutdown_rx,
+        reload: reload_tx,
     });
     let slots = Arc::new(Slots::default());
     let mut notifier = Notifier::from_env();
@@ -149,7 +151,13 @@ async fn serve(
         tokio::select! {
             _ = term.recv() => { info!("SIGTERM: shutting down"); break exit::OK }
             _ = int.recv() => { info!("SIGINT: shutting down"); break exit::OK }
-            _ = hup.recv() => reload(&args, &core_tx, &log, &notifier, &ctx, &socket).await,
+            _ = hup.recv() => {
+                let _ = reload(&args, &core_tx, &log, &notifier, &ctx, &socket).await;
+            }
+            Some(ask) = reload_rx.recv() => {
+                let outcome = reload(&args, &core_tx, &log, &notifier, &ctx, &socket).await;
+                let _ = ask.send(outcome);
+            }
             res = &mut core_task => {
                 error!(result = ?res, "the core task ended unexpectedly");
                 break exit::SOFTWARE;
@@ -178,10 +186,12 @@ async fn serve(
     code
 }
 
-/// SIGHUP: re-read the config; an invalid one is refused and logged, and
-/// the running config stays. `READY=1` goes out only once the core has
-/// applied the new settings and the next client meets the new access
-/// rules, so `systemctl reload` returning means the change is in effect.
+/// SIGHUP or a `reload` request: re-read the config; an invalid one is
+/// refused and logged, and the running config stays. `READY=1`, and the
+/// answer to a `reload` request (which `ExecReload=` waits for), go out only
+/// once the core has applied the new settings and the next client meets the
+/// new access rules, so `systemctl reload` returning means the change is in
+/// effect.
 async fn reload(
     args: &Args,
     core: &mpsc::Sender<CoreMsg>,
@@ -189,7 +199,7 @@ async fn reload(
     notifier: &Notifier,
     ctx: &ConnContext,
     socket: &ControlSocket,
-) {
+) -> Result<(), String> {
     notifier.reloading();
     let resolved = Settings::resolve(args)
         .map_err(|e| e.to_string())
@@ -200,16 +210,23 @@ async fn reload(
             let group_access = new.config.allowed_group.is_some();
             let (applied, done) = oneshot::channel();
             let taken = core.send(CoreMsg::Reload(Box::new(new), applied)).await;
-            if taken.is_err() || done.await.is_err() {
+            let outcome = if taken.is_err() || done.await.is_err() {
                 warn!("the core did not take the new config");
+                Err("the daemon is shutting down".to_owned())
             } else {
                 log.set_level(&level);
                 ctx.admission.send_replace(admission);
                 socket.set_group_access(group_access);
                 info!("configuration reloaded");
-            }
+                Ok(())
+            };
+            notifier.reloaded();
+            outcome
         }
-        Err(e) => error!(error = %e, "SIGHUP: new config refused; keeping the running one"),
+        Err(e) => {
+            error!(error = %e, "new config refused; keeping the running one");
+            notifier.reloaded();
+            Err(e)
+        }
     }
-    notifier.reloaded();
 }

@@ -162,6 +162,8 @@ pub enum Reply {
         /// Database pages copied.
         pages: u64,
     },
+    /// `{"ok":true,"type":"reloaded"}`
+    Reloaded,
     /// `{"ok":true,"type":"imported","report":{…}}`
     Imported {
         /// What was imported and skipped.

@@ -179,6 +179,16 @@ pub enum Request {
         path: String,
     },
 
+    /// Re-read the config file and apply it, like SIGHUP, but answered only
+    /// once the new settings are in effect: `ExecReload=` uses it, so that
+    /// `systemctl reload` returns when the change applies and fails when
+    /// the new config is refused (the running one stays). Answered by
+    /// [`Reply::Reloaded`](super::Reply::Reloaded), or `bad_request` with
+    /// the config error.
+    ///
+    /// `{"type":"reload"}`
+    Reload {},
+
     /// Import prompts from the original worker's database. Answered by
     /// [`Reply::Imported`](super::Reply::Imported).
     ///
@@ -208,6 +218,7 @@ impl Request {
             Self::Watch {} => "watch",
             Self::Explain { .. } => "explain",
             Self::Backup { .. } => "backup",
+            Self::Reload {} => "reload",
             Self::ImportLegacy { .. } => "import_legacy",
         }
     }
