@@ -9,7 +9,7 @@
 //! whose window did not change cannot have finished it: its screen is the
 //! one already read.
 
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use tokio::task::JoinSet;
 use tracing::{info, warn};
@@ -19,11 +19,6 @@ use crate::detect::fingerprint;
 use crate::protocol::SessionState;
 use crate::tmux::TmuxError;
 
-/// A window active within this many seconds is re-read on a broad pass:
-/// `window_activity` has one-second resolution, so a change in the same
-/// second as the last capture would otherwise go unseen.
-const RECENT_SECS: u64 = 2;
-
 /// Captures in flight at once: enough to overlap tmux round trips, few
 /// enough not to swamp a small machine.
 const PARALLEL: usize = 8;
@@ -32,20 +27,15 @@ impl Engine {
     /// Captures the panes due on this step. `broad` adds every pane whose
     /// window changed since it was last read.
     pub(super) async fn capture_due(&mut self, broad: bool) {
-        let now_unix = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
         let now = Instant::now();
         let due: Vec<(String, usize)> = self
             .panes
             .values()
             .filter(|t| !t.pane.dead && t.delivering.is_none())
             .filter(|t| {
-                let changed = t.captured_activity != Some(t.pane.activity)
-                    || now_unix.saturating_sub(t.pane.activity) <= RECENT_SECS;
                 t.unsettled(now)
                     || t.captured_activity.is_none()
-                    || ((broad || t.prompt.is_some()) && changed)
+                    || ((broad || t.prompt.is_some()) && t.may_have_changed())
             })
             .map(|t| (t.pane.id.clone(), usize::from(t.pane.height.max(24))))
             .collect();

@@ -33,6 +33,8 @@ pub struct Tracked {
     /// `window_activity` at the last capture; unchanged means the screen
     /// did not change, so no capture is needed.
     pub captured_activity: Option<u64>,
+    /// Wall-clock second of the last capture.
+    pub captured_at: Option<u64>,
     /// Raw idle observed continuously since, with this fingerprint.
     pub idle_since: Option<(Instant, u64)>,
     /// A delivery task is typing into this pane.
@@ -66,6 +68,7 @@ impl Tracked {
             last_screen: String::new(),
             fingerprint: 0,
             captured_activity: None,
+            captured_at: None,
             idle_since: None,
             delivering: None,
             prompt: None,
@@ -137,7 +140,20 @@ impl Tracked {
         self.last_screen = screen;
         self.fingerprint = fingerprint;
         self.captured_activity = Some(self.pane.activity);
+        self.captured_at = Some(unix_secs());
         before != self.state()
+    }
+
+    /// Whether the screen may differ from the last capture. `window_activity`
+    /// has one-second resolution, so output in the second of the capture or
+    /// later may be missing from it whatever the listing says, and 0 means
+    /// tmux gave no time at all: both count as changed.
+    pub fn may_have_changed(&self) -> bool {
+        let activity = self.pane.activity;
+        match (self.captured_activity, self.captured_at) {
+            (Some(seen), Some(at)) => activity != seen || activity >= at || activity == 0,
+            _ => true,
+        }
     }
 
     /// Whether a state change is waiting to be confirmed by more captures.
@@ -194,4 +210,48 @@ pub fn is_excluded(pane: &Pane, exclude: &[String]) -> bool {
     exclude
         .iter()
         .any(|e| *e == pane.session || *e == name || *e == pane.id)
+}
+
+fn unix_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tracked(activity: u64) -> Tracked {
+        let pane = Pane {
+            id: "%1".into(),
+            activity,
+            ..Pane::default()
+        };
+        Tracked::new(pane, 1, Duration::ZERO, Duration::ZERO)
+    }
+
+    #[test]
+    fn output_in_the_second_of_a_capture_counts_as_a_change() {
+        let mut t = tracked(1_000);
+        assert!(t.may_have_changed(), "never captured");
+        t.captured_activity = Some(1_000);
+        // Captured in the same second as the last output: what came later
+        // in that second may be missing from the capture.
+        t.captured_at = Some(1_000);
+        assert!(t.may_have_changed());
+        // Captured after it: unchanged until the window is active again.
+        t.captured_at = Some(1_001);
+        assert!(!t.may_have_changed());
+        t.pane.activity = 1_005;
+        assert!(t.may_have_changed());
+    }
+
+    #[test]
+    fn a_window_without_an_activity_time_is_always_read() {
+        let mut t = tracked(0);
+        t.captured_activity = Some(0);
+        t.captured_at = Some(1_000);
+        assert!(t.may_have_changed());
+    }
 }
