@@ -14,7 +14,8 @@ use crate::protocol::{MAYBE_DELIVERED, SessionState};
 /// the box empty with the agent idle for the verify time, so that an
 /// Enter the agent takes late is seen (it goes to work) rather than the
 /// prompt run twice. Otherwise the agent may have it: [`Outcome::Unclear`].
-/// `enters`: Enter presses so far.
+/// With no Enter pressed and no newline in the text, an input box without
+/// it means nothing was submitted: retried. `enters`: Enter presses so far.
 pub async fn withdraw(job: &Job, why: String, enters: u8) -> Outcome {
     let lines = job.profiles.get(&job.provider).tail_lines;
     let unclear = |what: String| Outcome::Unclear(format!("{why}; {what}: {MAYBE_DELIVERED}"));
@@ -27,6 +28,13 @@ pub async fn withdraw(job: &Job, why: String, enters: u8) -> Outcome {
         .as_deref()
         .is_some_and(|c| composer_holds(c, &job.text))
     {
+        // No Enter was pressed and the text has no newline that a program
+        // without bracketed paste would take as one: nothing was submitted.
+        if enters == 0 && !job.text.contains('\n') {
+            return Outcome::Failed(format!(
+                "{why}; no Enter was pressed and the input box does not hold it"
+            ));
+        }
         return unclear(match shown {
             Some(c) if c.trim().is_empty() => "the input box is empty".into(),
             Some(_) => "the input box holds other text".into(),
@@ -43,6 +51,9 @@ pub async fn withdraw(job: &Job, why: String, enters: u8) -> Outcome {
         });
     }
     let deadline = Instant::now() + job.verify;
+    // A retry needs the agent seen idle on every look, not merely never
+    // seen working: a screen that reads as nothing known proves nothing.
+    let mut idle_throughout = true;
     let left = loop {
         tokio::time::sleep(POLL).await;
         let screen = match job.tmux.capture(&job.pane, lines).await {
@@ -69,15 +80,19 @@ pub async fn withdraw(job: &Job, why: String, enters: u8) -> Outcome {
                 enters,
             };
         }
+        idle_throughout &= state == SessionState::Idle;
         let now = job.profiles.composer_text(&job.provider, &screen);
         if Instant::now() >= deadline {
             break now;
         }
     };
     match left {
-        Some(c) if c.trim().is_empty() => Outcome::Failed(format!(
+        Some(c) if c.trim().is_empty() && idle_throughout => Outcome::Failed(format!(
             "{why}; its text was cleared from the input box unsent"
         )),
+        Some(c) if c.trim().is_empty() => {
+            unclear("after clearing, the agent's state could not be read as idle".into())
+        }
         Some(c) if composer_holds(&c, &job.text) => Outcome::Unclear(format!(
             "{why}; its text is still in the input box of {} and could not be cleared: \
              submit or clear it there, it is not sent again on its own",
