@@ -156,9 +156,17 @@ fn aside<'a>(pool: &[&'a Candidate], avoid: Option<&str>) -> Option<&'a Candidat
 }
 
 /// The pane to keep a retry away from: the one it last failed on, as long
-/// as some other session in `pool` could take it.
+/// as another session in `pool` can take it now or is working and will be
+/// free. One waiting for a human, at a usage limit, unreadable or set aside
+/// may stay so for hours; the retry does not wait on it.
 fn avoided<'a>(last_pane: Option<&'a str>, pool: &[&Candidate]) -> Option<&'a str> {
-    last_pane.filter(|last| pool.iter().any(|c| c.pane != *last))
+    last_pane.filter(|last| {
+        pool.iter().any(|c| {
+            c.pane != *last
+                && c.set_aside.is_none()
+                && (c.available || c.state == SessionState::Busy)
+        })
+    })
 }
 
 /// Says so when the retry waits although the pane it failed on is free.

@@ -145,6 +145,20 @@ fn a_retry_avoids_the_pane_it_failed_on_whenever_another_session_matches() {
         route(&q, &[failed.clone(), codex], Some("%1")),
         Ok("%3".into())
     );
+    // Others that may not be free for hours are not waited for.
+    for state in [
+        SessionState::WaitingApproval,
+        SessionState::RateLimited,
+        SessionState::Unknown,
+    ] {
+        let mut stuck = pane("%2", "b", "claude", false);
+        stuck.state = state;
+        assert_eq!(
+            route(&p, &[failed.clone(), stuck], Some("%1")),
+            Ok("%1".into()),
+            "{state:?}"
+        );
+    }
     // No other session matches: back to the same one.
     assert_eq!(route(&p, &[failed.clone()], Some("%1")), Ok("%1".into()));
     let shell = pane("%4", "sh", "shell", true);
