@@ -48,16 +48,16 @@ fn shell_pane_gets_workdir_env_and_prereqs() {
 fn failing_prerequisite_fails_the_delivery() {
     let f = shell_fleet();
     let (id, marker) = send_touch(&f, "must-not-exist", "false");
-    assert_failed_unrun(&f, id, &marker);
+    assert_failed_unrun(&f, id, &marker, 1);
 }
 
 /// The prompt failed at context preparation, and its `touch` never ran.
-fn assert_failed_unrun(f: &Fleet, id: i64, marker: &std::path::Path) {
+fn assert_failed_unrun(f: &Fleet, id: i64, marker: &std::path::Path, status: u8) {
     f.wait_status(id, "failed");
     let shown = f.d.ctl_json(&["show", &id.to_string()]);
     let error = shown["prompt"]["error"].as_str().unwrap();
     assert!(
-        error.starts_with("context preparation failed (1)"),
+        error.starts_with(&format!("context preparation failed ({status})")),
         "{error}"
     );
     assert!(
@@ -110,7 +110,19 @@ fn a_failing_prerequisite_after_a_succeeding_one_fails_the_delivery() {
     let (first, _) = send_touch(&f, "first", "true");
     f.wait_status(first, "completed");
     let (second, marker) = send_touch(&f, "must-not-exist", "sleep 1 && false");
-    assert_failed_unrun(&f, second, &marker);
+    assert_failed_unrun(&f, second, &marker, 1);
+}
+
+#[test]
+fn a_malformed_prerequisite_fails_at_once_and_leaves_the_shell_usable() {
+    let f = shell_fleet();
+    // An unbalanced quote: typed raw, it would leave the shell waiting for
+    // the rest of the command, and the next prompt would be typed into it.
+    let (bad, marker) = send_touch(&f, "must-not-exist", "echo \"unbalanced");
+    assert_failed_unrun(&f, bad, &marker, 2);
+    let (good, ran) = send_touch(&f, "after", "true");
+    f.wait_status(good, "completed");
+    assert!(wait_until(WAIT, || ran.exists()));
 }
 
 #[test]

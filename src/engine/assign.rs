@@ -11,7 +11,7 @@ use tracing::{debug, info};
 use super::Engine;
 use super::deliver::{self, Job};
 use super::panes::SetAside;
-use super::prepare::prep_command;
+use super::prepare::{posix_only, prep_command};
 use super::route::{Candidate, Wait, route};
 use crate::detect::Prepare;
 use crate::error::StoreError;
@@ -163,19 +163,23 @@ impl Engine {
             self.set_aside(pane, "has unsent text in its input box", true);
             return Ok(Attempt::SetAside);
         }
-        let (name, provider, mark) = (
+        let (name, provider, mark, command) = (
             t.pane.display_name(),
             t.provider.clone(),
             t.pane.history_size,
+            t.pane.command.clone(),
         );
         let shell = self.profiles.get(&provider).prepare == Prepare::Shell;
         let has_context =
             prompt.working_dir.is_some() || !prompt.env.is_empty() || !prompt.prereqs.is_empty();
         let prep = if shell {
-            match prep_command(prompt.working_dir.as_deref(), &prompt.env, &prompt.prereqs) {
+            match prep_command(prompt.working_dir.as_deref(), &prompt.env, &prompt.prereqs)
+                .and_then(|prep| posix_only(prep, &command))
+            {
                 Ok(prep) => prep,
                 Err(why) => {
-                    // Queued before names were checked: never typed.
+                    // Never typed: a name queued before names were checked,
+                    // or a shell that would not understand the command.
                     info!(prompt_id = prompt.id, "cannot prepare its context: {why}");
                     store.fail(prompt.id, &why)?;
                     return Ok(Attempt::Handled);

@@ -79,8 +79,10 @@ pub async fn prepare(job: &Job, prep: &str) -> Result<(), Outcome> {
     })?;
     let deadline = Instant::now() + PREP_TIMEOUT;
     loop {
+        // Joined: a verdict after output with no final newline, in a
+        // narrow pane, wraps.
         let screen =
-            job.tmux.capture(&job.pane, 200).await.map_err(|e| {
+            job.tmux.capture_joined(&job.pane, 200).await.map_err(|e| {
                 gone_or(e, |e| Outcome::Failed(format!("context preparation: {e}")))
             })?;
         if let Some(verdict) = marker.verdict(&screen) {
@@ -97,6 +99,8 @@ pub async fn prepare(job: &Job, prep: &str) -> Result<(), Outcome> {
             });
         }
         if Instant::now() >= deadline {
+            // Leave the shell at its prompt, not inside the stuck command.
+            let _ = job.tmux.send_keys(&job.pane, &["C-c"]).await;
             return Err(Outcome::Failed(format!(
                 "context preparation did not finish within {PREP_TIMEOUT:?}: {prep}"
             )));
@@ -121,8 +125,34 @@ pub fn prep_command(
         validate_env_name(k)?;
         parts.push(format!("export {k}={}", shell_quote(v)));
     }
-    parts.extend(prereqs.iter().map(|p| format!("( {p} )")));
+    // `eval` of the quoted text: a prerequisite with an unbalanced quote or
+    // a `#` fails as a command (status 2) instead of leaving the shell
+    // waiting for the rest of a line that never comes.
+    parts.extend(
+        prereqs
+            .iter()
+            .map(|p| format!("( eval {} )", shell_quote(p))),
+    );
     Ok((!parts.is_empty()).then(|| parts.join(" && ")))
+}
+
+/// Shells whose syntax the preparation command (`cd --`, `export`,
+/// `( … )`, `$?`) is not written in.
+const NOT_POSIX: [&str; 9] = [
+    "fish", "csh", "tcsh", "nu", "xonsh", "elvish", "pwsh", "rc", "es",
+];
+
+/// Keeps `prep` for a pane whose foreground program is `command`, or says
+/// why it cannot be typed there: in fish or csh it would stall until the
+/// preparation timeout, every retry alike.
+pub fn posix_only(prep: Option<String>, command: &str) -> Result<Option<String>, String> {
+    match prep {
+        Some(_) if NOT_POSIX.contains(&command) => Err(format!(
+            "cannot prepare working dir, env or prerequisites in a {command} pane: \
+             only POSIX shells (sh, bash, zsh, dash, ksh) are supported"
+        )),
+        prep => Ok(prep),
+    }
 }
 
 fn shell_quote(s: &str) -> String {
@@ -137,17 +167,29 @@ mod tests {
     fn prep_commands_quote_everything() {
         let mut env = BTreeMap::new();
         env.insert("A".to_owned(), "it's".to_owned());
-        let cmd = prep_command(Some("/src/my app"), &env, &["make deps".into()])
+        let prereqs = ["make deps".into(), "echo 'a # b".into()];
+        let cmd = prep_command(Some("/src/my app"), &env, &prereqs)
             .unwrap()
             .unwrap();
         assert_eq!(
             cmd,
-            "cd -- '/src/my app' && export A='it'\\''s' && ( make deps )"
+            "cd -- '/src/my app' && export A='it'\\''s' && ( eval 'make deps' ) \
+             && ( eval 'echo '\\''a # b' )"
         );
         assert_eq!(prep_command(None, &BTreeMap::new(), &[]), Ok(None));
         env.insert("A;touch pwned;B".to_owned(), "1".to_owned());
         let err = prep_command(None, &env, &[]).unwrap_err();
         assert!(err.contains("not valid"), "{err}");
+    }
+
+    #[test]
+    fn context_is_refused_in_shells_that_would_not_understand_it() {
+        let prep = Some("cd -- '/src'".to_owned());
+        assert_eq!(posix_only(prep.clone(), "bash"), Ok(prep.clone()));
+        assert_eq!(posix_only(prep.clone(), "zsh"), Ok(prep.clone()));
+        let err = posix_only(prep, "fish").unwrap_err();
+        assert!(err.contains("in a fish pane"), "{err}");
+        assert_eq!(posix_only(None, "fish"), Ok(None));
     }
 
     #[test]

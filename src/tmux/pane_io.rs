@@ -22,6 +22,16 @@ impl Tmux {
         Ok(bottom_lines(&out, lines))
     }
 
+    /// Like [`Self::capture`], with lines the terminal wrapped joined back
+    /// into one (`-J`): for text that must be read whole whatever the
+    /// pane's width.
+    pub async fn capture_joined(&self, pane: &str, lines: usize) -> Result<String, TmuxError> {
+        let out = self
+            .run(&["capture-pane", "-p", "-J", "-t", pane], Some(pane), None)
+            .await?;
+        Ok(bottom_lines(&out, lines))
+    }
+
     /// Pane text (scrollback and screen) from absolute line `history_mark`
     /// on, where the mark is [`super::Pane::history_mark`] (or
     /// `history_size`) observed at delivery time: roughly what the agent
