@@ -48,24 +48,43 @@ impl Branches {
 
 /// The branch checked out in the repository containing `dir`, if any.
 pub fn read_branch(dir: &Path) -> Option<String> {
-    let head = fs::read_to_string(git_dir(dir)?.join("HEAD")).ok()?;
+    let head = read_small(&git_dir(dir)?.join("HEAD"))?;
     let name = head.trim_end().strip_prefix("ref: refs/heads/")?;
     Some(name.to_owned()).filter(|n| !n.is_empty())
 }
 
-/// The git directory of the repository containing `dir`.
+/// The git directory of the repository containing `dir`: the first `.git`
+/// going up decides, even when it is not a repository git would accept.
 fn git_dir(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors().find_map(|d| {
-        let dot_git = d.join(".git");
-        let meta = fs::metadata(&dot_git).ok()?;
-        if meta.is_dir() {
-            return Some(dot_git);
-        }
-        let text = fs::read_to_string(&dot_git).ok()?;
-        let target = text.lines().next()?.strip_prefix("gitdir:")?.trim();
-        // Relative paths are relative to the directory holding `.git`.
-        Some(d.join(target))
-    })
+    let (holder, meta) = dir
+        .ancestors()
+        .find_map(|d| Some((d, fs::metadata(d.join(".git")).ok()?)))?;
+    let dot_git = holder.join(".git");
+    if meta.is_dir() {
+        return Some(dot_git);
+    }
+    let text = read_small(&dot_git)?;
+    let target = text.lines().next()?.strip_prefix("gitdir:")?.trim();
+    // Relative paths are relative to the directory holding `.git`.
+    Some(holder.join(target))
+}
+
+/// A small regular file's text. Anything else (a FIFO would block the
+/// engine's loop for ever, a device could be read without end) is no
+/// answer.
+fn read_small(path: &Path) -> Option<String> {
+    use std::io::Read;
+    const LIMIT: u64 = 4096;
+    if !fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let mut text = String::new();
+    fs::File::open(path)
+        .ok()?
+        .take(LIMIT)
+        .read_to_string(&mut text)
+        .ok()?;
+    Some(text)
 }
 
 #[cfg(test)]
@@ -87,6 +106,21 @@ mod tests {
         assert_eq!(read_branch(&repo).as_deref(), Some("feature/x"));
         assert_eq!(read_branch(&deep).as_deref(), Some("feature/x"));
         assert_eq!(read_branch(tmp.path()), None);
+    }
+
+    #[test]
+    fn the_first_git_entry_decides_and_only_small_regular_files_are_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        write(&tmp.path().join(".git/HEAD"), "ref: refs/heads/outer\n");
+        // A `.git` file that names no git dir: not the outer repository's.
+        let inner = tmp.path().join("inner");
+        write(&inner.join(".git"), "not a gitdir line\n");
+        assert_eq!(read_branch(&inner), None);
+        // A FIFO as HEAD is never opened.
+        let piped = tmp.path().join("piped");
+        fs::create_dir_all(piped.join(".git")).unwrap();
+        nix::unistd::mkfifo(&piped.join(".git/HEAD"), nix::sys::stat::Mode::S_IRWXU).unwrap();
+        assert_eq!(read_branch(&piped), None);
     }
 
     #[test]
