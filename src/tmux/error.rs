@@ -45,7 +45,11 @@ pub enum TmuxError {
         /// The tmux subcommand and its target.
         command: String,
     },
-    /// Spawning or talking to the tmux process failed.
+    /// The tmux process could not be started (out of processes or file
+    /// descriptors): it did nothing.
+    #[error("starting tmux: {0}")]
+    Spawn(std::io::Error),
+    /// Talking to the running tmux process failed.
     #[error("running tmux: {0}")]
     Io(#[from] std::io::Error),
     /// tmux's output did not have the shape we asked for.
@@ -146,5 +150,19 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn only_a_call_tmux_may_have_run_counts_as_acted() {
+        let io = || std::io::Error::other("x");
+        assert!(!TmuxError::Spawn(io()).may_have_acted());
+        assert!(TmuxError::Io(io()).may_have_acted());
+        assert!(
+            TmuxError::Timeout {
+                command: "paste-buffer".into()
+            }
+            .may_have_acted()
+        );
+        assert!(!classify("can't find pane: %3").may_have_acted());
     }
 }

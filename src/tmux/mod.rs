@@ -120,7 +120,7 @@ impl Tmux {
             std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
                 TmuxError::NotInstalled
             }
-            _ => TmuxError::Io(e),
+            _ => TmuxError::Spawn(e),
         })?;
         let work = async {
             if let (Some(data), Some(mut pipe)) = (stdin, child.stdin.take()) {
