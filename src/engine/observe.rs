@@ -46,6 +46,9 @@ impl Engine {
             Err(e) => {
                 warn!("tmux scan failed: {e}");
                 self.reach.reason = Some(e.to_string());
+                // A server that does not answer cannot show the target
+                // either: its wait starts over, as during an outage.
+                self.missing_targets.forget_all();
                 return Ok(false);
             }
         };
