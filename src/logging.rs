@@ -67,10 +67,17 @@ const LEVELS: &[&str] = &["off", "error", "warn", "info", "debug", "trace"];
 /// word must be a level: tracing would take `inf` or `verbose` as the name
 /// of a target and silently log nothing else, so a typo is refused here.
 pub fn parse_filter(spec: &str) -> Result<EnvFilter, String> {
-    if spec.trim().is_empty() {
+    // Spaces around directives and empty ones are dropped here: tracing
+    // would read ` info` as a target named " info".
+    let directives: Vec<&str> = spec
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .collect();
+    if directives.is_empty() {
         return Err("the log level is empty".into());
     }
-    for directive in spec.split(',').map(str::trim) {
+    for directive in &directives {
         let bare = !directive.contains(['=', '[', ':']);
         if bare && !LEVELS.contains(&directive.to_ascii_lowercase().as_str()) {
             return Err(format!(
@@ -79,7 +86,8 @@ pub fn parse_filter(spec: &str) -> Result<EnvFilter, String> {
             ));
         }
     }
-    EnvFilter::try_new(spec).map_err(|e| format!("'{spec}' is not a valid log filter: {e}"))
+    let cleaned = directives.join(",");
+    EnvFilter::try_new(&cleaned).map_err(|e| format!("'{spec}' is not a valid log filter: {e}"))
 }
 
 /// Changes the log filter at run time (on SIGHUP).
@@ -162,6 +170,17 @@ mod tests {
             assert!(parse_filter(bad).is_err(), "{bad}");
         }
         assert!(parse_filter("verbose").unwrap_err().contains("'verbose'"));
+        // Stray spaces and commas do not turn a level into a target name.
+        for spaced in ["info ", " info", "assigner=debug, info", "info,"] {
+            use tracing_subscriber::filter::LevelFilter;
+            let want = if spaced.contains("debug") {
+                LevelFilter::DEBUG
+            } else {
+                LevelFilter::INFO
+            };
+            let filter = parse_filter(spaced).unwrap();
+            assert_eq!(filter.max_level_hint(), Some(want), "{spaced:?}");
+        }
     }
 
     #[test]
