@@ -26,6 +26,12 @@ pub fn cleanup(args: &CleanupArgs, json: bool) -> i32 {
         return exit::USAGE;
     };
     let tmux = match &args.tmux_socket {
+        // The integrity checks never ask tmux, and a broken config (often
+        // why the daemon is down) must not stop them.
+        _ if args.verify_only => TmuxServer {
+            socket: PathBuf::new(),
+            named: true,
+        },
         Some(path) => TmuxServer {
             socket: path.clone(),
             named: true,
@@ -62,9 +68,15 @@ struct TmuxServer {
 
 /// The tmux socket the daemon of `db` serves: its config file's
 /// `tmux_socket`, else the default of the system service when `db` is the
-/// system database, else tmux's own default for this user.
+/// system database (the default one, or the one the system config names),
+/// else tmux's own default for this user.
 fn daemon_tmux_socket(db: &Path) -> Result<PathBuf, crate::error::ConfigError> {
-    let mode = if same_file(db, &paths::database(Mode::System)) {
+    let system_config = paths::config_file(Mode::System);
+    let system_db = Some(system_config.as_path())
+        .filter(|p| p.exists())
+        .and_then(|p| Config::load(p).ok()?.db)
+        .unwrap_or_else(|| paths::database(Mode::System));
+    let mode = if same_file(db, &system_db) {
         Mode::System
     } else {
         Mode::User
@@ -113,21 +125,30 @@ fn run(args: &CleanupArgs, db: &Path, tmux: &TmuxServer) -> Result<CleanupReport
             source,
         })?
         .block_on(TmuxView::observe(&Tmux::new(&socket)))?;
-    let unsure = |plan: &cleanup::Plan| {
+    // Why the server asked may not be the daemon's, when stale sessions
+    // would be dropped on its word and the user did not name it.
+    let doubt = |conn: &Connection, plan: &cleanup::Plan| {
         let drops = plan
             .actions
             .iter()
             .any(|a| matches!(a, Action::DropStale { .. }));
-        view.server_pid.is_none() && drops && !tmux.named
+        if !drops || tmux.named {
+            return None;
+        }
+        match view.server_pid {
+            None => Some(MaintError::NoTmuxServer(socket.clone())),
+            Some(pid) if !cleanup::seen_on(conn, pid) => Some(MaintError::OtherTmuxServer {
+                socket: socket.clone(),
+                pid,
+            }),
+            Some(_) => None,
+        }
     };
     if !args.apply {
         let conn = read_only(db)?;
         let plan = cleanup::plan(&conn, &view, args.retry_failed)?;
-        if unsure(&plan) {
-            eprintln!(
-                "assignerctl: note: {}",
-                MaintError::NoTmuxServer(socket.clone())
-            );
+        if let Some(e) = doubt(&conn, &plan) {
+            eprintln!("assignerctl: note: {e}");
         }
         return Ok(plan.report);
     }
@@ -135,8 +156,8 @@ fn run(args: &CleanupArgs, db: &Path, tmux: &TmuxServer) -> Result<CleanupReport
     let _journal = super::journal::to_journal();
     let mut store = Store::open(db)?;
     let plan = cleanup::plan(store.conn(), &view, args.retry_failed)?;
-    if unsure(&plan) {
-        return Err(MaintError::NoTmuxServer(socket));
+    if let Some(e) = doubt(store.conn(), &plan) {
+        return Err(e);
     }
     Ok(cleanup::apply(&mut store, plan)?)
 }

@@ -118,6 +118,17 @@ pub fn missing_target(error: &str) -> Option<String> {
         })
 }
 
+/// Whether any session row was recorded on the tmux server with `pid` (or
+/// on an unrecorded one): the sign that this server is the daemon's.
+pub fn seen_on(conn: &Connection, pid: u32) -> bool {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sessions WHERE server_pid = ?1 OR server_pid IS NULL)",
+        [pid],
+        |r| r.get(0),
+    )
+    .unwrap_or(true)
+}
+
 /// Computes the report and the plan from the database and the tmux view.
 pub fn plan(conn: &Connection, view: &TmuxView, retry_failed: bool) -> Result<Plan, StoreError> {
     let read = StoreError::sqlite;

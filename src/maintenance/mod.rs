@@ -83,6 +83,20 @@ pub enum MaintError {
         .0.display()
     )]
     NoTmuxServer(PathBuf),
+    /// The tmux server answering shows none of the database's sessions: it
+    /// may be another server than the daemon's.
+    #[error(
+        "the tmux server at {} (pid {pid}) holds none of the sessions in the database, so it \
+         may not be the server the daemon serves and every session would be removed as stale; \
+         if the daemon's server was restarted, confirm with --tmux-socket PATH",
+        socket.display()
+    )]
+    OtherTmuxServer {
+        /// The socket asked.
+        socket: PathBuf,
+        /// The pid of the server that answered.
+        pid: u32,
+    },
 }
 
 impl MaintError {
@@ -93,7 +107,10 @@ impl MaintError {
             Self::Locked { .. } => ErrorKind::Conflict,
             Self::Missing(_) => ErrorKind::NotFound,
             Self::NotSqlite { .. } | Self::NotLegacy { .. } => ErrorKind::BadRequest,
-            Self::Io { .. } | Self::Tmux(_) | Self::NoTmuxServer(_) => ErrorKind::Unavailable,
+            Self::Io { .. }
+            | Self::Tmux(_)
+            | Self::NoTmuxServer(_)
+            | Self::OtherTmuxServer { .. } => ErrorKind::Unavailable,
         }
     }
 }

@@ -266,3 +266,34 @@ fn offline_cleanup_asks_the_tmux_server_the_daemon_serves() {
     let store = Store::open(&db).unwrap();
     assert_eq!(store.prompt(id).unwrap().status.as_str(), "assigned");
 }
+
+#[test]
+fn offline_apply_doubts_a_server_that_holds_none_of_the_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let tmux = TmuxServer::new();
+    tmux.new_session("someone-else", &["sleep", "600"]);
+    let mut store = Store::open(&db).unwrap();
+    let mut row = session("%7", "agent", None);
+    row.server_pid = Some(1);
+    store.upsert_session(&row).unwrap();
+    drop(store);
+    let config = dir.path().join("config/assigner");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("assigner.toml"),
+        format!("tmux_socket = {:?}\n", tmux.socket().to_str().unwrap()),
+    )
+    .unwrap();
+    let refused = offline_default(dir.path(), &db, &["--apply"]);
+    assert_eq!(refused.status.code(), Some(69), "{refused:?}");
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("holds none of the sessions"),
+        "{refused:?}"
+    );
+    assert_eq!(db_session_names(&db), BTreeSet::from(["agent".to_owned()]));
+    // Named explicitly, the server is taken at its word.
+    let applied = offline_ok(&db, tmux.socket(), &["--apply"]);
+    assert_eq!(applied["stale_sessions"][0]["name"], "agent");
+    assert!(db_session_names(&db).is_empty());
+}
