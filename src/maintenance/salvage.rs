@@ -46,6 +46,7 @@ pub fn salvage(src: &Path, store: &mut Store) -> Result<Salvaged, StoreError> {
     let tx = store.write_tx()?;
     let prompt_cols = common_columns(&old, &tx, "prompts");
     let mut kept = BTreeSet::new();
+    let mut lost = BTreeSet::new();
     if prompt_cols.iter().any(|c| c == "id") {
         let bound = id_bound(&old, "prompts");
         for id in 1..=bound {
@@ -54,7 +55,10 @@ pub fn salvage(src: &Path, store: &mut Store) -> Result<Salvaged, StoreError> {
                     kept.insert(id);
                 }
                 Copy::Absent => {}
-                Copy::Lost => out.prompts_lost += 1,
+                Copy::Lost => {
+                    out.prompts_lost += 1;
+                    lost.insert(id);
+                }
             }
         }
         // Ids of lost prompts are never handed out again.
@@ -93,7 +97,7 @@ pub fn salvage(src: &Path, store: &mut Store) -> Result<Salvaged, StoreError> {
             }
         }
     }
-    copy_legacy_ledger(&old, &tx);
+    copy_legacy_ledger(&old, &tx, &lost);
     for id in &kept {
         out.deps += copy_deps(&old, &tx, *id);
         let held: Option<String> = tx
@@ -218,8 +222,10 @@ fn id_bound(old: &Connection, table: &str) -> i64 {
 
 /// Keeps the record of imported legacy prompts, so that a later import
 /// skips them even when they were cleared; a salvaged prompt's own
-/// `legacy_id` stands in for a ledger row that could not be read.
-fn copy_legacy_ledger(old: &Connection, tx: &rusqlite::Transaction<'_>) {
+/// `legacy_id` stands in for a ledger row that could not be read. The
+/// record of a prompt the corruption destroyed (`lost`) is dropped, so that
+/// importing the legacy database again brings it back.
+fn copy_legacy_ledger(old: &Connection, tx: &rusqlite::Transaction<'_>, lost: &BTreeSet<i64>) {
     if let Ok(mut stmt) =
         old.prepare("SELECT legacy_id, prompt_id, imported_at FROM legacy_imports")
     {
@@ -231,6 +237,9 @@ fn copy_legacy_ledger(old: &Connection, tx: &rusqlite::Transaction<'_>) {
             ))
         });
         for (legacy, prompt, at) in rows.into_iter().flatten().flatten() {
+            if prompt.is_some_and(|p| lost.contains(&p)) {
+                continue;
+            }
             let _ = tx.execute(
                 "INSERT OR IGNORE INTO legacy_imports (legacy_id, prompt_id, imported_at)
                  VALUES (?1, ?2, ?3)",
@@ -243,4 +252,34 @@ fn copy_legacy_ledger(old: &Connection, tx: &rusqlite::Transaction<'_>) {
          SELECT legacy_id, id, updated_at FROM prompts WHERE legacy_id IS NOT NULL",
         [],
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::migrations::{latest, migrate_to};
+
+    #[test]
+    fn the_ledger_forgets_only_prompts_the_corruption_destroyed() {
+        let mut old = Connection::open_in_memory().unwrap();
+        migrate_to(&mut old, latest()).unwrap();
+        old.execute_batch(
+            "INSERT INTO legacy_imports VALUES (1, 10, 'x'), (2, 11, 'x'), (3, NULL, 'x');",
+        )
+        .unwrap();
+        let mut new = Connection::open_in_memory().unwrap();
+        migrate_to(&mut new, latest()).unwrap();
+        let tx = new.transaction().unwrap();
+        copy_legacy_ledger(&old, &tx, &BTreeSet::from([11]));
+        tx.commit().unwrap();
+        let ids: Vec<i64> = new
+            .prepare("SELECT legacy_id FROM legacy_imports ORDER BY legacy_id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        // 10 was cleared long ago (still recorded); 11 was lost now.
+        assert_eq!(ids, [1, 3]);
+    }
 }
