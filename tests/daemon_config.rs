@@ -130,22 +130,23 @@ fn flags_override_environment() {
     let dir = tempfile::tempdir().unwrap();
     let flag_sock = dir.path().join("flag.sock");
     let env_sock = dir.path().join("env.sock");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_assignerd"))
-        .args([
-            "--config",
-            "/dev/null",
-            "--socket",
-            flag_sock.to_str().unwrap(),
-        ])
-        .env("ASSIGNER_SOCKET", &env_sock)
-        .env("ASSIGNER_DB", dir.path().join("env.db"))
-        .env("ASSIGNER_TMUX_SOCKET", dir.path().join("tmux.sock"))
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let _child = common::ChildGuard(
+        Command::new(env!("CARGO_BIN_EXE_assignerd"))
+            .args([
+                "--config",
+                "/dev/null",
+                "--socket",
+                flag_sock.to_str().unwrap(),
+            ])
+            .env("ASSIGNER_SOCKET", &env_sock)
+            .env("ASSIGNER_DB", dir.path().join("env.db"))
+            .env("ASSIGNER_TMUX_SOCKET", dir.path().join("tmux.sock"))
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let ok = common::wait_until(common::WAIT, || flag_sock.exists());
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(_child);
     assert!(ok, "flag socket not used");
     assert!(!env_sock.exists());
     assert!(dir.path().join("env.db").exists(), "ASSIGNER_DB ignored");

@@ -115,13 +115,58 @@ fn peers_of_other_users_are_forbidden() {
 }
 
 #[test]
+fn a_reload_that_withdraws_access_ends_open_connections() {
+    if !nix::unistd::Uid::effective().is_root() {
+        eprintln!("NOTE: needs root to run a client as another uid; checked in CI");
+        return;
+    }
+    let Some(group) = nix::unistd::Group::from_gid(65534.into()).ok().flatten() else {
+        eprintln!("NOTE: no group with gid 65534 here");
+        return;
+    };
+    let with_group = format!("allowed_group = {:?}\n{}", group.name, common::TEST_CONFIG);
+    let d = TestDaemon::start_with(&with_group, &[]);
+    std::fs::set_permissions(d.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&d.socket, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let mut watcher = common::ChildGuard(
+        Command::new(env!("CARGO_BIN_EXE_assignerctl"))
+            .args(["--socket", d.socket.to_str().unwrap(), "watch"])
+            .uid(65534)
+            .gid(65534)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut events = std::io::BufReader::new(watcher.0.stdout.take().unwrap());
+    // The member is served: it sees a prompt being queued.
+    let mut first = String::new();
+    let watching = std::thread::scope(|s| {
+        let reader = s.spawn(|| std::io::BufRead::read_line(&mut events, &mut first));
+        let ok = common::wait_until(common::WAIT, || {
+            d.send(&["seen by the member"]);
+            reader.is_finished()
+        });
+        ok && reader.join().unwrap().is_ok_and(|n| n > 0)
+    });
+    assert!(watching, "the group member's watch got no event");
+    std::fs::write(&d.config, common::TEST_CONFIG).unwrap();
+    assert!(d.ctl(&["reload"]).status.success());
+    let ended = common::wait_until(common::WAIT, || {
+        watcher.0.try_wait().ok().flatten().is_some()
+    });
+    assert!(ended, "the watch outlived the access it was given");
+    assert!(d.logs().contains("access withdrawn by a reload"));
+}
+
+#[test]
 fn socket_activation_takes_fd_3_and_never_unlinks_it() {
     let dir = tempfile::tempdir().unwrap();
     let sock = dir.path().join("activated.sock");
     let listener = UnixListener::bind(&sock).unwrap();
     drop(listener); // leaves the file; systemd-socket-activate binds anew
     std::fs::remove_file(&sock).unwrap();
-    let Ok(mut child) = Command::new("systemd-socket-activate")
+    let Ok(child) = Command::new("systemd-socket-activate")
         .arg("-l")
         .arg(&sock)
         .arg(env!("CARGO_BIN_EXE_assignerd"))
@@ -134,6 +179,7 @@ fn socket_activation_takes_fd_3_and_never_unlinks_it() {
     else {
         panic!("systemd-socket-activate is missing: install the systemd package");
     };
+    let mut child = common::ChildGuard(child);
     assert!(common::wait_until(common::WAIT, || sock.exists()));
     let out = Command::new(env!("CARGO_BIN_EXE_assignerctl"))
         .args(["--socket", sock.to_str().unwrap(), "--json", "status"])
@@ -149,11 +195,11 @@ fn socket_activation_takes_fd_3_and_never_unlinks_it() {
         "bound its own socket despite LISTEN_FDS"
     );
     nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::unistd::Pid::from_raw(child.0.id() as i32),
         nix::sys::signal::Signal::SIGTERM,
     )
     .unwrap();
-    let status = child.wait().unwrap();
+    let status = child.0.wait().unwrap();
     assert_eq!(status.code(), Some(0));
     assert!(sock.exists(), "unlinked the socket it was handed");
 }

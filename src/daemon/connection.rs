@@ -10,6 +10,7 @@ use std::sync::Arc;
 use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::UnixStream;
 use tokio::net::unix::OwnedWriteHalf;
+use tokio::net::unix::UCred;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tracing::{debug, warn};
 
@@ -88,10 +89,21 @@ pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>) {
                 format!("request line exceeds {MAX_LINE_BYTES} bytes"),
             ),
             Ok(Ok(LineRead::Line)) if buf.iter().all(u8::is_ascii_whitespace) => continue,
+            // A reload may have narrowed who may use the daemon: a client
+            // let in before keeps no right the new config does not give.
+            Ok(Ok(LineRead::Line)) if let Err(why) = still_allowed(&ctx, &cred) => {
+                let _ = send(
+                    &mut write,
+                    &Response::error(ErrorKind::Forbidden, why),
+                    &ctx,
+                )
+                .await;
+                return;
+            }
             Ok(Ok(LineRead::Line)) => match parse(&buf) {
                 Err(why) => Response::error(ErrorKind::BadRequest, why),
                 Ok(Request::Watch {}) => {
-                    stream_events(&mut reader, &mut write, &ctx).await;
+                    stream_events(&mut reader, &mut write, &ctx, &cred).await;
                     return;
                 }
                 Ok(Request::Reload {}) => ask_reload(&ctx).await,
@@ -188,8 +200,10 @@ async fn stream_events(
     reader: &mut BufReader<tokio::net::unix::OwnedReadHalf>,
     write: &mut OwnedWriteHalf,
     ctx: &ConnContext,
+    cred: &UCred,
 ) {
     let mut events = ctx.events.subscribe();
+    let mut admission = ctx.admission.subscribe();
     if send(write, &Response::Ok(Reply::Watching), ctx)
         .await
         .is_err()
@@ -224,7 +238,26 @@ async fn stream_events(
                     return;
                 }
             }
+            _ = admission.changed() => {
+                if let Err(why) = still_allowed(ctx, cred) {
+                    let _ = send(write, &Response::error(ErrorKind::Forbidden, why), ctx).await;
+                    return;
+                }
+            }
             _ = shutdown.changed() => return,
         }
     }
+}
+
+/// Whether the peer may still use the daemon under the current admission.
+fn still_allowed(ctx: &ConnContext, cred: &UCred) -> Result<(), String> {
+    let result = ctx.admission.borrow().policy.check(cred.uid(), cred.gid());
+    if result.is_err() {
+        warn!(
+            peer_uid = cred.uid(),
+            peer_pid = cred.pid(),
+            "access withdrawn by a reload; disconnecting"
+        );
+    }
+    result
 }

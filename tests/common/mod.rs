@@ -3,6 +3,7 @@
 //! includes this module; not every file uses every helper.
 #![allow(dead_code, unused_imports)]
 
+pub mod child;
 pub mod daemon;
 pub mod fleet;
 pub mod notify;
@@ -10,6 +11,7 @@ pub mod raw;
 pub mod tmux;
 pub mod wait;
 
+pub use child::ChildGuard;
 pub use daemon::{TEST_CONFIG, TestDaemon, daemon_exit};
 pub use fleet::Fleet;
 pub use notify::NotifyListener;
