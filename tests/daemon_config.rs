@@ -130,7 +130,7 @@ fn flags_override_environment() {
     let dir = tempfile::tempdir().unwrap();
     let flag_sock = dir.path().join("flag.sock");
     let env_sock = dir.path().join("env.sock");
-    let _child = common::ChildGuard(
+    let child = common::ChildGuard(
         Command::new(env!("CARGO_BIN_EXE_assignerd"))
             .args([
                 "--config",
@@ -146,7 +146,7 @@ fn flags_override_environment() {
             .unwrap(),
     );
     let ok = common::wait_until(common::WAIT, || flag_sock.exists());
-    drop(_child);
+    drop(child);
     assert!(ok, "flag socket not used");
     assert!(!env_sock.exists());
     assert!(dir.path().join("env.db").exists(), "ASSIGNER_DB ignored");

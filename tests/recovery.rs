@@ -218,6 +218,9 @@ fn backup_under_load_is_consistent_and_restores() {
     let before = sent.load(Ordering::Relaxed);
     let out = d.ctl_ok(&["backup", copy.to_str().unwrap()]);
     assert!(out.contains("backup written"), "{out}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640, "the daemon's group may read the copy");
     assert!(
         wait_until(WAIT, || sent.load(Ordering::Relaxed) >= before + 20),
         "load stopped during the backup"

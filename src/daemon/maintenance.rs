@@ -60,7 +60,12 @@ impl Core {
             .create_new(true)
             .open(dest)
         {
-            Ok(_) => {}
+            // Readable by the daemon's group, whose members may ask for a
+            // backup (the unit's umask would leave it to the daemon alone).
+            Ok(file) => {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = file.set_permissions(std::fs::Permissions::from_mode(0o640));
+            }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 return Err(WireError::new(
                     ErrorKind::Conflict,

@@ -370,6 +370,8 @@ t_maintenance() {   # backup through the sandboxed service; offline cleanup whil
         sh -c "out=\$(nsenter -t $LEADER -a -- assignerctl --socket $SOCK backup /tmp/it-backup.db 2>&1); \
             [ \$? -ne 0 ] && echo \"\$out\" | grep -q 'private temporary directory'"
     check "backup under /var/lib/assigner is written" ctl backup /var/lib/assigner/it-backup.db
+    check "the backup is readable by group assigner (0640)" \
+        test "$(cx stat -c '%a %G' /var/lib/assigner/it-backup.db)" = "640 assigner"
     check "the backup passes the integrity checks offline" cx assignerctl cleanup --verify-only --db /var/lib/assigner/it-backup.db
     run cx rm -f /var/lib/assigner/it-backup.db
     check "the daemon tracks agent-2 (so the database has its row)" \
