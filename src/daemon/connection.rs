@@ -57,12 +57,7 @@ pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>) {
             peer_pid = cred.pid(),
             "refused connection: {why}"
         );
-        let _ = send(
-            &mut write,
-            &Response::error(ErrorKind::Forbidden, why),
-            &ctx,
-        )
-        .await;
+        refuse(&mut write, why, &ctx).await;
         return;
     }
     let mut reader = BufReader::new(read);
@@ -92,12 +87,7 @@ pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>) {
             // A reload may have narrowed who may use the daemon: a client
             // let in before keeps no right the new config does not give.
             Ok(Ok(LineRead::Line)) if let Err(why) = still_allowed(&ctx, &cred) => {
-                let _ = send(
-                    &mut write,
-                    &Response::error(ErrorKind::Forbidden, why),
-                    &ctx,
-                )
-                .await;
+                refuse(&mut write, why, &ctx).await;
                 return;
             }
             Ok(Ok(LineRead::Line)) => match parse(&buf) {
@@ -240,13 +230,18 @@ async fn stream_events(
             }
             _ = admission.changed() => {
                 if let Err(why) = still_allowed(ctx, cred) {
-                    let _ = send(write, &Response::error(ErrorKind::Forbidden, why), ctx).await;
+                    refuse(write, why, ctx).await;
                     return;
                 }
             }
             _ = shutdown.changed() => return,
         }
     }
+}
+
+/// Tells a peer it may not use the daemon; the caller then hangs up.
+async fn refuse(write: &mut OwnedWriteHalf, why: String, ctx: &ConnContext) {
+    let _ = send(write, &Response::error(ErrorKind::Forbidden, why), ctx).await;
 }
 
 /// Whether the peer may still use the daemon under the current admission.

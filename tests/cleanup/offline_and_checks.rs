@@ -200,6 +200,18 @@ fn verify_only_runs_both_checks_online_and_offline() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
 }
 
+/// Writes the user config of `home` (as [`offline_default`] sets it up)
+/// naming `tmux` as the daemon's server.
+fn daemon_config_names(home: &Path, tmux: &TmuxServer) {
+    let config = home.join("config/assigner");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("assigner.toml"),
+        format!("tmux_socket = {:?}\n", tmux.socket().to_str().unwrap()),
+    )
+    .unwrap();
+}
+
 /// `assignerctl cleanup --db` with no `--tmux-socket`, in a home of its own.
 fn offline_default(home: &Path, db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_assignerctl"))
@@ -247,13 +259,7 @@ fn offline_cleanup_asks_the_tmux_server_the_daemon_serves() {
     assert_eq!(db_session_names(&db), BTreeSet::from(["live".to_owned()]));
 
     // The config the daemon reads names the server: the pane is live.
-    let config = dir.path().join("config/assigner");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(
-        config.join("assigner.toml"),
-        format!("tmux_socket = {:?}\n", tmux.socket().to_str().unwrap()),
-    )
-    .unwrap();
+    daemon_config_names(dir.path(), &tmux);
     let applied = offline_default(dir.path(), &db, &["--apply"]);
     assert!(applied.status.success(), "{applied:?}");
     let report: serde_json::Value = serde_json::from_slice(&applied.stdout).unwrap();
@@ -278,13 +284,7 @@ fn offline_apply_doubts_a_server_that_holds_none_of_the_sessions() {
     row.server_pid = Some(1);
     store.upsert_session(&row).unwrap();
     drop(store);
-    let config = dir.path().join("config/assigner");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(
-        config.join("assigner.toml"),
-        format!("tmux_socket = {:?}\n", tmux.socket().to_str().unwrap()),
-    )
-    .unwrap();
+    daemon_config_names(dir.path(), &tmux);
     let refused = offline_default(dir.path(), &db, &["--apply"]);
     assert_eq!(refused.status.code(), Some(69), "{refused:?}");
     assert!(
