@@ -11,6 +11,7 @@ mod assign;
 mod branch;
 mod capture;
 mod deliver;
+mod message;
 mod observe;
 mod panes;
 mod prepare;
@@ -25,7 +26,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 use tracing::warn;
 
 use crate::config::DeliveryConfig;
@@ -33,50 +34,14 @@ use crate::daemon::Settings;
 use crate::detect::Profiles;
 use crate::error::StoreError;
 use crate::protocol::Event;
-use crate::store::{Phase, Store};
+use crate::store::Store;
 use crate::tmux::Tmux;
 
 use branch::Branches;
 pub use deliver::Outcome;
+pub use message::EngineMsg;
 use panes::Tracked;
 use target_wait::MissingTargets;
-
-/// Progress reported by delivery tasks.
-#[derive(Debug)]
-pub enum EngineMsg {
-    /// Record a delivery phase before the next side effect; answer whether
-    /// it was recorded.
-    Phase {
-        /// Prompt id.
-        id: i64,
-        /// Pane being typed into.
-        pane: String,
-        /// Phase reached.
-        phase: Phase,
-        /// Pane history mark.
-        mark: Option<u64>,
-        /// The answer.
-        ack: oneshot::Sender<bool>,
-    },
-    /// A history note.
-    Note {
-        /// Prompt id.
-        id: i64,
-        /// Event name.
-        event: &'static str,
-        /// Detail.
-        detail: String,
-    },
-    /// The delivery ended.
-    Done {
-        /// Prompt id.
-        id: i64,
-        /// Pane id.
-        pane: String,
-        /// How it ended.
-        outcome: Outcome,
-    },
-}
 
 /// While something is in flight or settling, look this often.
 const FAST_POLL: Duration = Duration::from_millis(100);
