@@ -188,38 +188,6 @@ fn kill_9_during_a_run_of_200_prompts_delivers_each_exactly_once() {
 }
 
 #[test]
-fn pane_ids_reused_by_a_new_tmux_server_are_not_mistaken_after_a_restart() {
-    let mut f = Fleet::new(
-        &["claude-1"],
-        &["--busy-ms", "60000"],
-        common::daemon::TEST_CONFIG,
-    );
-    let id = f.d.send(&["was running when everything died"]);
-    f.wait_status(id, "in_progress");
-    let old_pane = f.panes["claude-1"].clone();
-    f.d.kill9();
-    f.tmux.kill_server();
-    // A new server hands out the same pane id to a different agent.
-    let (pane, log) = f.tmux.start_agent("claude-2", &[]);
-    assert_eq!(
-        pane, old_pane,
-        "tmux did not reuse the pane id; the test proves nothing"
-    );
-    f.logs.insert("claude-2".into(), log);
-    f.d.spawn();
-    f.d.wait_ready();
-    f.wait_status(id, "completed");
-    assert_eq!(
-        f.log("claude-2").submissions(),
-        ["was running when everything died"]
-    );
-    assert!(
-        f.d.history_events(id)
-            .contains(&"requeued-from-stale-session".to_owned())
-    );
-}
-
-#[test]
 fn sigterm_mid_delivery_finishes_the_delivery_first() {
     // A long settle between paste and Enter keeps the delivery open.
     let config = "scan_interval_ms = 100\n[delivery]\nsettle_ms = 1500\nverify_ms = 800\ncompletion_debounce_ms = 300\n";

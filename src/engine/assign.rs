@@ -225,7 +225,10 @@ impl Engine {
             profiles: self.profiles.clone(),
             tx: self.tx.clone(),
         };
-        tokio::spawn(deliver::run(job));
+        let task = tokio::spawn(deliver::run(job));
+        if let Some(t) = self.panes.get_mut(pane) {
+            t.delivery_task = Some(task.abort_handle());
+        }
         Ok(Attempt::Handled)
     }
 

@@ -139,6 +139,10 @@ impl Engine {
         };
         let name = t.pane.display_name();
         info!(session = %name, pane = %id, "{why}");
+        if let (Some(task), Some(prompt)) = (&t.delivery_task, t.delivering) {
+            task.abort();
+            info!(prompt_id = prompt, session = %name, pane = %id, "delivery stopped: its pane is gone");
+        }
         for prompt in t.prompt.into_iter().chain(t.delivering) {
             self.watching.remove(&prompt);
             let reason = format!("{why}: {name} ({id})");

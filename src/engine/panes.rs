@@ -39,6 +39,10 @@ pub struct Tracked {
     pub idle_since: Option<(Instant, u64)>,
     /// A delivery task is typing into this pane.
     pub delivering: Option<i64>,
+    /// That task, stopped when the pane is retired: pane ids are reused by
+    /// a restarted tmux server, and its next keystroke must not reach
+    /// whatever pane has the id now.
+    pub delivery_task: Option<tokio::task::AbortHandle>,
     /// Prompt in flight (assigned or in progress) here.
     pub prompt: Option<i64>,
     /// The last prompts typed here, newest last: their echo on screen is
@@ -71,6 +75,7 @@ impl Tracked {
             captured_at: None,
             idle_since: None,
             delivering: None,
+            delivery_task: None,
             prompt: None,
             sent: Vec::new(),
             last_assigned: None,

@@ -38,6 +38,7 @@ impl Engine {
         let mark = tracked.as_ref().map(|t| t.pane.history_size);
         if let Some(t) = tracked {
             t.delivering = None;
+            t.delivery_task = None;
         }
         match outcome {
             Outcome::Submitted { busy, enters } => {
