@@ -34,7 +34,7 @@ impl Engine {
             .filter(|t| !t.pane.dead && t.delivering.is_none())
             .filter(|t| {
                 t.unsettled(now)
-                    || t.captured_activity.is_none()
+                    || t.captured_at.is_none()
                     || ((broad || t.prompt.is_some()) && t.may_have_changed())
             })
             .map(|t| (t.pane.id.clone(), usize::from(t.pane.height.max(24))))

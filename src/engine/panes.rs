@@ -30,10 +30,8 @@ pub struct Tracked {
     pub last_screen: String,
     /// Fingerprint of the last capture.
     pub fingerprint: u64,
-    /// `window_activity` at the last capture; unchanged means the screen
-    /// did not change, so no capture is needed.
-    pub captured_activity: Option<u64>,
-    /// Wall-clock second of the last capture.
+    /// Wall-clock second of the last capture (`None`: never captured).
+    /// Window activity before that second is already on the screen read.
     pub captured_at: Option<u64>,
     /// Raw idle observed continuously since, with this fingerprint.
     pub idle_since: Option<(Instant, u64)>,
@@ -71,7 +69,6 @@ impl Tracked {
             last_verdict: None,
             last_screen: String::new(),
             fingerprint: 0,
-            captured_activity: None,
             captured_at: None,
             idle_since: None,
             delivering: None,
@@ -144,21 +141,18 @@ impl Tracked {
         self.last_verdict = Some(verdict);
         self.last_screen = screen;
         self.fingerprint = fingerprint;
-        self.captured_activity = Some(self.pane.activity);
         self.captured_at = Some(unix_secs());
         before != self.state()
     }
 
     /// Whether the screen may differ from the last capture. `window_activity`
     /// has one-second resolution, so output in the second of the capture or
-    /// later may be missing from it whatever the listing says, and 0 means
-    /// tmux gave no time at all: both count as changed.
+    /// later may be missing from it, and 0 means tmux gave no time at all:
+    /// both count as changed.
     pub fn may_have_changed(&self) -> bool {
         let activity = self.pane.activity;
-        match (self.captured_activity, self.captured_at) {
-            (Some(seen), Some(at)) => activity != seen || activity >= at || activity == 0,
-            _ => true,
-        }
+        self.captured_at
+            .is_none_or(|at| activity >= at || activity == 0)
     }
 
     /// Whether a state change is waiting to be confirmed by more captures.
@@ -240,7 +234,6 @@ mod tests {
     fn output_in_the_second_of_a_capture_counts_as_a_change() {
         let mut t = tracked(1_000);
         assert!(t.may_have_changed(), "never captured");
-        t.captured_activity = Some(1_000);
         // Captured in the same second as the last output: what came later
         // in that second may be missing from the capture.
         t.captured_at = Some(1_000);
@@ -255,7 +248,6 @@ mod tests {
     #[test]
     fn a_window_without_an_activity_time_is_always_read() {
         let mut t = tracked(0);
-        t.captured_activity = Some(0);
         t.captured_at = Some(1_000);
         assert!(t.may_have_changed());
     }
