@@ -66,6 +66,15 @@ pub fn socket(mode: Mode) -> PathBuf {
     }
 }
 
+/// Default tmux server for `mode`: the system service's own server, or the
+/// user's default tmux server.
+pub fn tmux_socket(mode: Mode) -> PathBuf {
+    match mode {
+        Mode::System => PathBuf::from(SYSTEM_TMUX_SOCKET),
+        Mode::User => crate::tmux::Tmux::default_socket(),
+    }
+}
+
 /// `$XDG_RUNTIME_DIR`, or `/tmp/assigner-UID` when unset.
 pub fn user_runtime_dir() -> PathBuf {
     env_path("XDG_RUNTIME_DIR")

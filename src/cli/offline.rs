@@ -90,10 +90,7 @@ fn daemon_tmux_socket(db: &Path) -> Result<PathBuf, crate::error::ConfigError> {
     {
         return Ok(socket);
     }
-    Ok(match mode {
-        Mode::System => PathBuf::from(paths::SYSTEM_TMUX_SOCKET),
-        Mode::User => Tmux::default_socket(),
-    })
+    Ok(paths::tmux_socket(mode))
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -63,10 +63,7 @@ impl Settings {
                 .tmux_socket
                 .clone()
                 .or_else(|| config.tmux_socket.clone())
-                .unwrap_or_else(|| match mode {
-                    Mode::System => PathBuf::from(paths::SYSTEM_TMUX_SOCKET),
-                    Mode::User => crate::tmux::Tmux::default_socket(),
-                }),
+                .unwrap_or_else(|| paths::tmux_socket(mode)),
             log_level: log_level(args, &config)?,
             config_file,
             config,
