@@ -267,3 +267,26 @@ fn frozen_tmux_server_is_reported_and_work_resumes_after() {
         ["queued", "assigned", "pasted", "started", "completed"]
     );
 }
+
+#[test]
+fn a_stopped_daemon_leaves_a_session_row_for_every_pane_it_knew() {
+    // Scans far apart: only the shutdown can have written the new row.
+    let config = "scan_interval_ms = 600000\n";
+    let tmux = common::TmuxServer::new();
+    tmux.new_session("first", &["sleep", "600"]);
+    let mut d = common::TestDaemon::start_on_tmux(config, tmux.socket());
+    tmux.new_session("late", &["sleep", "600"]);
+    let seen = wait_until(WAIT, || {
+        d.ctl_ok(&["sessions"])
+            .lines()
+            .any(|l| l.starts_with("late"))
+    });
+    assert!(seen, "{}", d.ctl_ok(&["sessions"]));
+    assert_eq!(d.stop().code(), Some(0));
+    let rows = assigner::store::Store::open(&d.db)
+        .unwrap()
+        .sessions()
+        .unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r.info.name.as_str()).collect();
+    assert!(names.contains(&"late"), "{names:?}");
+}

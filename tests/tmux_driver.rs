@@ -196,3 +196,29 @@ fn capture_since_returns_what_came_after_the_mark() {
     assert_eq!(bottom.lines().count(), 3);
     assert!(bottom.ends_with("after the mark"), "{bottom:?}");
 }
+
+/// A signal meant for the daemon's process group (Ctrl-C in its terminal)
+/// must not reach a tmux call in flight: each runs in a group of its own.
+#[test]
+fn tmux_calls_run_in_a_process_group_of_their_own() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("groups");
+    let fake = dir.path().join("tmux");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\necho \"$$ $(cut -d' ' -f5 /proc/$$/stat)\" > {}\n",
+            report.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let tmux = Tmux::new(dir.path().join("sock")).with_binary(&fake);
+    let _ = rt().block_on(tmux.capture("%0", 1));
+    let line = std::fs::read_to_string(&report).unwrap();
+    let (pid, pgid) = line.trim().split_once(' ').unwrap();
+    assert_eq!(pid, pgid, "the tmux call leads a process group of its own");
+    let ours = nix::unistd::getpgrp().as_raw().to_string();
+    assert_ne!(pgid, ours);
+}

@@ -302,7 +302,9 @@ impl Engine {
     /// Lets deliveries under way finish (a few seconds at most) and records
     /// their outcome, so a `systemctl restart` mid-delivery leaves nothing
     /// to guess about. A delivery cut short after that is resolved at the
-    /// next start from its recorded phase.
+    /// next start from its recorded phase. The session rows are brought
+    /// up to date last, so the database left behind (for an offline
+    /// `cleanup`, say) shows every pane the engine knew of.
     pub async fn shutdown(&mut self, store: &mut Store) {
         let deadline = tokio::time::Instant::now() + SHUTDOWN_WAIT;
         while self.panes.values().any(|t| t.delivering.is_some()) {
@@ -310,6 +312,9 @@ impl Engine {
                 Ok(Some(msg)) => self.on_message(store, msg).await,
                 _ => break,
             }
+        }
+        if let Err(e) = self.persist_sessions(store) {
+            warn!(error = %e, "cannot write the session rows at shutdown");
         }
     }
 }

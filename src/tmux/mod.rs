@@ -115,6 +115,11 @@ impl Tmux {
             })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
+            // Its own process group: Ctrl-C in the daemon's terminal (and a
+            // signal to the daemon's group) must not cut a tmux call short.
+            // A client killed mid-call exits 0 with no output, which would
+            // read as a server without panes and retire every pane.
+            .process_group(0)
             .kill_on_drop(true);
         let mut child = cmd.spawn().map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {

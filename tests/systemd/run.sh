@@ -376,6 +376,8 @@ t_maintenance() {   # backup through the sandboxed service; offline cleanup whil
     run cx rm -f /var/lib/assigner/it-backup.db
     check "the daemon tracks agent-2 (so the database has its row)" \
         wait_for 20 sh -c "nsenter -t $LEADER -a -- assignerctl --socket $SOCK --json sessions | grep -q '\"name\":\"agent-2\"'"
+    check "a stop signals assignerd alone, not the tmux calls of its last step (KillMode=mixed)" \
+        test "$(prop assigner.service KillMode)" = mixed
     run cx systemctl stop assigner.socket assigner.service
     run start_agent agent-3
     run cx runuser -u assigner -- tmux -S $TMUX_SOCK kill-session -t =agent-2
