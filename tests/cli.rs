@@ -11,6 +11,21 @@ fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// `send -` reads standard input, as `--file -` does, and keeps the text
+/// exactly as read (assignerctl(1), PROMPT TEXT): trailing newlines stay.
+#[test]
+fn send_dash_reads_stdin_and_keeps_the_text_as_read() {
+    let d = TestDaemon::start();
+    let out = d.ctl_stdin(&["send", "-"], Some(b"a\nb\n"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let id = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert_eq!(d.ctl_json(&["show", &id])["prompt"]["text"], "a\nb\n");
+    let out = d.ctl_stdin(&["send", "--file", "-"], Some(b"a\nb\n"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let id = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert_eq!(d.ctl_json(&["show", &id])["prompt"]["text"], "a\nb\n");
+}
+
 #[test]
 fn send_from_argument_file_and_stdin() {
     let d = TestDaemon::start();

@@ -134,7 +134,7 @@ pub enum Command {
 /// `send` options; the names follow the original worker's flags.
 #[derive(Debug, Args)]
 pub struct SendArgs {
-    /// The prompt text; read from --file or stdin when absent.
+    /// The prompt text; "-" or absent: read from stdin (kept exactly as read).
     #[arg(conflicts_with = "file")]
     pub text: Option<String>,
     /// Read the prompt text from a file ("-" for stdin).

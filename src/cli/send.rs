@@ -9,7 +9,10 @@ use crate::protocol::{NewPrompt, validate_env_name, validate_prompt_text};
 /// Reads the text and checks every flag locally, so mistakes are reported
 /// before anything is queued.
 pub fn build(args: SendArgs) -> Result<NewPrompt, String> {
+    // `-` means standard input, as with `--file -`, `cat -` and most tools;
+    // the text is kept exactly as read (assignerctl(1), PROMPT TEXT).
     let text = match (&args.text, &args.file) {
+        (Some(t), _) if t == "-" => read_stdin()?,
         (Some(t), _) => t.clone(),
         (None, Some(path)) if path.as_os_str() == "-" => read_stdin()?,
         (None, Some(path)) => std::fs::read_to_string(path)
