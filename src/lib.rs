@@ -17,5 +17,6 @@ pub mod logging;
 pub mod maintenance;
 pub mod paths;
 pub mod protocol;
+pub mod route;
 pub mod store;
 pub mod tmux;

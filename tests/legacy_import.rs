@@ -182,7 +182,16 @@ fn imports_status_routing_context_and_history_once() {
             p["fallback"].clone(),
             p["allow_fallback"].clone()
         ),
-        (json!(["claude"]), json!(["codex", "gemini"]), json!(true))
+        (json!(["claude"]), json!([]), json!(true))
+    );
+    // The original worker tried fallback providers only after a
+    // target_provider; without one they never routed, and the history says
+    // they were dropped (assignerctl(1), ROUTING).
+    let v = d.ctl_json(&["show", &map[&1].to_string()]);
+    let imported = v["history"][0]["detail"].as_str().unwrap();
+    assert!(
+        imported.contains("fallback_providers codex,gemini dropped"),
+        "{imported}"
     );
     assert_eq!(p["metadata"], json!({"ticket": "OPS-7"}));
     assert_eq!(p["timeout_minutes"], 30);

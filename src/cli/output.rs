@@ -109,6 +109,13 @@ fn status_text(s: &StatusInfo) -> String {
             s.waiting_for_human.join(", ")
         );
     }
+    if s.unroutable > 0 {
+        let _ = writeln!(
+            out,
+            "unroutable: {} pending prompt(s) no tracked session can take (see cleanup)",
+            s.unroutable
+        );
+    }
     for n in &s.notices {
         let _ = writeln!(out, "notice:    {n}");
     }

@@ -84,6 +84,12 @@ pub(super) fn cleanup_text(r: &CleanupReport) -> String {
             );
         }
     }
+    if !r.unroutable.is_empty() {
+        let _ = writeln!(out, "pending prompts no tracked session can take:");
+        for u in &r.unroutable {
+            let _ = writeln!(out, "  {}: {}", u.id, u.reason);
+        }
+    }
     let _ = writeln!(out, "prompts: {}", prompt_counts(&r.counts));
     if !r.integrity.is_empty() {
         let _ = writeln!(out, "integrity: {}", r.integrity.join("; "));

@@ -12,10 +12,10 @@ use super::Engine;
 use super::deliver::{self, Job};
 use super::panes::SetAside;
 use super::prepare::{posix_only, prep_command};
-use super::route::{Candidate, Wait, route};
 use crate::detect::Prepare;
 use crate::error::StoreError;
 use crate::protocol::{PromptInfo, PromptStatus, SessionState};
+use crate::route::{Candidate, Wait, route};
 use crate::store::{Claim, Store};
 
 /// How an attempt to deliver to a routed pane ended.

@@ -16,7 +16,6 @@ mod observe;
 mod panes;
 mod prepare;
 mod recover;
-mod route;
 mod supervise;
 mod target_wait;
 mod views;

@@ -135,6 +135,7 @@ pub fn plan(conn: &Connection, view: &TmuxView, retry_failed: bool) -> Result<Pl
     let mut report = CleanupReport {
         tmux_sessions: view.sessions.iter().cloned().collect(),
         counts: verify::counts(conn).map_err(read("counting prompts"))?,
+        unroutable: super::unroutable(conn)?,
         ..CleanupReport::default()
     };
     let mut actions = Vec::new();

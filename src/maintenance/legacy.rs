@@ -14,7 +14,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use tracing::info;
 
 use super::MaintError;
-use super::legacy_row::parse_metadata;
+use super::legacy_row::{original_routing, parse_metadata};
 use crate::error::StoreError;
 use crate::protocol::{ImportReport, validate_prompt_text};
 use crate::store::{NOW, Store, append_history, to_json};
@@ -157,7 +157,8 @@ fn import_one(
         other => return Ok(Err(format!("unknown status '{other}'"))),
     };
     let handed_out = status != old_status;
-    let ctx = parse_metadata(text(&row["metadata"]).as_deref());
+    let mut ctx = parse_metadata(text(&row["metadata"]).as_deref());
+    original_routing(text(&row["target_provider"]).as_deref(), &mut ctx);
     let finished = matches!(status.as_str(), "completed" | "failed" | "cancelled");
     tx.execute(
         &format!(

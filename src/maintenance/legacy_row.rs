@@ -32,6 +32,28 @@ pub struct Context {
     pub notes: Vec<String>,
 }
 
+/// Maps the original worker's provider routing onto assigner's tiers
+/// (assignerctl(1), ROUTING), so an imported prompt can reach exactly the
+/// sessions it could reach before.
+///
+/// The original built its provider order from `fallback_providers` only
+/// when the row had a `target_provider`. Without one it used the preferred
+/// providers when given, and otherwise its default order, falling back to
+/// any session when nothing matched. assigner reads fallbacks as "after the
+/// primary providers", and with no primary provider they only order the
+/// choice: the one case that differs is preferred providers without a
+/// target provider, whose fallback list the original never tried. It is
+/// dropped here, with a note in the prompt's history.
+pub fn original_routing(target_provider: Option<&str>, ctx: &mut Context) {
+    if target_provider.is_none() && !ctx.providers.is_empty() && !ctx.fallback.is_empty() {
+        ctx.notes.push(format!(
+            "fallback_providers {} dropped: the original worker used them only with a target_provider",
+            ctx.fallback.join(",")
+        ));
+        ctx.fallback.clear();
+    }
+}
+
 /// Parses the `metadata` column.
 pub fn parse_metadata(raw: Option<&str>) -> Context {
     let mut ctx = Context::default();

@@ -8,11 +8,14 @@
 
 pub mod cleanup;
 pub mod legacy;
+#[cfg(test)]
+mod legacy_routing_tests;
 mod legacy_row;
 pub mod lock;
 pub mod recover;
 mod salvage;
 mod tmux_view;
+mod unroutable;
 pub mod verify;
 
 use std::path::PathBuf;
@@ -24,6 +27,7 @@ use crate::tmux::TmuxError;
 pub use cleanup::{Action, Plan, TmuxView};
 pub use lock::DbLock;
 pub use recover::{Recovery, open_checked};
+pub use unroutable::unroutable;
 
 /// Why a maintenance operation could not run.
 #[derive(Debug, thiserror::Error)]

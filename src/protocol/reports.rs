@@ -32,6 +32,10 @@ pub struct StatusInfo {
     /// Notices a person should see (database recovered, ...).
     #[serde(default)]
     pub notices: Vec<String>,
+    /// Pending prompts that no tracked session could ever take (`cleanup`
+    /// lists them with the reason).
+    #[serde(default)]
+    pub unroutable: u64,
 }
 
 /// Which tmux server the daemon serves, and whether it answers.
@@ -75,12 +79,26 @@ pub struct CleanupReport {
     pub stale_sessions: Vec<StaleSession>,
     /// Failed prompts grouped by target.
     pub failed_by_target: Vec<FailedGroup>,
+    /// Pending prompts that no tracked session could ever take.
+    #[serde(default)]
+    pub unroutable: Vec<Unroutable>,
     /// Prompt counts by status.
     pub counts: BTreeMap<String, u64>,
     /// Actions taken (or, in a dry run, that `--apply` would take).
     pub actions: Vec<String>,
     /// Integrity-check findings (`verify_only`, or always on apply).
     pub integrity: Vec<String>,
+}
+
+/// A pending prompt that no tracked session could ever take.
+///
+/// `{"id":12,"reason":"no tracked session runs codex"}`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unroutable {
+    /// Prompt id.
+    pub id: i64,
+    /// Why no session could take it.
+    pub reason: String,
 }
 
 /// A database session whose pane no longer exists.

@@ -1,10 +1,16 @@
 //! Routing: which pane, if any, should receive a pending prompt. Pure logic
 //! over a description of the panes, so every rule is unit-tested.
 //!
-//! Order of the rules (DESIGN §3): target session, required provider,
-//! preferred providers, fallback providers, allow-fallback; among equals, a
-//! pane in the prompt's working dir and branch first, then the pane that
-//! waited longest.
+//! Order of the rules (assignerctl(1), "Routing"): target session, required
+//! provider, preferred providers, fallback providers, allow-fallback; among
+//! equals, a pane in the prompt's working dir and branch first, then the
+//! pane that waited longest.
+//!
+//! Fallback providers come *after* the primary ones (`provider`,
+//! `providers`). A prompt that names fallbacks but no primary provider has
+//! no provider constraint: the fallback list only orders the choice, and
+//! any agent may take it. That is how the original worker read such
+//! prompts, and `import-legacy` relies on it.
 //!
 //! A retry goes to another session than the one it last failed on whenever
 //! the prompt could go anywhere else at all, even if that means waiting for
@@ -189,19 +195,48 @@ fn provider_tiers(p: &PromptInfo) -> Vec<Tier> {
         tiers.push(Tier::Named(required.clone()));
     }
     tiers.extend(p.providers.iter().cloned().map(Tier::Named));
-    let named = !tiers.is_empty();
+    let primary = !tiers.is_empty();
     tiers.extend(p.fallback.iter().cloned().map(Tier::Named));
-    if !named && p.fallback.is_empty() || p.allow_fallback {
+    if !primary || p.allow_fallback {
         tiers.push(Tier::AnyAgent);
     }
     tiers
 }
 
+/// Why no session among `panes` could ever take `prompt`, whatever their
+/// state: its target is not among them, or none runs a provider it
+/// accepts. `None` when one could, or when any agent may take it. Shown by
+/// `cleanup` and counted by `status`, so a prompt that would wait for ever
+/// is visible.
+pub fn unreachable(prompt: &PromptInfo, panes: &[Candidate]) -> Option<String> {
+    let usable = || panes.iter().filter(|c| !c.excluded);
+    if let Some(target) = prompt.target.as_deref() {
+        if usable().any(|c| matches_target(c, target)) {
+            return None;
+        }
+        return Some(if panes.iter().any(|c| matches_target(c, target)) {
+            format!("its target session '{target}' is excluded from assignment by the config")
+        } else {
+            format!("its target session '{target}' is not tracked")
+        });
+    }
+    let mut names = Vec::new();
+    for tier in provider_tiers(prompt) {
+        match tier {
+            Tier::AnyAgent => return None,
+            Tier::Named(p) if usable().any(|c| c.provider == p) => return None,
+            Tier::Named(p) => names.push(p),
+        }
+    }
+    Some(format!("no tracked session runs {}", names.join(" or ")))
+}
+
 fn describe_wait(p: &PromptInfo) -> String {
     let mut names: Vec<&str> = p.provider.iter().map(String::as_str).collect();
     names.extend(p.providers.iter().map(String::as_str));
+    let primary = !names.is_empty();
     names.extend(p.fallback.iter().map(String::as_str));
-    if names.is_empty() || p.allow_fallback {
+    if !primary || p.allow_fallback {
         "waiting for an idle agent session".into()
     } else {
         format!("waiting for an idle {} session", names.join(" or "))

@@ -219,3 +219,53 @@ fn a_pane_set_aside_is_passed_over_and_named_in_the_wait() {
         ))
     );
 }
+
+#[test]
+fn fallback_without_a_primary_provider_only_orders_the_choice() {
+    let claude = pane("%1", "claude-1", "claude", true);
+    let codex = pane("%2", "codex-1", "codex", true);
+    let mut p = prompt();
+    p.fallback = vec!["codex".into()];
+    // Any agent may take it; a listed provider first.
+    assert_eq!(
+        route(&p, std::slice::from_ref(&claude), None),
+        Ok("%1".into())
+    );
+    assert_eq!(route(&p, &[claude.clone(), codex], None), Ok("%2".into()));
+    let busy = pane("%1", "claude-1", "claude", false);
+    assert_eq!(
+        route(&p, &[busy], None),
+        Err(Wait::Busy("waiting for an idle agent session".into()))
+    );
+    // With a primary provider, fallbacks come after it and nothing else.
+    p.providers = vec!["gemini".into()];
+    assert!(route(&p, &[claude], None).is_err());
+}
+
+#[test]
+fn unreachable_names_what_no_tracked_session_offers() {
+    let mut claude = pane("%1", "claude-1", "claude", false);
+    let mut p = prompt();
+    assert_eq!(unreachable(&p, &[]), None, "any agent may still appear");
+    p.provider = Some("codex".into());
+    p.fallback = vec!["gemini".into()];
+    assert_eq!(
+        unreachable(&p, std::slice::from_ref(&claude)),
+        Some("no tracked session runs codex or gemini".into())
+    );
+    p.allow_fallback = true;
+    assert_eq!(unreachable(&p, std::slice::from_ref(&claude)), None);
+    let mut t = prompt();
+    t.target = Some("claude-2".into());
+    assert_eq!(
+        unreachable(&t, std::slice::from_ref(&claude)),
+        Some("its target session 'claude-2' is not tracked".into())
+    );
+    t.target = Some("claude-1".into());
+    assert_eq!(unreachable(&t, std::slice::from_ref(&claude)), None);
+    claude.excluded = true;
+    assert_eq!(
+        unreachable(&t, &[claude]),
+        Some("its target session 'claude-1' is excluded from assignment by the config".into())
+    );
+}

@@ -24,6 +24,7 @@ use crate::error::StoreError;
 
 pub use flight::InFlight;
 pub(crate) use history::append as append_history;
+pub use prompts::prompts_in;
 pub use repair::{EVENT_MISSING_TARGET, EVENT_STALE_SESSION};
 pub use sessions::SessionRow;
 pub(crate) use transitions::BACK_TO_QUEUE;

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::history::append;
 use super::row::{PROMPT_COLUMNS, PROMPT_SUMMARY_COLUMNS, prompt_from_row};
@@ -135,18 +135,7 @@ impl Store {
     /// their text (the engine reads it with [`Store::prompt`] when it
     /// delivers).
     pub fn prompts_in(&self, status: PromptStatus) -> Result<Vec<PromptInfo>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {PROMPT_SUMMARY_COLUMNS} FROM prompts WHERE status = ?1
-                 ORDER BY priority DESC, id ASC"
-            ))
-            .map_err(StoreError::sqlite("reading the queue"))?;
-        let rows = stmt
-            .query_map([status.as_str()], |r| prompt_from_row(r, false))
-            .map_err(StoreError::sqlite("reading the queue"))?;
-        rows.collect::<Result<_, _>>()
-            .map_err(StoreError::sqlite("reading the queue"))
+        prompts_in(&self.conn, status)
     }
 
     /// Whether any prompt waits in the queue.
@@ -223,4 +212,20 @@ impl Store {
             .map_err(StoreError::sqlite("clearing finished prompts"))?;
         Ok(n as u64)
     }
+}
+
+/// [`Store::prompts_in`] on any connection to the database, read-only ones
+/// included (offline `cleanup`).
+pub fn prompts_in(conn: &Connection, status: PromptStatus) -> Result<Vec<PromptInfo>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT {PROMPT_SUMMARY_COLUMNS} FROM prompts WHERE status = ?1
+             ORDER BY priority DESC, id ASC"
+        ))
+        .map_err(StoreError::sqlite("reading the queue"))?;
+    let rows = stmt
+        .query_map([status.as_str()], |r| prompt_from_row(r, false))
+        .map_err(StoreError::sqlite("reading the queue"))?;
+    rows.collect::<Result<_, _>>()
+        .map_err(StoreError::sqlite("reading the queue"))
 }

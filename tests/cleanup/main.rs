@@ -6,4 +6,5 @@
 mod common;
 mod fixtures;
 mod guide;
+mod legacy_guide;
 mod offline_and_checks;
