@@ -87,6 +87,15 @@ pub enum StoreError {
         /// Why.
         source: rusqlite::Error,
     },
+    /// The file can be read but not written (permissions, the immutable
+    /// attribute, a read-only mount).
+    #[error("database {} cannot be written: {reason}", path.display())]
+    ReadOnly {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        reason: String,
+    },
     /// The file is not a usable SQLite database.
     #[error("database {} is corrupt: {detail}", path.display())]
     Corrupt {
@@ -145,9 +154,10 @@ impl StoreError {
             Self::NoSuchPrompt(_) => ErrorKind::NotFound,
             Self::WrongStatus { .. } => ErrorKind::Conflict,
             Self::Invalid(_) => ErrorKind::BadRequest,
-            Self::Open { .. } | Self::Corrupt { .. } | Self::TooNew { .. } => {
-                ErrorKind::Unavailable
-            }
+            Self::Open { .. }
+            | Self::ReadOnly { .. }
+            | Self::Corrupt { .. }
+            | Self::TooNew { .. } => ErrorKind::Unavailable,
             Self::Sqlite { .. } => ErrorKind::Internal,
         }
     }

@@ -64,6 +64,14 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(open_err)?;
+        // SQLite falls back to read-only when the file cannot be written;
+        // a daemon on such a file would accept prompts it cannot keep.
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return Err(StoreError::ReadOnly {
+                path: path.to_owned(),
+                reason: why_not_writable(path),
+            });
+        }
         Self::configure(&conn).map_err(|e| classify_open_error(path, e))?;
         let found = migrations::version(&conn).map_err(|e| classify_open_error(path, e))?;
         if found > migrations::latest() {
@@ -108,6 +116,14 @@ impl Store {
         self.conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::sqlite("starting a transaction"))
+    }
+}
+
+/// Why `path` cannot be opened for writing, as the system says it.
+fn why_not_writable(path: &Path) -> String {
+    match std::fs::OpenOptions::new().write(true).open(path) {
+        Err(e) => e.to_string(),
+        Ok(_) => "SQLite opened it read-only".into(),
     }
 }
 
