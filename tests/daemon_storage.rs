@@ -1,12 +1,15 @@
 //! What the daemon does when the file system under its database fails it:
-//! a database it cannot write, files outside systemd's umask.
+//! a database it cannot write, files outside systemd's umask, a WAL file
+//! removed under it.
 
 mod common;
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{TEST_CONFIG, TestDaemon, exit_of};
+use common::raw::answers;
+use common::{ChildGuard, TEST_CONFIG, TestDaemon, WAIT, exit_of, wait_until};
 
 /// Sets the immutable attribute for its lifetime, which stops even root
 /// from writing; cleared on drop, a failed assertion included.
@@ -74,4 +77,59 @@ fn a_database_directory_that_cannot_be_written_stops_start_up_with_74() {
         log.contains(&d.db.display().to_string()) && !log.contains("ready"),
         "{log}"
     );
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn database_files_are_private_whatever_the_umask() {
+    let d = TestDaemon::unstarted(TEST_CONFIG, &[]);
+    // Through a shell, which sets the umask a unit without `UMask=` or a
+    // login session would give.
+    let inner = d.command();
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "umask 022 && exec \"$@\"", "sh"])
+        .arg(inner.get_program())
+        .args(inner.get_args())
+        .stderr(std::fs::File::create(d.dir.path().join("daemon-001.log")).unwrap());
+    for (key, value) in inner.get_envs() {
+        match value {
+            Some(v) => cmd.env(key, v),
+            None => cmd.env_remove(key),
+        };
+    }
+    let _daemon = ChildGuard(cmd.spawn().unwrap());
+    assert!(wait_until(WAIT, || answers(&d.socket)), "{}", d.logs());
+    d.send(&["a prompt only its owner may read"]);
+    for suffix in ["", "-wal", "-shm", ".lock"] {
+        let path = PathBuf::from(format!("{}{suffix}", d.db.display()));
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+    }
+}
+
+#[test]
+fn verify_only_reports_a_wal_removed_under_the_daemon() {
+    let d = TestDaemon::start();
+    d.send(&["acknowledged"]);
+    let healthy = d.ctl(&["cleanup", "--verify-only"]);
+    assert!(healthy.status.success(), "{healthy:?}");
+    let wal = PathBuf::from(format!("{}-wal", d.db.display()));
+    std::fs::remove_file(&wal).unwrap();
+
+    let online = d.ctl(&["cleanup", "--verify-only"]);
+    let out = String::from_utf8_lossy(&online.stdout);
+    assert_eq!(online.status.code(), Some(65), "{online:?}");
+    assert!(out.contains("is missing while the daemon runs"), "{out}");
+
+    let offline = Command::new(env!("CARGO_BIN_EXE_assignerctl"))
+        .args(["cleanup", "--verify-only", "--db"])
+        .arg(&d.db)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&offline.stdout);
+    assert_eq!(offline.status.code(), Some(65), "{offline:?}");
+    assert!(out.contains("is missing while the daemon runs"), "{out}");
+    assert!(!wal.exists(), "the offline check started a second WAL");
 }

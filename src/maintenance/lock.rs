@@ -6,6 +6,7 @@
 
 use std::fs::File;
 use std::io::{Read, Seek, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -88,6 +89,22 @@ impl DbLock {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Whether a process holds the lock of `db` now. Never creates or writes
+/// the lock file; a lock file that cannot be opened counts as not held.
+pub fn is_held(db: &Path) -> bool {
+    let Ok(file) = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(lock_path(db))
+    else {
+        return false;
+    };
+    matches!(
+        Flock::lock(file, FlockArg::LockSharedNonblock),
+        Err((_, Errno::EWOULDBLOCK))
+    )
 }
 
 /// How long a lock left to a dead daemon's forked children is waited for.

@@ -6,6 +6,7 @@
 //! meanwhile) changes nothing and reports [`StoreError::WrongStatus`]; a
 //! crash leaves either the old or the new state, never half of one.
 
+mod files;
 mod flight;
 mod history;
 pub mod migrations;
@@ -22,6 +23,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::StoreError;
 
+pub use files::{DB_MODE, companion, missing_wal};
 pub use flight::InFlight;
 pub(crate) use history::append as append_history;
 pub use repair::{EVENT_MISSING_TARGET, EVENT_STALE_SESSION};
@@ -57,6 +59,10 @@ impl Store {
                 ),
             })?;
         }
+        files::create_private(path).map_err(|e| StoreError::Open {
+            path: path.to_owned(),
+            source: rusqlite::Error::InvalidPath(format!("cannot create it: {e}").into()),
+        })?;
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
