@@ -117,7 +117,7 @@ fn corrupt_pages_are_moved_aside_and_readable_rows_salvaged() {
     let kept = prompts["pending"].as_u64().unwrap();
     assert_eq!(
         prompts["assigned"], 0,
-        "in-flight prompts go back to pending"
+        "restart recovery requeues in-flight prompts whose pane is gone"
     );
     assert!(kept < PROMPTS as u64, "page {page} held no prompts?");
     assert!(kept > PROMPTS as u64 / 2, "only {kept} salvaged");
@@ -152,13 +152,22 @@ fn corrupt_pages_are_moved_aside_and_readable_rows_salvaged() {
         Some("recovered"),
         "{events:?}"
     );
+    // Salvage kept the in-flight prompt as it was; recovery then found its
+    // pane gone, as after any restart.
     if ids.contains(&1) {
         let show = d.ctl_json(&["show", "1"]);
-        let last = show["history"].as_array().unwrap().last().unwrap().clone();
+        let history = show["history"].as_array().unwrap();
+        let [.., salvaged, resolved] = history.as_slice() else {
+            panic!("{show}");
+        };
         assert!(
-            last["detail"].as_str().unwrap().contains("back to pending"),
-            "{last}"
+            salvaged["detail"]
+                .as_str()
+                .unwrap()
+                .contains("it was assigned, and restart recovery resolves it"),
+            "{salvaged}"
         );
+        assert_eq!(resolved["event"], "requeued-from-stale-session", "{show}");
     }
     // Lost ids are not reused, and the rebuilt file is sound.
     assert!(d.send(&["after recovery"]) > PROMPTS as i64);

@@ -28,7 +28,6 @@ pub use flight::InFlight;
 pub(crate) use history::append as append_history;
 pub use repair::{EVENT_MISSING_TARGET, EVENT_STALE_SESSION};
 pub use sessions::SessionRow;
-pub(crate) use transitions::BACK_TO_QUEUE;
 pub use transitions::{Claim, Phase};
 
 /// How long a writer waits for another connection's lock (the daemon, an
