@@ -132,6 +132,10 @@ pub enum StoreError {
     /// A value the request supplied is not acceptable.
     #[error("{0}")]
     Invalid(String),
+    /// The storage cannot keep a write now: the file was removed or
+    /// replaced.
+    #[error("{0}")]
+    Storage(String),
     /// Any other SQLite failure, with what was being done.
     #[error("database error while {context}: {source}")]
     Sqlite {
@@ -156,6 +160,7 @@ impl StoreError {
             Self::Invalid(_) => ErrorKind::BadRequest,
             Self::Open { .. }
             | Self::ReadOnly { .. }
+            | Self::Storage(_)
             | Self::Corrupt { .. }
             | Self::TooNew { .. } => ErrorKind::Unavailable,
             Self::Sqlite { .. } => ErrorKind::Internal,

@@ -8,6 +8,7 @@
 
 mod files;
 mod flight;
+mod health;
 mod history;
 pub mod migrations;
 mod prompts;
@@ -25,6 +26,7 @@ use crate::error::StoreError;
 
 pub use files::{DB_MODE, companion, missing_wal};
 pub use flight::InFlight;
+pub use health::StorageFault;
 pub(crate) use history::append as append_history;
 pub use repair::{EVENT_MISSING_TARGET, EVENT_STALE_SESSION};
 pub use sessions::SessionRow;
@@ -41,6 +43,10 @@ pub(crate) const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The file as opened; `None` when it cannot be watched.
+    watch: Option<health::FileWatch>,
+    /// Why writes are refused now.
+    fault: Option<StorageFault>,
 }
 
 impl Store {
@@ -91,6 +97,8 @@ impl Store {
         Ok(Self {
             conn,
             path: path.to_owned(),
+            watch: health::FileWatch::new(path).ok(),
+            fault: None,
         })
     }
 
@@ -116,8 +124,27 @@ impl Store {
         &self.conn
     }
 
-    /// Starts an immediate (write-locking) transaction.
+    /// Looks at the database file again (two `stat` calls); returns the
+    /// condition that stops writes, if any.
+    pub fn check_storage(&mut self) -> Option<&StorageFault> {
+        if let Some(watch) = &self.watch {
+            self.fault = watch.check(self.fault.as_ref());
+        }
+        self.fault.as_ref()
+    }
+
+    /// The condition found by the last [`Self::check_storage`].
+    pub fn storage_fault(&self) -> Option<&StorageFault> {
+        self.fault.as_ref()
+    }
+
+    /// Starts an immediate (write-locking) transaction, unless the storage
+    /// cannot keep what would be written: checked before every write, so
+    /// nothing is acknowledged into a removed file.
     pub(crate) fn write_tx(&mut self) -> Result<Transaction<'_>, StoreError> {
+        if let Some(fault) = self.check_storage() {
+            return Err(StoreError::Storage(fault.to_string()));
+        }
         self.conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::sqlite("starting a transaction"))
