@@ -133,7 +133,7 @@ pub enum StoreError {
     #[error("{0}")]
     Invalid(String),
     /// The storage cannot keep a write now: the file was removed or
-    /// replaced.
+    /// replaced, or the disk is full.
     #[error("{0}")]
     Storage(String),
     /// Any other SQLite failure, with what was being done.

@@ -129,6 +129,7 @@ impl Core {
                 || match self.engine.step(&mut self.store, scan_due).await {
                     Ok(()) => true,
                     Err(e) => {
+                        self.store.note_failure(&e);
                         error!(error = %e, "engine step failed");
                         false
                     }

@@ -124,13 +124,24 @@ impl Store {
         &self.conn
     }
 
-    /// Looks at the database file again (two `stat` calls); returns the
-    /// condition that stops writes, if any.
+    /// Looks at the database file and the free space again (a few
+    /// system calls); returns the condition that stops writes, if any.
     pub fn check_storage(&mut self) -> Option<&StorageFault> {
         if let Some(watch) = &self.watch {
             self.fault = watch.check(self.fault.as_ref());
         }
         self.fault.as_ref()
+    }
+
+    /// Takes note of a failed write: SQLite finding the disk full starts
+    /// that condition even with some space left.
+    pub fn note_failure(&mut self, e: &StoreError) {
+        if let StoreError::Sqlite { source, .. } = e
+            && source.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull)
+            && self.fault.is_none()
+        {
+            self.fault = Some(StorageFault::full(&self.path));
+        }
     }
 
     /// The condition found by the last [`Self::check_storage`].
@@ -140,7 +151,7 @@ impl Store {
 
     /// Starts an immediate (write-locking) transaction, unless the storage
     /// cannot keep what would be written: checked before every write, so
-    /// nothing is acknowledged into a removed file.
+    /// nothing is acknowledged into a removed file or onto a full disk.
     pub(crate) fn write_tx(&mut self) -> Result<Transaction<'_>, StoreError> {
         if let Some(fault) = self.check_storage() {
             return Err(StoreError::Storage(fault.to_string()));
