@@ -33,13 +33,7 @@ fn files_like(dir: &Path, part: &str) -> Vec<PathBuf> {
 /// Overwrites the middle table-leaf page that holds prompt text (page
 /// type 0x0D plus the marker) with garbage; returns its page number.
 fn corrupt_a_prompts_page(db: &Path) -> usize {
-    let conn = Connection::open(db).unwrap();
-    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-        .unwrap();
-    let page_size: usize = conn
-        .query_row("PRAGMA page_size", [], |r| r.get(0))
-        .unwrap();
-    drop(conn);
+    let page_size = common::pages::checkpointed_page_size(db);
     assert!(
         files_like(db.parent().unwrap(), "-wal").is_empty(),
         "WAL left behind"

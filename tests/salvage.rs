@@ -2,6 +2,8 @@
 //! prompt an agent is working on stays in flight on its pane, for restart
 //! recovery to resolve from that pane, and never goes to a second agent.
 
+mod common;
+
 use std::path::Path;
 
 use assigner::maintenance::open_checked;
@@ -12,12 +14,8 @@ use rusqlite::Connection;
 /// Overwrites the root page of the index `name` (small enough to be a
 /// single leaf) with garbage; every table row stays readable.
 fn corrupt_index(db: &Path, name: &str) {
+    let page_size = common::pages::checkpointed_page_size(db);
     let conn = Connection::open(db).unwrap();
-    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-        .unwrap();
-    let page_size: usize = conn
-        .query_row("PRAGMA page_size", [], |r| r.get(0))
-        .unwrap();
     let root: usize = conn
         .query_row(
             "SELECT rootpage FROM sqlite_master WHERE type = 'index' AND name = ?1",

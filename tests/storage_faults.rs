@@ -33,6 +33,22 @@ fn notices(d: &TestDaemon) -> String {
     d.ctl_json(&["status"])["status"]["notices"].to_string()
 }
 
+/// Every send is refused as unavailable saying `why` (and `also`), and
+/// both `status` and `STATUS=` show `why`.
+fn sends_refused_and_shown(d: &TestDaemon, systemd: &mut NotifyListener, why: &str, also: &str) {
+    for _ in 0..3 {
+        let out = d.ctl(&["send", "must not be acknowledged"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(69), "{err}");
+        assert!(
+            err.contains(why) && err.contains(also) && err.contains("(unavailable)"),
+            "{err}"
+        );
+    }
+    assert!(notices(d).contains(why), "{}", notices(d));
+    assert!(status_says(systemd, why), "{:?}", systemd.seen);
+}
+
 /// How many log lines contain `needle`.
 fn logged(d: &TestDaemon, needle: &str) -> usize {
     d.logs().lines().filter(|l| l.contains(needle)).count()
@@ -48,14 +64,7 @@ fn a_database_removed_under_the_daemon_stops_sends_and_says_why() {
     std::fs::remove_file(&d.db).unwrap();
 
     const WHY: &str = "was removed while the daemon runs";
-    for _ in 0..3 {
-        let out = d.ctl(&["send", "must not be acknowledged"]);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(69), "{err}");
-        assert!(err.contains(WHY) && err.contains("(unavailable)"), "{err}");
-    }
-    assert!(notices(&d).contains(WHY), "{}", notices(&d));
-    assert!(status_says(&mut systemd, WHY), "{:?}", systemd.seen);
+    sends_refused_and_shown(&d, &mut systemd, WHY, "assignerctl backup");
     assert_eq!(logged(&d, WHY), 1, "{}", d.logs());
     // What the open file holds can still be read, and saved before the
     // restart that would start an empty database.
@@ -115,14 +124,7 @@ fn a_full_disk_refuses_sends_once_logged_and_recovers_by_itself() {
     fill(&filler);
 
     const WHY: &str = "is full";
-    for _ in 0..3 {
-        let out = d.ctl(&["send", "no room for this"]);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(69), "{err}");
-        assert!(err.contains(WHY) && err.contains("space is freed"), "{err}");
-    }
-    assert!(notices(&d).contains(WHY), "{}", notices(&d));
-    assert!(status_says(&mut systemd, WHY), "{:?}", systemd.seen);
+    sends_refused_and_shown(&d, &mut systemd, WHY, "space is freed");
     assert_eq!(logged(&d, "ERROR"), 1, "{}", d.logs());
 
     std::fs::remove_file(&filler).unwrap();

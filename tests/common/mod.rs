@@ -7,6 +7,7 @@ pub mod child;
 pub mod daemon;
 pub mod fleet;
 pub mod notify;
+pub mod pages;
 pub mod raw;
 pub mod tmux;
 pub mod wait;
