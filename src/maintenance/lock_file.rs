@@ -145,4 +145,25 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
         open_lock_file(&dir.path().join("fresh.lock")).unwrap();
     }
+
+    #[test]
+    fn a_lock_file_of_a_third_user_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = dir.path().join("a.db.lock");
+        std::fs::write(&lock, "").unwrap();
+        let nobody = nix::unistd::Uid::from_raw(65534);
+        if nix::unistd::chown(&lock, Some(nobody), None).is_err() {
+            eprintln!("NOTE: cannot give a file away (needs root); owner check not run here");
+            return;
+        }
+        match open_lock_file(&lock) {
+            Err(MaintError::UnsafeLock { reason, .. }) => {
+                assert!(reason.contains("owned by uid 65534"), "{reason}")
+            }
+            other => panic!("expected UnsafeLock, got {other:?}"),
+        }
+        // The owner of the directory may own it: the directory is theirs.
+        nix::unistd::chown(dir.path(), Some(nobody), None).unwrap();
+        open_lock_file(&lock).unwrap();
+    }
 }
