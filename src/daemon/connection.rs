@@ -107,7 +107,8 @@ pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>) {
 }
 
 /// Parses a request line, turning each kind of bad input into a clear
-/// `bad_request`.
+/// `bad_request`: malformed JSON, an unknown type or field, and a value
+/// out of its range (`Request::validate`).
 fn parse(line: &[u8]) -> Result<Request, String> {
     let value: serde_json::Value =
         serde_json::from_slice(line).map_err(|e| format!("malformed JSON: {e}"))?;
@@ -117,7 +118,10 @@ fn parse(line: &[u8]) -> Result<Request, String> {
     if value.get("type").and_then(|t| t.as_str()).is_none() {
         return Err("request has no string \"type\" field".into());
     }
-    serde_json::from_value(value).map_err(|e| format!("invalid request: {e}"))
+    let req: Request =
+        serde_json::from_value(value).map_err(|e| format!("invalid request: {e}"))?;
+    req.validate()?;
+    Ok(req)
 }
 
 async fn ask_reload(ctx: &ConnContext) -> Response {
