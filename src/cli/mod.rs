@@ -7,6 +7,7 @@ mod args;
 mod journal;
 mod offline;
 mod output;
+mod printable;
 mod reports;
 mod send;
 mod table;
@@ -97,8 +98,12 @@ fn report(e: &ClientError, socket: &std::path::Path, json: bool) {
              'sudo systemctl start assigner.socket' (the system service), or run 'assignerd' in a terminal",
             socket.display()
         ),
-        ClientError::Daemon(w) => eprintln!("assignerctl: {} ({})", w.message, w.kind.as_str()),
-        other => eprintln!("assignerctl: {other}"),
+        ClientError::Daemon(w) => eprintln!(
+            "assignerctl: {} ({})",
+            printable::text(&w.message),
+            w.kind.as_str()
+        ),
+        other => eprintln!("assignerctl: {}", printable::text(&other.to_string())),
     }
 }
 
@@ -194,7 +199,7 @@ pub(crate) fn print(reply: &Reply, json: bool) {
         s.push('\n');
         s
     } else {
-        output::human(reply)
+        printable::text(&output::human(reply)).into_owned()
     };
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());

@@ -2,6 +2,12 @@
 //! calls it for a quick local message, the daemon again on every parsed
 //! line (it must not trust the client), so a raw socket request and
 //! `assignerctl` are refused alike with `bad_request`.
+//!
+//! Every text field ends up in a tmux pane (target, working dir, env, the
+//! prerequisites typed into a shell) or on an operator's terminal
+//! (`prompts`, `show`, `watch`): a control character there could end a
+//! shell command, or drive the terminal with escape sequences. Prompt text
+//! alone may hold newlines and tabs.
 
 use std::ops::RangeInclusive;
 
@@ -68,6 +74,18 @@ pub fn validate_env_name(name: &str) -> Result<(), String> {
     }
 }
 
+/// Refuses a control character (C0, DEL or C1) anywhere in a one-line
+/// field; `field` names it in the message.
+pub fn validate_text_field(field: &str, value: &str) -> Result<(), String> {
+    match value.char_indices().find(|&(_, c)| c.is_control()) {
+        None => Ok(()),
+        Some((i, c)) => Err(format!(
+            "{field} contains control character U+{:04X} at byte {i}; control characters are not allowed",
+            c as u32
+        )),
+    }
+}
+
 fn in_range<T: PartialOrd + std::fmt::Display>(
     field: &str,
     value: Option<T>,
@@ -83,6 +101,16 @@ fn in_range<T: PartialOrd + std::fmt::Display>(
     }
 }
 
+fn optional(field: &str, value: Option<&String>) -> Result<(), String> {
+    value.map_or(Ok(()), |v| validate_text_field(field, v))
+}
+
+fn each(field: &str, values: &[String]) -> Result<(), String> {
+    values
+        .iter()
+        .try_for_each(|v| validate_text_field(field, v))
+}
+
 impl NewPrompt {
     /// Checks every field of a prompt before it is queued.
     pub fn validate(&self) -> Result<(), String> {
@@ -90,7 +118,19 @@ impl NewPrompt {
         in_range("priority", self.priority, &PRIORITY)?;
         in_range("timeout_minutes", self.timeout_minutes, &TIMEOUT_MINUTES)?;
         in_range("max_retries", self.max_retries, &MAX_RETRIES)?;
-        self.env.keys().try_for_each(|name| validate_env_name(name))
+        optional("target", self.target.as_ref())?;
+        optional("provider", self.provider.as_ref())?;
+        each("providers", &self.providers)?;
+        each("fallback", &self.fallback)?;
+        optional("working_dir", self.working_dir.as_ref())?;
+        optional("branch", self.branch.as_ref())?;
+        optional("source", self.source.as_ref())?;
+        each("prereqs", &self.prereqs)?;
+        for (name, value) in &self.env {
+            validate_env_name(name)?;
+            validate_text_field(&format!("env value of {name}"), value)?;
+        }
+        Ok(())
     }
 }
 
@@ -99,8 +139,33 @@ impl Request {
     /// express; `Err` is the `bad_request` message.
     pub fn validate(&self) -> Result<(), String> {
         match self {
+            Self::Hello { client, .. } => optional("client", client.as_ref()),
             Self::Send { prompt } => prompt.validate(),
-            _ => Ok(()),
+            Self::Reassign { to, .. } => optional("to", to.as_ref()),
+            Self::Complete {
+                pane,
+                session,
+                error,
+                ..
+            } => {
+                optional("pane", pane.as_ref())?;
+                optional("session", session.as_ref())?;
+                optional("error", error.as_ref())
+            }
+            Self::Explain { session } => validate_text_field("session", session),
+            Self::Backup { path } | Self::ImportLegacy { path } => {
+                validate_text_field("path", path)
+            }
+            Self::Status {}
+            | Self::Prompts { .. }
+            | Self::Show { .. }
+            | Self::Sessions {}
+            | Self::Retry { .. }
+            | Self::Cancel { .. }
+            | Self::Clear { .. }
+            | Self::Cleanup { .. }
+            | Self::Watch {}
+            | Self::Reload {} => Ok(()),
         }
     }
 }
@@ -163,5 +228,44 @@ mod tests {
         assert!(p.validate().unwrap_err().contains("priority 11"));
         p.priority = Some(10);
         p.validate().unwrap();
+    }
+
+    #[test]
+    fn no_control_character_in_any_text_field() {
+        type Set = fn(&mut NewPrompt, String);
+        let fields: [(&str, Set); 9] = [
+            ("target", |p, v| p.target = Some(v)),
+            ("provider", |p, v| p.provider = Some(v)),
+            ("providers", |p, v| p.providers = vec![v]),
+            ("fallback", |p, v| p.fallback = vec![v]),
+            ("working_dir", |p, v| p.working_dir = Some(v)),
+            ("branch", |p, v| p.branch = Some(v)),
+            ("source", |p, v| p.source = Some(v)),
+            ("prereqs", |p, v| p.prereqs = vec![v]),
+            ("env value of A", |p, v| {
+                p.env.insert("A".into(), v);
+            }),
+        ];
+        for (name, set) in fields {
+            for bad in ["a\u{1b}[201~", "a\nb", "a\tb", "a\u{7f}", "a\u{9b}1m"] {
+                let mut p = prompt();
+                set(&mut p, bad.into());
+                let err = p.validate().unwrap_err();
+                assert!(
+                    err.starts_with(name) && err.contains("control character"),
+                    "{name} {bad:?}: {err}"
+                );
+            }
+            let mut p = prompt();
+            set(&mut p, "it's \"fine\" $(x) `y` \\ ; é".into());
+            p.validate().unwrap();
+        }
+        let complete = Request::Complete {
+            pane: None,
+            session: Some("s\u{7}".into()),
+            id: None,
+            error: None,
+        };
+        assert!(complete.validate().unwrap_err().starts_with("session"));
     }
 }
