@@ -27,6 +27,14 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// Give up when the daemon has not answered within SECS seconds (exit
+    /// 69); 0 waits as long as it takes (a backup or import of a large
+    /// database may need more). Covers connecting and the answer; events
+    /// that watch streams afterwards have no deadline. Not to be confused
+    /// with send --timeout, the prompt's own limit in minutes.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 10)]
+    pub request_timeout: u64,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

@@ -13,6 +13,7 @@ mod send;
 mod table;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 pub use args::{CleanupArgs, Cli, Command, SendArgs};
 use clap::{CommandFactory, Parser};
@@ -42,6 +43,7 @@ pub fn run() -> i32 {
     }
     let socket = find_socket(cli.socket.clone());
     let json = cli.json;
+    let deadline = (cli.request_timeout > 0).then(|| Duration::from_secs(cli.request_timeout));
     let request = match to_request(cli.command) {
         Ok(r) => r,
         Err(msg) => {
@@ -59,7 +61,7 @@ pub fn run() -> i32 {
             return exit::OSERR;
         }
     };
-    match runtime.block_on(execute(&socket, request, json)) {
+    match runtime.block_on(execute(&socket, request, json, deadline)) {
         Ok(code) => code,
         Err(e) => {
             report(&e, &socket, json);
@@ -164,10 +166,32 @@ fn to_request(cmd: Command) -> Result<Request, String> {
 }
 
 /// Sends the request and prints every reply; returns the exit status.
-async fn execute(socket: &std::path::Path, req: Request, json: bool) -> Result<i32, ClientError> {
-    let mut client = Client::connect(socket).await?;
+/// Connecting and the answer must come within `deadline` (a stopped daemon
+/// still accepts connections into the socket's backlog, and would keep an
+/// agent hook waiting for ever); the events `watch` streams after its
+/// answer come when they come.
+async fn execute(
+    socket: &std::path::Path,
+    req: Request,
+    json: bool,
+    deadline: Option<Duration>,
+) -> Result<i32, ClientError> {
+    let exchange = async {
+        let mut client = Client::connect(socket).await?;
+        let reply = client.call(&req).await?;
+        Ok::<_, ClientError>((client, reply))
+    };
+    let (mut client, reply) =
+        match deadline {
+            None => exchange.await?,
+            Some(after) => tokio::time::timeout(after, exchange).await.map_err(|_| {
+                ClientError::Timeout {
+                    path: socket.to_owned(),
+                    after,
+                }
+            })??,
+        };
     let watching = matches!(req, Request::Watch {});
-    let reply = client.call(&req).await?;
     print(&reply, json);
     if watching {
         loop {
