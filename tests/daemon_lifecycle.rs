@@ -127,7 +127,6 @@ fn a_reload_that_withdraws_access_ends_open_connections() {
     let with_group = format!("allowed_group = {:?}\n{}", group.name, common::TEST_CONFIG);
     let d = TestDaemon::start_with(&with_group, &[]);
     std::fs::set_permissions(d.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    std::fs::set_permissions(&d.socket, std::fs::Permissions::from_mode(0o666)).unwrap();
     let mut watcher = common::ChildGuard(
         Command::new(env!("CARGO_BIN_EXE_assignerctl"))
             .args(["--socket", d.socket.to_str().unwrap(), "watch"])

@@ -153,7 +153,6 @@ fn reload_applies_admission_settings_before_ready() {
         let mode = std::fs::metadata(&d.socket).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o660);
         std::fs::set_permissions(d.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-        std::fs::set_permissions(&d.socket, std::fs::Permissions::from_mode(0o666)).unwrap();
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_assignerctl"))
             .args(["--socket", d.socket.to_str().unwrap(), "status"])
             .uid(65534)

@@ -207,7 +207,7 @@ async fn reload(
     match resolved {
         Ok((admission, new)) => {
             let level = new.log_level.clone();
-            let group_access = new.config.allowed_group.is_some();
+            let group = admission.policy.group();
             let (applied, done) = oneshot::channel();
             let taken = core.send(CoreMsg::Reload(Box::new(new), applied)).await;
             let outcome = if taken.is_err() || done.await.is_err() {
@@ -216,7 +216,7 @@ async fn reload(
             } else {
                 log.set_level(&level);
                 ctx.admission.send_replace(admission);
-                socket.set_group_access(group_access);
+                socket.set_group(group);
                 info!("configuration reloaded");
                 Ok(())
             };
