@@ -164,7 +164,9 @@ fn connections_over_the_cap_are_refused_not_hung() {
         })
     };
     let a = served();
-    let _b = served();
+    let _rest: Vec<_> = (1..2 + common::reserved_slots_for_me())
+        .map(|_| served())
+        .collect();
     let mut c = d.raw();
     let v = c.read();
     assert_eq!(error_kind(&v), "unavailable");

@@ -9,6 +9,7 @@ mod admission;
 mod args;
 mod connection;
 mod core;
+mod deadline;
 mod handlers;
 mod listener;
 mod maintenance;
@@ -24,6 +25,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tracing::{error, info, warn};
 
+pub use admission::RESERVED_SLOTS;
 pub use args::Args;
 pub use settings::Settings;
 

@@ -15,6 +15,6 @@ pub use child::ChildGuard;
 pub use daemon::{TEST_CONFIG, TestDaemon, daemon_exit};
 pub use fleet::Fleet;
 pub use notify::NotifyListener;
-pub use raw::{RawClient, error_kind};
+pub use raw::{RawClient, error_kind, reserved_slots_for_me};
 pub use tmux::{AgentLog, TmuxServer};
 pub use wait::{WAIT, wait_for, wait_until};
