@@ -59,16 +59,6 @@ impl RawClient {
     }
 }
 
-/// Connection slots beyond `max_connections` that this test process may
-/// use: the reserved ones are root's (and `complete`'s), and CI runs as root.
-pub fn reserved_slots_for_me() -> usize {
-    if nix::unistd::Uid::effective().is_root() {
-        assigner::daemon::RESERVED_SLOTS
-    } else {
-        0
-    }
-}
-
 /// The error kind of a failed response, or panics.
 pub fn error_kind(v: &serde_json::Value) -> &str {
     assert_eq!(v["ok"], false, "expected an error, got {v}");
