@@ -74,22 +74,30 @@ fn one_user_is_capped_and_root_and_hooks_still_get_in() {
     );
     let d = TestDaemon::start_with(&config, &[]);
     std::fs::set_permissions(d.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    // One user holds as many connections as it may.
+    // One user holds as many connections as it may, each watching.
     let _watchers: Vec<_> = (0..2)
-        .map(|_| {
-            let child = ctl_as(&d, 65534, &["watch"])
-                .stdout(Stdio::null())
+        .map(|i| {
+            let out = d.dir.path().join(format!("watch-{i}.out"));
+            let child = ctl_as(&d, 65534, &["--json", "watch"])
+                .stdout(std::fs::File::create(&out).unwrap())
                 .stderr(Stdio::null())
                 .spawn()
                 .unwrap();
-            ChildGuard(child)
+            let guard = ChildGuard(child);
+            let watching = wait_until(WAIT, || {
+                std::fs::read_to_string(&out).is_ok_and(|s| s.contains("watching"))
+            });
+            assert!(watching, "watch {i} of the user was not served");
+            guard
         })
         .collect();
-    let capped = wait_until(WAIT, || {
-        let (code, err) = output_as(&d, 65534, &["status"]);
-        code == Some(69) && err.contains("max_connections_per_uid")
-    });
-    assert!(capped, "a third connection of the same uid was served");
+    let (code, err) = output_as(&d, 65534, &["status"]);
+    assert_eq!(
+        code,
+        Some(69),
+        "a third connection of the same uid was served"
+    );
+    assert!(err.contains("max_connections_per_uid"), "{err}");
     // Another user takes the last ordinary slot.
     let mut last = d.raw();
     assert_eq!(last.call(r#"{"type":"status"}"#)["ok"], true);
