@@ -36,15 +36,23 @@ pub enum ClientError {
     /// hung or overloaded, or something else holds the socket.
     #[error(
         "assignerd at {} did not answer within {} s; is it stopped or hung? \
-         (--request-timeout SECS waits longer)",
+         (--request-timeout SECS waits longer){}",
         path.display(),
-        after.as_secs()
+        after.as_secs(),
+        if *sent {
+            "; the request was sent and may still be carried out: check before repeating it"
+        } else {
+            ""
+        }
     )]
     Timeout {
         /// The socket tried.
         path: PathBuf,
         /// The deadline that passed.
         after: std::time::Duration,
+        /// Whether the request itself had reached the socket (the daemon
+        /// may act on it later) or only the connection and handshake.
+        sent: bool,
     },
 }
 

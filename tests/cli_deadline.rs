@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::net::UnixListener;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -51,6 +51,8 @@ fn assert_gave_up((code, stderr): (Option<i32>, String), socket: &Path) {
         stderr.contains(socket.to_str().unwrap()) && stderr.contains("did not answer within"),
         "{stderr}"
     );
+    // Only the handshake was under way: nothing to be carried out later.
+    assert!(!stderr.contains("may still be carried out"), "{stderr}");
 }
 
 #[test]
@@ -75,4 +77,30 @@ fn a_stopped_daemon_times_out_a_hook_and_a_watch_by_default() {
     d.signal(Signal::SIGCONT);
     // Once it runs again it answers as usual.
     assert_eq!(d.ctl_json(&["status"])["status"]["prompts"]["pending"], 0);
+}
+
+#[test]
+fn a_request_sent_but_not_answered_may_still_be_carried_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("slow.sock");
+    let listener = UnixListener::bind(&socket).unwrap();
+    // Answers the handshake, then reads the request and never answers it.
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        (&stream)
+            .write_all(b"{\"ok\":true,\"type\":\"hello\",\"version\":1,\"daemon\":\"slow\"}\n")
+            .unwrap();
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        // Until the client hangs up.
+        let _ = reader.read_line(&mut String::new());
+        line
+    });
+    let (code, stderr) = ctl_bounded(&socket, &["--request-timeout", "1", "send", "hello"]);
+    assert_eq!(code, Some(69), "{stderr}");
+    assert!(stderr.contains("may still be carried out"), "{stderr}");
+    assert!(server.join().unwrap().contains("\"send\""));
 }

@@ -176,8 +176,10 @@ async fn execute(
     json: bool,
     deadline: Option<Duration>,
 ) -> Result<i32, ClientError> {
+    let sent = std::cell::Cell::new(false);
     let exchange = async {
         let mut client = Client::connect(socket).await?;
+        sent.set(true);
         let reply = client.call(&req).await?;
         Ok::<_, ClientError>((client, reply))
     };
@@ -188,6 +190,7 @@ async fn execute(
                 ClientError::Timeout {
                     path: socket.to_owned(),
                     after,
+                    sent: sent.get(),
                 }
             })??,
         };
