@@ -54,6 +54,10 @@ class Recorder:
                 if name.endswith(".txt") or name == "observations.json":
                     os.remove(os.path.join(self.dir, name))
         self.obs = {}
+        obs = os.path.join(self.dir, "observations.json")
+        if not fresh and os.path.exists(obs):
+            # A partial run updates what it measured and keeps the rest.
+            self.obs = json.load(open(obs))
         self.saved = set()
         self.lock = threading.Lock()
 
@@ -295,27 +299,28 @@ def pastes(v, rec):
 
 def pauses(v, rec):
     table = []
+    tries = [(ms, i, "pause %d ms try %d" % (ms, i)) for ms in (0, 20, 50, 100, 150) for i in range(4)]
+    # A multi-line paste is collapsed into [Pasted text #N ...] first.
+    tries += [(ms, i, "multi-line paste\n%d ms\ntry %d" % (ms, i)) for ms in (0, 20, 50) for i in range(3)]
     with ClaudePane(v) as p:
         p.wait_idle()
-        for ms in (0, 20, 50, 100, 150):
-            for i in range(4):
-                text = "pause %d ms try %d" % (ms, i)
-                before = len(p.requests())
-                p.paste(text, pause=ms / 1000.0)
-                try:
-                    wait_for(lambda: len(p.requests()) > before, 5, text)
-                    ok = True
-                except Timeout:
-                    ok = False
-                    name = "pause-%dms-not-submitted" % ms
-                    if name not in rec.saved:
-                        rec.save(p, name)
-                    # Clear the box for the next try: submit what is there.
-                    p.keys("Enter")
-                    wait_for(lambda: len(p.requests()) > before, 10, "rescue " + text)
-                p.wait_idle()
-                table.append({"pause_ms": ms, "try": i, "submitted_by_first_enter": ok,
-                              "received": p.requests()[-1]["text"]})
+        for ms, i, text in tries:
+            before = len(p.requests())
+            p.paste(text, pause=ms / 1000.0)
+            try:
+                wait_for(lambda: len(p.requests()) > before, 5, text)
+                ok = True
+            except Timeout:
+                ok = False
+                name = "pause-%dms-not-submitted" % ms + ("-multiline" if "\n" in text else "")
+                if name not in rec.saved:
+                    rec.save(p, name)
+                # Clear the box for the next try: submit what is there.
+                p.keys("Enter")
+                wait_for(lambda: len(p.requests()) > before, 10, "rescue " + text)
+            p.wait_idle()
+            table.append({"pause_ms": ms, "try": i, "sent": text, "submitted_by_first_enter": ok,
+                          "received": p.requests()[-1]["text"]})
         snaps = hook_snapshots(p, "Stop")
         hooks = hook_summary(snaps)
         for snap, h in zip(snaps, hooks):
