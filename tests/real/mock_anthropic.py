@@ -86,13 +86,20 @@ def last_user(messages):
     return None
 
 
-def prompt_text(msg):
-    """The typed prompt inside the last user message: its last text block
-    that is not an injected <system-reminder>. The agent may merge several
-    user turns into one message, so earlier blocks can hold older prompts."""
+def typed_texts(msg):
+    """The text blocks of a user message that are not injected
+    <system-reminder>s: what was typed or pasted, oldest first."""
     if msg is None:
-        return ""
-    texts = [t for t in block_texts(msg.get("content")) if not t.lstrip().startswith("<system-reminder>")]
+        return []
+    return [t for t in block_texts(msg.get("content")) if not t.lstrip().startswith("<system-reminder>")]
+
+
+def prompt_text(msg):
+    """The typed prompt inside the last user message: its last typed text
+    block. Claude Code merges a prompt whose request failed into the next
+    user message, as an earlier block, so only the last one is the new
+    prompt (and a [[500]] there does not fail every later prompt)."""
+    texts = typed_texts(msg)
     return texts[-1] if texts else ""
 
 
@@ -190,7 +197,7 @@ class Handler(BaseHTTPRequestHandler):
         text = prompt_text(msg)
         tool_result = has_tool_result(msg)
         log({"side": False, "path": self.path, "model": body.get("model"), "text": text,
-             "tool_result": tool_result})
+             "texts": typed_texts(msg), "tool_result": tool_result})
         if tool_result:
             return self.reply(body, ["TOOL DONE"], "end_turn")
         if "[[429]]" in text:
