@@ -2,7 +2,6 @@
 through Claude Code's own retries, what the model receives for each kind
 of paste, and the pause between paste and Enter that still submits."""
 
-import os
 import re
 import time
 
@@ -106,6 +105,9 @@ def pauses(v, rec):
     tries = [(ms, i, "pause %d ms try %d" % (ms, i)) for ms in (0, 20, 50, 100, 150) for i in range(4)]
     # A multi-line paste is collapsed into [Pasted text #N ...] first.
     tries += [(ms, i, "multi-line paste\n%d ms\ntry %d" % (ms, i)) for ms in (0, 20, 50) for i in range(3)]
+    # So is a long one, and Claude Code may take longer to take it in.
+    tries += [(ms, i, ("long paste %d ms try %d " % (ms, i) + PASTES["long3000"])[:3000])
+              for ms in (0, 20, 50, 100) for i in range(3)]
     with ClaudePane(v) as p:
         p.wait_idle()
         for ms, i, text in tries:
