@@ -52,11 +52,16 @@ impl Engine {
                 return Ok(false);
             }
         };
-        let restarted = self
-            .reach
-            .server_pid
-            .is_some_and(|old| old != snapshot.server_pid);
-        self.reach.server_pid = Some(snapshot.server_pid).filter(|p| *p != 0);
+        // A server without panes reports no pid (0): its panes vanished,
+        // which says nothing about a restart.
+        let restarted = snapshot.server_pid != 0
+            && self
+                .reach
+                .server_pid
+                .is_some_and(|old| old != snapshot.server_pid);
+        if snapshot.server_pid != 0 {
+            self.reach.server_pid = Some(snapshot.server_pid);
+        }
         self.reconcile(store, &snapshot, restarted)?;
         self.capture_due(broad).await;
         Ok(true)
