@@ -45,7 +45,7 @@ impl Engine {
                 name: t.pane.display_name(),
                 provider: t.provider.clone(),
                 available: t.available(),
-                set_aside: t.set_aside.as_ref().map(|a| a.why.clone()),
+                set_aside: t.unfit(),
                 state: t.state(),
                 excluded: t.excluded,
                 working_dir: Some(t.pane.path.clone()).filter(|p| !p.is_empty()),
@@ -68,7 +68,7 @@ impl Engine {
             && !self
                 .panes
                 .values()
-                .any(|t| t.available() && t.set_aside.is_none())
+                .any(|t| t.available() && t.unfit().is_none())
         {
             return Ok(());
         }

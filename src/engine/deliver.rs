@@ -100,6 +100,25 @@ pub(super) fn gone_or(e: TmuxError, f: impl FnOnce(TmuxError) -> Outcome) -> Out
 }
 
 async fn deliver(job: &Job) -> Outcome {
+    // Entered since the scan that chose the pane: the keys would go to the
+    // mode, and its Enter would never reach the agent.
+    match job
+        .tmux
+        .snapshot()
+        .await
+        .map(|s| s.pane(&job.pane).map(|p| p.in_mode))
+    {
+        Ok(Some(false)) => {}
+        Ok(Some(true)) => {
+            return Outcome::NotDelivered(format!("pane {} {}", job.pane, super::panes::IN_MODE));
+        }
+        Ok(None) => return Outcome::PaneGone,
+        Err(e) => {
+            return gone_or(e, |e| {
+                Outcome::NotDelivered(format!("pane not listed: {e}"))
+            });
+        }
+    }
     if let Some(prep) = &job.prep
         && let Err(o) = prepare(job, prep).await
     {

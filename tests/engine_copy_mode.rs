@@ -1,0 +1,38 @@
+//! A pane in tmux copy mode takes keys for the mode, not for its program:
+//! an Enter there is swallowed. Such a pane gets no prompt until it leaves
+//! the mode, and people are told why.
+
+mod common;
+
+use common::{Fleet, WAIT, wait_until};
+
+#[test]
+fn a_pane_in_copy_mode_waits_and_gets_the_prompt_once_it_leaves() {
+    let f = Fleet::with_agents(&["claude-1"]);
+    let pane = f.panes["claude-1"].clone();
+    f.tmux.ok(&["copy-mode", "-t", &pane]);
+    let id = f.d.send(&["refactor the parser module"]);
+    let reason = || {
+        f.d.ctl_json(&["show", &id.to_string()])["prompt"]["waiting_reason"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let told = wait_until(WAIT, || reason().contains("copy mode"));
+    assert!(told, "waiting reason: {:?}\n{}", reason(), f.d.logs());
+    assert_eq!(f.d.status_of(id), "pending");
+    let sessions = f.d.ctl_json(&["sessions"]);
+    let rule = sessions["sessions"][0]["rule"].as_str().unwrap_or_default();
+    assert!(rule.contains("copy mode"), "{sessions}");
+    let explained = f.d.ctl_json(&["explain", "claude-1"]);
+    assert!(explained.to_string().contains("copy mode"), "{explained}");
+    assert!(f.log("claude-1").submissions().is_empty());
+
+    f.tmux.ok(&["send-keys", "-t", &pane, "-X", "cancel"]);
+    f.wait_status(id, "completed");
+    assert_eq!(
+        f.log("claude-1").submissions(),
+        ["refactor the parser module"]
+    );
+    f.assert_no_violations();
+}
