@@ -18,11 +18,11 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
 use super::EngineMsg;
+use super::message::Step;
 use super::prepare::prepare;
 use super::withdraw::withdraw;
 use crate::detect::{Prepare, Profiles, SentText};
 use crate::protocol::{MAYBE_DELIVERED, SessionState};
-use crate::store::Phase;
 use crate::tmux::{Tmux, TmuxError};
 
 /// How often the screen is re-read while waiting for the agent to react.
@@ -132,15 +132,7 @@ async fn deliver(job: &Job) -> Outcome {
             e => gone_or(e, |e| Outcome::NotDelivered(format!("paste failed: {e}"))),
         };
     }
-    let (ack, acked) = oneshot::channel();
-    let msg = EngineMsg::Phase {
-        id: job.id,
-        pane: job.pane.clone(),
-        phase: Phase::Pasted,
-        mark: Some(job.mark),
-        ack,
-    };
-    if job.tx.send(msg).await.is_err() || !acked.await.unwrap_or(false) {
+    if !record(job, Step::Pasted).await {
         let why = "pasted, but the daemon could not record it, so Enter was not pressed";
         return withdraw(job, why.into(), 0).await;
     }
@@ -191,6 +183,20 @@ async fn deliver(job: &Job) -> Outcome {
         job.pane
     );
     withdraw(job, why, 2).await
+}
+
+/// Asks the core to record `step` and waits for the answer: whether it
+/// was recorded, and the next keystroke may go ahead.
+pub(super) async fn record(job: &Job, step: Step) -> bool {
+    let (ack, acked) = oneshot::channel();
+    let msg = EngineMsg::Phase {
+        id: job.id,
+        pane: job.pane.clone(),
+        step,
+        mark: Some(job.mark),
+        ack,
+    };
+    job.tx.send(msg).await.is_ok() && acked.await.unwrap_or(false)
 }
 
 /// The pane just before an Enter, to tell afterwards whether it was taken.

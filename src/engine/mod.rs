@@ -34,12 +34,13 @@ use crate::daemon::Settings;
 use crate::detect::Profiles;
 use crate::error::StoreError;
 use crate::protocol::Event;
-use crate::store::Store;
+use crate::store::{Phase, Store};
 use crate::tmux::Tmux;
 
 use branch::Branches;
 pub use deliver::Outcome;
 pub use message::EngineMsg;
+use message::Step;
 use panes::Tracked;
 use target_wait::MissingTargets;
 
@@ -248,14 +249,17 @@ impl Engine {
             EngineMsg::Phase {
                 id,
                 pane,
-                phase,
+                step,
                 mark,
                 ack,
             } => {
                 // A delivery abandoned because its pane vanished must not
                 // record progress on the prompt's next assignment.
                 let ok = if self.delivering_on(&pane, id) {
-                    store.set_phase(id, phase, mark)
+                    match step {
+                        Step::Preparing => store.note(id, message::PREPARING, None, None),
+                        Step::Pasted => store.set_phase(id, Phase::Pasted, mark),
+                    }
                 } else {
                     Err(StoreError::Invalid(format!(
                         "pane {pane} no longer delivers prompt {id}"

@@ -14,7 +14,8 @@ use std::hash::{BuildHasher, RandomState};
 use std::time::{Duration, Instant};
 
 use super::EngineMsg;
-use super::deliver::{Job, Outcome, POLL, gone_or};
+use super::deliver::{Job, Outcome, POLL, gone_or, record};
+use super::message::Step;
 use crate::protocol::validate_env_name;
 
 /// Longest a shell pane's context preparation may take.
@@ -64,6 +65,11 @@ impl Marker {
 /// Runs the context preparation in a shell pane and waits for its verdict.
 pub async fn prepare(job: &Job, prep: &str) -> Result<(), Outcome> {
     let marker = Marker::new(job.id);
+    if !record(job, Step::Preparing).await {
+        return Err(Outcome::NotDelivered(
+            "the daemon could not record the start of context preparation".into(),
+        ));
+    }
     job.tmux
         .paste(&job.pane, &marker.command(prep))
         .await

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use tracing::{info, warn};
 
+use super::message::PREPARING;
 use super::{Engine, Watch};
 use crate::detect::composer_holds;
 use crate::error::StoreError;
@@ -31,6 +32,23 @@ impl Engine {
             if self.watching.contains_key(&f.id)
                 || self.panes.values().any(|t| t.delivering == Some(f.id))
             {
+                continue;
+            }
+            if f.status == PromptStatus::Assigned
+                && f.phase != Some(Phase::Pasted)
+                && preparation_started(store, f.id)?
+            {
+                // Typing the preparation again would run the prerequisites
+                // twice; the pane (if it is still there) cannot say how far
+                // they got.
+                let msg = format!(
+                    "delivery interrupted by a restart during context preparation in {}: \
+                     the shell may have run its preparation, which is never run twice, \
+                     and {MAYBE_DELIVERED}",
+                    f.pane.as_deref().unwrap_or("(none)")
+                );
+                warn!(prompt_id = f.id, "{msg}");
+                store.fail(f.id, &msg)?;
                 continue;
             }
             let alive = |p: &String| self.panes.contains_key(p) && !self.stale_at_start.contains(p);
@@ -156,4 +174,16 @@ impl Engine {
             (_, s) => Verdict::Unclear(format!("pane {pane} is {s}")),
         }
     }
+}
+
+/// Whether the current assignment of prompt `id` recorded the start of a
+/// context preparation (`Step::Preparing`, a history row after the last
+/// `assigned` one).
+fn preparation_started(store: &Store, id: i64) -> Result<bool, StoreError> {
+    let history = store.history(id)?;
+    let since_claim = history
+        .iter()
+        .rposition(|h| h.event == "assigned")
+        .map_or(&history[..], |i| &history[i..]);
+    Ok(since_claim.iter().any(|h| h.event == PREPARING))
 }
