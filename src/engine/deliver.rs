@@ -92,9 +92,13 @@ pub async fn run(job: Job) {
         .await;
 }
 
+/// [`Outcome::PaneGone`] when tmux said the pane does not exist, `f(e)`
+/// otherwise. A socket without a server is no such proof: a socket moved
+/// away says the same while the pane and its agent carry on (the engine's
+/// scan decides whether the server is gone, see `reach.rs`).
 pub(super) fn gone_or(e: TmuxError, f: impl FnOnce(TmuxError) -> Outcome) -> Outcome {
     match e {
-        TmuxError::PaneGone { .. } | TmuxError::NoServer { .. } => Outcome::PaneGone,
+        TmuxError::PaneGone { .. } => Outcome::PaneGone,
         other => f(other),
     }
 }
@@ -164,9 +168,7 @@ async fn deliver(job: &Job) -> Outcome {
             Ok(()) => {}
             // It may have been pressed: what the pane shows decides.
             Err(e) if e.may_have_acted() => {}
-            Err(TmuxError::PaneGone { .. } | TmuxError::NoServer { .. }) => {
-                return Outcome::PaneGone;
-            }
+            Err(TmuxError::PaneGone { .. }) => return Outcome::PaneGone,
             Err(e) => {
                 let why = format!("pasted into {}, but Enter failed: {e}", job.pane);
                 return withdraw(job, why, enters - 1).await;

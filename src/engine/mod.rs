@@ -15,6 +15,7 @@ mod message;
 mod observe;
 mod panes;
 mod prepare;
+mod reach;
 mod recover;
 mod route;
 mod supervise;
@@ -42,6 +43,7 @@ pub use deliver::Outcome;
 pub use message::EngineMsg;
 use message::Step;
 use panes::Tracked;
+use reach::Reach;
 use target_wait::MissingTargets;
 
 /// While something is in flight or settling, look this often.
@@ -63,14 +65,6 @@ struct Watch {
     submitted: Instant,
     mark: Option<u64>,
     timeout: Option<Duration>,
-}
-
-/// Whether the tmux server answered the last scan.
-#[derive(Debug, Clone, Default)]
-struct Reach {
-    reachable: bool,
-    reason: Option<String>,
-    server_pid: Option<u32>,
 }
 
 /// The engine state.

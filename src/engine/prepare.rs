@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use super::EngineMsg;
 use super::deliver::{Job, Outcome, POLL, gone_or, record};
 use super::message::Step;
-use crate::protocol::validate_env_name;
+use crate::protocol::{MAYBE_DELIVERED, validate_env_name};
 
 /// Longest a shell pane's context preparation may take.
 const PREP_TIMEOUT: Duration = Duration::from_secs(300);
@@ -87,10 +87,14 @@ pub async fn prepare(job: &Job, prep: &str) -> Result<(), Outcome> {
     loop {
         // Joined: a verdict after output with no final newline, in a
         // narrow pane, wraps.
-        let screen =
-            job.tmux.capture_joined(&job.pane, 200).await.map_err(|e| {
-                gone_or(e, |e| Outcome::Failed(format!("context preparation: {e}")))
-            })?;
+        let screen = job.tmux.capture_joined(&job.pane, 200).await.map_err(|e| {
+            gone_or(e, |e| {
+                Outcome::Unclear(format!(
+                    "context preparation was started, but the pane could not be read ({e}): \
+                     the shell may have run it, and {MAYBE_DELIVERED}"
+                ))
+            })
+        })?;
         if let Some(verdict) = marker.verdict(&screen) {
             let _ = job
                 .tx
