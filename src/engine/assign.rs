@@ -212,24 +212,53 @@ impl Engine {
         }
         info!(prompt_id = prompt.id, session = %name, pane, provider = %provider, "delivering");
         let job = Job {
-            id: prompt.id,
+            prep,
+            mark,
+            ..self.job(prompt.id, pane, provider, text, sent)
+        };
+        self.run_task(job, deliver::run);
+        Ok(Attempt::Handled)
+    }
+
+    /// A task's view of prompt `id` on `pane`, with no preparation and the
+    /// pane's history mark unknown (0).
+    pub(super) fn job(
+        &self,
+        id: i64,
+        pane: &str,
+        provider: String,
+        text: String,
+        sent: Vec<crate::detect::SentText>,
+    ) -> Job {
+        Job {
+            id,
             pane: pane.to_owned(),
             provider,
             text,
             sent,
-            prep,
-            mark,
+            prep: None,
+            mark: 0,
             settle: std::time::Duration::from_millis(self.delivery.settle_ms),
             verify: std::time::Duration::from_millis(self.delivery.verify_ms),
             tmux: self.tmux.clone(),
             profiles: self.profiles.clone(),
             tx: self.tx.clone(),
-        };
-        let task = tokio::spawn(deliver::run(job));
-        if let Some(t) = self.panes.get_mut(pane) {
-            t.delivery_task = Some(task.abort_handle());
         }
-        Ok(Attempt::Handled)
+    }
+
+    /// Runs `task` for `job` as the one task typing into its pane: the
+    /// pane takes no prompt meanwhile, and the task is stopped if the pane
+    /// is retired. Its outcome arrives as [`super::EngineMsg::Done`].
+    pub(super) fn run_task<F>(&mut self, job: Job, task: impl FnOnce(Job) -> F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let (id, pane) = (job.id, job.pane.clone());
+        let handle = tokio::spawn(task(job));
+        if let Some(t) = self.panes.get_mut(&pane) {
+            t.delivering = Some(id);
+            t.delivery_task = Some(handle.abort_handle());
+        }
     }
 
     /// Passes `pane` over for the rest of this pass, or (`until_redrawn`)

@@ -82,6 +82,17 @@ pub enum Outcome {
 /// Runs one delivery and reports the outcome to the core.
 pub async fn run(job: Job) {
     let outcome = deliver(&job).await;
+    report(&job, outcome).await;
+}
+
+/// Interrupts a prompt that ran past its timeout (`why`) and reports
+/// whether it may be retried: [`withdraw::after_timeout`].
+pub async fn time_out(job: Job, why: String) {
+    let outcome = super::withdraw::after_timeout(&job, why).await;
+    report(&job, outcome).await;
+}
+
+async fn report(job: &Job, outcome: Outcome) {
     let _ = job
         .tx
         .send(EngineMsg::Done {
