@@ -51,6 +51,7 @@ impl Engine {
                 working_dir: Some(t.pane.path.clone()).filter(|p| !p.is_empty()),
                 branch: t.branch.clone(),
                 last_assigned: t.last_assigned,
+                line_by_line: self.profiles.get(&t.provider).prepare == Prepare::Shell,
             })
             .collect()
     }
@@ -78,7 +79,13 @@ impl Engine {
         if !self.reach.reachable {
             self.missing_targets.forget_all();
         }
-        for prompt in pending {
+        // The queue is read without the texts; routing needs one only to
+        // keep a multi-line prompt from a shell pane.
+        let shells = self.candidates().iter().any(|c| c.line_by_line);
+        for mut prompt in pending {
+            if shells {
+                prompt.text = store.prompt(prompt.id)?.text;
+            }
             match deps(store, &prompt)? {
                 Deps::Ready => {}
                 Deps::Waiting(why) => {
