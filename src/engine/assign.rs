@@ -164,10 +164,9 @@ impl Engine {
         let Some(t) = self.panes.get(pane) else {
             return Ok(Attempt::Handled);
         };
-        let composer = self.profiles.composer_text(&t.provider, &t.last_screen);
-        if composer.as_deref().is_some_and(|c| !c.trim().is_empty()) {
-            info!(session = %t.pane.display_name(), pane, "unsent text in the input box: no prompts until it changes");
-            self.set_aside(pane, "has unsent text in its input box", true);
+        if let Some(why) = self.input_not_clear(t) {
+            info!(session = %t.pane.display_name(), pane, "{why}: no prompts until it changes");
+            self.set_aside(pane, why, true);
             return Ok(Attempt::SetAside);
         }
         let (name, provider, mark, command) = (
@@ -265,6 +264,23 @@ impl Engine {
         if let Some(t) = self.panes.get_mut(&pane) {
             t.delivering = Some(id);
             t.delivery_task = Some(handle.abort_handle());
+        }
+    }
+
+    /// Why a prompt may not be pasted into `t` now, though it looks idle:
+    /// a paste must land in an input box seen empty, never on top of
+    /// earlier text, which the agent would submit with it as one prompt.
+    fn input_not_clear(&self, t: &super::panes::Tracked) -> Option<&'static str> {
+        let (provider, screen) = (&t.provider, &t.last_screen);
+        match self.profiles.composer_text(provider, screen) {
+            Some(c) if !c.trim().is_empty() => Some("has unsent text in its input box"),
+            None if self.profiles.get(provider).composer.is_some() => {
+                Some("shows no input box to check")
+            }
+            _ if self.profiles.shows_unsent_below(provider, screen, &t.sent) => {
+                Some("shows an earlier prompt below its input box, unsubmitted")
+            }
+            _ => None,
         }
     }
 

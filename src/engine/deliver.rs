@@ -152,15 +152,33 @@ async fn deliver(job: &Job) -> Outcome {
         return withdraw(job, why.into(), 0).await;
     }
     tokio::time::sleep(job.settle).await;
+    let (mut in_box, mut shown_already) = (None, false);
     for enters in 1..=2u8 {
         let before = Before::read(job).await;
+        if enters == 1 {
+            (in_box, shown_already) = (before.had_text, before.shown);
+        }
         if enters == 2 && before.had_text == Some(false) {
-            // The box is empty already: the first Enter was taken after
-            // all, and a second one would land in a working agent.
-            return Outcome::Submitted {
-                busy: false,
-                enters: 1,
-            };
+            // The box is empty now. If the text was seen in it, or the
+            // transcript shows it, the first Enter was taken after all and
+            // a second one would land in a working agent; if neither, an
+            // agent that echoes input outside its box may still hold it.
+            if in_box == Some(true) || (before.shown && !shown_already) {
+                return Outcome::Submitted {
+                    busy: false,
+                    enters: 1,
+                };
+            }
+            // Its text showing below the box is input still unsent: the
+            // rescue Enter submits it. Otherwise nothing says where it is.
+            if !before.below {
+                let why = format!(
+                    "pasted into {}, whose input box reads empty, but nothing showed that \
+                     Enter submitted it",
+                    job.pane
+                );
+                return withdraw(job, why, 1).await;
+            }
         }
         if enters == 2 {
             let _ = job
@@ -219,6 +237,10 @@ struct Before {
     cursor: Option<u64>,
     /// Whether the input box held text (`None`: no box to read).
     had_text: Option<bool>,
+    /// The transcript above the box shows the prompt as submitted.
+    shown: bool,
+    /// The prompt shows below the box: input the agent has not submitted.
+    below: bool,
 }
 
 impl Before {
@@ -229,14 +251,25 @@ impl Before {
         } else {
             None
         };
-        let had_text = match job.tmux.capture(&job.pane, profile.tail_lines).await {
-            Ok(screen) => job
-                .profiles
+        let screen = job.tmux.capture(&job.pane, profile.tail_lines).await;
+        let Ok(screen) = screen else {
+            return Self {
+                cursor,
+                had_text: None,
+                shown: false,
+                below: false,
+            };
+        };
+        let p = &job.profiles;
+        let ours = [SentText::new(&job.text)];
+        Self {
+            cursor,
+            had_text: p
                 .composer_text(&job.provider, &screen)
                 .map(|t| !t.trim().is_empty()),
-            Err(_) => None,
-        };
-        Self { cursor, had_text }
+            shown: p.shows_submitted(&job.provider, &screen, &job.text),
+            below: p.shows_unsent_below(&job.provider, &screen, &ours),
+        }
     }
 }
 
@@ -275,11 +308,15 @@ async fn accepted(job: &Job, within: Duration, before: Before) -> Result<Option<
             .composer_text(&job.provider, &screen)
             .is_some_and(|t| t.trim().is_empty());
         // The text left the box it was seen in, or an agent that finished
-        // at once shows it in its transcript with an empty box again.
+        // at once shows it in its transcript (above the box: some agents
+        // echo unsent input below it) with an empty box again.
         if emptied
             && (before.had_text == Some(true)
                 || (verdict.state == SessionState::Idle
-                    && screen_changed_after_submit(&screen, &job.text)))
+                    && !before.shown
+                    && job
+                        .profiles
+                        .shows_submitted(&job.provider, &screen, &job.text)))
         {
             return Ok(Some(false));
         }
@@ -295,17 +332,4 @@ async fn accepted(job: &Job, within: Duration, before: Before) -> Result<Option<
 pub(super) async fn cursor(job: &Job) -> Option<u64> {
     let snap = job.tmux.snapshot().await.ok()?;
     snap.pane(&job.pane).map(crate::tmux::Pane::history_mark)
-}
-
-/// An agent that finished instantly shows an idle, empty box again; accept
-/// that only when the submitted text shows up in the transcript, so a paste
-/// that never arrived is not mistaken for a submission.
-fn screen_changed_after_submit(screen: &str, text: &str) -> bool {
-    let first = text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim();
-    let probe: String = first.chars().take(40).collect();
-    !probe.is_empty() && screen.contains(&probe)
 }

@@ -8,7 +8,7 @@ use tracing::{info, warn};
 
 use super::message::PREPARING;
 use super::{Engine, Watch};
-use crate::detect::composer_holds;
+use crate::detect::{SentText, composer_holds};
 use crate::error::StoreError;
 use crate::protocol::{MAYBE_DELIVERED, PromptStatus, SessionState};
 use crate::store::{InFlight, Phase, Store};
@@ -154,22 +154,40 @@ impl Engine {
         let Some(t) = self.panes.get(pane) else {
             return Verdict::Unclear(format!("pane {pane} vanished"));
         };
-        let composer = self.profiles.composer_text(&t.provider, &t.last_screen);
+        let (provider, screen) = (&t.provider, &t.last_screen);
+        let composer = self.profiles.composer_text(provider, screen);
         let ours = composer.as_deref().is_some_and(|c| composer_holds(c, text));
         let other_text = composer.as_deref().is_some_and(|c| !c.trim().is_empty()) && !ours;
+        // An empty box proves nothing on its own: some agents echo their
+        // input below it. Submitted only on evidence (the transcript shows
+        // it, or the agent is at work on it); never typed only when nothing
+        // of it shows below the box either.
+        let shown = self.profiles.shows_submitted(provider, screen, text);
+        let below = self
+            .profiles
+            .shows_unsent_below(provider, screen, &[SentText::new(text)]);
         match (phase, state) {
             _ if ours => Verdict::InComposer,
             _ if other_text => {
                 Verdict::Unclear(format!("the input box of {pane} holds other text"))
             }
+            _ if below => Verdict::Unclear(format!(
+                "its text shows below the input box of {pane}, unsubmitted"
+            )),
             (Some(Phase::Submitted), _) => Verdict::Submitted("recorded as submitted"),
             (Some(Phase::Pasted), SessionState::Busy) => Verdict::Submitted("agent working"),
             (Some(Phase::Pasted), SessionState::WaitingApproval) => {
                 Verdict::Submitted("agent asking for approval")
             }
-            (Some(Phase::Pasted), SessionState::Idle) => {
-                Verdict::Submitted("pasted text left the input box")
+            (Some(Phase::Pasted), SessionState::Idle) if shown => {
+                Verdict::Submitted("its start shows in the transcript")
             }
+            (Some(Phase::Pasted), SessionState::Idle) => Verdict::Unclear(format!(
+                "the input box of {pane} is empty, but nothing shows the prompt was submitted"
+            )),
+            (Some(Phase::Claimed) | None, SessionState::Idle) if shown => Verdict::Unclear(
+                format!("the transcript of {pane} shows it although no paste was recorded"),
+            ),
             (Some(Phase::Claimed) | None, SessionState::Idle) => Verdict::NothingTyped,
             (_, s) => Verdict::Unclear(format!("pane {pane} is {s}")),
         }

@@ -4,7 +4,7 @@
 //! byte-exact and exactly-once without a real agent.
 //!
 //! ```text
-//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--ignore-escape]
+//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--ignore-escape] [--echo-below]
 //!
 //! `--ignore-enters N` leaves the first N Enter presses on a filled input
 //! box without effect (logged as `{"ignored":"enter"}`), as an agent that
@@ -14,6 +14,9 @@
 //! `--ignore-escape` keeps working through Escape (logged as
 //! `{"ignored":"escape"}`), as an agent busy in a tool call that does not
 //! let itself be interrupted.
+//! `--echo-below` (Claude style) shows the input below the input box, which
+//! itself stays empty, as some agent TUIs echo pasted text: a box that
+//! reads empty then says nothing about whether the input was submitted.
 //! `--file-picker` opens a file picker while the input ends in an `@path`
 //! token, as Claude Code does: Enter then accepts the path (adds a space)
 //! instead of submitting.
@@ -69,6 +72,7 @@ struct Agent {
     deaf_enters: u64,
     keep_on_clear: bool,
     deaf_escape: bool,
+    echo_below: bool,
     log: File,
     seq: u64,
     transcript: Vec<String>,
@@ -89,7 +93,7 @@ fn main() {
     };
     let Some(log) = flag("--log") else {
         eprintln!(
-            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--ignore-escape]"
+            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--ignore-escape] [--echo-below]"
         );
         std::process::exit(64);
     };
@@ -120,6 +124,7 @@ fn main() {
             .unwrap_or(0),
         keep_on_clear: args.iter().any(|a| a == "--ignore-clear"),
         deaf_escape: args.iter().any(|a| a == "--ignore-escape"),
+        echo_below: args.iter().any(|a| a == "--echo-below"),
         log,
         seq: 0,
         transcript: Vec::new(),
@@ -353,6 +358,7 @@ impl Agent {
             name: &self.name,
             transcript: &self.transcript,
             composer: &composer,
+            echo_below: self.echo_below,
             view,
             width,
             height,
