@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Fleet, WAIT, wait_until};
+use common::Fleet;
 
 #[test]
 fn a_pane_in_copy_mode_waits_and_gets_the_prompt_once_it_leaves() {
@@ -12,14 +12,7 @@ fn a_pane_in_copy_mode_waits_and_gets_the_prompt_once_it_leaves() {
     let pane = f.panes["claude-1"].clone();
     f.tmux.ok(&["copy-mode", "-t", &pane]);
     let id = f.d.send(&["refactor the parser module"]);
-    let reason = || {
-        f.d.ctl_json(&["show", &id.to_string()])["prompt"]["waiting_reason"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let told = wait_until(WAIT, || reason().contains("copy mode"));
-    assert!(told, "waiting reason: {:?}\n{}", reason(), f.d.logs());
+    f.wait_waiting_reason(id, "copy mode");
     assert_eq!(f.d.status_of(id), "pending");
     let sessions = f.d.ctl_json(&["sessions"]);
     let rule = sessions["sessions"][0]["rule"].as_str().unwrap_or_default();

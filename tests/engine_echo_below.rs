@@ -47,20 +47,12 @@ fn a_paste_cut_off_by_kill_9_is_neither_completed_nor_fused_with_the_next() {
     f.d.spawn();
     f.d.wait_ready();
     f.wait_status(first, "failed");
-    let shown = f.d.ctl_json(&["show", &first.to_string()]);
-    let error = shown["prompt"]["error"].as_str().unwrap();
+    let error = f.prompt_field(first, "error");
     assert!(error.contains("may have it"), "{error}");
 
     // The text is still in the agent's input: nothing more is pasted there.
     let second = f.d.send(&["second prompt"]);
-    let reason = || {
-        f.d.ctl_json(&["show", &second.to_string()])["prompt"]["waiting_reason"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let told = wait_until(WAIT, || reason().contains("below its input box"));
-    assert!(told, "waiting reason: {:?}\n{}", reason(), f.d.logs());
+    f.wait_waiting_reason(second, "below its input box");
     assert!(f.log("claude-1").submissions().is_empty());
 
     // Once a person clears it, the next prompt goes alone.

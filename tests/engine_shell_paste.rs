@@ -24,14 +24,7 @@ fn a_multi_line_prompt_never_reaches_a_shell_without_bracketed_paste() {
     let [first, second, single] = ["first", "second", "single"].map(|n| dir.join(n));
     let text = format!("touch {}\ntouch {}", first.display(), second.display());
     let id = f.d.send(&[&text, "--provider", "shell"]);
-    let reason = || {
-        f.d.ctl_json(&["show", &id.to_string()])["prompt"]["waiting_reason"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let told = wait_until(WAIT, || reason().contains("single-line"));
-    assert!(told, "waiting reason: {:?}\n{}", reason(), f.d.logs());
+    f.wait_waiting_reason(id, "single-line");
     // A single-line prompt still goes to the shell, after the one held back.
     let later = f.d.send(&[
         &format!("touch {}", single.display()),

@@ -40,8 +40,7 @@ fn a_preparation_cut_off_by_kill_9_is_never_run_again() {
     f.d.spawn();
     f.d.wait_ready();
     f.wait_status(id, "failed");
-    let shown = f.d.ctl_json(&["show", &id.to_string()]);
-    let error = shown["prompt"]["error"].as_str().unwrap();
+    let error = f.prompt_field(id, "error");
     assert!(
         error.contains("during context preparation") && error.contains("may have run"),
         "{error}"

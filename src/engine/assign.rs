@@ -226,47 +226,6 @@ impl Engine {
         Ok(Attempt::Handled)
     }
 
-    /// A task's view of prompt `id` on `pane`, with no preparation and the
-    /// pane's history mark unknown (0).
-    pub(super) fn job(
-        &self,
-        id: i64,
-        pane: &str,
-        provider: String,
-        text: String,
-        sent: Vec<crate::detect::SentText>,
-    ) -> Job {
-        Job {
-            id,
-            pane: pane.to_owned(),
-            provider,
-            text,
-            sent,
-            prep: None,
-            mark: 0,
-            settle: std::time::Duration::from_millis(self.delivery.settle_ms),
-            verify: std::time::Duration::from_millis(self.delivery.verify_ms),
-            tmux: self.tmux.clone(),
-            profiles: self.profiles.clone(),
-            tx: self.tx.clone(),
-        }
-    }
-
-    /// Runs `task` for `job` as the one task typing into its pane: the
-    /// pane takes no prompt meanwhile, and the task is stopped if the pane
-    /// is retired. Its outcome arrives as [`super::EngineMsg::Done`].
-    pub(super) fn run_task<F>(&mut self, job: Job, task: impl FnOnce(Job) -> F)
-    where
-        F: std::future::Future<Output = ()> + Send + 'static,
-    {
-        let (id, pane) = (job.id, job.pane.clone());
-        let handle = tokio::spawn(task(job));
-        if let Some(t) = self.panes.get_mut(&pane) {
-            t.delivering = Some(id);
-            t.delivery_task = Some(handle.abort_handle());
-        }
-    }
-
     /// Why a prompt may not be pasted into `t` now, though it looks idle:
     /// a paste must land in an input box seen empty, never on top of
     /// earlier text, which the agent would submit with it as one prompt.

@@ -13,16 +13,16 @@
 //! says so rather than risk running twice.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::EngineMsg;
+use super::accept::{Before, accepted};
 use super::message::Step;
 use super::prepare::prepare;
 use super::withdraw::withdraw;
-use crate::detect::{Prepare, Profiles, SentText};
-use crate::protocol::{MAYBE_DELIVERED, SessionState};
+use super::{Engine, EngineMsg};
+use crate::detect::{Profiles, SentText};
 use crate::tmux::{Tmux, TmuxError};
 
 /// How often the screen is re-read while waiting for the agent to react.
@@ -77,6 +77,49 @@ pub enum Outcome {
     Failed(String),
     /// The agent may have the prompt: failed, never retried on its own.
     Unclear(String),
+}
+
+impl Engine {
+    /// A task's view of prompt `id` on `pane`, with no preparation and the
+    /// pane's history mark unknown (0).
+    pub(super) fn job(
+        &self,
+        id: i64,
+        pane: &str,
+        provider: String,
+        text: String,
+        sent: Vec<crate::detect::SentText>,
+    ) -> Job {
+        Job {
+            id,
+            pane: pane.to_owned(),
+            provider,
+            text,
+            sent,
+            prep: None,
+            mark: 0,
+            settle: std::time::Duration::from_millis(self.delivery.settle_ms),
+            verify: std::time::Duration::from_millis(self.delivery.verify_ms),
+            tmux: self.tmux.clone(),
+            profiles: self.profiles.clone(),
+            tx: self.tx.clone(),
+        }
+    }
+
+    /// Runs `task` for `job` as the one task typing into its pane: the
+    /// pane takes no prompt meanwhile, and the task is stopped if the pane
+    /// is retired. Its outcome arrives as [`super::EngineMsg::Done`].
+    pub(super) fn run_task<F>(&mut self, job: Job, task: impl FnOnce(Job) -> F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let (id, pane) = (job.id, job.pane.clone());
+        let handle = tokio::spawn(task(job));
+        if let Some(t) = self.panes.get_mut(&pane) {
+            t.delivering = Some(id);
+            t.delivery_task = Some(handle.abort_handle());
+        }
+    }
 }
 
 /// Runs one delivery and reports the outcome to the core.
@@ -228,108 +271,4 @@ pub(super) async fn record(job: &Job, step: Step) -> bool {
         ack,
     };
     job.tx.send(msg).await.is_ok() && acked.await.unwrap_or(false)
-}
-
-/// The pane just before an Enter, to tell afterwards whether it was taken.
-struct Before {
-    /// Shells show no busy marker: the cursor leaving the prompt line is
-    /// what says the command line was taken.
-    cursor: Option<u64>,
-    /// Whether the input box held text (`None`: no box to read).
-    had_text: Option<bool>,
-    /// The transcript above the box shows the prompt as submitted.
-    shown: bool,
-    /// The prompt shows below the box: input the agent has not submitted.
-    below: bool,
-}
-
-impl Before {
-    async fn read(job: &Job) -> Self {
-        let profile = job.profiles.get(&job.provider);
-        let cursor = if profile.prepare == Prepare::Shell {
-            cursor(job).await
-        } else {
-            None
-        };
-        let screen = job.tmux.capture(&job.pane, profile.tail_lines).await;
-        let Ok(screen) = screen else {
-            return Self {
-                cursor,
-                had_text: None,
-                shown: false,
-                below: false,
-            };
-        };
-        let p = &job.profiles;
-        let ours = [SentText::new(&job.text)];
-        Self {
-            cursor,
-            had_text: p
-                .composer_text(&job.provider, &screen)
-                .map(|t| !t.trim().is_empty()),
-            shown: p.shows_submitted(&job.provider, &screen, &job.text),
-            below: p.shows_unsent_below(&job.provider, &screen, &ours),
-        }
-    }
-}
-
-/// Polls the pane until the agent reacts: `Some(true)` busy, `Some(false)`
-/// the input box emptied (or a dialog opened), `None` no reaction in time.
-async fn accepted(job: &Job, within: Duration, before: Before) -> Result<Option<bool>, Outcome> {
-    let lines = job.profiles.get(&job.provider).tail_lines;
-    let deadline = Instant::now() + within;
-    loop {
-        if before.cursor.is_some()
-            && cursor(job)
-                .await
-                .is_some_and(|now| Some(now) != before.cursor)
-        {
-            return Ok(Some(false));
-        }
-        let screen = job.tmux.capture(&job.pane, lines).await.map_err(|e| {
-            gone_or(e, |e| {
-                Outcome::Unclear(format!(
-                    "Enter was pressed in {}, but the pane could not be read after it ({e}): \
-                     {MAYBE_DELIVERED}",
-                    job.pane
-                ))
-            })
-        })?;
-        let verdict = job
-            .profiles
-            .classify_sent(&job.provider, &screen, &job.sent);
-        match verdict.state {
-            SessionState::Busy => return Ok(Some(true)),
-            SessionState::WaitingApproval | SessionState::RateLimited => return Ok(Some(false)),
-            _ => {}
-        }
-        let emptied = job
-            .profiles
-            .composer_text(&job.provider, &screen)
-            .is_some_and(|t| t.trim().is_empty());
-        // The text left the box it was seen in, or an agent that finished
-        // at once shows it in its transcript (above the box: some agents
-        // echo unsent input below it) with an empty box again.
-        if emptied
-            && (before.had_text == Some(true)
-                || (verdict.state == SessionState::Idle
-                    && !before.shown
-                    && job
-                        .profiles
-                        .shows_submitted(&job.provider, &screen, &job.text)))
-        {
-            return Ok(Some(false));
-        }
-        if Instant::now() >= deadline {
-            return Ok(None);
-        }
-        tokio::time::sleep(POLL).await;
-    }
-}
-
-/// The pane's cursor position in its whole history (scrolled lines plus
-/// cursor row), or `None` when it cannot be read.
-pub(super) async fn cursor(job: &Job) -> Option<u64> {
-    let snap = job.tmux.snapshot().await.ok()?;
-    snap.pane(&job.pane).map(crate::tmux::Pane::history_mark)
 }

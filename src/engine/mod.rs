@@ -7,6 +7,7 @@
 //! whose state is still settling. Deliveries run as separate tasks and
 //! report back through [`EngineMsg`].
 
+mod accept;
 mod assign;
 mod branch;
 mod capture;

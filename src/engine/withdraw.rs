@@ -6,7 +6,8 @@
 
 use std::time::{Duration, Instant};
 
-use super::deliver::{Job, Outcome, POLL, cursor, gone_or};
+use super::accept::cursor;
+use super::deliver::{Job, Outcome, POLL, gone_or};
 use crate::detect::{Prepare, composer_holds};
 use crate::protocol::{MAYBE_DELIVERED, SessionState};
 
@@ -52,22 +53,16 @@ pub async fn withdraw(job: &Job, why: String, enters: u8) -> Outcome {
 /// keeps working, or a pane that cannot be read, may still have it: the
 /// prompt fails without a retry. Never [`Outcome::Submitted`].
 pub async fn after_timeout(job: &Job, why: String) -> Outcome {
-    let lines = job.profiles.get(&job.provider).tail_lines;
     let unclear = |what: String| Outcome::Unclear(format!("{why}; {what}: {MAYBE_DELIVERED}"));
     if let Err(e) = job.tmux.send_keys(&job.pane, &["Escape"]).await {
         return gone_or(e, |e| unclear(format!("interrupting it failed ({e})")));
     }
     let deadline = Instant::now() + STOP_WAIT;
     let shown = loop {
-        tokio::time::sleep(POLL).await;
-        let screen = match job.tmux.capture(&job.pane, lines).await {
-            Ok(s) => s,
-            Err(e) => return gone_or(e, |e| unclear(format!("the pane could not be read ({e})"))),
+        let (screen, state) = match look(job, &unclear).await {
+            Ok(seen) => seen,
+            Err(o) => return o,
         };
-        let state = job
-            .profiles
-            .classify_sent(&job.provider, &screen, &job.sent)
-            .state;
         if state == SessionState::Idle {
             break job.profiles.composer_text(&job.provider, &screen);
         }
@@ -91,7 +86,6 @@ pub async fn after_timeout(job: &Job, why: String) -> Outcome {
 /// empty and the agent idle on every look, [`Outcome::Submitted`] when it
 /// went to work (an Enter taken late), [`Outcome::Unclear`] otherwise.
 async fn clear_and_confirm(job: &Job, why: &str, clear: bool, enters: u8) -> Outcome {
-    let lines = job.profiles.get(&job.provider).tail_lines;
     let unclear = |what: String| Outcome::Unclear(format!("{why}; {what}: {MAYBE_DELIVERED}"));
     // A shell shows no busy marker: a command line taken moves the cursor
     // on, while clearing it leaves the cursor where it was or moves it up.
@@ -107,15 +101,10 @@ async fn clear_and_confirm(job: &Job, why: &str, clear: bool, enters: u8) -> Out
     // seen working: a screen that reads as nothing known proves nothing.
     let mut idle_throughout = true;
     let left = loop {
-        tokio::time::sleep(POLL).await;
-        let screen = match job.tmux.capture(&job.pane, lines).await {
-            Ok(s) => s,
-            Err(e) => return gone_or(e, |e| unclear(format!("the pane could not be read ({e})"))),
+        let (screen, state) = match look(job, &unclear).await {
+            Ok(seen) => seen,
+            Err(o) => return o,
         };
-        let state = job
-            .profiles
-            .classify_sent(&job.provider, &screen, &job.sent)
-            .state;
         let moved_on = match mark {
             Some(m) => cursor(job).await.is_some_and(|now| now > m),
             None => false,
@@ -150,6 +139,26 @@ async fn clear_and_confirm(job: &Job, why: &str, clear: bool, enters: u8) -> Out
         )),
         _ => unclear("the input box changed while it was watched".into()),
     }
+}
+
+/// After a pause, the pane's screen and the state it shows, or the outcome
+/// when it cannot be read.
+async fn look(
+    job: &Job,
+    unclear: &impl Fn(String) -> Outcome,
+) -> Result<(String, SessionState), Outcome> {
+    tokio::time::sleep(POLL).await;
+    let lines = job.profiles.get(&job.provider).tail_lines;
+    let screen = job
+        .tmux
+        .capture(&job.pane, lines)
+        .await
+        .map_err(|e| gone_or(e, |e| unclear(format!("the pane could not be read ({e})"))))?;
+    let state = job
+        .profiles
+        .classify_sent(&job.provider, &screen, &job.sent)
+        .state;
+    Ok((screen, state))
 }
 
 /// What an input box that does not hold the prompt shows instead.
