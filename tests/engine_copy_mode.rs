@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::Fleet;
+use common::{Fleet, WAIT, wait_until};
 
 #[test]
 fn a_pane_in_copy_mode_waits_and_gets_the_prompt_once_it_leaves() {
@@ -28,4 +28,31 @@ fn a_pane_in_copy_mode_waits_and_gets_the_prompt_once_it_leaves() {
         ["refactor the parser module"]
     );
     f.assert_no_violations();
+}
+
+#[test]
+fn a_paste_left_by_kill_9_in_a_pane_now_in_copy_mode_is_not_entered() {
+    // A long settle holds the delivery between its paste and its Enter.
+    let config = "scan_interval_ms = 100\n[delivery]\nsettle_ms = 3000\nverify_ms = 800\ncompletion_debounce_ms = 300\n";
+    let mut f = Fleet::new(&["claude-1"], &[], config);
+    let pane = f.panes["claude-1"].clone();
+    let id = f.d.send(&["refactor the parser module"]);
+    let pasted = wait_until(WAIT, || {
+        f.d.history_events(id).contains(&"pasted".to_owned())
+    });
+    assert!(pasted, "{:?}", f.d.history_events(id));
+    f.d.kill9();
+    let in_box = wait_until(WAIT, || {
+        f.tmux
+            .capture(&pane)
+            .contains("> refactor the parser module")
+    });
+    assert!(in_box, "{}", f.tmux.capture(&pane));
+    f.tmux.ok(&["copy-mode", "-t", &pane]);
+    f.d.spawn();
+    f.d.wait_ready();
+    f.wait_status(id, "failed");
+    let error = f.prompt_field(id, "error");
+    assert!(error.contains("copy mode"), "{error}");
+    assert!(f.log("claude-1").submissions().is_empty());
 }

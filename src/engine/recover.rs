@@ -167,6 +167,11 @@ impl Engine {
             .profiles
             .shows_unsent_below(provider, screen, &[SentText::new(text)]);
         match (phase, state) {
+            // The Enter would go to the mode: the person there decides.
+            _ if ours && t.pane.in_mode => Verdict::Unclear(format!(
+                "its text is in the input box of {pane}, but the pane {}: submit or clear it there",
+                super::panes::IN_MODE
+            )),
             _ if ours => Verdict::InComposer,
             _ if other_text => {
                 Verdict::Unclear(format!("the input box of {pane} holds other text"))
