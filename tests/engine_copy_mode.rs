@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Fleet, WAIT, wait_until};
+use common::Fleet;
 
 #[test]
 fn a_pane_in_copy_mode_waits_and_gets_the_prompt_once_it_leaves() {
@@ -37,17 +37,7 @@ fn a_paste_left_by_kill_9_in_a_pane_now_in_copy_mode_is_not_entered() {
     let mut f = Fleet::new(&["claude-1"], &[], config);
     let pane = f.panes["claude-1"].clone();
     let id = f.d.send(&["refactor the parser module"]);
-    let pasted = wait_until(WAIT, || {
-        f.d.history_events(id).contains(&"pasted".to_owned())
-    });
-    assert!(pasted, "{:?}", f.d.history_events(id));
-    f.d.kill9();
-    let in_box = wait_until(WAIT, || {
-        f.tmux
-            .capture(&pane)
-            .contains("> refactor the parser module")
-    });
-    assert!(in_box, "{}", f.tmux.capture(&pane));
+    f.kill9_after_paste(id, "claude-1", "> refactor the parser module");
     f.tmux.ok(&["copy-mode", "-t", &pane]);
     f.d.spawn();
     f.d.wait_ready();

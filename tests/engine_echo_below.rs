@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Fleet, TEST_CONFIG, WAIT, wait_until};
+use common::{Fleet, TEST_CONFIG};
 
 #[test]
 fn a_missed_enter_is_pressed_again_although_the_box_reads_empty() {
@@ -33,17 +33,8 @@ fn a_paste_cut_off_by_kill_9_is_neither_completed_nor_fused_with_the_next() {
     let mut f = Fleet::new(&["claude-1"], &["--echo-below"], config);
     let pane = f.panes["claude-1"].clone();
     let first = f.d.send(&["first prompt, pasted only"]);
-    let pasted = wait_until(WAIT, || {
-        f.d.history_events(first).contains(&"pasted".to_owned())
-    });
-    assert!(pasted, "{:?}", f.d.history_events(first));
-    f.d.kill9();
-    let below = wait_until(WAIT, || {
-        f.tmux
-            .capture(&pane)
-            .contains("  first prompt, pasted only")
-    });
-    assert!(below, "{}", f.tmux.capture(&pane));
+    // Shown below the box, which reads empty.
+    f.kill9_after_paste(first, "claude-1", "  first prompt, pasted only");
     f.d.spawn();
     f.d.wait_ready();
     f.wait_status(first, "failed");
