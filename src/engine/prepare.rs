@@ -14,8 +14,9 @@ use std::hash::{BuildHasher, RandomState};
 use std::time::{Duration, Instant};
 
 use super::EngineMsg;
-use super::deliver::{Job, Outcome, POLL, gone_or};
-use crate::protocol::validate_env_name;
+use super::deliver::{Job, Outcome, POLL, gone_or, record};
+use super::message::Step;
+use crate::protocol::{MAYBE_DELIVERED, validate_env_name};
 
 /// Longest a shell pane's context preparation may take.
 const PREP_TIMEOUT: Duration = Duration::from_secs(300);
@@ -64,6 +65,11 @@ impl Marker {
 /// Runs the context preparation in a shell pane and waits for its verdict.
 pub async fn prepare(job: &Job, prep: &str) -> Result<(), Outcome> {
     let marker = Marker::new(job.id);
+    if !record(job, Step::Preparing).await {
+        return Err(Outcome::NotDelivered(
+            "the daemon could not record the start of context preparation".into(),
+        ));
+    }
     job.tmux
         .paste(&job.pane, &marker.command(prep))
         .await
@@ -81,10 +87,14 @@ pub async fn prepare(job: &Job, prep: &str) -> Result<(), Outcome> {
     loop {
         // Joined: a verdict after output with no final newline, in a
         // narrow pane, wraps.
-        let screen =
-            job.tmux.capture_joined(&job.pane, 200).await.map_err(|e| {
-                gone_or(e, |e| Outcome::Failed(format!("context preparation: {e}")))
-            })?;
+        let screen = job.tmux.capture_joined(&job.pane, 200).await.map_err(|e| {
+            gone_or(e, |e| {
+                Outcome::Unclear(format!(
+                    "context preparation was started, but the pane could not be read ({e}): \
+                     the shell may have run it, and {MAYBE_DELIVERED}"
+                ))
+            })
+        })?;
         if let Some(verdict) = marker.verdict(&screen) {
             let _ = job
                 .tx
