@@ -185,7 +185,7 @@ def capture(agent, keep):
         s.submit("[[slow=10]] count slowly please")
         s.wait_requests(n + 1)
         t0 = time.time()
-        for state, at in (("busy-streaming-begin", 1.2), ("busy-streaming-middle", 5.2),
+        for state, at in (("busy-before-first-token", 0.25), ("busy-streaming-begin", 1.2), ("busy-streaming-middle", 5.2),
                           ("busy-streaming-end", 9.4)):
             time.sleep(max(0, t0 + at - time.time()))
             s.save(state)
@@ -199,8 +199,9 @@ def capture(agent, keep):
         s.send(*s.keys["approve"])
         s.wait_requests(n + 2, timeout=30)
         s.save("after-approval", s.wait_stable(quiet=2.0, timeout=60))
-        if s.keys.get("after_approval"):
-            s.send(*s.keys["after_approval"])
+        follow = s.keys.get("after_approval")
+        if follow and follow[0] in s.screen():
+            s.send(*follow[1])
             s.save("after-approval-followup", s.wait_stable(quiet=2.0, timeout=60))
         probe["approved_file"] = os.path.exists(f"{s.agent.workdir}/approved.txt")
 
@@ -213,9 +214,14 @@ def capture(agent, keep):
             if s.wait_requests(n + 2, timeout=20):
                 time.sleep(0.3)
                 s.save(f"{state}-retrying")
-            final = s.wait_stable(quiet=4.0, timeout=180)
+            final = s.wait_stable(quiet=4.0, timeout=100)
             s.save(state, final)
             probe[f"requests_{code}"] = len(s.requests()) - n
+            probe[f"gave_up_{code}"] = final is not None
+            if final is None:
+                # Still retrying after 100 s: cancel, as a user would.
+                s.send("Escape")
+                s.save(f"{state}-cancelled", s.wait_stable(quiet=2.0, timeout=30))
             if s.keys.get("after_error"):
                 s.send(*s.keys["after_error"])
                 s.wait_stable(quiet=1.5, timeout=20)
@@ -269,14 +275,54 @@ def capture(agent, keep):
         s.close()
 
 
+def capture_extra(agent, keep):
+    """Drafts too large to show whole, and the paste-to-Enter pause for a
+    multi-line prompt: probe-extra.json."""
+    s = Session(agent, keep)
+    probe = {"pauses_multiline": []}
+    try:
+        if s.wait_stable(quiet=3.0, timeout=90, must=s.keys["ready"]) is None:
+            raise RuntimeError(f"{agent} did not reach its input box")
+        s.paste(FIDELITY["long3000"])
+        s.save("draft-long-paste", s.wait_stable(quiet=1.5, timeout=20))
+        s.send(*s.keys["clear"])
+        s.wait_stable(quiet=1.0, timeout=20)
+        s.paste("\n".join(f"draft line {i}" for i in range(1, 31)))
+        s.save("draft-30-lines", s.wait_stable(quiet=1.5, timeout=20))
+        s.send(*s.keys["clear"])
+        s.save("after-clear-long", s.wait_stable(quiet=1.0, timeout=20))
+        for pause in (0, 20, 50, 100, 150):
+            for attempt in range(3):
+                n = len(s.requests())
+                text = f"multi pause {pause} ms attempt {attempt}\nsecond line\nthird line"
+                s.submit(text, pause / 1000)
+                ok = bool(s.wait_requests(n + 1, timeout=8))
+                row = {"pause_ms": pause, "attempt": attempt, "submitted": ok}
+                if not ok:
+                    row["screen"] = s.screen()
+                    s.send("Enter")
+                    row["submitted_after_second_enter"] = bool(s.wait_requests(n + 1, timeout=8))
+                else:
+                    row["received"] = s.requests()[-1]["user"]
+                probe["pauses_multiline"].append(row)
+                s.wait_stable(quiet=1.5, timeout=60)
+    finally:
+        with open(os.path.join(s.out, "probe-extra.json"), "w", encoding="utf-8") as f:
+            json.dump(probe, f, indent=1, ensure_ascii=False)
+        s.close()
+
+
 def main():
+    # A plain kill still tears down the tmux server, mock and helpers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("agents", nargs="*", default=["codex", "gemini", "aider"])
     ap.add_argument("--keep", action="store_true", help="keep the temp dir")
+    ap.add_argument("--extra", action="store_true", help="only the large drafts and pauses")
     args = ap.parse_args()
     for agent in args.agents:
         print(f"{agent}:", flush=True)
-        capture(agent, args.keep)
+        (capture_extra if args.extra else capture)(agent, args.keep)
 
 
 if __name__ == "__main__":

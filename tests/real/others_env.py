@@ -26,17 +26,20 @@ MOCKS = {"codex": "mock_openai.py", "gemini": "mock_gemini.py", "aider": "mock_o
 
 
 # How the capture drives each agent: `ready` is text of its idle input box,
-# `approve` the keys that accept a tool call, `after_approval` the answer
-# to any question that follows, `clear` the keys that empty its input box.
+# `approve` the keys that accept a tool call, `after_approval` the text of
+# a question that may follow and its answer, `clear` the keys that empty
+# its input box.
+# Line by line: C-u empties a line, BSpace joins it to the one above.
+CLEAR = ["C-u", "BSpace"] * 40 + ["C-u"]
 KEYS = {
     "codex": {"ready": "›", "approve": ["y"],
-              "clear": ["C-u", "BSpace", "C-u", "BSpace", "C-u", "BSpace", "C-u"]},
+              "clear": CLEAR},
     "gemini": {"ready": "Type your message", "approve": ["Enter"],
-               "clear": ["C-u", "BSpace", "C-u", "BSpace", "C-u", "BSpace", "C-u"]},
-    # aider asks a second question once the command ran: whether to add
-    # its output to the chat.
-    "aider": {"ready": "diff>", "approve": ["y", "Enter"], "after_approval": ["n", "Enter"],
-              "clear": ["C-u", "BSpace", "C-u", "BSpace", "C-u", "BSpace", "C-u"]},
+               "clear": CLEAR},
+    # aider asks a second question once a command printed something:
+    # whether to add its output to the chat.
+    "aider": {"ready": "diff>", "approve": ["y", "Enter"], "after_approval": ("Add command output", ["n", "Enter"]),
+              "clear": CLEAR},
 }
 
 
