@@ -28,18 +28,16 @@ MOCKS = {"codex": "mock_openai.py", "gemini": "mock_gemini.py", "aider": "mock_o
 # How the capture drives each agent: `ready` is text of its idle input box,
 # `approve` the keys that accept a tool call, `after_approval` the text of
 # a question that may follow and its answer, `clear` the keys that empty
-# its input box.
-# Line by line: C-u empties a line, BSpace joins it to the one above.
+# its input box: line by line, C-u empties a line and BSpace joins it to
+# the one above.
 CLEAR = ["C-u", "BSpace"] * 40 + ["C-u"]
 KEYS = {
-    "codex": {"ready": "›", "approve": ["y"],
-              "clear": CLEAR},
-    "gemini": {"ready": "Type your message", "approve": ["Enter"],
-               "clear": CLEAR},
+    "codex": {"ready": "›", "approve": ["y"], "clear": CLEAR},
+    "gemini": {"ready": "Type your message", "approve": ["Enter"], "clear": CLEAR},
     # aider asks a second question once a command printed something:
     # whether to add its output to the chat.
-    "aider": {"ready": "diff>", "approve": ["y", "Enter"], "after_approval": ("Add command output", ["n", "Enter"]),
-              "clear": CLEAR},
+    "aider": {"ready": "diff>", "approve": ["y", "Enter"], "clear": CLEAR,
+              "after_approval": ("Add command output", ["n", "Enter"])},
 }
 
 
