@@ -10,7 +10,8 @@ is driven as assignerd drives a pane (pane_session.py). Next to the screens
 go `probe.json` (every request the mock received, the text it received for
 each pasted text, and which paste-to-Enter pauses submitted) and, with
 --extra, `probe-extra.json` (whitespace at a prompt's edges, pauses for a
-multi-line prompt) with the screens of drafts too large to show whole.
+multi-line prompt, a prompt typed while an answer streams) with the screens
+of drafts too large to show whole and of typing into a busy agent.
 """
 
 import argparse
@@ -171,7 +172,8 @@ EDGES = {
 
 def capture_extra(agent, keep):
     """Drafts too large to show whole, whitespace at the edges of a prompt,
-    and the paste-to-Enter pause for a multi-line prompt: probe-extra.json."""
+    the paste-to-Enter pause for a multi-line prompt, and a prompt typed
+    while an answer streams: probe-extra.json."""
     s = Session(agent, keep)
     probe = {}
     try:
@@ -188,6 +190,21 @@ def capture_extra(agent, keep):
         probe["fidelity_edges"] = fidelity(s, EDGES)
         probe["pauses_multiline"] = pauses(
             s, lambda p, a: f"multi pause {p} ms attempt {a}\nsecond line\nthird line")
+
+        # What a paste and an Enter do while an answer streams.
+        n = len(s.requests())
+        s.submit("[[slow=8]] stream while something is typed")
+        s.wait_requests(n + 1)
+        time.sleep(1.5)
+        s.paste("typed while busy")
+        time.sleep(0.5)
+        s.save("busy-with-draft")
+        s.send("Enter")
+        time.sleep(1.0)
+        s.save("busy-after-enter")
+        s.wait_requests(n + 2, timeout=30)
+        s.save("after-busy-enter", s.wait_stable(quiet=2.0, timeout=60))
+        probe["typed_while_busy"] = [r["user"] for r in s.requests()[n:]]
     finally:
         with open(os.path.join(s.out, "probe-extra.json"), "w", encoding="utf-8") as f:
             json.dump(probe, f, indent=1, ensure_ascii=False)
