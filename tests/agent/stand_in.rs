@@ -4,7 +4,7 @@
 //! byte-exact and exactly-once without a real agent.
 //!
 //! ```text
-//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear]
+//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--limit-every N]
 //!
 //! `--ignore-enters N` leaves the first N Enter presses on a filled input
 //! box without effect (logged as `{"ignored":"enter"}`), as an agent that
@@ -15,6 +15,10 @@
 //! token, as Claude Code does: Enter then accepts the path (adds a space)
 //! instead of submitting.
 //! `--no-limits` ignores `#ratelimit`, as an agent on another account would.
+//! `--limit-every N` ends every Nth prompt's work in an 800 ms usage-limit
+//! banner, whatever its text, as an agent near its quota does.
+//! Each usage limit is logged as `{"limited":SEQ}`, SEQ being the
+//! submission it cut short: an agent that hit its limit did not run it.
 //! `--collapse-pastes` shows a multi-line input as Claude Code does,
 //! `[Pasted text #1 +N lines]`, in the input box and the transcript, so the
 //! text itself never appears on screen.
@@ -62,6 +66,8 @@ struct Agent {
     busy_ms: u64,
     collapse: bool,
     limits: bool,
+    /// `--limit-every N`: every Nth submission runs into a usage limit.
+    limit_every: u64,
     picker: bool,
     deaf_enters: u64,
     keep_on_clear: bool,
@@ -85,7 +91,7 @@ fn main() {
     };
     let Some(log) = flag("--log") else {
         eprintln!(
-            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear]"
+            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--limit-every N]"
         );
         std::process::exit(64);
     };
@@ -110,6 +116,9 @@ fn main() {
             .unwrap_or(300),
         collapse: args.iter().any(|a| a == "--collapse-pastes"),
         limits: !args.iter().any(|a| a == "--no-limits"),
+        limit_every: flag("--limit-every")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
         picker: args.iter().any(|a| a == "--file-picker"),
         deaf_enters: flag("--ignore-enters")
             .and_then(|v| v.parse().ok())
@@ -293,6 +302,10 @@ impl Agent {
             Some(Mode::Limited {
                 until: now + Duration::from_millis(busy + ms),
             })
+        } else if self.limit_every > 0 && self.seq % self.limit_every == 0 {
+            Some(Mode::Limited {
+                until: now + Duration::from_millis(busy + 800),
+            })
         } else {
             None
         };
@@ -304,6 +317,9 @@ impl Agent {
                 self.transcript
                     .push(format!("⏺ Done (prompt {})", self.seq));
                 self.mode = self.then.take().unwrap_or(Mode::Idle);
+                if matches!(self.mode, Mode::Limited { .. }) {
+                    self.record(json!({"limited": self.seq}));
+                }
             }
             Mode::Limited { until } if now >= until => self.mode = Mode::Idle,
             _ => {}
