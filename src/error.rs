@@ -87,6 +87,15 @@ pub enum StoreError {
         /// Why.
         source: rusqlite::Error,
     },
+    /// The file can be read but not written (permissions, the immutable
+    /// attribute, a read-only mount).
+    #[error("database {} cannot be written: {reason}", path.display())]
+    ReadOnly {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        reason: String,
+    },
     /// The file is not a usable SQLite database.
     #[error("database {} is corrupt: {detail}", path.display())]
     Corrupt {
@@ -123,6 +132,10 @@ pub enum StoreError {
     /// A value the request supplied is not acceptable.
     #[error("{0}")]
     Invalid(String),
+    /// The storage cannot keep a write now: the file was removed or
+    /// replaced, or the disk is full.
+    #[error("{0}")]
+    Storage(String),
     /// Any other SQLite failure, with what was being done.
     #[error("database error while {context}: {source}")]
     Sqlite {
@@ -145,9 +158,11 @@ impl StoreError {
             Self::NoSuchPrompt(_) => ErrorKind::NotFound,
             Self::WrongStatus { .. } => ErrorKind::Conflict,
             Self::Invalid(_) => ErrorKind::BadRequest,
-            Self::Open { .. } | Self::Corrupt { .. } | Self::TooNew { .. } => {
-                ErrorKind::Unavailable
-            }
+            Self::Open { .. }
+            | Self::ReadOnly { .. }
+            | Self::Storage(_)
+            | Self::Corrupt { .. }
+            | Self::TooNew { .. } => ErrorKind::Unavailable,
             Self::Sqlite { .. } => ErrorKind::Internal,
         }
     }

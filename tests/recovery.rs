@@ -33,13 +33,7 @@ fn files_like(dir: &Path, part: &str) -> Vec<PathBuf> {
 /// Overwrites the middle table-leaf page that holds prompt text (page
 /// type 0x0D plus the marker) with garbage; returns its page number.
 fn corrupt_a_prompts_page(db: &Path) -> usize {
-    let conn = Connection::open(db).unwrap();
-    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-        .unwrap();
-    let page_size: usize = conn
-        .query_row("PRAGMA page_size", [], |r| r.get(0))
-        .unwrap();
-    drop(conn);
+    let page_size = common::pages::checkpointed_page_size(db);
     assert!(
         files_like(db.parent().unwrap(), "-wal").is_empty(),
         "WAL left behind"
@@ -117,7 +111,7 @@ fn corrupt_pages_are_moved_aside_and_readable_rows_salvaged() {
     let kept = prompts["pending"].as_u64().unwrap();
     assert_eq!(
         prompts["assigned"], 0,
-        "in-flight prompts go back to pending"
+        "restart recovery requeues in-flight prompts whose pane is gone"
     );
     assert!(kept < PROMPTS as u64, "page {page} held no prompts?");
     assert!(kept > PROMPTS as u64 / 2, "only {kept} salvaged");
@@ -152,13 +146,22 @@ fn corrupt_pages_are_moved_aside_and_readable_rows_salvaged() {
         Some("recovered"),
         "{events:?}"
     );
+    // Salvage kept the in-flight prompt as it was; recovery then found its
+    // pane gone, as after any restart.
     if ids.contains(&1) {
         let show = d.ctl_json(&["show", "1"]);
-        let last = show["history"].as_array().unwrap().last().unwrap().clone();
+        let history = show["history"].as_array().unwrap();
+        let [.., salvaged, resolved] = history.as_slice() else {
+            panic!("{show}");
+        };
         assert!(
-            last["detail"].as_str().unwrap().contains("back to pending"),
-            "{last}"
+            salvaged["detail"]
+                .as_str()
+                .unwrap()
+                .contains("it was assigned, and restart recovery resolves it"),
+            "{salvaged}"
         );
+        assert_eq!(resolved["event"], "requeued-from-stale-session", "{show}");
     }
     // Lost ids are not reused, and the rebuilt file is sound.
     assert!(d.send(&["after recovery"]) > PROMPTS as i64);

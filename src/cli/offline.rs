@@ -105,6 +105,12 @@ fn run(args: &CleanupArgs, db: &Path, tmux: &TmuxServer) -> Result<CleanupReport
         return Err(MaintError::Missing(db.to_owned()));
     }
     if args.verify_only {
+        if let Some(finding) = verify::wal_under_daemon(db) {
+            return Ok(CleanupReport {
+                integrity: vec![finding],
+                ..CleanupReport::default()
+            });
+        }
         let conn = read_only(db)?;
         return Ok(CleanupReport {
             counts: verify::counts(&conn).unwrap_or_default(),

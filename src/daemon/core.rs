@@ -11,7 +11,7 @@ use super::notify::Notifier;
 use super::settings::Settings;
 use crate::engine::Engine;
 use crate::protocol::{Event, Request, Response};
-use crate::store::Store;
+use crate::store::{StorageFault, Store};
 
 /// Least time between two `STATUS=` updates.
 const STATUS_EVERY: Duration = Duration::from_secs(1);
@@ -38,6 +38,8 @@ pub struct Core {
     pub(super) started: Instant,
     pub(super) notices: Vec<String>,
     pub(super) last_prune: Instant,
+    /// The storage condition last announced.
+    storage: Option<StorageFault>,
     status_at: Instant,
     events: broadcast::Sender<Event>,
     last_event: i64,
@@ -60,6 +62,7 @@ impl Core {
             started: Instant::now(),
             notices: Vec::new(),
             last_prune: Instant::now(),
+            storage: None,
             status_at: Instant::now(),
             events,
             last_event,
@@ -86,7 +89,13 @@ impl Core {
     ) {
         let mut next_scan = tokio::time::Instant::now();
         loop {
-            let wake = self.engine.next_wake().min(next_scan);
+            // While writes are refused the engine rests: only the scan
+            // timer wakes the loop, to look at the storage again.
+            let wake = if self.store.storage_fault().is_some() {
+                next_scan
+            } else {
+                self.engine.next_wake().min(next_scan)
+            };
             tokio::select! {
                 biased;
                 _ = shutdown.changed() => break,
@@ -114,13 +123,17 @@ impl Core {
             if scan_due {
                 next_scan = now + self.tick_every();
             }
-            let healthy = match self.engine.step(&mut self.store, scan_due).await {
-                Ok(()) => true,
-                Err(e) => {
-                    error!(error = %e, "engine step failed");
-                    false
-                }
-            };
+            // A storage fault is a condition shown in `status`, not a
+            // hang: the loop stays healthy for the watchdog.
+            let healthy = self.storage_tick()
+                || match self.engine.step(&mut self.store, scan_due).await {
+                    Ok(()) => true,
+                    Err(e) => {
+                        self.store.note_failure(&e);
+                        error!(error = %e, "engine step failed");
+                        false
+                    }
+                };
             self.maintenance_tick();
             self.publish_events();
             // Counting the queue is a scan of its index: at most once a
@@ -165,6 +178,29 @@ impl Core {
             super::maintenance::prune(&mut self.store, retention);
             self.last_prune = Instant::now();
         }
+    }
+
+    /// Looks at the storage; logs and announces a change of condition once.
+    /// Returns whether writes are refused now.
+    fn storage_tick(&mut self) -> bool {
+        let now = self.store.check_storage().cloned();
+        if now == self.storage {
+            return now.is_some();
+        }
+        if let Some(old) = self.storage.take() {
+            self.notices.retain(|n| *n != old.to_string());
+        }
+        match &now {
+            Some(fault) => {
+                error!("{fault}");
+                self.notices.push(fault.to_string());
+            }
+            None => info!("the database can be written again; accepting prompts"),
+        }
+        self.storage = now;
+        self.status_at = Instant::now();
+        self.notifier.status(&self.status_line());
+        self.storage.is_some()
     }
 
     /// Streams every history row committed since the last call to watchers.

@@ -90,7 +90,10 @@ impl Core {
     }
 
     fn send(&mut self, prompt: crate::protocol::NewPrompt) -> Handled {
-        let id = self.store.insert_prompt(&prompt)?;
+        let id = self
+            .store
+            .insert_prompt(&prompt)
+            .inspect_err(|e| self.store.note_failure(e))?;
         info!(
             prompt_id = id,
             prompt_priority = prompt.priority.unwrap_or(5),

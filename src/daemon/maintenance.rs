@@ -139,9 +139,11 @@ impl Core {
         verify_only: bool,
     ) -> Handled {
         if verify_only {
+            let mut integrity = verify::verify(self.store.conn());
+            integrity.extend(crate::store::missing_wal(self.store.path()));
             let report = CleanupReport {
                 counts: self.store.counts()?,
-                integrity: verify::verify(self.store.conn()),
+                integrity,
                 ..CleanupReport::default()
             };
             return Ok(Reply::Cleanup { report });

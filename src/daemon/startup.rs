@@ -49,6 +49,7 @@ pub(super) fn open(
     let admission = Admission::new(&settings.config).map_err(|e| fail(exit::CONFIG, e))?;
     let db_lock = DbLock::acquire(&settings.db).map_err(|e| match e {
         MaintError::Locked { .. } => fail(exit::UNAVAILABLE, e),
+        MaintError::UnsafeLock { .. } => fail(exit::NOPERM, e),
         other => fail(exit::IOERR, format!("cannot open the database: {other}")),
     })?;
     let (mut store, recovery) = open_checked(&settings.db).map_err(|e| {

@@ -1,10 +1,12 @@
 //! One writer per database file: the daemon holds an advisory lock on
 //! `<db>.lock` for its whole life, and offline tools take the same lock
 //! before writing. `flock` locks vanish with the process, so a crashed
-//! daemon never leaves a stale lock behind.
+//! daemon never leaves a stale lock behind. Which file is locked, and how
+//! it is opened safely, is [`super::lock_file`]'s business.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Read, Seek, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -12,6 +14,7 @@ use nix::errno::Errno;
 use nix::fcntl::{Flock, FlockArg};
 
 use super::MaintError;
+use super::lock_file::{open_lock_file, resolve_db};
 
 /// The held lock; dropping it releases the database.
 #[derive(Debug)]
@@ -20,9 +23,11 @@ pub struct DbLock {
     path: PathBuf,
 }
 
-/// The lock file next to `db`. Never deleted: removing a lock file while
-/// someone waits on it would let two holders in.
+/// The lock file next to the database `db` resolves to (see
+/// [`resolve_db`]). Never deleted: removing a lock file while someone waits
+/// on it would let two holders in.
 pub fn lock_path(db: &Path) -> PathBuf {
+    let db = resolve_db(db).unwrap_or_else(|_| db.to_owned());
     let mut s = db.as_os_str().to_owned();
     s.push(".lock");
     PathBuf::from(s)
@@ -49,21 +54,16 @@ impl DbLock {
     }
 
     fn try_acquire(db: &Path) -> Result<Self, MaintError> {
-        let path = lock_path(db);
-        let io = |what| {
-            let path = path.clone();
+        let io = |what, path: &Path| {
+            let path = path.to_owned();
             move |source| MaintError::Io { what, path, source }
         };
         if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(io("cannot create the directory of"))?;
+            std::fs::create_dir_all(dir).map_err(io("cannot create the directory of", db))?;
         }
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io("cannot open the lock file"))?;
+        let resolved = resolve_db(db).map_err(io("cannot resolve the database path", db))?;
+        let path = lock_path(&resolved);
+        let file = open_lock_file(&path)?;
         let mut file = match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
             Ok(f) => f,
             Err((mut file, Errno::EWOULDBLOCK)) => {
@@ -74,7 +74,9 @@ impl DbLock {
                     holder: pid.trim().parse().ok(),
                 });
             }
-            Err((_, errno)) => return Err(io("cannot lock")(std::io::Error::from(errno))),
+            Err((_, errno)) => {
+                return Err(io("cannot lock", &path)(std::io::Error::from(errno)));
+            }
         };
         // The pid is only for messages; the lock itself is the flock.
         let _ = file.set_len(0);
@@ -87,6 +89,22 @@ impl DbLock {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Whether a process holds the lock of `db` now. Never creates or writes
+/// the lock file; a lock file that cannot be opened counts as not held.
+pub fn is_held(db: &Path) -> bool {
+    let Ok(file) = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(lock_path(db))
+    else {
+        return false;
+    };
+    matches!(
+        Flock::lock(file, FlockArg::LockSharedNonblock),
+        Err((_, Errno::EWOULDBLOCK))
+    )
 }
 
 /// How long a lock left to a dead daemon's forked children is waited for.
@@ -105,6 +123,7 @@ fn alive(pid: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::OpenOptions;
 
     #[test]
     fn second_holder_is_refused_until_the_first_lets_go() {

@@ -12,6 +12,7 @@ pub mod legacy;
 mod legacy_routing_tests;
 mod legacy_row;
 pub mod lock;
+mod lock_file;
 pub mod recover;
 mod salvage;
 mod tmux_view;
@@ -46,6 +47,15 @@ pub enum MaintError {
         path: PathBuf,
         /// The pid recorded by the holder, when readable.
         holder: Option<u32>,
+    },
+    /// The lock file is a link, not a regular file, or someone else's:
+    /// writing to it could damage another file.
+    #[error("refusing the lock file {}: {reason}; remove it if it is not yours", path.display())]
+    UnsafeLock {
+        /// The lock file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
     },
     /// A file maintenance needs could not be created, moved or locked.
     #[error("{what} {}: {source}", path.display())]
@@ -109,6 +119,7 @@ impl MaintError {
         match self {
             Self::Store(e) => e.kind(),
             Self::Locked { .. } => ErrorKind::Conflict,
+            Self::UnsafeLock { .. } => ErrorKind::Forbidden,
             Self::Missing(_) => ErrorKind::NotFound,
             Self::NotSqlite { .. } | Self::NotLegacy { .. } => ErrorKind::BadRequest,
             Self::Io { .. }

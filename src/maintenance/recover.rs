@@ -31,12 +31,12 @@ impl Recovery {
     pub fn notice(&self) -> String {
         let s = &self.salvaged;
         format!(
-            "database was corrupt and was rebuilt: salvaged {} prompt(s) ({} unreadable), {} history row(s) ({} unreadable), {} returned to pending; corrupt file kept at {}",
+            "database was corrupt and was rebuilt: salvaged {} prompt(s) ({} unreadable), {} history row(s) ({} unreadable), {} in flight left to restart recovery; corrupt file kept at {}",
             s.prompts,
             s.prompts_lost,
             s.history,
             s.history_lost,
-            s.requeued,
+            s.in_flight,
             self.moved_to.display()
         )
     }
@@ -67,7 +67,7 @@ pub fn open_checked(path: &Path) -> Result<(Store, Option<Recovery>), MaintError
         prompts_lost = recovery.salvaged.prompts_lost,
         history = recovery.salvaged.history,
         history_lost = recovery.salvaged.history_lost,
-        requeued = recovery.salvaged.requeued,
+        in_flight = recovery.salvaged.in_flight,
         "{}",
         recovery.notice()
     );

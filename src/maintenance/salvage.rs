@@ -11,7 +11,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags, Transaction, params_from_iter};
 
 use crate::error::StoreError;
-use crate::store::{NOW, Store};
+use crate::store::Store;
 
 /// Ids probed at most per table, so a garbage bound cannot stall start-up.
 const MAX_PROBED_IDS: i64 = 5_000_000;
@@ -32,8 +32,8 @@ pub struct Salvaged {
     pub history_lost: u64,
     /// Dependencies copied.
     pub deps: u64,
-    /// In-flight prompts returned to pending.
-    pub requeued: u64,
+    /// Prompts in flight, kept as they were for restart recovery.
+    pub in_flight: u64,
 }
 
 /// Copies what can be read from `src` into `store`, in one transaction.
@@ -100,29 +100,23 @@ pub fn salvage(src: &Path, store: &mut Store) -> Result<Salvaged, StoreError> {
     copy_legacy_ledger(&old, &tx, &lost);
     for id in &kept {
         out.deps += copy_deps(&old, &tx, *id);
+        // A prompt in flight keeps its status, phase and pane: its agent
+        // may be working on it, so only restart recovery, which looks at
+        // the pane, may decide what happens to it (see engine/recover.rs).
         let held: Option<String> = tx
             .query_row("SELECT status FROM prompts WHERE id = ?1", [id], |r| {
                 r.get(0)
             })
             .map_err(StoreError::sqlite("reading a salvaged prompt"))?;
-        let in_flight = matches!(held.as_deref(), Some("assigned" | "in_progress"));
-        let detail = if in_flight {
-            out.requeued += 1;
-            tx.execute(
-                &format!(
-                    "UPDATE prompts SET {}, updated_at = {NOW} WHERE id = ?1",
-                    crate::store::BACK_TO_QUEUE
-                ),
-                [id],
-            )
-            .map_err(StoreError::sqlite("requeueing a salvaged prompt"))?;
-            format!(
-                "salvaged from the corrupt database {moved}; it was {} and its delivery state \
-                 could not be trusted, so it is back to pending",
-                held.unwrap_or_default()
-            )
-        } else {
-            format!("salvaged from the corrupt database {moved}")
+        let detail = match held.as_deref() {
+            Some(status @ ("assigned" | "in_progress")) => {
+                out.in_flight += 1;
+                format!(
+                    "salvaged from the corrupt database {moved}; it was {status}, and restart \
+                     recovery resolves it from its pane"
+                )
+            }
+            _ => format!("salvaged from the corrupt database {moved}"),
         };
         crate::store::append_history(&tx, *id, EVENT_RECOVERED, None, Some(&detail))?;
     }

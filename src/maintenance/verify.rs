@@ -32,6 +32,16 @@ pub fn verify(conn: &Connection) -> Vec<String> {
     out
 }
 
+/// For an offline `cleanup --verify-only`: a finding when a daemon holds
+/// `db` and its `-wal` is gone (see [`crate::store::missing_wal`]). The
+/// file is then not opened at all, because a new connection would start a
+/// second `-wal` beside the one the daemon still writes.
+pub fn wal_under_daemon(db: &std::path::Path) -> Option<String> {
+    super::lock::is_held(db)
+        .then(|| crate::store::missing_wal(db))
+        .flatten()
+}
+
 /// Whether every line of a [`verify`] result is a clean bill.
 pub fn is_healthy(findings: &[String]) -> bool {
     !findings.is_empty() && findings.iter().all(|l| l.ends_with(": ok"))

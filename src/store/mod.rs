@@ -6,7 +6,9 @@
 //! meanwhile) changes nothing and reports [`StoreError::WrongStatus`]; a
 //! crash leaves either the old or the new state, never half of one.
 
+mod files;
 mod flight;
+mod health;
 mod history;
 pub mod migrations;
 mod prompts;
@@ -22,12 +24,13 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::StoreError;
 
+pub use files::{DB_MODE, companion, missing_wal};
 pub use flight::InFlight;
+pub use health::StorageFault;
 pub(crate) use history::append as append_history;
 pub use prompts::prompts_in;
 pub use repair::{EVENT_MISSING_TARGET, EVENT_STALE_SESSION};
 pub use sessions::SessionRow;
-pub(crate) use transitions::BACK_TO_QUEUE;
 pub use transitions::{Claim, Phase};
 
 /// How long a writer waits for another connection's lock (the daemon, an
@@ -41,6 +44,10 @@ pub(crate) const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The file as opened; `None` when it cannot be watched.
+    watch: Option<health::FileWatch>,
+    /// Why writes are refused now.
+    fault: Option<StorageFault>,
 }
 
 impl Store {
@@ -58,6 +65,10 @@ impl Store {
                 ),
             })?;
         }
+        files::create_private(path).map_err(|e| StoreError::Open {
+            path: path.to_owned(),
+            source: rusqlite::Error::InvalidPath(format!("cannot create it: {e}").into()),
+        })?;
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -65,6 +76,14 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(open_err)?;
+        // SQLite falls back to read-only when the file cannot be written;
+        // a daemon on such a file would accept prompts it cannot keep.
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return Err(StoreError::ReadOnly {
+                path: path.to_owned(),
+                reason: why_not_writable(path),
+            });
+        }
         Self::configure(&conn).map_err(|e| classify_open_error(path, e))?;
         let found = migrations::version(&conn).map_err(|e| classify_open_error(path, e))?;
         if found > migrations::latest() {
@@ -79,6 +98,8 @@ impl Store {
         Ok(Self {
             conn,
             path: path.to_owned(),
+            watch: health::FileWatch::new(path).ok(),
+            fault: None,
         })
     }
 
@@ -104,11 +125,49 @@ impl Store {
         &self.conn
     }
 
-    /// Starts an immediate (write-locking) transaction.
+    /// Looks at the database file and the free space again (a few
+    /// system calls); returns the condition that stops writes, if any.
+    pub fn check_storage(&mut self) -> Option<&StorageFault> {
+        if let Some(watch) = &self.watch {
+            self.fault = watch.check(self.fault.as_ref());
+        }
+        self.fault.as_ref()
+    }
+
+    /// Takes note of a failed write: SQLite finding the disk full starts
+    /// that condition even with some space left.
+    pub fn note_failure(&mut self, e: &StoreError) {
+        if let StoreError::Sqlite { source, .. } = e
+            && source.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull)
+            && self.fault.is_none()
+        {
+            self.fault = Some(StorageFault::full(&self.path));
+        }
+    }
+
+    /// The condition found by the last [`Self::check_storage`].
+    pub fn storage_fault(&self) -> Option<&StorageFault> {
+        self.fault.as_ref()
+    }
+
+    /// Starts an immediate (write-locking) transaction, unless the storage
+    /// cannot keep what would be written: checked before every write, so
+    /// nothing is acknowledged into a removed file or onto a full disk.
     pub(crate) fn write_tx(&mut self) -> Result<Transaction<'_>, StoreError> {
+        if let Some(fault) = self.check_storage() {
+            return Err(StoreError::Storage(fault.to_string()));
+        }
         self.conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::sqlite("starting a transaction"))
+    }
+}
+
+/// Why `path` cannot be opened for writing, as the system says it.
+fn why_not_writable(path: &Path) -> String {
+    match std::fs::OpenOptions::new().write(true).open(path) {
+        Err(e) => e.to_string(),
+        Ok(_) => "SQLite opened it read-only".into(),
     }
 }
 

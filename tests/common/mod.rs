@@ -7,11 +7,12 @@ pub mod child;
 pub mod daemon;
 pub mod fleet;
 pub mod notify;
+pub mod pages;
 pub mod raw;
 pub mod tmux;
 pub mod wait;
 
-pub use child::ChildGuard;
+pub use child::{ChildGuard, exit_of};
 pub use daemon::{TEST_CONFIG, TestDaemon, daemon_exit};
 pub use fleet::Fleet;
 pub use notify::NotifyListener;
