@@ -25,6 +25,8 @@ mod debounce;
 mod echo;
 mod profile;
 mod profiles;
+#[cfg(test)]
+mod region_tests;
 
 pub use classify::{Verdict, tail};
 pub use composer::composer_holds;

@@ -45,6 +45,14 @@ impl Matcher {
             Matcher::Contains(s) => text.find(s.as_str()).map(|i| &text[i..i + s.len()]),
         }
     }
+
+    /// The byte offset of every match in `text`.
+    pub fn starts(&self, text: &str) -> Vec<usize> {
+        match self {
+            Matcher::Regex(re) => re.find_iter(text).map(|m| m.start()).collect(),
+            Matcher::Contains(s) => text.match_indices(s.as_str()).map(|(i, _)| i).collect(),
+        }
+    }
 }
 
 /// One provider's compiled profile.
