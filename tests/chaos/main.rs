@@ -89,8 +89,7 @@ fn main() {
     let mut total = Findings::default();
     let (mut seeds, mut faults, mut failed) = (0, 0, Vec::new());
     for &seed in &a.seeds {
-        if a
-            .minutes
+        if a.minutes
             .is_some_and(|m| started.elapsed() > Duration::from_secs(m * 60))
         {
             break;
@@ -111,7 +110,11 @@ fn main() {
                     "seed {seed}: {} agents, {} prompts, {n} faults: {}",
                     plan.agents.len(),
                     plan.prompts.len(),
-                    if bad == 0 { "ok".to_owned() } else { format!("{bad} violations") }
+                    if bad == 0 {
+                        "ok".to_owned()
+                    } else {
+                        format!("{bad} violations")
+                    }
                 );
                 for d in &f.details {
                     println!("  {d}");
@@ -142,9 +145,16 @@ fn main() {
     );
     if !failed.is_empty() {
         let list: Vec<String> = failed.iter().map(u64::to_string).collect();
-        println!("chaos: failing seeds {} (replay: cargo test --test chaos -- --seed S)", list.join(" "));
+        println!(
+            "chaos: failing seeds {} (replay: cargo test --test chaos -- --seed S)",
+            list.join(" ")
+        );
     }
-    println!("chaos: {} passed, {} failed", seeds - failed.len(), failed.len());
+    println!(
+        "chaos: {} passed, {} failed",
+        seeds - failed.len(),
+        failed.len()
+    );
     if !failed.is_empty() {
         std::process::exit(1);
     }

@@ -103,7 +103,10 @@ pub fn check(w: &World, plan: &Plan, out: &Outcome) -> Findings {
                 path: life.log.clone(),
             };
             let entries = log.entries();
-            let limited: Vec<u64> = entries.iter().filter_map(|e| e["limited"].as_u64()).collect();
+            let limited: Vec<u64> = entries
+                .iter()
+                .filter_map(|e| e["limited"].as_u64())
+                .collect();
             for e in &entries {
                 if e.get("violation").is_some() {
                     f.into_busy += 1;
@@ -116,19 +119,23 @@ pub fn check(w: &World, plan: &Plan, out: &Outcome) -> Findings {
                 match found.len() {
                     0 => {
                         f.stray += 1;
-                        f.details.push(format!("{} got a stray submission {text:?}", a.name));
+                        f.details
+                            .push(format!("{} got a stray submission {text:?}", a.name));
                     }
                     1 => {}
                     _ => {
                         f.fused += 1;
-                        f.details.push(format!("{} got one submission with {found:?}", a.name));
+                        f.details
+                            .push(format!("{} got one submission with {found:?}", a.name));
                     }
                 }
-                let cut_short = life.killed
-                    || e["seq"].as_u64().is_some_and(|seq| limited.contains(&seq));
+                let cut_short =
+                    life.killed || e["seq"].as_u64().is_some_and(|seq| limited.contains(&seq));
                 for t in found {
                     if let Some(i) = index.get(t) {
-                        subs.entry(*i).or_default().push((a.name.clone(), cut_short));
+                        subs.entry(*i)
+                            .or_default()
+                            .push((a.name.clone(), cut_short));
                     }
                 }
             }
@@ -138,7 +145,10 @@ pub fn check(w: &World, plan: &Plan, out: &Outcome) -> Findings {
     for (id, i) in &out.acked {
         if rows.get(i).is_none_or(|r| r.id != *id) {
             f.lost += 1;
-            f.details.push(format!("acknowledged prompt {id} ({}) missing", token(plan.seed, *i)));
+            f.details.push(format!(
+                "acknowledged prompt {id} ({}) missing",
+                token(plan.seed, *i)
+            ));
         }
     }
     for (i, row) in &rows {
@@ -147,18 +157,21 @@ pub fn check(w: &World, plan: &Plan, out: &Outcome) -> Findings {
         let name = format!("prompt {} ({})", row.id, token(plan.seed, *i));
         if live > 1 {
             f.duplicated += 1;
-            f.details.push(format!("{name} submitted {live} times: {got:?}"));
+            f.details
+                .push(format!("{name} submitted {live} times: {got:?}"));
         }
         let error = row.error.as_deref().unwrap_or("");
         match row.status.as_str() {
             "completed" if got.is_empty() => {
                 f.completed_unsent += 1;
-                f.details.push(format!("{name} completed but never submitted"));
+                f.details
+                    .push(format!("{name} completed but never submitted"));
             }
             "failed" if error.contains(MAYBE_DELIVERED) => f.failed_may_have_it += 1,
             "failed" if live > 0 || error.is_empty() => {
                 f.failed_unflagged += 1;
-                f.details.push(format!("{name} reached an agent but failed with {error:?}"));
+                f.details
+                    .push(format!("{name} reached an agent but failed with {error:?}"));
             }
             "pending" | "assigned" | "in_progress" if !out.stalled => {
                 f.stalled += 1;
@@ -169,7 +182,8 @@ pub fn check(w: &World, plan: &Plan, out: &Outcome) -> Findings {
     }
     if out.stalled {
         f.stalled += 1;
-        f.details.push(format!("the queue never drained:\n{}", out.report));
+        f.details
+            .push(format!("the queue never drained:\n{}", out.report));
     }
     f
 }

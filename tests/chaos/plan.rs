@@ -64,13 +64,29 @@ pub enum Fault {
         down_ms: u64,
         again: bool,
     },
-    Kill9Cleanup { after_ms: u64 },
-    StopDaemon { ms: u64 },
-    StopTmux { ms: u64 },
-    KillPane { agent: usize, down_ms: u64 },
-    RestartTmux { down_ms: u64 },
-    MoveSocket { ms: u64 },
-    CopyMode { agent: usize, ms: u64 },
+    Kill9Cleanup {
+        after_ms: u64,
+    },
+    StopDaemon {
+        ms: u64,
+    },
+    StopTmux {
+        ms: u64,
+    },
+    KillPane {
+        agent: usize,
+        down_ms: u64,
+    },
+    RestartTmux {
+        down_ms: u64,
+    },
+    MoveSocket {
+        ms: u64,
+    },
+    CopyMode {
+        agent: usize,
+        ms: u64,
+    },
 }
 
 /// A stand-in agent's flags, chosen by the seed.
@@ -164,7 +180,11 @@ fn prompt(rng: &mut Rng, seed: u64, i: usize) -> String {
         "naïve café ✓ — \"quoted\" and 'single' $(not run) `nor this`;",
         "Do you want to proceed? esc to interrupt (quoted, not a dialog)",
     ]);
-    let mut text = format!("chaos {} {body} #busy={}", token(seed, i), rng.range(100, 1500));
+    let mut text = format!(
+        "chaos {} {body} #busy={}",
+        token(seed, i),
+        rng.range(100, 1500)
+    );
     if rng.chance(8) {
         text.push_str(" #dialog");
     }

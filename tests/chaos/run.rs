@@ -25,7 +25,9 @@ enum Restore {
     StartAgent(usize),
     StartTmux,
     /// `again`: kill it once more as soon as it answers (during recovery).
-    StartDaemon { again: bool },
+    StartDaemon {
+        again: bool,
+    },
 }
 
 /// What one seed did.
@@ -83,11 +85,30 @@ pub fn run(w: &mut World, plan: &Plan) -> Outcome {
                     r.out.report.push_str(&String::from_utf8_lossy(&o.stdout));
                     r.out.report.push_str(&String::from_utf8_lossy(&o.stderr));
                 }
-                None => r.out.report.push_str("assignerctl did not answer in time\n"),
+                None => r
+                    .out
+                    .report
+                    .push_str("assignerctl did not answer in time\n"),
             }
         }
         if std::env::var_os("CHAOS_LOGS").is_some() {
             r.out.report.push_str(&r.w.d.logs());
+            for a in &r.w.agents {
+                for life in &a.lives {
+                    let log = std::fs::read_to_string(&life.log).unwrap_or_default();
+                    r.out
+                        .report
+                        .push_str(&format!("--- {}:\n{log}", life.log.display()));
+                }
+                if let Some(pane) = &a.pane {
+                    let screen = r.w.tmux.run(&["capture-pane", "-p", "-t", pane]);
+                    r.out.report.push_str(&format!(
+                        "--- screen of {}:\n{}",
+                        a.name,
+                        String::from_utf8_lossy(&screen.stdout)
+                    ));
+                }
+            }
         }
     }
     r.out
@@ -205,8 +226,9 @@ impl Runner<'_> {
                             self.w.agent_died(i);
                         }
                     }
-                    self.restores
-                        .retain(|(_, r)| !matches!(r, Restore::StartAgent(_) | Restore::CopyModeOff(_)));
+                    self.restores.retain(|(_, r)| {
+                        !matches!(r, Restore::StartAgent(_) | Restore::CopyModeOff(_))
+                    });
                     self.later(down_ms, Restore::StartTmux);
                 }
             }
@@ -293,9 +315,11 @@ impl Runner<'_> {
             for name in s["waiting_for_human"].as_array().into_iter().flatten() {
                 let agent = w.agents.iter().find(|a| name.as_str() == Some(&a.name));
                 if let Some(pane) = agent.and_then(|a| a.pane.as_deref())
-                    && String::from_utf8_lossy(&w.tmux.run(&["capture-pane", "-p", "-t", pane]).stdout)
-                        .lines()
-                        .any(|l| l.contains("1. Yes"))
+                    && String::from_utf8_lossy(
+                        &w.tmux.run(&["capture-pane", "-p", "-t", pane]).stdout,
+                    )
+                    .lines()
+                    .any(|l| l.contains("1. Yes"))
                 {
                     w.tmux.run(&["send-keys", "-t", pane, "1"]);
                 }
