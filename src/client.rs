@@ -32,13 +32,35 @@ pub enum ClientError {
     /// The daemon answered with an error.
     #[error("{}", .0.message)]
     Daemon(WireError),
+    /// No answer within the request deadline: the daemon is stopped,
+    /// hung or overloaded, or something else holds the socket.
+    #[error(
+        "assignerd at {} did not answer within {} s; is it stopped or hung? \
+         (--request-timeout SECS waits longer){}",
+        path.display(),
+        after.as_secs(),
+        if *sent {
+            "; the request was sent and may still be carried out: check before repeating it"
+        } else {
+            ""
+        }
+    )]
+    Timeout {
+        /// The socket tried.
+        path: PathBuf,
+        /// The deadline that passed.
+        after: std::time::Duration,
+        /// Whether the request itself had reached the socket (the daemon
+        /// may act on it later) or only the connection and handshake.
+        sent: bool,
+    },
 }
 
 impl ClientError {
     /// The wire kind this error corresponds to, for exit codes.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Connect { .. } | Self::Io(_) => ErrorKind::Unavailable,
+            Self::Connect { .. } | Self::Io(_) | Self::Timeout { .. } => ErrorKind::Unavailable,
             Self::Protocol(_) => ErrorKind::Internal,
             Self::Daemon(e) => e.kind,
         }

@@ -28,10 +28,19 @@ pub struct Config {
     /// Group (besides the daemon's own user and root) allowed to connect.
     pub allowed_group: Option<String>,
     /// Most clients served at once; more are refused with `unavailable`.
+    /// A few slots beyond it are kept for root and for `complete` (see
+    /// `daemon::admission`).
     pub max_connections: usize,
+    /// Most clients one uid (other than root) may have connected at once,
+    /// so that one user cannot take every slot.
+    pub max_connections_per_uid: usize,
     /// Seconds a client may stay silent before it is disconnected (not
     /// applied while it is watching events).
     pub idle_timeout_secs: u64,
+    /// Seconds a client has to send its first request line after
+    /// connecting, and to finish any line it has begun (at most
+    /// `idle_timeout_secs`): half-sent requests cannot hold slots.
+    pub line_timeout_secs: u64,
     /// Milliseconds between periodic scans. Events (a new prompt, a
     /// completion) wake the loop at once; the scan only backs them up.
     pub scan_interval_ms: u64,
@@ -85,7 +94,9 @@ impl Default for Config {
             log_level: "info".into(),
             allowed_group: None,
             max_connections: 256,
+            max_connections_per_uid: 32,
             idle_timeout_secs: 300,
+            line_timeout_secs: 10,
             scan_interval_ms: 1000,
             target_wait_minutes: 10,
             retention_days: None,
@@ -138,8 +149,14 @@ impl Config {
         if self.scan_interval_ms < 10 {
             return Err("scan_interval_ms: must be at least 10".into());
         }
+        if self.max_connections_per_uid == 0 {
+            return Err("max_connections_per_uid: must be at least 1".into());
+        }
         if self.idle_timeout_secs == 0 {
             return Err("idle_timeout_secs: must be at least 1".into());
+        }
+        if self.line_timeout_secs == 0 {
+            return Err("line_timeout_secs: must be at least 1".into());
         }
         for (name, profile) in &self.profiles {
             profile
@@ -209,6 +226,12 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("max_connections"), "{err}");
+        for key in ["max_connections_per_uid", "line_timeout_secs"] {
+            let err = Config::parse(&format!("{key} = 0\n"), Path::new("a.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(key) && err.contains("at least 1"), "{err}");
+        }
         let err = Config::parse("max_connections = \"many\"\n", Path::new("a.toml"))
             .unwrap_err()
             .to_string();

@@ -96,6 +96,17 @@ fn send_rejects_bad_prompts_with_clear_messages() {
         (vec!["send", "bell\u{7}"], None, "U+0007"),
         (vec!["send"], Some("   \n"), "empty"),
         (vec!["send", "x", "--priority", "11"], None, "11"),
+        (
+            vec!["send", "x", "--timeout", "0"],
+            None,
+            "0 is not in 1..=1440",
+        ),
+        (vec!["send", "x", "--timeout", "1441"], None, "1..=1440"),
+        (
+            vec!["send", "x", "--max-retries", "21"],
+            None,
+            "21 is not in 0..=20",
+        ),
         (vec!["send", "x", "--env", "NOEQUALS"], None, "NAME=VALUE"),
         (
             vec!["send", "x", "--env", "A;touch pwned;B=1"],

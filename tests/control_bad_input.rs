@@ -38,6 +38,14 @@ fn malformed_and_unknown_requests_get_bad_request() {
             r#"{"type":"send","prompt":{"text":"x","env":{"A;touch pwned;B":"1"}}}"#,
             "environment variable name \"A;touch pwned;B\" is not valid",
         ),
+        (
+            r#"{"type":"send","prompt":{"text":"x","timeout_minutes":0}}"#,
+            "timeout_minutes 0 is out of range 1-1440",
+        ),
+        (
+            r#"{"type":"send","prompt":{"text":"x","max_retries":4294967295}}"#,
+            "max_retries 4294967295 is out of range 0-20",
+        ),
         ("{\"type\":\"hello\",\"version\":99}", "version 99"),
     ];
     for (line, needle) in cases {
@@ -156,7 +164,9 @@ fn connections_over_the_cap_are_refused_not_hung() {
         })
     };
     let a = served();
-    let _b = served();
+    let _rest: Vec<_> = (1..2 + common::reserved_slots_for_me())
+        .map(|_| served())
+        .collect();
     let mut c = d.raw();
     let v = c.read();
     assert_eq!(error_kind(&v), "unavailable");

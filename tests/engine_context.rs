@@ -45,6 +45,57 @@ fn shell_pane_gets_workdir_env_and_prereqs() {
 }
 
 #[test]
+fn an_env_value_reaches_the_shell_as_one_literal_value() {
+    let f = shell_fleet();
+    let dir = f.tmux.dir().join("project");
+    std::fs::create_dir(&dir).unwrap();
+    // Quotes, substitutions, backslashes and `;`: typed unquoted, each
+    // would run `touch`.
+    let value = r#"it's "q" $(touch sub) `touch tick` \x\ ; touch semi '; touch end"#;
+    let id = f.d.send(&[
+        "printenv TRICKY > value.txt",
+        "--provider",
+        "shell",
+        "--workdir",
+        dir.to_str().unwrap(),
+        "--env",
+        &format!("TRICKY={value}"),
+    ]);
+    f.wait_status(id, "completed");
+    let out = dir.join("value.txt");
+    assert!(wait_until(WAIT, || out.exists()));
+    assert!(wait_until(WAIT, || {
+        std::fs::read_to_string(&out).is_ok_and(|s| s.ends_with('\n'))
+    }));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), format!("{value}\n"));
+    for marker in ["sub", "tick", "semi", "end"] {
+        assert!(!dir.join(marker).exists(), "the value ran `touch {marker}`");
+    }
+    // A value that could end the command line or drive the pane (ESC, as
+    // in the end of a bracketed paste, or a newline) never gets that far.
+    for bad in ["\u{1b}[201~\u{3}touch PWNED", "a\ntouch PWNED"] {
+        let out = f.d.ctl(&[
+            "send",
+            "x",
+            "--provider",
+            "shell",
+            "--env",
+            &format!("A={bad}"),
+        ]);
+        assert_eq!(out.status.code(), Some(64), "{bad:?}: {out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .contains("env value of A contains control character"),
+            "{out:?}"
+        );
+    }
+    assert_eq!(
+        f.d.ctl_json(&["status"])["status"]["prompts"]["completed"],
+        1
+    );
+}
+
+#[test]
 fn failing_prerequisite_fails_the_delivery() {
     let f = shell_fleet();
     let (id, marker) = send_touch(&f, "must-not-exist", "false");

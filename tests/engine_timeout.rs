@@ -1,6 +1,8 @@
 //! Per-prompt timeouts: the prompt fails with "timed out after N min", the
 //! agent is interrupted, and the prompt is retried on a different session
-//! while retries remain. Timeouts are whole minutes, so this test takes one.
+//! while retries remain, but only once the agent has let go of it: one that
+//! keeps working may still have it, and its prompt is not run twice.
+//! Timeouts are whole minutes, so this test takes one.
 
 mod common;
 
@@ -9,7 +11,7 @@ use std::time::Duration;
 use common::Fleet;
 
 #[test]
-fn timeout_fails_interrupts_and_retries_elsewhere() {
+fn timeout_fails_interrupts_and_retries_elsewhere_only_once_let_go() {
     let mut f = Fleet::new(
         &["claude-1", "slow-claude"],
         &["--busy-ms", "600000"],
@@ -25,6 +27,20 @@ fn timeout_fails_interrupts_and_retries_elsewhere() {
         "slow-claude",
     ]);
     f.wait_status(final_fail, "in_progress");
+    f.add_agent(
+        "stubborn-claude",
+        &["--busy-ms", "600000", "--ignore-escape"],
+    );
+    let held = f.d.send(&[
+        "still held",
+        "--timeout",
+        "1",
+        "--max-retries",
+        "1",
+        "--target",
+        "stubborn-claude",
+    ]);
+    f.wait_status(held, "in_progress");
     let retried =
         f.d.send(&["retry me elsewhere", "--timeout", "1", "--max-retries", "1"]);
     f.wait_status(retried, "in_progress");
@@ -45,6 +61,25 @@ fn timeout_fails_interrupts_and_retries_elsewhere() {
     assert!(
         events.windows(2).any(|w| w == ["failed", "retried"]),
         "{events:?}"
+    );
+    f.wait_status_within(held, "failed", limit);
+    let shown = f.d.ctl_json(&["show", &held.to_string()]);
+    let error = shown["prompt"]["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("timed out after 1 min") && error.contains("may have it"),
+        "{error}\n{}",
+        f.d.logs()
+    );
+    assert_eq!(shown["prompt"]["retry_count"], 0, "{shown}");
+    assert!(!f.d.history_events(held).contains(&"retried".to_owned()));
+    let stubborn = f.log("stubborn-claude");
+    assert_eq!(stubborn.submissions(), ["still held"]);
+    assert!(
+        stubborn
+            .entries()
+            .iter()
+            .any(|e| e.get("ignored").is_some()),
+        "the stubborn agent was not interrupted"
     );
     let interrupted = f
         .log("claude-1")

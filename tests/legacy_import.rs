@@ -87,7 +87,7 @@ fn legacy_db(path: &Path) {
             "mistyped",
             "pending",
             Some(r#"{"env_vars":["A"],"prerequisites":"make, make test","allow_fallback":"yes"}"#),
-            "priority = 42",
+            "priority = 42, max_retries = 4294967295, timeout_minutes = 100000",
         ),
     ];
     for (content, status, meta, extra) in rows {
@@ -234,6 +234,11 @@ fn imports_status_routing_context_and_history_once() {
     assert_eq!(
         (p["priority"].as_u64(), p["allow_fallback"].clone()),
         (Some(10), json!(true))
+    );
+    // Limits out of the protocol's ranges are brought inside them.
+    assert_eq!(
+        (p["max_retries"].as_u64(), p["timeout_minutes"].as_u64()),
+        (Some(20), Some(1440))
     );
     assert_eq!(p["prereqs"], json!(["make", "make test"]));
     let v = d.ctl_json(&["show", &map[&8].to_string()]);

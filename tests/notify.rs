@@ -137,7 +137,15 @@ fn reload_applies_admission_settings_before_ready() {
     std::fs::write(&d.config, config).unwrap();
     reload_and_wait(&d, &mut l);
 
-    // The held client keeps its slot; a second one is refused.
+    // The held client keeps its slot; once the reserved ones are taken
+    // too, the next one is refused.
+    let mut reserved: Vec<_> = (0..common::reserved_slots_for_me())
+        .map(|_| {
+            let mut c = d.raw();
+            assert_eq!(c.call(r#"{"type":"status"}"#)["ok"], true);
+            c
+        })
+        .collect();
     let mut second = d.raw();
     let refused = second.read();
     assert_eq!(common::error_kind(&refused), "unavailable", "{refused}");
@@ -145,6 +153,9 @@ fn reload_applies_admission_settings_before_ready() {
     // new 1 s idle timeout applies to it.
     assert_eq!(held.call(r#"{"type":"status"}"#)["ok"], true);
     assert!(held.closed(), "idle timeout not applied by the reload");
+    for c in &mut reserved {
+        assert!(c.closed(), "idle timeout not applied by the reload");
+    }
     let mut silent = d.raw();
     assert!(silent.closed(), "a new silent client was not disconnected");
 
@@ -153,7 +164,6 @@ fn reload_applies_admission_settings_before_ready() {
         let mode = std::fs::metadata(&d.socket).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o660);
         std::fs::set_permissions(d.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-        std::fs::set_permissions(&d.socket, std::fs::Permissions::from_mode(0o666)).unwrap();
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_assignerctl"))
             .args(["--socket", d.socket.to_str().unwrap(), "status"])
             .uid(65534)

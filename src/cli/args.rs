@@ -5,7 +5,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::protocol::PromptStatus;
+use crate::protocol::{self, PromptStatus};
+
+/// A clap parser for a `u32` in one of the protocol's ranges, so the
+/// command line and the daemon accept exactly the same values.
+fn range(r: &std::ops::RangeInclusive<u32>) -> clap::builder::RangedI64ValueParser<u32> {
+    clap::value_parser!(u32).range(i64::from(*r.start())..=i64::from(*r.end()))
+}
 
 /// Queue prompts for coding agents in tmux panes and manage the queue.
 #[derive(Debug, Parser)]
@@ -20,6 +26,14 @@ pub struct Cli {
     /// Print machine-readable JSON instead of tables.
     #[arg(long, global = true)]
     pub json: bool,
+
+    /// Give up when the daemon has not answered within SECS seconds (exit
+    /// 69); 0 waits as long as it takes (a backup or import of a large
+    /// database may need more). Covers connecting and the answer; events
+    /// that watch streams afterwards have no deadline. Not to be confused
+    /// with send --timeout, the prompt's own limit in minutes.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 10)]
+    pub request_timeout: u64,
 
     /// What to do.
     #[command(subcommand)]
@@ -158,11 +172,12 @@ pub struct SendArgs {
     /// Allow any provider when the named ones are unavailable.
     #[arg(long)]
     pub allow_fallback: bool,
-    /// Minutes the agent may work on it before it fails.
-    #[arg(long, value_name = "MINUTES")]
+    /// Minutes the agent may work on it before it fails, 1 to 1440 (a
+    /// day); no timeout when absent.
+    #[arg(long, value_name = "MINUTES", value_parser = range(&protocol::TIMEOUT_MINUTES))]
     pub timeout: Option<u32>,
-    /// Automatic retries after a failure (default 3).
-    #[arg(long, value_name = "N")]
+    /// Automatic retries after a failure, 0 to 20 (default 3).
+    #[arg(long, value_name = "N", value_parser = range(&protocol::MAX_RETRIES))]
     pub max_retries: Option<u32>,
     /// Working directory for the agent.
     #[arg(long, value_name = "DIR")]

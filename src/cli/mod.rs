@@ -7,11 +7,13 @@ mod args;
 mod journal;
 mod offline;
 mod output;
+mod printable;
 mod reports;
 mod send;
 mod table;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 pub use args::{CleanupArgs, Cli, Command, SendArgs};
 use clap::{CommandFactory, Parser};
@@ -41,6 +43,7 @@ pub fn run() -> i32 {
     }
     let socket = find_socket(cli.socket.clone());
     let json = cli.json;
+    let deadline = (cli.request_timeout > 0).then(|| Duration::from_secs(cli.request_timeout));
     let request = match to_request(cli.command) {
         Ok(r) => r,
         Err(msg) => {
@@ -58,7 +61,7 @@ pub fn run() -> i32 {
             return exit::OSERR;
         }
     };
-    match runtime.block_on(execute(&socket, request, json)) {
+    match runtime.block_on(execute(&socket, request, json, deadline)) {
         Ok(code) => code,
         Err(e) => {
             report(&e, &socket, json);
@@ -97,8 +100,12 @@ fn report(e: &ClientError, socket: &std::path::Path, json: bool) {
              'sudo systemctl start assigner.socket' (the system service), or run 'assignerd' in a terminal",
             socket.display()
         ),
-        ClientError::Daemon(w) => eprintln!("assignerctl: {} ({})", w.message, w.kind.as_str()),
-        other => eprintln!("assignerctl: {other}"),
+        ClientError::Daemon(w) => eprintln!(
+            "assignerctl: {} ({})",
+            printable::text(&w.message),
+            w.kind.as_str()
+        ),
+        other => eprintln!("assignerctl: {}", printable::text(&other.to_string())),
     }
 }
 
@@ -159,10 +166,35 @@ fn to_request(cmd: Command) -> Result<Request, String> {
 }
 
 /// Sends the request and prints every reply; returns the exit status.
-async fn execute(socket: &std::path::Path, req: Request, json: bool) -> Result<i32, ClientError> {
-    let mut client = Client::connect(socket).await?;
+/// Connecting and the answer must come within `deadline` (a stopped daemon
+/// still accepts connections into the socket's backlog, and would keep an
+/// agent hook waiting for ever); the events `watch` streams after its
+/// answer come when they come.
+async fn execute(
+    socket: &std::path::Path,
+    req: Request,
+    json: bool,
+    deadline: Option<Duration>,
+) -> Result<i32, ClientError> {
+    let sent = std::cell::Cell::new(false);
+    let exchange = async {
+        let mut client = Client::connect(socket).await?;
+        sent.set(true);
+        let reply = client.call(&req).await?;
+        Ok::<_, ClientError>((client, reply))
+    };
+    let (mut client, reply) =
+        match deadline {
+            None => exchange.await?,
+            Some(after) => tokio::time::timeout(after, exchange).await.map_err(|_| {
+                ClientError::Timeout {
+                    path: socket.to_owned(),
+                    after,
+                    sent: sent.get(),
+                }
+            })??,
+        };
     let watching = matches!(req, Request::Watch {});
-    let reply = client.call(&req).await?;
     print(&reply, json);
     if watching {
         loop {
@@ -194,7 +226,7 @@ pub(crate) fn print(reply: &Reply, json: bool) {
         s.push('\n');
         s
     } else {
-        output::human(reply)
+        printable::text(&output::human(reply)).into_owned()
     };
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());

@@ -155,7 +155,7 @@ fn prompts_table(prompts: &[PromptInfo]) -> String {
 fn prompt_text(p: &PromptInfo, history: &[HistoryEntry]) -> String {
     let mut out = String::new();
     let mut field = |k: &str, v: String| {
-        let _ = writeln!(out, "{k:<13}{v}");
+        let _ = writeln!(out, "{k:<13}{}", super::printable::cell(&v));
     };
     field("id:", p.id.to_string());
     field("status:", p.status.to_string());

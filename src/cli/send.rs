@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use super::args::SendArgs;
-use crate::protocol::{NewPrompt, validate_env_name, validate_prompt_text};
+use crate::protocol::{NewPrompt, validate_env_name};
 
 /// Reads the text and checks every flag locally, so mistakes are reported
 /// before anything is queued.
@@ -19,7 +19,6 @@ pub fn build(args: SendArgs) -> Result<NewPrompt, String> {
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
         (None, None) => read_stdin()?,
     };
-    validate_prompt_text(&text)?;
     let mut env = BTreeMap::new();
     for pair in &args.env {
         let (k, v) = pair
@@ -38,7 +37,7 @@ pub fn build(args: SendArgs) -> Result<NewPrompt, String> {
         ),
         None => None,
     };
-    Ok(NewPrompt {
+    let prompt = NewPrompt {
         text,
         priority: args.priority,
         target: args.target,
@@ -55,7 +54,9 @@ pub fn build(args: SendArgs) -> Result<NewPrompt, String> {
         after: args.after,
         source: Some("cli".into()),
         metadata: None,
-    })
+    };
+    prompt.validate()?;
+    Ok(prompt)
 }
 
 fn read_stdin() -> Result<String, String> {

@@ -13,9 +13,15 @@ impl Table {
         }
     }
 
-    /// Adds a row; missing cells print empty.
+    /// Adds a row; missing cells print empty. Each cell stays on one line
+    /// with anything non-printable escaped, so the columns stay aligned.
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(
+            cells
+                .into_iter()
+                .map(|c| super::printable::cell(&c).into_owned())
+                .collect(),
+        );
     }
 
     /// Renders with two spaces between columns and no trailing blanks.

@@ -12,10 +12,12 @@ use tokio::net::UnixStream;
 use tokio::net::unix::OwnedWriteHalf;
 use tokio::net::unix::UCred;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
+use tokio::time::Instant;
 use tracing::{debug, warn};
 
-use super::admission::Admission;
+use super::admission::{Admission, SlotKind};
 use super::core::CoreMsg;
+use super::deadline::{Next, next_line};
 use crate::framing::{LineRead, read_line};
 use crate::protocol::{
     ErrorKind, Event, MAX_LINE_BYTES, MAX_RESPONSE_BYTES, Reply, Request, Response,
@@ -40,15 +42,11 @@ pub struct ConnContext {
 /// config was refused.
 pub type ReloadAsk = oneshot::Sender<Result<(), String>>;
 
-/// Serves one client until it leaves, stalls, or the daemon stops.
-pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>) {
-    let cred = match stream.peer_cred() {
-        Ok(c) => c,
-        Err(e) => {
-            warn!(error = %e, "cannot read peer credentials; dropping connection");
-            return;
-        }
-    };
+/// Serves one client until it leaves, stalls, or the daemon stops. On a
+/// [`SlotKind::HookOnly`] slot it may only say `hello` and `complete`,
+/// all within one line timeout of connecting.
+pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>, cred: UCred, kind: SlotKind) {
+    let hook_only = kind == SlotKind::HookOnly;
     let (read, mut write) = stream.into_split();
     let allowed = ctx.admission.borrow().policy.check(cred.uid(), cred.gid());
     if let Err(why) = allowed {
@@ -63,35 +61,62 @@ pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>) {
     let mut reader = BufReader::new(read);
     let mut buf = Vec::new();
     let mut shutdown = ctx.shutdown.clone();
+    let first_by = Instant::now() + ctx.admission.borrow().line_timeout;
+    let mut first = true;
     loop {
-        let idle_timeout = ctx.admission.borrow().idle_timeout;
+        // Read afresh for each line: a reload applies from the next one.
+        let (idle, line) = {
+            let a = ctx.admission.borrow();
+            (a.idle_timeout, a.line_timeout)
+        };
+        let idle = (!first && !hook_only).then_some(idle);
         let read = tokio::select! {
-            r = tokio::time::timeout(idle_timeout, read_line(&mut reader, &mut buf, MAX_LINE_BYTES)) => r,
+            r = next_line(&mut reader, &mut buf, idle, line, first_by) => r,
             _ = shutdown.changed() => return,
         };
+        first = false;
         let response = match read {
-            Err(_) => {
+            Next::Idle => {
                 debug!(peer_uid = cred.uid(), "client idle too long; disconnecting");
                 return;
             }
-            Ok(Err(e)) => {
+            Next::Slow => {
+                warn!(
+                    peer_uid = cred.uid(),
+                    peer_pid = cred.pid(),
+                    "client took too long over a request line; disconnecting"
+                );
+                return;
+            }
+            Next::Failed(e) => {
                 debug!(error = %e, "client read failed");
                 return;
             }
-            Ok(Ok(LineRead::Eof)) => return,
-            Ok(Ok(LineRead::TooLong)) => Response::error(
+            Next::Read(LineRead::Eof) => return,
+            Next::Read(LineRead::TooLong) => Response::error(
                 ErrorKind::BadRequest,
                 format!("request line exceeds {MAX_LINE_BYTES} bytes"),
             ),
-            Ok(Ok(LineRead::Line)) if buf.iter().all(u8::is_ascii_whitespace) => continue,
+            Next::Read(LineRead::Line) if buf.iter().all(u8::is_ascii_whitespace) => continue,
             // A reload may have narrowed who may use the daemon: a client
             // let in before keeps no right the new config does not give.
-            Ok(Ok(LineRead::Line)) if let Err(why) = still_allowed(&ctx, &cred) => {
+            Next::Read(LineRead::Line) if let Err(why) = still_allowed(&ctx, &cred) => {
                 refuse(&mut write, why, &ctx).await;
                 return;
             }
-            Ok(Ok(LineRead::Line)) => match parse(&buf) {
+            Next::Read(LineRead::Line) => match parse(&buf) {
                 Err(why) => Response::error(ErrorKind::BadRequest, why),
+                Ok(req)
+                    if hook_only
+                        && !matches!(req, Request::Hello { .. } | Request::Complete { .. }) =>
+                {
+                    let busy = Response::error(
+                        ErrorKind::Unavailable,
+                        "every connection slot is taken; only root and `complete` are served now; try again",
+                    );
+                    let _ = send(&mut write, &busy, &ctx).await;
+                    return;
+                }
                 Ok(Request::Watch {}) => {
                     stream_events(&mut reader, &mut write, &ctx, &cred).await;
                     return;
@@ -107,7 +132,8 @@ pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>) {
 }
 
 /// Parses a request line, turning each kind of bad input into a clear
-/// `bad_request`.
+/// `bad_request`: malformed JSON, an unknown type or field, and a value
+/// out of its range (`Request::validate`).
 fn parse(line: &[u8]) -> Result<Request, String> {
     let value: serde_json::Value =
         serde_json::from_slice(line).map_err(|e| format!("malformed JSON: {e}"))?;
@@ -117,7 +143,10 @@ fn parse(line: &[u8]) -> Result<Request, String> {
     if value.get("type").and_then(|t| t.as_str()).is_none() {
         return Err("request has no string \"type\" field".into());
     }
-    serde_json::from_value(value).map_err(|e| format!("invalid request: {e}"))
+    let req: Request =
+        serde_json::from_value(value).map_err(|e| format!("invalid request: {e}"))?;
+    req.validate()?;
+    Ok(req)
 }
 
 async fn ask_reload(ctx: &ConnContext) -> Response {

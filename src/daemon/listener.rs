@@ -73,8 +73,10 @@ impl ControlSocket {
     }
 
     /// Binds `path` itself: creates the directory, refuses when a live
-    /// daemon answers there, and replaces a stale socket file.
-    pub fn bind(path: &Path, group_access: bool) -> Result<Self, ListenError> {
+    /// daemon answers there, and replaces a stale socket file. With
+    /// `group` (the gid of `allowed_group`), the socket is given to that
+    /// group, mode 0660, so its members can connect at all; without, 0600.
+    pub fn bind(path: &Path, group: Option<u32>) -> Result<Self, ListenError> {
         let bind_err = |source| ListenError::Bind {
             path: path.to_owned(),
             source,
@@ -94,8 +96,7 @@ impl ControlSocket {
             Err(e) => return Err(bind_err(e)),
         }
         let listener = UnixListener::bind(path).map_err(bind_err)?;
-        let mode = if group_access { 0o660 } else { 0o600 };
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(bind_err)?;
+        open_to(path, group).map_err(bind_err)?;
         let owned_inode = std::fs::metadata(path).ok().map(|m| m.ino());
         Ok(Self {
             listener,
@@ -107,19 +108,34 @@ impl ControlSocket {
 }
 
 impl ControlSocket {
-    /// After a reload: a socket the daemon bound itself is opened to its
-    /// group (0660) exactly when `allowed_group` is set. A socket from
-    /// systemd keeps the mode its unit gives it.
-    pub fn set_group_access(&self, group_access: bool) {
+    /// After a reload: a socket the daemon bound itself is given to the
+    /// group of `allowed_group`, mode 0660, exactly when it is set (0600
+    /// otherwise). A socket from systemd keeps the owner and mode its unit
+    /// gives it.
+    pub fn set_group(&self, group: Option<u32>) {
         if self.owned_inode.is_none() {
             return;
         }
-        let mode = if group_access { 0o660 } else { 0o600 };
-        if let Err(e) = std::fs::set_permissions(&self.path, std::fs::Permissions::from_mode(mode))
-        {
-            tracing::warn!(error = %e, socket = %self.path.display(), "cannot change the socket's mode");
+        if let Err(e) = open_to(&self.path, group) {
+            tracing::warn!(error = %e, socket = %self.path.display(), "cannot give the socket to allowed_group");
         }
     }
+}
+
+/// Group ownership first, then the mode, so the socket is never open to a
+/// group that is not the allowed one. Changing the group needs the daemon
+/// to be root or a member of it.
+fn open_to(path: &Path, group: Option<u32>) -> io::Result<()> {
+    if let Some(gid) = group {
+        std::os::unix::fs::chown(path, None, Some(gid)).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot give the socket to group {gid} (allowed_group): {e}"),
+            )
+        })?;
+    }
+    let mode = if group.is_some() { 0o660 } else { 0o600 };
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
 }
 
 impl Drop for ControlSocket {

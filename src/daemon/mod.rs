@@ -9,6 +9,7 @@ mod admission;
 mod args;
 mod connection;
 mod core;
+mod deadline;
 mod handlers;
 mod listener;
 mod maintenance;
@@ -24,6 +25,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tracing::{error, info, warn};
 
+pub use admission::RESERVED_SLOTS;
 pub use args::Args;
 pub use settings::Settings;
 
@@ -207,7 +209,7 @@ async fn reload(
     match resolved {
         Ok((admission, new)) => {
             let level = new.log_level.clone();
-            let group_access = new.config.allowed_group.is_some();
+            let group = admission.policy.group();
             let (applied, done) = oneshot::channel();
             let taken = core.send(CoreMsg::Reload(Box::new(new), applied)).await;
             let outcome = if taken.is_err() || done.await.is_err() {
@@ -216,7 +218,7 @@ async fn reload(
             } else {
                 log.set_level(&level);
                 ctx.admission.send_replace(admission);
-                socket.set_group_access(group_access);
+                socket.set_group(group);
                 info!("configuration reloaded");
                 Ok(())
             };

@@ -26,6 +26,11 @@ impl AccessPolicy {
         })
     }
 
+    /// The gid of the allowed group, which the socket is given to.
+    pub fn group(&self) -> Option<u32> {
+        self.group.as_ref().map(|(_, gid)| *gid)
+    }
+
     /// Whether a peer with these credentials may connect; `Err` carries the
     /// reason sent back with the `forbidden` error.
     pub fn check(&self, uid: u32, gid: u32) -> Result<(), String> {

@@ -64,7 +64,7 @@ pub(super) fn open(
     prune(&mut store, settings.config.retention_days);
     let socket = match activated {
         Some(l) => ControlSocket::from_activated(l),
-        None => ControlSocket::bind(&settings.socket, settings.config.allowed_group.is_some()),
+        None => ControlSocket::bind(&settings.socket, admission.policy.group()),
     }
     .map_err(|e| match e {
         ListenError::InUse(_) => fail(exit::UNAVAILABLE, e),

@@ -34,7 +34,7 @@ fn words(text: &str) -> String {
 /// after any leading glyphs (`>`, `│`, `❯`, bullets) and before a closing
 /// box border appear in one of `sent`. Lines of a few characters say too
 /// little.
-fn echoes(line: &str, sent: &[SentText]) -> bool {
+pub(super) fn echoes(line: &str, sent: &[SentText]) -> bool {
     if sent.is_empty() {
         return false;
     }

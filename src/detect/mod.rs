@@ -14,10 +14,13 @@
 //! profiles.classify_sent(provider, screen, sent)   -> the same, blind to the prompts' echo
 //! profiles.composer_text(provider, screen)         -> Some(text) / None
 //! composer_holds(composer, text)                   -> the box shows our prompt
+//! profiles.shows_submitted(provider, screen, text)  -> the transcript above the box shows it
+//! profiles.shows_unsent_below(provider, screen, sent) -> our text waits below the box
 //! fingerprint(screen)                              -> u64
 //! Debouncer::new(settle, completion).observe(&verdict, fp, now) -> Option<Reported>
 //! ```
 
+mod around;
 mod builtin;
 mod classify;
 mod composer;

@@ -45,12 +45,13 @@ impl Engine {
                 name: t.pane.display_name(),
                 provider: t.provider.clone(),
                 available: t.available(),
-                set_aside: t.set_aside.as_ref().map(|a| a.why.clone()),
+                set_aside: t.unfit(),
                 state: t.state(),
                 excluded: t.excluded,
                 working_dir: Some(t.pane.path.clone()).filter(|p| !p.is_empty()),
                 branch: t.branch.clone(),
                 last_assigned: t.last_assigned,
+                line_by_line: self.profiles.get(&t.provider).prepare == Prepare::Shell,
             })
             .collect()
     }
@@ -68,7 +69,7 @@ impl Engine {
             && !self
                 .panes
                 .values()
-                .any(|t| t.available() && t.set_aside.is_none())
+                .any(|t| t.available() && t.unfit().is_none())
         {
             return Ok(());
         }
@@ -78,7 +79,13 @@ impl Engine {
         if !self.reach.reachable {
             self.missing_targets.forget_all();
         }
-        for prompt in pending {
+        // The queue is read without the texts; routing needs one only to
+        // keep a multi-line prompt from a shell pane.
+        let shells = self.candidates().iter().any(|c| c.line_by_line);
+        for mut prompt in pending {
+            if shells {
+                prompt.text = store.prompt(prompt.id)?.text;
+            }
             match deps(store, &prompt)? {
                 Deps::Ready => {}
                 Deps::Waiting(why) => {
@@ -157,10 +164,9 @@ impl Engine {
         let Some(t) = self.panes.get(pane) else {
             return Ok(Attempt::Handled);
         };
-        let composer = self.profiles.composer_text(&t.provider, &t.last_screen);
-        if composer.as_deref().is_some_and(|c| !c.trim().is_empty()) {
-            info!(session = %t.pane.display_name(), pane, "unsent text in the input box: no prompts until it changes");
-            self.set_aside(pane, "has unsent text in its input box", true);
+        if let Some(why) = self.input_not_clear(t) {
+            info!(session = %t.pane.display_name(), pane, "{why}: no prompts until it changes");
+            self.set_aside(pane, why, true);
             return Ok(Attempt::SetAside);
         }
         let (name, provider, mark, command) = (
@@ -212,24 +218,29 @@ impl Engine {
         }
         info!(prompt_id = prompt.id, session = %name, pane, provider = %provider, "delivering");
         let job = Job {
-            id: prompt.id,
-            pane: pane.to_owned(),
-            provider,
-            text,
-            sent,
             prep,
             mark,
-            settle: std::time::Duration::from_millis(self.delivery.settle_ms),
-            verify: std::time::Duration::from_millis(self.delivery.verify_ms),
-            tmux: self.tmux.clone(),
-            profiles: self.profiles.clone(),
-            tx: self.tx.clone(),
+            ..self.job(prompt.id, pane, provider, text, sent)
         };
-        let task = tokio::spawn(deliver::run(job));
-        if let Some(t) = self.panes.get_mut(pane) {
-            t.delivery_task = Some(task.abort_handle());
-        }
+        self.run_task(job, deliver::run);
         Ok(Attempt::Handled)
+    }
+
+    /// Why a prompt may not be pasted into `t` now, though it looks idle:
+    /// a paste must land in an input box seen empty, never on top of
+    /// earlier text, which the agent would submit with it as one prompt.
+    fn input_not_clear(&self, t: &super::panes::Tracked) -> Option<&'static str> {
+        let (provider, screen) = (&t.provider, &t.last_screen);
+        match self.profiles.composer_text(provider, screen) {
+            Some(c) if !c.trim().is_empty() => Some("has unsent text in its input box"),
+            None if self.profiles.get(provider).composer.is_some() => {
+                Some("shows no input box to check")
+            }
+            _ if self.profiles.shows_unsent_below(provider, screen, &t.sent) => {
+                Some("shows an earlier prompt below its input box, unsubmitted")
+            }
+            _ => None,
+        }
     }
 
     /// Passes `pane` over for the rest of this pass, or (`until_redrawn`)

@@ -13,16 +13,16 @@
 //! says so rather than risk running twice.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::EngineMsg;
+use super::accept::{Before, accepted};
+use super::message::Step;
 use super::prepare::prepare;
 use super::withdraw::withdraw;
-use crate::detect::{Prepare, Profiles, SentText};
-use crate::protocol::{MAYBE_DELIVERED, SessionState};
-use crate::store::Phase;
+use super::{Engine, EngineMsg};
+use crate::detect::{Profiles, SentText};
 use crate::tmux::{Tmux, TmuxError};
 
 /// How often the screen is re-read while waiting for the agent to react.
@@ -79,9 +79,63 @@ pub enum Outcome {
     Unclear(String),
 }
 
+impl Engine {
+    /// A task's view of prompt `id` on `pane`, with no preparation and the
+    /// pane's history mark unknown (0).
+    pub(super) fn job(
+        &self,
+        id: i64,
+        pane: &str,
+        provider: String,
+        text: String,
+        sent: Vec<crate::detect::SentText>,
+    ) -> Job {
+        Job {
+            id,
+            pane: pane.to_owned(),
+            provider,
+            text,
+            sent,
+            prep: None,
+            mark: 0,
+            settle: std::time::Duration::from_millis(self.delivery.settle_ms),
+            verify: std::time::Duration::from_millis(self.delivery.verify_ms),
+            tmux: self.tmux.clone(),
+            profiles: self.profiles.clone(),
+            tx: self.tx.clone(),
+        }
+    }
+
+    /// Runs `task` for `job` as the one task typing into its pane: the
+    /// pane takes no prompt meanwhile, and the task is stopped if the pane
+    /// is retired. Its outcome arrives as [`super::EngineMsg::Done`].
+    pub(super) fn run_task<F>(&mut self, job: Job, task: impl FnOnce(Job) -> F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let (id, pane) = (job.id, job.pane.clone());
+        let handle = tokio::spawn(task(job));
+        if let Some(t) = self.panes.get_mut(&pane) {
+            t.delivering = Some(id);
+            t.delivery_task = Some(handle.abort_handle());
+        }
+    }
+}
+
 /// Runs one delivery and reports the outcome to the core.
 pub async fn run(job: Job) {
     let outcome = deliver(&job).await;
+    report(&job, outcome).await;
+}
+
+/// Interrupts a prompt that ran past its timeout (`why`) and reports
+/// whether it may be retried: [`withdraw::after_timeout`].
+pub async fn time_out(job: Job, why: String) {
+    let outcome = super::withdraw::after_timeout(&job, why).await;
+    report(&job, outcome).await;
+}
+
+async fn report(job: &Job, outcome: Outcome) {
     let _ = job
         .tx
         .send(EngineMsg::Done {
@@ -92,14 +146,37 @@ pub async fn run(job: Job) {
         .await;
 }
 
+/// [`Outcome::PaneGone`] when tmux said the pane does not exist, `f(e)`
+/// otherwise. A socket without a server is no such proof: a socket moved
+/// away says the same while the pane and its agent carry on (the engine's
+/// scan decides whether the server is gone, see `reach.rs`).
 pub(super) fn gone_or(e: TmuxError, f: impl FnOnce(TmuxError) -> Outcome) -> Outcome {
     match e {
-        TmuxError::PaneGone { .. } | TmuxError::NoServer { .. } => Outcome::PaneGone,
+        TmuxError::PaneGone { .. } => Outcome::PaneGone,
         other => f(other),
     }
 }
 
 async fn deliver(job: &Job) -> Outcome {
+    // Entered since the scan that chose the pane: the keys would go to the
+    // mode, and its Enter would never reach the agent.
+    match job
+        .tmux
+        .snapshot()
+        .await
+        .map(|s| s.pane(&job.pane).map(|p| p.in_mode))
+    {
+        Ok(Some(false)) => {}
+        Ok(Some(true)) => {
+            return Outcome::NotDelivered(format!("pane {} {}", job.pane, super::panes::IN_MODE));
+        }
+        Ok(None) => return Outcome::PaneGone,
+        Err(e) => {
+            return gone_or(e, |e| {
+                Outcome::NotDelivered(format!("pane not listed: {e}"))
+            });
+        }
+    }
     if let Some(prep) = &job.prep
         && let Err(o) = prepare(job, prep).await
     {
@@ -113,28 +190,38 @@ async fn deliver(job: &Job) -> Outcome {
             e => gone_or(e, |e| Outcome::NotDelivered(format!("paste failed: {e}"))),
         };
     }
-    let (ack, acked) = oneshot::channel();
-    let msg = EngineMsg::Phase {
-        id: job.id,
-        pane: job.pane.clone(),
-        phase: Phase::Pasted,
-        mark: Some(job.mark),
-        ack,
-    };
-    if job.tx.send(msg).await.is_err() || !acked.await.unwrap_or(false) {
+    if !record(job, Step::Pasted).await {
         let why = "pasted, but the daemon could not record it, so Enter was not pressed";
         return withdraw(job, why.into(), 0).await;
     }
     tokio::time::sleep(job.settle).await;
+    let (mut in_box, mut shown_already) = (None, false);
     for enters in 1..=2u8 {
         let before = Before::read(job).await;
+        if enters == 1 {
+            (in_box, shown_already) = (before.had_text, before.shown);
+        }
         if enters == 2 && before.had_text == Some(false) {
-            // The box is empty already: the first Enter was taken after
-            // all, and a second one would land in a working agent.
-            return Outcome::Submitted {
-                busy: false,
-                enters: 1,
-            };
+            // The box is empty now. If the text was seen in it, or the
+            // transcript shows it, the first Enter was taken after all and
+            // a second one would land in a working agent; if neither, an
+            // agent that echoes input outside its box may still hold it.
+            if in_box == Some(true) || (before.shown && !shown_already) {
+                return Outcome::Submitted {
+                    busy: false,
+                    enters: 1,
+                };
+            }
+            // Its text showing below the box is input still unsent: the
+            // rescue Enter submits it. Otherwise nothing says where it is.
+            if !before.below {
+                let why = format!(
+                    "pasted into {}, whose input box reads empty, but nothing showed that \
+                     Enter submitted it",
+                    job.pane
+                );
+                return withdraw(job, why, 1).await;
+            }
         }
         if enters == 2 {
             let _ = job
@@ -153,9 +240,7 @@ async fn deliver(job: &Job) -> Outcome {
             Ok(()) => {}
             // It may have been pressed: what the pane shows decides.
             Err(e) if e.may_have_acted() => {}
-            Err(TmuxError::PaneGone { .. } | TmuxError::NoServer { .. }) => {
-                return Outcome::PaneGone;
-            }
+            Err(TmuxError::PaneGone { .. }) => return Outcome::PaneGone,
             Err(e) => {
                 let why = format!("pasted into {}, but Enter failed: {e}", job.pane);
                 return withdraw(job, why, enters - 1).await;
@@ -174,100 +259,16 @@ async fn deliver(job: &Job) -> Outcome {
     withdraw(job, why, 2).await
 }
 
-/// The pane just before an Enter, to tell afterwards whether it was taken.
-struct Before {
-    /// Shells show no busy marker: the cursor leaving the prompt line is
-    /// what says the command line was taken.
-    cursor: Option<u64>,
-    /// Whether the input box held text (`None`: no box to read).
-    had_text: Option<bool>,
-}
-
-impl Before {
-    async fn read(job: &Job) -> Self {
-        let profile = job.profiles.get(&job.provider);
-        let cursor = if profile.prepare == Prepare::Shell {
-            cursor(job).await
-        } else {
-            None
-        };
-        let had_text = match job.tmux.capture(&job.pane, profile.tail_lines).await {
-            Ok(screen) => job
-                .profiles
-                .composer_text(&job.provider, &screen)
-                .map(|t| !t.trim().is_empty()),
-            Err(_) => None,
-        };
-        Self { cursor, had_text }
-    }
-}
-
-/// Polls the pane until the agent reacts: `Some(true)` busy, `Some(false)`
-/// the input box emptied (or a dialog opened), `None` no reaction in time.
-async fn accepted(job: &Job, within: Duration, before: Before) -> Result<Option<bool>, Outcome> {
-    let lines = job.profiles.get(&job.provider).tail_lines;
-    let deadline = Instant::now() + within;
-    loop {
-        if before.cursor.is_some()
-            && cursor(job)
-                .await
-                .is_some_and(|now| Some(now) != before.cursor)
-        {
-            return Ok(Some(false));
-        }
-        let screen = job.tmux.capture(&job.pane, lines).await.map_err(|e| {
-            gone_or(e, |e| {
-                Outcome::Unclear(format!(
-                    "Enter was pressed in {}, but the pane could not be read after it ({e}): \
-                     {MAYBE_DELIVERED}",
-                    job.pane
-                ))
-            })
-        })?;
-        let verdict = job
-            .profiles
-            .classify_sent(&job.provider, &screen, &job.sent);
-        match verdict.state {
-            SessionState::Busy => return Ok(Some(true)),
-            SessionState::WaitingApproval | SessionState::RateLimited => return Ok(Some(false)),
-            _ => {}
-        }
-        let emptied = job
-            .profiles
-            .composer_text(&job.provider, &screen)
-            .is_some_and(|t| t.trim().is_empty());
-        // The text left the box it was seen in, or an agent that finished
-        // at once shows it in its transcript with an empty box again.
-        if emptied
-            && (before.had_text == Some(true)
-                || (verdict.state == SessionState::Idle
-                    && screen_changed_after_submit(&screen, &job.text)))
-        {
-            return Ok(Some(false));
-        }
-        if Instant::now() >= deadline {
-            return Ok(None);
-        }
-        tokio::time::sleep(POLL).await;
-    }
-}
-
-/// The pane's cursor position in its whole history (scrolled lines plus
-/// cursor row), or `None` when it cannot be read.
-pub(super) async fn cursor(job: &Job) -> Option<u64> {
-    let snap = job.tmux.snapshot().await.ok()?;
-    snap.pane(&job.pane).map(crate::tmux::Pane::history_mark)
-}
-
-/// An agent that finished instantly shows an idle, empty box again; accept
-/// that only when the submitted text shows up in the transcript, so a paste
-/// that never arrived is not mistaken for a submission.
-fn screen_changed_after_submit(screen: &str, text: &str) -> bool {
-    let first = text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim();
-    let probe: String = first.chars().take(40).collect();
-    !probe.is_empty() && screen.contains(&probe)
+/// Asks the core to record `step` and waits for the answer: whether it
+/// was recorded, and the next keystroke may go ahead.
+pub(super) async fn record(job: &Job, step: Step) -> bool {
+    let (ack, acked) = oneshot::channel();
+    let msg = EngineMsg::Phase {
+        id: job.id,
+        pane: job.pane.clone(),
+        step,
+        mark: Some(job.mark),
+        ack,
+    };
+    job.tx.send(msg).await.is_ok() && acked.await.unwrap_or(false)
 }

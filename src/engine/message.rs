@@ -5,7 +5,21 @@
 use tokio::sync::oneshot;
 
 use super::deliver::Outcome;
-use crate::store::Phase;
+
+/// A point of a delivery recorded before its next side effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The shell pane's context preparation is about to be typed. Kept as
+    /// a history row (the delivery phase stays `claimed`): from here on the
+    /// shell may have run the prerequisites, so recovery never types them
+    /// again.
+    Preparing,
+    /// The prompt's text was pasted ([`crate::store::Phase::Pasted`]).
+    Pasted,
+}
+
+/// History event that records [`Step::Preparing`].
+pub const PREPARING: &str = "preparing";
 
 /// Progress reported by delivery tasks.
 #[derive(Debug)]
@@ -17,8 +31,8 @@ pub enum EngineMsg {
         id: i64,
         /// Pane being typed into.
         pane: String,
-        /// Phase reached.
-        phase: Phase,
+        /// Step reached.
+        step: Step,
         /// Pane history mark.
         mark: Option<u64>,
         /// The answer.

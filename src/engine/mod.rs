@@ -7,6 +7,7 @@
 //! whose state is still settling. Deliveries run as separate tasks and
 //! report back through [`EngineMsg`].
 
+mod accept;
 mod assign;
 mod branch;
 mod capture;
@@ -15,6 +16,7 @@ mod message;
 mod observe;
 mod panes;
 mod prepare;
+mod reach;
 mod recover;
 mod supervise;
 mod target_wait;
@@ -33,13 +35,15 @@ use crate::daemon::Settings;
 use crate::detect::Profiles;
 use crate::error::StoreError;
 use crate::protocol::Event;
-use crate::store::Store;
+use crate::store::{Phase, Store};
 use crate::tmux::Tmux;
 
 use branch::Branches;
 pub use deliver::Outcome;
 pub use message::EngineMsg;
+use message::Step;
 use panes::Tracked;
+use reach::Reach;
 use target_wait::MissingTargets;
 
 /// While something is in flight or settling, look this often.
@@ -61,14 +65,6 @@ struct Watch {
     submitted: Instant,
     mark: Option<u64>,
     timeout: Option<Duration>,
-}
-
-/// Whether the tmux server answered the last scan.
-#[derive(Debug, Clone, Default)]
-struct Reach {
-    reachable: bool,
-    reason: Option<String>,
-    server_pid: Option<u32>,
 }
 
 /// The engine state.
@@ -247,14 +243,17 @@ impl Engine {
             EngineMsg::Phase {
                 id,
                 pane,
-                phase,
+                step,
                 mark,
                 ack,
             } => {
                 // A delivery abandoned because its pane vanished must not
                 // record progress on the prompt's next assignment.
                 let ok = if self.delivering_on(&pane, id) {
-                    store.set_phase(id, phase, mark)
+                    match step {
+                        Step::Preparing => store.note(id, message::PREPARING, None, None),
+                        Step::Pasted => store.set_phase(id, Phase::Pasted, mark),
+                    }
                 } else {
                     Err(StoreError::Invalid(format!(
                         "pane {pane} no longer delivers prompt {id}"

@@ -7,6 +7,7 @@ use tracing::{info, warn};
 
 use super::Engine;
 use super::panes::{Tracked, is_excluded};
+use super::reach::server_alive;
 use crate::error::StoreError;
 use crate::store::Store;
 use crate::tmux::{Snapshot, TmuxError};
@@ -23,43 +24,76 @@ impl Engine {
         store: &mut Store,
         broad: bool,
     ) -> Result<bool, StoreError> {
+        let socket = self.tmux.socket().display().to_string();
         let snapshot = match self.tmux.snapshot().await {
             Ok(s) => {
                 if !self.reach.reachable {
-                    info!(socket = %self.tmux.socket().display(), "tmux server reachable");
+                    info!(socket = %socket, "tmux server reachable");
                 }
-                self.reach.reachable = true;
-                self.reach.reason = None;
+                if let Some(outage) = self.reach.answered() {
+                    // Time out of reach does not count against a timeout.
+                    for w in self.watching.values_mut() {
+                        w.submitted += outage;
+                    }
+                }
                 s
+            }
+            Err(e @ TmuxError::NoServer { .. })
+                if let Some(pid) = self.known_server(store)?.filter(|p| server_alive(*p)) =>
+            {
+                let why =
+                    format!("the tmux server (pid {pid}) still runs but does not answer: {e}");
+                self.reach.reachable = false;
+                if self.reach.no_answer(why.clone()) {
+                    warn!(socket = %socket, "{why}; prompts in flight stay where they are");
+                }
+                self.missing_targets.forget_all();
+                return Ok(false);
             }
             Err(e @ (TmuxError::NoServer { .. } | TmuxError::NotInstalled)) => {
                 if self.reach.reachable || self.reach.reason.as_deref() != Some(&e.to_string()) {
-                    warn!(socket = %self.tmux.socket().display(), "tmux: {e}");
+                    warn!(socket = %socket, "tmux: {e}");
                 }
                 self.reach.reachable = false;
                 self.reach.reason = Some(e.to_string());
+                self.reach.outage_since = None;
                 Snapshot {
                     server_pid: 0,
                     panes: Vec::new(),
                 }
             }
             Err(e) => {
-                warn!("tmux scan failed: {e}");
-                self.reach.reason = Some(e.to_string());
+                if self.reach.no_answer(e.to_string()) {
+                    warn!(socket = %socket, "tmux scan failed: {e}");
+                }
                 // A server that does not answer cannot show the target
                 // either: its wait starts over, as during an outage.
                 self.missing_targets.forget_all();
                 return Ok(false);
             }
         };
-        let restarted = self
-            .reach
-            .server_pid
-            .is_some_and(|old| old != snapshot.server_pid);
-        self.reach.server_pid = Some(snapshot.server_pid).filter(|p| *p != 0);
+        // A server without panes reports no pid (0): its panes vanished,
+        // which says nothing about a restart.
+        let restarted = snapshot.server_pid != 0
+            && self
+                .reach
+                .server_pid
+                .is_some_and(|old| old != snapshot.server_pid);
+        if snapshot.server_pid != 0 {
+            self.reach.server_pid = Some(snapshot.server_pid);
+        }
         self.reconcile(store, &snapshot, restarted)?;
         self.capture_due(broad).await;
         Ok(true)
+    }
+
+    /// The pid of the server that last listed panes; before the first
+    /// listing of this run, the one the session rows of the last run name.
+    fn known_server(&self, store: &Store) -> Result<Option<u32>, StoreError> {
+        if self.reach.server_pid.is_some() || self.recovered {
+            return Ok(self.reach.server_pid);
+        }
+        Ok(store.sessions()?.iter().find_map(|r| r.server_pid))
     }
 
     /// Adds new panes, updates known ones and retires vanished ones.

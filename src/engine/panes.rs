@@ -7,6 +7,10 @@ use crate::protocol::{SessionInfo, SessionState};
 use crate::store::SessionRow;
 use crate::tmux::Pane;
 
+/// Why a pane in a tmux mode gets no prompt: keys typed there go to the
+/// mode (copy mode takes Enter as "copy"), never to the agent.
+pub const IN_MODE: &str = "is in tmux copy mode: nothing is typed there until it leaves";
+
 /// Tracking state of one pane.
 #[derive(Debug)]
 pub struct Tracked {
@@ -91,9 +95,21 @@ impl Tracked {
             .map_or(SessionState::Unknown, |r| r.state)
     }
 
-    /// The rule behind the debounced state.
+    /// The rule behind the debounced state, or why the pane takes no
+    /// prompt whatever its state says.
     pub fn rule(&self) -> Option<String> {
+        if self.pane.in_mode {
+            return Some(format!("pane {IN_MODE}"));
+        }
         self.debounce.reported().and_then(|r| r.rule.clone())
+    }
+
+    /// Why routing must pass the pane over although it may look idle.
+    pub fn unfit(&self) -> Option<String> {
+        if self.pane.in_mode {
+            return Some(IN_MODE.to_owned());
+        }
+        self.set_aside.as_ref().map(|a| a.why.clone())
     }
 
     /// Remembers a prompt typed here; only the last few can still be on

@@ -14,8 +14,9 @@ use std::hash::{BuildHasher, RandomState};
 use std::time::{Duration, Instant};
 
 use super::EngineMsg;
-use super::deliver::{Job, Outcome, POLL, gone_or};
-use crate::protocol::validate_env_name;
+use super::deliver::{Job, Outcome, POLL, gone_or, record};
+use super::message::Step;
+use crate::protocol::{MAYBE_DELIVERED, validate_env_name};
 
 /// Longest a shell pane's context preparation may take.
 const PREP_TIMEOUT: Duration = Duration::from_secs(300);
@@ -64,6 +65,11 @@ impl Marker {
 /// Runs the context preparation in a shell pane and waits for its verdict.
 pub async fn prepare(job: &Job, prep: &str) -> Result<(), Outcome> {
     let marker = Marker::new(job.id);
+    if !record(job, Step::Preparing).await {
+        return Err(Outcome::NotDelivered(
+            "the daemon could not record the start of context preparation".into(),
+        ));
+    }
     job.tmux
         .paste(&job.pane, &marker.command(prep))
         .await
@@ -81,10 +87,14 @@ pub async fn prepare(job: &Job, prep: &str) -> Result<(), Outcome> {
     loop {
         // Joined: a verdict after output with no final newline, in a
         // narrow pane, wraps.
-        let screen =
-            job.tmux.capture_joined(&job.pane, 200).await.map_err(|e| {
-                gone_or(e, |e| Outcome::Failed(format!("context preparation: {e}")))
-            })?;
+        let screen = job.tmux.capture_joined(&job.pane, 200).await.map_err(|e| {
+            gone_or(e, |e| {
+                Outcome::Unclear(format!(
+                    "context preparation was started, but the pane could not be read ({e}): \
+                     the shell may have run it, and {MAYBE_DELIVERED}"
+                ))
+            })
+        })?;
         if let Some(verdict) = marker.verdict(&screen) {
             let _ = job
                 .tx
@@ -111,18 +121,24 @@ pub async fn prepare(job: &Job, prep: &str) -> Result<(), Outcome> {
 
 /// The shell command that prepares a prompt's context, or `None` when the
 /// prompt needs none. Refuses an environment variable name a shell would
-/// read as more than a name (prompts queued before names were checked).
+/// read as more than a name, and a control character in any value, which
+/// could end the paste or the command line (prompts queued before these
+/// were checked, or imported).
 pub fn prep_command(
     working_dir: Option<&str>,
     env: &BTreeMap<String, String>,
     prereqs: &[String],
 ) -> Result<Option<String>, String> {
+    let plain = crate::protocol::validate_text_field;
+    prereqs.iter().try_for_each(|p| plain("prereqs", p))?;
     let mut parts = Vec::new();
     if let Some(dir) = working_dir {
+        plain("working_dir", dir)?;
         parts.push(format!("cd -- {}", shell_quote(dir)));
     }
     for (k, v) in env {
         validate_env_name(k)?;
+        plain(&format!("env value of {k}"), v)?;
         parts.push(format!("export {k}={}", shell_quote(v)));
     }
     // `eval` of the quoted text: a prerequisite with an unbalanced quote or
@@ -180,6 +196,21 @@ mod tests {
         env.insert("A;touch pwned;B".to_owned(), "1".to_owned());
         let err = prep_command(None, &env, &[]).unwrap_err();
         assert!(err.contains("not valid"), "{err}");
+    }
+
+    #[test]
+    fn values_stored_with_control_characters_are_never_typed() {
+        let mut env = BTreeMap::new();
+        env.insert("A".to_owned(), "\u{1b}[201~\u{3}touch PWNED".to_owned());
+        let err = prep_command(None, &env, &[]).unwrap_err();
+        assert!(
+            err.starts_with("env value of A contains control character"),
+            "{err}"
+        );
+        let err = prep_command(Some("/tmp\n"), &BTreeMap::new(), &[]).unwrap_err();
+        assert!(err.starts_with("working_dir"), "{err}");
+        let err = prep_command(None, &BTreeMap::new(), &["true\nid".into()]).unwrap_err();
+        assert!(err.starts_with("prereqs"), "{err}");
     }
 
     #[test]

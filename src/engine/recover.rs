@@ -6,8 +6,9 @@ use std::time::{Duration, Instant};
 
 use tracing::{info, warn};
 
+use super::message::PREPARING;
 use super::{Engine, Watch};
-use crate::detect::composer_holds;
+use crate::detect::{SentText, composer_holds};
 use crate::error::StoreError;
 use crate::protocol::{MAYBE_DELIVERED, PromptStatus, SessionState};
 use crate::store::{InFlight, Phase, Store};
@@ -31,6 +32,23 @@ impl Engine {
             if self.watching.contains_key(&f.id)
                 || self.panes.values().any(|t| t.delivering == Some(f.id))
             {
+                continue;
+            }
+            if f.status == PromptStatus::Assigned
+                && f.phase != Some(Phase::Pasted)
+                && preparation_started(store, f.id)?
+            {
+                // Typing the preparation again would run the prerequisites
+                // twice; the pane (if it is still there) cannot say how far
+                // they got.
+                let msg = format!(
+                    "delivery interrupted by a restart during context preparation in {}: \
+                     the shell may have run its preparation, which is never run twice, \
+                     and {MAYBE_DELIVERED}",
+                    f.pane.as_deref().unwrap_or("(none)")
+                );
+                warn!(prompt_id = f.id, "{msg}");
+                store.fail(f.id, &msg)?;
                 continue;
             }
             let alive = |p: &String| self.panes.contains_key(p) && !self.stale_at_start.contains(p);
@@ -136,24 +154,59 @@ impl Engine {
         let Some(t) = self.panes.get(pane) else {
             return Verdict::Unclear(format!("pane {pane} vanished"));
         };
-        let composer = self.profiles.composer_text(&t.provider, &t.last_screen);
+        let (provider, screen) = (&t.provider, &t.last_screen);
+        let composer = self.profiles.composer_text(provider, screen);
         let ours = composer.as_deref().is_some_and(|c| composer_holds(c, text));
         let other_text = composer.as_deref().is_some_and(|c| !c.trim().is_empty()) && !ours;
+        // An empty box proves nothing on its own: some agents echo their
+        // input below it. Submitted only on evidence (the transcript shows
+        // it, or the agent is at work on it); never typed only when nothing
+        // of it shows below the box either.
+        let shown = self.profiles.shows_submitted(provider, screen, text);
+        let below = self
+            .profiles
+            .shows_unsent_below(provider, screen, &[SentText::new(text)]);
         match (phase, state) {
+            // The Enter would go to the mode: the person there decides.
+            _ if ours && t.pane.in_mode => Verdict::Unclear(format!(
+                "its text is in the input box of {pane}, but the pane {}: submit or clear it there",
+                super::panes::IN_MODE
+            )),
             _ if ours => Verdict::InComposer,
             _ if other_text => {
                 Verdict::Unclear(format!("the input box of {pane} holds other text"))
             }
+            _ if below => Verdict::Unclear(format!(
+                "its text shows below the input box of {pane}, unsubmitted"
+            )),
             (Some(Phase::Submitted), _) => Verdict::Submitted("recorded as submitted"),
             (Some(Phase::Pasted), SessionState::Busy) => Verdict::Submitted("agent working"),
             (Some(Phase::Pasted), SessionState::WaitingApproval) => {
                 Verdict::Submitted("agent asking for approval")
             }
-            (Some(Phase::Pasted), SessionState::Idle) => {
-                Verdict::Submitted("pasted text left the input box")
+            (Some(Phase::Pasted), SessionState::Idle) if shown => {
+                Verdict::Submitted("its start shows in the transcript")
             }
+            (Some(Phase::Pasted), SessionState::Idle) => Verdict::Unclear(format!(
+                "the input box of {pane} is empty, but nothing shows the prompt was submitted"
+            )),
+            (Some(Phase::Claimed) | None, SessionState::Idle) if shown => Verdict::Unclear(
+                format!("the transcript of {pane} shows it although no paste was recorded"),
+            ),
             (Some(Phase::Claimed) | None, SessionState::Idle) => Verdict::NothingTyped,
             (_, s) => Verdict::Unclear(format!("pane {pane} is {s}")),
         }
     }
+}
+
+/// Whether the current assignment of prompt `id` recorded the start of a
+/// context preparation (`Step::Preparing`, a history row after the last
+/// `assigned` one).
+fn preparation_started(store: &Store, id: i64) -> Result<bool, StoreError> {
+    let history = store.history(id)?;
+    let since_claim = history
+        .iter()
+        .rposition(|h| h.event == "assigned")
+        .map_or(&history[..], |i| &history[i..]);
+    Ok(since_claim.iter().any(|h| h.event == PREPARING))
 }

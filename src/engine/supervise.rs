@@ -114,17 +114,16 @@ impl Engine {
             if let Some(limit) = w.timeout
                 && w.submitted.elapsed() >= limit
             {
+                // The agent may still be at work on it: interrupted, and
+                // retried only if the pane then shows it let go of it.
                 let why = format!("timed out after {} min", limit.as_secs() / 60);
-                // Interrupt the agent so the pane is usable again.
-                let _ = self.tmux.send_keys(&w.pane, &["Escape"]).await;
-                let retried = store.fail_and_maybe_retry(id, &why, Some(&w.pane));
+                info!(prompt_id = id, session = %w.session, pane = %w.pane, "{why}; interrupting the agent");
+                let (provider, sent) = (t.provider.clone(), t.sent.clone());
+                let text = store.prompt(id)?.text;
                 self.finish_watch(id);
-                match ignore_wrong_status(retried.map(|r| {
-                    info!(prompt_id = id, session = %w.session, "{why}{}", if r { "; retrying on another session" } else { "; no retries left" });
-                })) {
-                    Ok(()) => continue,
-                    Err(e) => return Err(e),
-                }
+                let job = self.job(id, &w.pane, provider, text, sent);
+                self.run_task(job, |job| super::deliver::time_out(job, why));
+                continue;
             }
             // Held as long as an idle agent must be before it counts as done:
             // a banner that flashes up while the agent retries is no stop.

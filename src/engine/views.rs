@@ -103,6 +103,15 @@ impl Engine {
             ),
             None => format!("no rule matched (reported {})", t.state()),
         });
+        let rule = if t.pane.in_mode {
+            Some(format!(
+                "pane {}; {}",
+                super::panes::IN_MODE,
+                rule.unwrap_or_default()
+            ))
+        } else {
+            rule
+        };
         Ok(Reply::Explanation {
             explanation: Explanation {
                 session: t.info(),

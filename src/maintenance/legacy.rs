@@ -16,7 +16,7 @@ use tracing::info;
 use super::MaintError;
 use super::legacy_row::{original_routing, parse_metadata};
 use crate::error::StoreError;
-use crate::protocol::{ImportReport, validate_prompt_text};
+use crate::protocol::{ImportReport, MAX_RETRIES, TIMEOUT_MINUTES, validate_prompt_text};
 use crate::store::{NOW, Store, append_history, to_json};
 
 /// Prompt columns read when present; absent ones read as NULL (older
@@ -185,8 +185,12 @@ fn import_one(
             to_json(&ctx.env),
             to_json(&ctx.prereqs),
             ctx.branch,
-            int(&row["timeout_minutes"]).filter(|m| *m > 0),
-            int(&row["max_retries"]).unwrap_or(3).max(0),
+            int(&row["timeout_minutes"])
+                .filter(|m| *m > 0)
+                .map(|m| m.min(i64::from(*TIMEOUT_MINUTES.end()))),
+            int(&row["max_retries"])
+                .unwrap_or(3)
+                .clamp(0, i64::from(*MAX_RETRIES.end())),
             int(&row["retry_count"]).unwrap_or(0).max(0),
             ctx.extra.as_ref().map(|v| v.to_string()),
             text(&row["assigned_session"]).filter(|_| finished),

@@ -152,6 +152,7 @@ fn only(s: &Session) -> Candidate {
         working_dir: None,
         branch: None,
         last_assigned: None,
+        line_by_line: false,
     }
 }
 

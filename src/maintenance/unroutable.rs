@@ -43,6 +43,7 @@ fn tracked(conn: &Connection) -> rusqlite::Result<Vec<Candidate>> {
             working_dir: None,
             branch: None,
             last_assigned: None,
+            line_by_line: false,
         })
     })?;
     rows.collect()

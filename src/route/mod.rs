@@ -49,7 +49,14 @@ pub struct Candidate {
     pub branch: Option<String>,
     /// When it last received a prompt.
     pub last_assigned: Option<Instant>,
+    /// A shell: without bracketed paste (which a shell may have turned
+    /// off) it runs each line of a paste as the line arrives, before Enter.
+    pub line_by_line: bool,
 }
+
+/// Why a multi-line prompt does not go to a [`Candidate::line_by_line`] pane.
+const LINE_BY_LINE: &str = "is a shell, which may run each line of a multi-line prompt \
+     as it is pasted: shell panes take single-line prompts only";
 
 /// Providers never chosen for a prompt that names no provider or target: a
 /// plain shell would run the prompt as a command.
@@ -81,13 +88,16 @@ pub fn matches_target(c: &Candidate, target: &str) -> bool {
 }
 
 /// Picks the pane for `prompt`, or says why it must wait. `last_pane`: the
-/// pane the prompt last failed on.
+/// pane the prompt last failed on. `prompt.text` needs to be filled only
+/// when some candidate is [`Candidate::line_by_line`].
 pub fn route(
     prompt: &PromptInfo,
     panes: &[Candidate],
     last_pane: Option<&str>,
 ) -> Result<String, Wait> {
-    let usable: Vec<&Candidate> = panes.iter().filter(|c| !c.excluded).collect();
+    let multi_line = prompt.text.trim_end().contains('\n');
+    let unfit = |c: &&Candidate| !c.excluded && multi_line && c.line_by_line;
+    let usable: Vec<&Candidate> = panes.iter().filter(|c| !c.excluded && !unfit(c)).collect();
     if let Some(target) = prompt.target.as_deref() {
         let matching: Vec<&Candidate> = usable
             .iter()
@@ -95,6 +105,11 @@ pub fn route(
             .filter(|c| matches_target(c, target))
             .collect();
         if matching.is_empty() {
+            if panes.iter().any(|c| matches_target(c, target) && unfit(&c)) {
+                return Err(Wait::Busy(format!(
+                    "target session '{target}' {LINE_BY_LINE}"
+                )));
+            }
             if panes.iter().any(|c| matches_target(c, target)) {
                 return Err(Wait::Busy(format!(
                     "target session '{target}' is excluded from assignment by the config"
@@ -144,6 +159,14 @@ pub fn route(
     if let Some(c) = aside(&all, avoid) {
         let why = c.set_aside.as_deref().unwrap_or_default();
         return Err(Wait::Busy(format!("{} {why}", c.name)));
+    }
+    let named = |c: &&Candidate| {
+        provider_tiers(prompt)
+            .iter()
+            .any(|t| matches!(t, Tier::Named(p) if *p == c.provider))
+    };
+    if let Some(c) = panes.iter().find(|c| unfit(c) && named(c)) {
+        return Err(Wait::Busy(format!("{} {LINE_BY_LINE}", c.name)));
     }
     Err(Wait::Busy(format!(
         "{}{}",

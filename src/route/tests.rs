@@ -19,6 +19,7 @@ fn pane(id: &str, session: &str, provider: &str, available: bool) -> Candidate {
         working_dir: None,
         branch: None,
         last_assigned: None,
+        line_by_line: provider == "shell",
     }
 }
 
@@ -268,4 +269,26 @@ fn unreachable_names_what_no_tracked_session_offers() {
         unreachable(&t, &[claude]),
         Some("its target session 'claude-1' is excluded from assignment by the config".into())
     );
+}
+
+#[test]
+fn multi_line_prompts_never_go_to_a_shell() {
+    let panes = [pane("%1", "sh", "shell", true)];
+    let mut p = prompt();
+    p.provider = Some("shell".into());
+    p.text = "echo one\n".into();
+    assert_eq!(route(&p, &panes, None), Ok("%1".into()));
+    p.text = "echo one\necho two".into();
+    let why = route(&p, &panes, None).unwrap_err().reason();
+    assert!(
+        why.starts_with("sh is a shell") && why.contains("single-line"),
+        "{why}"
+    );
+    p.provider = None;
+    p.target = Some("sh".into());
+    let why = route(&p, &panes, None).unwrap_err().reason();
+    assert!(why.starts_with("target session 'sh' is a shell"), "{why}");
+    let agent = [pane("%2", "claude-1", "claude", true)];
+    p.target = None;
+    assert_eq!(route(&p, &agent, None), Ok("%2".into()));
 }

@@ -8,32 +8,23 @@ use super::history::append;
 use super::row::{PROMPT_COLUMNS, PROMPT_SUMMARY_COLUMNS, prompt_from_row};
 use super::{NOW, Store, to_json};
 use crate::error::StoreError;
-use crate::protocol::{
-    NewPrompt, PromptInfo, PromptStatus, validate_env_name, validate_prompt_text,
-};
+use crate::protocol::{NewPrompt, PromptInfo, PromptStatus};
 
 /// Default priority when a prompt names none.
 pub const DEFAULT_PRIORITY: u8 = 5;
 /// Default retry budget.
 pub const DEFAULT_MAX_RETRIES: u32 = 3;
+const _: () = assert!(DEFAULT_MAX_RETRIES <= *crate::protocol::MAX_RETRIES.end());
 /// Default and largest page of `prompts`.
 const LIST_LIMIT: u32 = 200;
 const MAX_LIST_LIMIT: u32 = 10_000;
 
 impl Store {
-    /// Queues a prompt and returns its id. Validates the text, the priority
-    /// and that every dependency exists.
+    /// Queues a prompt and returns its id. Validates every field (as the
+    /// protocol does) and that every dependency exists.
     pub fn insert_prompt(&mut self, p: &NewPrompt) -> Result<i64, StoreError> {
-        validate_prompt_text(&p.text).map_err(StoreError::Invalid)?;
+        p.validate().map_err(StoreError::Invalid)?;
         let priority = p.priority.unwrap_or(DEFAULT_PRIORITY);
-        if priority > 10 {
-            return Err(StoreError::Invalid(format!(
-                "priority {priority} is out of range 0-10"
-            )));
-        }
-        for k in p.env.keys() {
-            validate_env_name(k).map_err(StoreError::Invalid)?;
-        }
         let tx = self.write_tx()?;
         for dep in &p.after {
             let exists: bool = tx

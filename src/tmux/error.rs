@@ -29,7 +29,7 @@ pub enum TmuxError {
         key: String,
     },
     /// tmux ran and reported an error we do not classify further.
-    #[error("`{command}` failed (status {status:?}): {stderr}")]
+    #[error("`{command}` failed ({}): {stderr}", exit_text(*status))]
     Failed {
         /// The tmux subcommand and its target, for the log.
         command: String,
@@ -64,6 +64,21 @@ impl TmuxError {
     pub fn may_have_acted(&self) -> bool {
         matches!(self, Self::Timeout { .. } | Self::Io(_))
     }
+}
+
+/// An exit status as a person reads it: tmux killed by a signal has none.
+fn exit_text(status: Option<i32>) -> String {
+    match status {
+        Some(code) => format!("exit status {code}"),
+        None => "killed by a signal".to_owned(),
+    }
+}
+
+/// Whether a failed `list-panes -a` means the server answered and has no
+/// sessions: a server kept up without them (`exit-empty off`, as the
+/// system service's `tmux -D` is) has no current target to list from.
+pub(crate) fn is_empty_server(e: &TmuxError) -> bool {
+    matches!(e, TmuxError::Failed { stderr, .. } if stderr == "no current target")
 }
 
 /// Turns a non-zero tmux exit into the most specific error its stderr allows.
@@ -150,6 +165,26 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn messages_read_as_prose() {
+        let failed = classify("unknown command: frobnicate");
+        assert_eq!(
+            failed.to_string(),
+            "`send-keys` failed (exit status 1): unknown command: frobnicate"
+        );
+        let killed = classify_failure(Path::new("/s"), "list-panes", None, None, "x");
+        assert_eq!(
+            killed.to_string(),
+            "`list-panes` failed (killed by a signal): x"
+        );
+    }
+
+    #[test]
+    fn an_empty_server_is_told_apart_from_a_failure() {
+        assert!(is_empty_server(&classify("no current target\n")));
+        assert!(!is_empty_server(&classify("unknown command: frobnicate")));
     }
 
     #[test]

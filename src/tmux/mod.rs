@@ -86,10 +86,15 @@ impl Tmux {
     /// Every pane of the server, with one `list-panes -a` call.
     pub async fn snapshot(&self) -> Result<Snapshot, TmuxError> {
         let format = snapshot::list_format();
-        let out = self
+        match self
             .run(&["list-panes", "-a", "-F", &format], None, None)
-            .await?;
-        snapshot::parse_snapshot(&out).map_err(TmuxError::Parse)
+            .await
+        {
+            Ok(out) => snapshot::parse_snapshot(&out).map_err(TmuxError::Parse),
+            // The server answered: it has no panes, not a failed scan.
+            Err(e) if error::is_empty_server(&e) => Ok(Snapshot::default()),
+            Err(e) => Err(e),
+        }
     }
 
     /// Runs `tmux -S socket args...`, feeding `stdin` when given, and

@@ -10,7 +10,7 @@
 const SEP: char = '\x1f';
 
 /// Fields requested, in order. Keep in sync with [`parse_snapshot`].
-const FIELDS: [&str; 15] = [
+const FIELDS: [&str; 16] = [
     "pid",
     "pane_id",
     "session_name",
@@ -23,6 +23,7 @@ const FIELDS: [&str; 15] = [
     "cursor_y",
     "pane_height",
     "pane_width",
+    "pane_in_mode",
     "pane_current_command",
     "pane_title",
     "pane_current_path",
@@ -89,6 +90,9 @@ pub struct Pane {
     pub height: u16,
     /// Visible columns.
     pub width: u16,
+    /// In a mode such as copy mode: keys go to the mode, not the program,
+    /// so an Enter typed there would never reach the agent.
+    pub in_mode: bool,
 }
 
 impl Pane {
@@ -149,9 +153,10 @@ pub(crate) fn parse_snapshot(out: &str) -> Result<Snapshot, String> {
             cursor_y: num(f[9], "cursor_y")?,
             height: num(f[10], "pane_height")?,
             width: num(f[11], "pane_width")?,
-            command: f[12].to_string(),
-            title: f[13].to_string(),
-            path: f[14].to_string(),
+            in_mode: f[12] == "1",
+            command: f[13].to_string(),
+            title: f[14].to_string(),
+            path: f[15].to_string(),
         });
     }
     let counts = snap
@@ -176,7 +181,7 @@ fn num<T: std::str::FromStr>(s: &str, field: &str) -> Result<T, String> {
 mod tests {
     use super::*;
 
-    fn line(fields: [&str; 15]) -> String {
+    fn line(fields: [&str; 16]) -> String {
         fields.join("\x1f")
     }
 
@@ -185,7 +190,7 @@ mod tests {
         let f = list_format();
         assert!(f.starts_with("#{pid}\x1f#{pane_id}"));
         assert!(f.ends_with("#{pane_current_path}"));
-        assert_eq!(f.matches('\x1f').count(), 14);
+        assert_eq!(f.matches('\x1f').count(), 15);
     }
 
     #[test]
@@ -204,6 +209,7 @@ mod tests {
                 "5",
                 "40",
                 "120",
+                "1",
                 "claude",
                 "✳ Claude",
                 "/src/app",
@@ -221,6 +227,7 @@ mod tests {
                 "0",
                 "24",
                 "80",
+                "0",
                 "bash",
                 "",
                 "/tmp/a b",
@@ -238,6 +245,7 @@ mod tests {
                 "0",
                 "24",
                 "80",
+                "0",
                 "bash",
                 "t",
                 "/weird\x1fpath",
@@ -262,6 +270,8 @@ mod tests {
             ("claude", "✳ Claude", "/src/app")
         );
         assert_eq!(p.activity, 1_700_000_000);
+        assert!(p.in_mode);
+        assert!(!snap.panes[1].in_mode);
         assert_eq!(p.display_name(), "claude-1");
         assert_eq!(p.history_mark(), 17);
         assert_eq!(snap.panes[1].activity, 0);
@@ -275,7 +285,7 @@ mod tests {
     fn rejects_malformed_lines() {
         assert!(parse_snapshot("%0\x1fonly").is_err());
         let bad = line([
-            "x", "%0", "s", "0", "0", "1", "0", "0", "0", "0", "1", "1", "c", "", "/",
+            "x", "%0", "s", "0", "0", "1", "0", "0", "0", "0", "1", "1", "0", "c", "", "/",
         ]);
         assert!(parse_snapshot(&bad).unwrap_err().contains("pid"));
         assert_eq!(parse_snapshot("").unwrap(), Snapshot::default());

@@ -23,6 +23,8 @@ pub struct Frame<'a> {
     pub name: &'a str,
     pub transcript: &'a [String],
     pub composer: &'a str,
+    /// Show the input below the box, leaving the box itself empty.
+    pub echo_below: bool,
     pub view: View,
     pub width: usize,
     pub height: usize,
@@ -81,12 +83,21 @@ pub fn render(f: &Frame) -> Vec<String> {
             bottom.push("  2. No, and tell Codex what to do differently (esc)".into());
         }
         (_, Style::Claude) => {
+            let (inside, below) = if f.echo_below {
+                ("", f.composer)
+            } else {
+                (f.composer, "")
+            };
             bottom.push(format!("╭{}╮", "─".repeat(inner + 2)));
-            for (i, line) in composer_lines(f.composer, inner - 2).iter().enumerate() {
+            for (i, line) in composer_lines(inside, inner - 2).iter().enumerate() {
                 let lead = if i == 0 { "> " } else { "  " };
                 bottom.push(format!("│ {lead}{} │", pad(line, inner - 2)));
             }
             bottom.push(format!("╰{}╯", "─".repeat(inner + 2)));
+            if !below.is_empty() {
+                let echo = composer_lines(below, inner);
+                bottom.extend(echo.iter().map(|l| format!("  {l}")));
+            }
             bottom.push("  ? for shortcuts".into());
         }
         (_, Style::Codex) => {

@@ -4,13 +4,19 @@
 //! byte-exact and exactly-once without a real agent.
 //!
 //! ```text
-//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--limit-every N]
+//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--ignore-escape] [--echo-below] [--limit-every N]
 //!
 //! `--ignore-enters N` leaves the first N Enter presses on a filled input
 //! box without effect (logged as `{"ignored":"enter"}`), as an agent that
 //! is slow to start reading does; `--ignore-clear` ignores C-u (logged as
 //! `{"ignored":"clear"}`), as an agent whose clear key is another; C-u
 //! otherwise empties the box (logged as `{"cleared":"…"}`).
+//! `--ignore-escape` keeps working through Escape (logged as
+//! `{"ignored":"escape"}`), as an agent busy in a tool call that does not
+//! let itself be interrupted.
+//! `--echo-below` (Claude style) shows the input below the input box, which
+//! itself stays empty, as some agent TUIs echo pasted text: a box that
+//! reads empty then says nothing about whether the input was submitted.
 //! `--file-picker` opens a file picker while the input ends in an `@path`
 //! token, as Claude Code does: Enter then accepts the path (adds a space)
 //! instead of submitting.
@@ -71,6 +77,8 @@ struct Agent {
     picker: bool,
     deaf_enters: u64,
     keep_on_clear: bool,
+    deaf_escape: bool,
+    echo_below: bool,
     log: File,
     seq: u64,
     transcript: Vec<String>,
@@ -91,7 +99,7 @@ fn main() {
     };
     let Some(log) = flag("--log") else {
         eprintln!(
-            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--limit-every N]"
+            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--ignore-escape] [--echo-below] [--limit-every N]"
         );
         std::process::exit(64);
     };
@@ -124,6 +132,8 @@ fn main() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(0),
         keep_on_clear: args.iter().any(|a| a == "--ignore-clear"),
+        deaf_escape: args.iter().any(|a| a == "--ignore-escape"),
+        echo_below: args.iter().any(|a| a == "--echo-below"),
         log,
         seq: 0,
         transcript: Vec::new(),
@@ -231,6 +241,9 @@ impl Agent {
             }
             (Mode::Idle, Event::Enter) if !self.composer.is_empty() => self.submit(),
             (Mode::Idle, _) => {}
+            (Mode::Busy { .. }, Event::Escape) if self.deaf_escape => {
+                self.record(json!({"ignored": "escape"}));
+            }
             (Mode::Busy { .. }, Event::Escape) => {
                 self.record(json!({"interrupt": "esc"}));
                 self.transcript.push("⎿ Interrupted by user".into());
@@ -361,6 +374,7 @@ impl Agent {
             name: &self.name,
             transcript: &self.transcript,
             composer: &composer,
+            echo_below: self.echo_below,
             view,
             width,
             height,

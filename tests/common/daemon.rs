@@ -225,7 +225,12 @@ impl TestDaemon {
     /// Runs `assignerctl` with `input` on stdin.
     pub fn ctl_stdin(&self, args: &[&str], input: Option<&[u8]>) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_assignerctl"));
-        cmd.arg("--socket").arg(&self.socket).args(args);
+        // A safety net, not the 10 s default: a daemon held up by a frozen
+        // tmux server (tests/engine_faults.rs) answers late, but answers.
+        cmd.arg("--socket")
+            .arg(&self.socket)
+            .args(["--request-timeout", "120"])
+            .args(args);
         cmd.env_remove("ASSIGNER_SOCKET");
         cmd.stdin(if input.is_some() {
             Stdio::piped()

@@ -102,6 +102,46 @@ impl Fleet {
         );
     }
 
+    /// Kills the daemon (SIGKILL) once prompt `id` is pasted into `name`
+    /// and before its Enter (the daemon's `settle_ms` must hold it there),
+    /// then waits until the pane shows `shown`.
+    pub fn kill9_after_paste(&mut self, id: i64, name: &str, shown: &str) {
+        let pasted = wait_until(WAIT, || {
+            self.d.history_events(id).contains(&"pasted".to_owned())
+        });
+        assert!(pasted, "{:?}", self.d.history_events(id));
+        self.d.kill9();
+        let pane = &self.panes[name];
+        let seen = wait_until(WAIT, || self.tmux.capture(pane).contains(shown));
+        assert!(
+            seen,
+            "{shown:?} not on screen:\n{}",
+            self.tmux.capture(pane)
+        );
+    }
+
+    /// A text field of prompt `id` as `show` reports it (`error`,
+    /// `waiting_reason`); empty when unset.
+    pub fn prompt_field(&self, id: i64, field: &str) -> String {
+        self.d.ctl_json(&["show", &id.to_string()])["prompt"][field]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Waits until prompt `id` waits for a reason containing `part`.
+    pub fn wait_waiting_reason(&self, id: i64, part: &str) {
+        let told = wait_until(WAIT, || {
+            self.prompt_field(id, "waiting_reason").contains(part)
+        });
+        assert!(
+            told,
+            "prompt {id} never waited for {part:?}: {:?}\nlog:\n{}",
+            self.prompt_field(id, "waiting_reason"),
+            self.d.logs()
+        );
+    }
+
     /// Every text every agent received.
     pub fn all_received(&self) -> Vec<String> {
         self.logs.values().flat_map(AgentLog::submissions).collect()

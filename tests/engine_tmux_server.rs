@@ -1,0 +1,62 @@
+//! The tmux server itself: one that stays up with no sessions left (the
+//! system service's `tmux -D`, or `exit-empty off`) is a server with no
+//! panes, not a failed scan.
+
+mod common;
+
+use common::{Fleet, WAIT, wait_until};
+
+#[test]
+fn the_last_session_on_a_server_that_stays_up_is_retired_at_once() {
+    let f = Fleet::new(&["claude-1"], &["--busy-ms", "600000"], common::TEST_CONFIG);
+    f.tmux.ok(&["set-option", "-g", "exit-empty", "off"]);
+    let id = f.d.send(&["was running when its session was killed"]);
+    f.wait_status(id, "in_progress");
+    f.tmux.kill_session("claude-1");
+    // Back in the queue now, not after the prompt's 30-minute timeout.
+    f.wait_status(id, "pending");
+    assert!(
+        f.d.history_events(id)
+            .contains(&"requeued-from-stale-session".to_owned())
+    );
+    let sessions = f.d.ctl_json(&["sessions"]);
+    assert_eq!(sessions["sessions"], serde_json::json!([]), "{sessions}");
+    let logs = f.d.logs();
+    assert!(!logs.contains("scan failed"), "{logs}");
+    assert!(logs.contains("the pane vanished"), "{logs}");
+}
+
+#[test]
+fn a_socket_out_of_reach_for_a_while_is_not_a_dead_server() {
+    let f = Fleet::new(
+        &["claude-1", "claude-2"],
+        &["--busy-ms", "3000"],
+        common::TEST_CONFIG,
+    );
+    let first = f.d.send(&["first task", "--target", "claude-1"]);
+    let second = f.d.send(&["second task", "--target", "claude-2"]);
+    f.wait_status(first, "in_progress");
+    f.wait_status(second, "in_progress");
+    let socket = f.tmux.socket().to_owned();
+    let away = socket.with_extension("away");
+    std::fs::rename(&socket, &away).unwrap();
+    let reachable = || f.d.ctl_json(&["status"])["status"]["tmux"]["reachable"].clone();
+    let out = wait_until(WAIT, || reachable() == false);
+    assert!(out, "{}", f.d.ctl_ok(&["status"]));
+    assert_eq!(f.d.status_of(first), "in_progress");
+    assert_eq!(f.d.status_of(second), "in_progress");
+    std::fs::rename(&away, &socket).unwrap();
+    assert!(wait_until(WAIT, || reachable() == true));
+    f.wait_status(first, "completed");
+    f.wait_status(second, "completed");
+    assert_eq!(f.log("claude-1").submissions(), ["first task"]);
+    assert_eq!(f.log("claude-2").submissions(), ["second task"]);
+    for id in [first, second] {
+        let events = f.d.history_events(id);
+        assert!(
+            !events.iter().any(|e| e.starts_with("requeued")),
+            "{events:?}"
+        );
+    }
+    f.assert_no_violations();
+}

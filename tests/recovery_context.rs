@@ -1,0 +1,50 @@
+//! A restart during context preparation in a shell pane: the shell may
+//! have run the prerequisites, so recovery never types them again.
+
+mod common;
+
+use common::{Fleet, TEST_CONFIG, WAIT, wait_until};
+
+#[test]
+fn a_preparation_cut_off_by_kill_9_is_never_run_again() {
+    let mut f = Fleet::new(&[], &[], TEST_CONFIG);
+    let pane = f
+        .tmux
+        .new_session("work-shell", &["bash", "--norc", "--noprofile"]);
+    f.wait_session_state("work-shell", "idle");
+    let dir = f.tmux.dir().to_owned();
+    let [started, go, ran, prompt_ran] =
+        ["started", "go", "ran", "prompt-ran"].map(|n| dir.join(n));
+    // The prerequisite says it started, holds until the test lets it go,
+    // then leaves a line for each run.
+    let prereq = format!(
+        "touch {started}; while [ ! -e {go} ]; do sleep 0.05; done; echo ran >> {ran}",
+        started = started.display(),
+        go = go.display(),
+        ran = ran.display()
+    );
+    let id = f.d.send(&[
+        &format!("touch {}", prompt_ran.display()),
+        "--provider",
+        "shell",
+        "--prereq",
+        &prereq,
+    ]);
+    assert!(wait_until(WAIT, || started.exists()), "{}", f.d.logs());
+    f.d.kill9();
+    // The preparation finishes while no daemon runs: the shell is idle
+    // again when the next one looks.
+    std::fs::write(&go, "").unwrap();
+    let done = wait_until(WAIT, || f.tmux.capture(&pane).contains("assigner-prep-ok-"));
+    assert!(done, "{}", f.tmux.capture(&pane));
+    f.d.spawn();
+    f.d.wait_ready();
+    f.wait_status(id, "failed");
+    let error = f.prompt_field(id, "error");
+    assert!(
+        error.contains("during context preparation") && error.contains("may have run"),
+        "{error}"
+    );
+    assert_eq!(std::fs::read_to_string(&ran).unwrap(), "ran\n");
+    assert!(!prompt_ran.exists(), "the prompt ran after all");
+}
