@@ -160,6 +160,14 @@ fn variant(rng: &mut Rng) -> Variant {
     let mut flags = vec!["--busy-ms".to_owned(), rng.range(100, 900).to_string()];
     if rng.chance(40) {
         flags.extend(["--style".into(), "codex".into()]);
+    } else if rng.chance(25) {
+        flags.push("--echo-below".into());
+    }
+    if rng.chance(15) {
+        flags.extend(["--slow-redraw".into(), rng.range(50, 300).to_string()]);
+    }
+    if rng.chance(10) {
+        flags.push("--ignore-escape".into());
     }
     if rng.chance(20) {
         flags.push("--collapse-pastes".into());

@@ -53,9 +53,8 @@ impl World {
                 lives: Vec::new(),
             })
             .collect();
-        let config = format!("{TEST_CONFIG}");
         let mut w = Self {
-            d: TestDaemon::unstarted_on(&config, &[], Some(tmux.socket())),
+            d: TestDaemon::unstarted_on(TEST_CONFIG, &[], Some(tmux.socket())),
             tmux,
             agents,
         };
