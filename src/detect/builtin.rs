@@ -17,7 +17,8 @@ commands = ["claude"]
 screen_patterns = ['Claude Code', '✻ Welcome to Claude']
 tail_lines = 25
 composer = '^\s*│?\s*[>❯]\s?(.*?)\s*│?\s*$'
-placeholder = '^Try "[^"]*"$'
+placeholder = '^(Try "[^"]*"|Resend your message to try again|Once fixed, resend your message|Run /rewind to go back|Press up to edit queued messages)$'
+error = '^\s*[●⏺] API Error: .*$'
 prepare = "none"
 rules = [
   { name = "claude-approval-question", state = "waiting_approval", regex = 'Do you want to (proceed|make this edit|create|allow|run|overwrite)', lines = 15 },
@@ -26,7 +27,7 @@ rules = [
   { name = "claude-esc-to-interrupt", state = "busy", contains = "esc to interrupt", lines = 10 },
   { name = "claude-ctrl-c-to-interrupt", state = "busy", contains = "ctrl+c to interrupt", lines = 10 },
   { name = "claude-spinner-verb", state = "busy", regex = '^\s*[·✢✳✶✻✽*]\s*[A-Z][a-z]+(ing)?…', lines = 10 },
-  { name = "claude-prompt-box", state = "idle", regex = '^\s*│?\s*[>❯]( .*)?\n\s*[╰─]', lines = 6 },
+  { name = "claude-prompt-box", state = "idle", regex = '^\s*│?\s*[>❯](\s.*)?\n\s*[╰─]', lines = 6 },
 ]
 
 [codex]

@@ -96,6 +96,7 @@ impl Profiles {
 fn classify_with(profile: &Profile, screen: &str, sent: &[SentText]) -> Verdict {
     let lines = tail(screen, profile.tail_lines);
     let quiet = super::echo::quiet(&lines, sent);
+    let input_box = input_box_line(profile, &lines);
     let mut verdict = Verdict::unknown();
     for rule in &profile.rules {
         let lines = if rule.state == SessionState::Idle {
@@ -103,10 +104,19 @@ fn classify_with(profile: &Profile, screen: &str, sent: &[SentText]) -> Verdict 
         } else {
             &quiet
         };
-        let region = match rule.lines {
-            Some(n) => &lines[lines.len().saturating_sub(n)..],
-            None => &lines[..],
+        let mut from = match rule.lines {
+            Some(n) => lines.len().saturating_sub(n),
+            None => 0,
         };
+        // A dialog replaces the input box: a dialog phrase above an input
+        // box is transcript (an answered dialog, an answer quoting one) and
+        // decides nothing.
+        if rule.state == SessionState::WaitingApproval
+            && let Some(at) = input_box
+        {
+            from = from.max(at + 1);
+        }
+        let region = &lines[from.min(lines.len())..];
         let joined = region.join("\n");
         let Some(hit) = rule.pattern.find(&joined) else {
             continue;
@@ -123,6 +133,34 @@ fn classify_with(profile: &Profile, screen: &str, sent: &[SentText]) -> Verdict 
         verdict.matched.push(rule.name.clone());
     }
     verdict
+}
+
+/// The bottom-most line where an idle rule sees the input box, leaving out
+/// lines that a dialog rule matches on their own (Codex draws its dialog's
+/// selected option with the composer's `›`).
+fn input_box_line(profile: &Profile, lines: &[&str]) -> Option<usize> {
+    let dialog_line = |line: &str| {
+        profile
+            .rules
+            .iter()
+            .any(|r| r.state == SessionState::WaitingApproval && r.pattern.find(line).is_some())
+    };
+    let mut found = None;
+    for rule in profile
+        .rules
+        .iter()
+        .filter(|r| r.state == SessionState::Idle)
+    {
+        let from = rule.lines.map_or(0, |n| lines.len().saturating_sub(n));
+        let joined = lines[from..].join("\n");
+        for start in rule.pattern.starts(&joined) {
+            let at = from + joined[..start].matches('\n').count();
+            if !dialog_line(lines[at]) {
+                found = found.max(Some(at));
+            }
+        }
+    }
+    found
 }
 
 /// The lines of `region` (joined with `\n`) that the byte span touches.

@@ -20,14 +20,19 @@
 //! Debouncer::new(settle, completion).observe(&verdict, fp, now) -> Option<Reported>
 //! ```
 
+mod api_error;
 mod around;
 mod builtin;
 mod classify;
 mod composer;
 mod debounce;
 mod echo;
+#[cfg(test)]
+mod fixture_tests;
 mod profile;
 mod profiles;
+#[cfg(test)]
+mod region_tests;
 
 pub use classify::{Verdict, tail};
 pub use composer::composer_holds;

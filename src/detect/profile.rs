@@ -38,6 +38,10 @@ pub struct ProfileOverride {
     /// Regex for greyed-out hint text shown in an empty input box (it
     /// counts as empty).
     pub placeholder: Option<String>,
+    /// Regex for the line an agent shows when its model API failed the
+    /// prompt (`● API Error: …`): a prompt whose answer ends in it fails
+    /// with that line as its reason instead of completing.
+    pub error: Option<String>,
     /// How context (cd, env, prerequisites) may be prepared: `shell` (type
     /// commands at a shell prompt) or `none`.
     pub prepare: Option<String>,
@@ -102,6 +106,9 @@ impl ProfileOverride {
         }
         if let Some(p) = &self.placeholder {
             compile(p).map_err(|e| format!("placeholder: {e}"))?;
+        }
+        if let Some(p) = &self.error {
+            compile(p).map_err(|e| format!("error: {e}"))?;
         }
         if let Some(p) = &self.prepare {
             if p != "shell" && p != "none" {

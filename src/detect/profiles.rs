@@ -45,6 +45,14 @@ impl Matcher {
             Matcher::Contains(s) => text.find(s.as_str()).map(|i| &text[i..i + s.len()]),
         }
     }
+
+    /// The byte offset of every match in `text`.
+    pub fn starts(&self, text: &str) -> Vec<usize> {
+        match self {
+            Matcher::Regex(re) => re.find_iter(text).map(|m| m.start()).collect(),
+            Matcher::Contains(s) => text.match_indices(s.as_str()).map(|(i, _)| i).collect(),
+        }
+    }
 }
 
 /// One provider's compiled profile.
@@ -60,6 +68,7 @@ pub struct Profile {
     pub(crate) rules: Vec<Rule>,
     pub(crate) composer: Option<Regex>,
     pub(crate) placeholder: Option<Regex>,
+    pub(crate) error: Option<Regex>,
     /// How context may be prepared in this provider's panes.
     pub prepare: Prepare,
 }
@@ -170,6 +179,7 @@ fn merge(base: &mut ProfileOverride, over: &ProfileOverride) {
     for (dst, src) in [
         (&mut base.composer, &over.composer),
         (&mut base.placeholder, &over.placeholder),
+        (&mut base.error, &over.error),
         (&mut base.prepare, &over.prepare),
     ] {
         if src.is_some() {
@@ -198,6 +208,7 @@ fn build(name: &str, spec: &ProfileOverride) -> Result<Profile, String> {
         rules,
         composer: spec.composer.as_deref().map(compile).transpose()?,
         placeholder: spec.placeholder.as_deref().map(compile).transpose()?,
+        error: spec.error.as_deref().map(compile).transpose()?,
         prepare: if spec.prepare.as_deref() == Some("shell") {
             Prepare::Shell
         } else {

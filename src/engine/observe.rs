@@ -138,6 +138,16 @@ impl Engine {
                 }
             }
         }
+        if !self.recovered {
+            // Before the first look at the screens: what an earlier run
+            // typed may still be echoed there, and its quoted phrases must
+            // not read as a state (see `Tracked::sent`).
+            for (pane, text) in store.recent_texts()? {
+                if let Some(t) = self.panes.get_mut(&pane) {
+                    t.remember_sent(&text);
+                }
+            }
+        }
         let now = std::time::Instant::now();
         for t in self.panes.values_mut() {
             t.branch = self.branches.get(&t.pane.path, now);

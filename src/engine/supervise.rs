@@ -151,8 +151,21 @@ impl Engine {
                 .idle_since
                 .is_some_and(|(since, _)| since.elapsed() >= completion);
             if idle_long && w.submitted.elapsed() >= completion {
+                let (provider, screen) = (t.provider.clone(), t.last_screen.clone());
                 let response = self.response(&w).await;
                 self.finish_watch(id);
+                // The output since delivery, or the screen when an agent
+                // redraws in place and that output is empty.
+                let failed = [response.as_deref().unwrap_or(""), &screen]
+                    .iter()
+                    .find(|text| !text.trim().is_empty())
+                    .and_then(|text| self.profiles.api_error(&provider, text));
+                if let Some(line) = failed {
+                    let why = format!("the agent's model API failed the prompt: {line}");
+                    warn!(prompt_id = id, session = %w.session, pane = %w.pane, "{why}");
+                    ignore_wrong_status(store.fail(id, &why))?;
+                    continue;
+                }
                 ignore_wrong_status(store.complete(id, response.as_deref(), "agent idle again"))?;
                 info!(prompt_id = id, session = %w.session, pane = %w.pane, "prompt completed");
             }

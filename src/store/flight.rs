@@ -36,6 +36,28 @@ impl Store {
             })
             .map_err(StoreError::sqlite("reading last pane"))
     }
+
+    /// The texts of the prompts most recently delivered, by pane, oldest
+    /// first: what may still be echoed on those screens when the daemon
+    /// starts again, so a quoted "esc to interrupt" or "Do you want to
+    /// proceed?" is still known to be an echo and decides nothing.
+    pub fn recent_texts(&self) -> Result<Vec<(String, String)>, StoreError> {
+        const RECENT: u32 = 500;
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT assigned_pane, content FROM (
+                   SELECT id, assigned_pane, content FROM prompts
+                   WHERE assigned_pane IS NOT NULL ORDER BY id DESC LIMIT ?1)
+                 ORDER BY id",
+            )
+            .map_err(StoreError::sqlite("reading recent deliveries"))?;
+        let rows = stmt
+            .query_map([RECENT], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(StoreError::sqlite("reading recent deliveries"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(StoreError::sqlite("reading recent deliveries"))
+    }
 }
 
 /// A prompt in flight (`assigned` or `in_progress`), as the engine

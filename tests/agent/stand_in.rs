@@ -4,7 +4,7 @@
 //! byte-exact and exactly-once without a real agent.
 //!
 //! ```text
-//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--ignore-escape] [--echo-below]
+//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--ignore-escape] [--echo-below] [--limit-every N] [--slow-redraw MS]
 //!
 //! `--ignore-enters N` leaves the first N Enter presses on a filled input
 //! box without effect (logged as `{"ignored":"enter"}`), as an agent that
@@ -21,6 +21,12 @@
 //! token, as Claude Code does: Enter then accepts the path (adds a space)
 //! instead of submitting.
 //! `--no-limits` ignores `#ratelimit`, as an agent on another account would.
+//! `--limit-every N` ends every Nth prompt's work in an 800 ms usage-limit
+//! banner, whatever its text, as an agent near its quota does.
+//! Each usage limit is logged as `{"limited":SEQ}`, SEQ being the
+//! submission it cut short: an agent that hit its limit did not run it.
+//! `--slow-redraw MS` draws the screen MS late after input, as a TUI
+//! under load does: a paste shows in the box only after a while.
 //! `--collapse-pastes` shows a multi-line input as Claude Code does,
 //! `[Pasted text #1 +N lines]`, in the input box and the transcript, so the
 //! text itself never appears on screen.
@@ -32,7 +38,9 @@
 //! it is busy for `--busy-ms` with a spinner ("esc to interrupt"; Escape
 //! interrupts). Directives in the text: `#busy=MS`, `#dialog` (an approval
 //! dialog after the work, answered with `1`, `2`, Enter or Escape),
-//! `#ratelimit[=MS]` (a usage-limit banner, default 2000 ms), `#exit`.
+//! `#ratelimit[=MS]` (a usage-limit banner, default 2000 ms), `#apierror`
+//! (the work ends in `⏺ API Error: 500 …`, as when the model API failed),
+//! `#exit`.
 //! Input while busy, in a dialog or rate limited is logged as
 //! `{"violation":"input while busy"|"input in dialog"|"input while rate limited","bytes":"…"}`;
 //! dialog answers as `{"answer":"1"}`. SIGUSR1 opens a dialog, SIGUSR2
@@ -68,11 +76,17 @@ struct Agent {
     busy_ms: u64,
     collapse: bool,
     limits: bool,
+    /// `--limit-every N`: every Nth submission runs into a usage limit.
+    limit_every: u64,
     picker: bool,
     deaf_enters: u64,
     keep_on_clear: bool,
     deaf_escape: bool,
     echo_below: bool,
+    /// `--slow-redraw MS`: how late the screen follows input.
+    redraw_lag: Duration,
+    /// The prompt at work asked for `#apierror`.
+    api_error: bool,
     log: File,
     seq: u64,
     transcript: Vec<String>,
@@ -93,7 +107,7 @@ fn main() {
     };
     let Some(log) = flag("--log") else {
         eprintln!(
-            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--ignore-escape] [--echo-below]"
+            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--ignore-escape] [--echo-below] [--limit-every N] [--slow-redraw MS]"
         );
         std::process::exit(64);
     };
@@ -118,6 +132,9 @@ fn main() {
             .unwrap_or(300),
         collapse: args.iter().any(|a| a == "--collapse-pastes"),
         limits: !args.iter().any(|a| a == "--no-limits"),
+        limit_every: flag("--limit-every")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
         picker: args.iter().any(|a| a == "--file-picker"),
         deaf_enters: flag("--ignore-enters")
             .and_then(|v| v.parse().ok())
@@ -125,6 +142,12 @@ fn main() {
         keep_on_clear: args.iter().any(|a| a == "--ignore-clear"),
         deaf_escape: args.iter().any(|a| a == "--ignore-escape"),
         echo_below: args.iter().any(|a| a == "--echo-below"),
+        api_error: false,
+        redraw_lag: Duration::from_millis(
+            flag("--slow-redraw")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
+        ),
         log,
         seq: 0,
         transcript: Vec::new(),
@@ -184,6 +207,9 @@ impl Agent {
             } else {
                 parser.flush()
             };
+            if input_ready && !self.redraw_lag.is_zero() {
+                std::thread::sleep(self.redraw_lag);
+            }
             for ev in events {
                 self.handle(ev);
             }
@@ -293,6 +319,7 @@ impl Agent {
             self.exit = true;
             return;
         }
+        self.api_error = text.contains("#apierror");
         let busy = directive(&text, "#busy=").unwrap_or(self.busy_ms);
         let now = Instant::now();
         self.mode = Mode::Busy {
@@ -306,6 +333,10 @@ impl Agent {
             Some(Mode::Limited {
                 until: now + Duration::from_millis(busy + ms),
             })
+        } else if self.limit_every > 0 && self.seq % self.limit_every == 0 {
+            Some(Mode::Limited {
+                until: now + Duration::from_millis(busy + 800),
+            })
         } else {
             None
         };
@@ -314,9 +345,15 @@ impl Agent {
     fn tick(&mut self, now: Instant) {
         match self.mode {
             Mode::Busy { until, .. } if now >= until => {
-                self.transcript
-                    .push(format!("⏺ Done (prompt {})", self.seq));
+                self.transcript.push(if self.api_error {
+                    "⏺ API Error: 500 Internal server error (stand-in)".to_owned()
+                } else {
+                    format!("⏺ Done (prompt {})", self.seq)
+                });
                 self.mode = self.then.take().unwrap_or(Mode::Idle);
+                if matches!(self.mode, Mode::Limited { .. }) {
+                    self.record(json!({"limited": self.seq}));
+                }
             }
             Mode::Limited { until } if now >= until => self.mode = Mode::Idle,
             _ => {}

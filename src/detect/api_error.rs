@@ -1,0 +1,81 @@
+//! An agent that stopped because its model API failed the prompt (an HTTP
+//! 500, or a 429 once the agent's own retries are used up) is idle again,
+//! but did not do the work: its answer ends in the profile's `error` line
+//! (Claude Code: `● API Error: 500 Internal server error…`). Such a prompt
+//! fails with that line as its reason instead of completing with the error
+//! as its "response".
+
+use super::Profiles;
+
+impl Profiles {
+    /// The API error line that ends `answer` (the pane's output since the
+    /// prompt was delivered), if `provider`'s profile knows one. It counts
+    /// only after the last prompt echoed in the transcript: an error left
+    /// from an earlier prompt, above a later one's answer, is history.
+    pub fn api_error(&self, provider: &str, answer: &str) -> Option<String> {
+        let profile = self.get(provider);
+        let re = profile.error.as_ref()?;
+        let lines: Vec<&str> = answer.lines().map(str::trim_end).collect();
+        let echo = |l: &str| {
+            profile.composer.as_ref().is_some_and(|c| {
+                c.captures(l)
+                    .and_then(|m| m.get(1))
+                    .is_some_and(|t| !t.as_str().trim().is_empty())
+            })
+        };
+        // The bottom-most input-box line is the box itself, not an echo.
+        let input_box = lines
+            .iter()
+            .rposition(|l| profile.composer.as_ref().is_some_and(|c| c.is_match(l)));
+        let above = &lines[..input_box.unwrap_or(lines.len())];
+        let error = above.iter().rposition(|l| re.is_match(l))?;
+        if above[error + 1..].iter().any(|l| echo(l)) {
+            return None;
+        }
+        Some(above[error].trim().to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::Profiles;
+
+    fn read(version: &str, name: &str) -> String {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/screens")
+            .join(format!("claude-{version}"));
+        std::fs::read_to_string(dir.join(name)).unwrap()
+    }
+
+    #[test]
+    fn claude_code_api_errors_end_the_answer_and_answers_do_not() {
+        let p = Profiles::builtin();
+        for version in ["2.1.332", "2.1.197"] {
+            let err = p.api_error("claude", &read(version, "api-error-500.txt"));
+            assert!(
+                err.as_deref()
+                    .is_some_and(|e| e.starts_with("● API Error: 500")),
+                "{version}: {err:?}"
+            );
+            let err = p.api_error("claude", &read(version, "rate-limit-429.txt"));
+            assert!(
+                err.as_deref().is_some_and(|e| e.contains("429")),
+                "{version}: {err:?}"
+            );
+            for fine in [
+                "idle-after-answer.txt",
+                "api-error-500-then-answer.txt",
+                "quote.txt",
+            ] {
+                assert_eq!(
+                    p.api_error("claude", &read(version, fine)),
+                    None,
+                    "{version} {fine}"
+                );
+            }
+        }
+        assert_eq!(p.api_error("codex", "● API Error: 500"), None);
+    }
+}

@@ -1,0 +1,161 @@
+//! The randomized fault-injection suite (RELIABILITY.md): stand-in agents
+//! of several kinds, a daemon, prompts, and faults at random points, then an
+//! oracle for exactly-once delivery. Each seed gives one schedule; a failing
+//! seed is replayed with `--seed S`.
+//!
+//! ```text
+//! cargo test --test chaos                       # the fixed CI seeds
+//! cargo test --test chaos -- --seeds 200        # seeds 1..=200
+//! cargo test --test chaos -- --minutes 30       # as many seeds as fit
+//! cargo test --test chaos -- --seed 17          # replay one seed
+//! cargo test --test chaos -- --faults kill9,stop-tmux
+//! ```
+
+#[path = "../common/mod.rs"]
+mod common;
+mod oracle;
+mod plan;
+mod rng;
+mod run;
+mod world;
+
+use std::panic::AssertUnwindSafe;
+use std::time::{Duration, Instant};
+
+use oracle::Findings;
+use plan::Kind;
+
+/// Seeds CI runs: enough to meet every fault kind several times in about
+/// five minutes on two cores.
+const CI_SEEDS: u64 = 16;
+
+/// Fault kinds injected unless `--faults` says otherwise.
+const DEFAULT_KINDS: [Kind; 8] = Kind::ALL;
+
+struct Args {
+    seeds: Vec<u64>,
+    minutes: Option<u64>,
+    kinds: Vec<Kind>,
+    skip: bool,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        seeds: (1..=CI_SEEDS).collect(),
+        minutes: None,
+        kinds: DEFAULT_KINDS.to_vec(),
+        skip: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().and_then(|v| v.parse::<u64>().ok());
+        match arg.as_str() {
+            "--seeds" => a.seeds = (1..=value().expect("--seeds N")).collect(),
+            "--seed" => a.seeds = vec![value().expect("--seed S")],
+            "--minutes" => {
+                a.minutes = Some(value().expect("--minutes M"));
+                a.seeds = (1..=u64::from(u32::MAX)).collect();
+            }
+            "--faults" => {
+                let list = it.next().expect("--faults a,b");
+                a.kinds = list
+                    .split(',')
+                    .filter(|n| *n != "none")
+                    .map(|n| {
+                        *Kind::ALL
+                            .iter()
+                            .find(|k| k.name() == n)
+                            .unwrap_or_else(|| panic!("unknown fault {n}"))
+                    })
+                    .collect();
+            }
+            // A name filter from `cargo test NAME` that is not this suite.
+            other if !other.starts_with('-') && !"chaos".contains(other) => a.skip = true,
+            _ => {}
+        }
+    }
+    a
+}
+
+fn main() {
+    let a = args();
+    if a.skip {
+        println!("chaos: skipped (filtered out)");
+        return;
+    }
+    let names: Vec<&str> = a.kinds.iter().map(|k| k.name()).collect();
+    println!("chaos: faults {}", names.join(","));
+    let started = Instant::now();
+    let mut total = Findings::default();
+    let (mut seeds, mut faults, mut failed) = (0, 0, Vec::new());
+    for &seed in &a.seeds {
+        if a.minutes
+            .is_some_and(|m| started.elapsed() > Duration::from_secs(m * 60))
+        {
+            break;
+        }
+        let plan = plan::plan(seed, &a.kinds);
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            let mut w = world::World::start(&plan);
+            let out = run::run(&mut w, &plan);
+            let _ = w.d.stop();
+            (out.faults, oracle::check(&w, &plan, &out))
+        }));
+        seeds += 1;
+        match result {
+            Ok((n, f)) => {
+                faults += n;
+                let bad = f.violations();
+                println!(
+                    "seed {seed}: {} agents, {} prompts, {n} faults: {}",
+                    plan.agents.len(),
+                    plan.prompts.len(),
+                    if bad == 0 {
+                        "ok".to_owned()
+                    } else {
+                        format!("{bad} violations")
+                    }
+                );
+                for d in &f.details {
+                    println!("  {d}");
+                }
+                if bad > 0 {
+                    failed.push(seed);
+                }
+                total.add(f);
+            }
+            Err(_) => {
+                println!("seed {seed}: the harness failed (see the panic above)");
+                failed.push(seed);
+            }
+        }
+    }
+    println!(
+        "chaos: {seeds} seeds, {faults} faults, {} prompts: {} duplicated, {} fused, {} lost, {} into busy, {} completed unsent, {} failed unflagged, {} stalled, {} stray, {} failed-may-have-it",
+        total.prompts,
+        total.duplicated,
+        total.fused,
+        total.lost,
+        total.into_busy,
+        total.completed_unsent,
+        total.failed_unflagged,
+        total.stalled,
+        total.stray,
+        total.failed_may_have_it,
+    );
+    if !failed.is_empty() {
+        let list: Vec<String> = failed.iter().map(u64::to_string).collect();
+        println!(
+            "chaos: failing seeds {} (replay: cargo test --test chaos -- --seed S)",
+            list.join(" ")
+        );
+    }
+    println!(
+        "chaos: {} passed, {} failed",
+        seeds - failed.len(),
+        failed.len()
+    );
+    if !failed.is_empty() {
+        std::process::exit(1);
+    }
+}

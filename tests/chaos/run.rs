@@ -1,0 +1,330 @@
+//! Runs one seed's schedule against a [`World`]: sends, faults, and the
+//! restores each fault schedules; then puts everything right and lets the
+//! queue drain, answering approval dialogs as a person would.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+
+use crate::plan::{Action, Fault, Plan};
+use crate::world::World;
+
+/// How long the queue may take to drain once the faults are over. Reaching
+/// it is a finding (a stall), not a harness error.
+const DRAIN: Duration = Duration::from_secs(60);
+
+/// Something a fault undoes later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Restore {
+    ContDaemon,
+    ContTmux(i32),
+    SocketBack,
+    CopyModeOff(usize),
+    StartAgent(usize),
+    StartTmux,
+    /// `again`: kill it once more as soon as it answers (during recovery).
+    StartDaemon {
+        again: bool,
+    },
+}
+
+/// What one seed did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Acknowledged sends: prompt id → prompt index.
+    pub acked: BTreeMap<i64, usize>,
+    pub faults: usize,
+    /// The queue did not drain within [`DRAIN`].
+    pub stalled: bool,
+    /// What `prompts` and `sessions` showed when it did not.
+    pub report: String,
+}
+
+struct Runner<'a> {
+    w: &'a mut World,
+    plan: &'a Plan,
+    start: Instant,
+    restores: Vec<(Instant, Restore)>,
+    out: Outcome,
+    daemon_up: bool,
+}
+
+/// Runs `plan` on `w`.
+pub fn run(w: &mut World, plan: &Plan) -> Outcome {
+    let mut r = Runner {
+        w,
+        plan,
+        start: Instant::now(),
+        restores: Vec::new(),
+        out: Outcome::default(),
+        daemon_up: true,
+    };
+    for step in &plan.steps {
+        let due = r.start + Duration::from_millis(step.at_ms);
+        r.until(due);
+        match &step.action {
+            Action::Send(i) => r.send(*i),
+            Action::Fault(f) => {
+                r.out.faults += 1;
+                r.fault(f);
+            }
+        }
+    }
+    r.until(Instant::now() + Duration::from_millis(200));
+    while let Some((_, what)) = r.restores.first().cloned() {
+        r.restores.remove(0);
+        r.restore(what);
+    }
+    r.out.stalled = !r.drain();
+    if r.out.stalled {
+        for args in [&["prompts"][..], &["sessions"][..]] {
+            match r.w.ctl(args) {
+                Some(o) => {
+                    r.out.report.push_str(&String::from_utf8_lossy(&o.stdout));
+                    r.out.report.push_str(&String::from_utf8_lossy(&o.stderr));
+                }
+                None => r
+                    .out
+                    .report
+                    .push_str("assignerctl did not answer in time\n"),
+            }
+        }
+        if std::env::var_os("CHAOS_LOGS").is_some() {
+            r.out.report.push_str(&r.w.d.logs());
+            for a in &r.w.agents {
+                for life in &a.lives {
+                    let log = std::fs::read_to_string(&life.log).unwrap_or_default();
+                    r.out
+                        .report
+                        .push_str(&format!("--- {}:\n{log}", life.log.display()));
+                }
+                if let Some(pane) = &a.pane {
+                    let screen = r.w.tmux.run(&["capture-pane", "-p", "-t", pane]);
+                    r.out.report.push_str(&format!(
+                        "--- screen of {}:\n{}",
+                        a.name,
+                        String::from_utf8_lossy(&screen.stdout)
+                    ));
+                }
+            }
+        }
+    }
+    r.out
+}
+
+impl Runner<'_> {
+    /// Carries out the restores due before `t`, then waits for `t`.
+    fn until(&mut self, t: Instant) {
+        loop {
+            self.restores.sort_by_key(|(at, _)| *at);
+            match self.restores.first() {
+                Some((at, _)) if *at <= t => {
+                    let (at, what) = self.restores.remove(0);
+                    std::thread::sleep(at.saturating_duration_since(Instant::now()));
+                    self.restore(what);
+                }
+                _ => break,
+            }
+        }
+        std::thread::sleep(t.saturating_duration_since(Instant::now()));
+    }
+
+    fn later(&mut self, ms: u64, what: Restore) {
+        self.restores
+            .push((Instant::now() + Duration::from_millis(ms), what));
+    }
+
+    /// Undoes, at once, anything that would make the harness's own tmux
+    /// calls hang or reach the wrong server.
+    fn tmux_usable(&mut self) {
+        let urgent: Vec<Restore> = self
+            .restores
+            .iter()
+            .filter(|(_, r)| matches!(r, Restore::ContTmux(_) | Restore::SocketBack))
+            .map(|(_, r)| r.clone())
+            .collect();
+        self.restores.retain(|(_, r)| !urgent.contains(r));
+        for r in urgent {
+            self.restore(r);
+        }
+    }
+
+    fn send(&mut self, i: usize) {
+        let text = &self.plan.prompts[i];
+        let Some(out) = self.w.ctl(&["send", text]) else {
+            return;
+        };
+        if out.status.success()
+            && let Ok(id) = String::from_utf8_lossy(&out.stdout).trim().parse()
+        {
+            self.out.acked.insert(id, i);
+        }
+    }
+
+    fn fault(&mut self, f: &Fault) {
+        match *f {
+            Fault::Kill9 {
+                phase,
+                down_ms,
+                again,
+            } => {
+                if !self.daemon_up {
+                    return;
+                }
+                if let Some(phase) = phase {
+                    crate::oracle::wait_for_phase(&self.w.d.db, phase, Duration::from_secs(2));
+                }
+                self.kill_daemon();
+                self.later(down_ms, Restore::StartDaemon { again });
+            }
+            Fault::Kill9Cleanup { after_ms } => {
+                if !self.daemon_up {
+                    return;
+                }
+                let mut cleanup = std::process::Command::new(env!("CARGO_BIN_EXE_assignerctl"))
+                    .arg("--socket")
+                    .arg(&self.w.d.socket)
+                    .args(["cleanup", "--apply", "--retry-failed"])
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .spawn()
+                    .expect("start cleanup");
+                std::thread::sleep(Duration::from_millis(after_ms));
+                self.kill_daemon();
+                let _ = cleanup.wait();
+                self.later(100, Restore::StartDaemon { again: false });
+            }
+            Fault::StopDaemon { ms } => {
+                if self.daemon_up && !self.restores.iter().any(|(_, r)| *r == Restore::ContDaemon) {
+                    self.w.d.signal(Signal::SIGSTOP);
+                    self.later(ms, Restore::ContDaemon);
+                }
+            }
+            Fault::StopTmux { ms } => {
+                self.tmux_usable();
+                if let Some(pid) = self.w.tmux_pid() {
+                    let _ = kill(Pid::from_raw(pid), Signal::SIGSTOP);
+                    self.later(ms, Restore::ContTmux(pid));
+                }
+            }
+            Fault::KillPane { agent, down_ms } => {
+                self.tmux_usable();
+                if let Some(pane) = self.w.agents[agent].pane.clone() {
+                    self.w.tmux.run(&["kill-pane", "-t", &pane]);
+                    self.w.agent_died(agent);
+                    self.later(down_ms, Restore::StartAgent(agent));
+                }
+            }
+            Fault::RestartTmux { down_ms } => {
+                self.tmux_usable();
+                if self.w.tmux_pid().is_some() {
+                    self.w.tmux.kill_server();
+                    for i in 0..self.w.agents.len() {
+                        if self.w.agents[i].pane.is_some() {
+                            self.w.agent_died(i);
+                        }
+                    }
+                    self.restores.retain(|(_, r)| {
+                        !matches!(r, Restore::StartAgent(_) | Restore::CopyModeOff(_))
+                    });
+                    self.later(down_ms, Restore::StartTmux);
+                }
+            }
+            Fault::MoveSocket { ms } => {
+                self.tmux_usable();
+                let sock = self.w.tmux.socket();
+                if std::fs::rename(sock, sock.with_extension("away")).is_ok() {
+                    self.later(ms, Restore::SocketBack);
+                }
+            }
+            Fault::CopyMode { agent, ms } => {
+                self.tmux_usable();
+                if let Some(pane) = self.w.agents[agent].pane.clone() {
+                    self.w.tmux.run(&["copy-mode", "-t", &pane]);
+                    self.later(ms, Restore::CopyModeOff(agent));
+                }
+            }
+        }
+    }
+
+    fn kill_daemon(&mut self) {
+        self.restores.retain(|(_, r)| *r != Restore::ContDaemon);
+        self.w.d.kill9();
+        self.daemon_up = false;
+    }
+
+    fn restore(&mut self, what: Restore) {
+        match what {
+            Restore::ContDaemon => self.w.d.signal(Signal::SIGCONT),
+            Restore::ContTmux(pid) => {
+                let _ = kill(Pid::from_raw(pid), Signal::SIGCONT);
+            }
+            Restore::SocketBack => {
+                let sock = self.w.tmux.socket();
+                let _ = std::fs::rename(sock.with_extension("away"), sock);
+            }
+            Restore::CopyModeOff(agent) => {
+                self.tmux_usable();
+                if let Some(pane) = self.w.agents[agent].pane.clone() {
+                    self.w.tmux.run(&["send-keys", "-t", &pane, "-X", "cancel"]);
+                }
+            }
+            Restore::StartAgent(agent) => {
+                self.tmux_usable();
+                if self.w.agents[agent].pane.is_none() && self.w.tmux_pid().is_some() {
+                    self.w.start_agent(agent);
+                }
+            }
+            Restore::StartTmux => {
+                for i in 0..self.w.agents.len() {
+                    self.w.start_agent(i);
+                }
+            }
+            Restore::StartDaemon { again } => {
+                if self.daemon_up {
+                    return;
+                }
+                self.w.d.spawn();
+                self.w.d.wait_ready();
+                self.daemon_up = true;
+                if again {
+                    self.kill_daemon();
+                    self.later(50, Restore::StartDaemon { again: false });
+                }
+            }
+        }
+    }
+
+    /// Waits until nothing is pending or in flight, answering approval
+    /// dialogs the way a person would. False when the queue did not drain.
+    fn drain(&mut self) -> bool {
+        let w = &*self.w;
+        crate::common::wait_until(DRAIN, || {
+            let Some(v) = w.ctl_json(&["status"]) else {
+                return false;
+            };
+            let s = &v["status"];
+            let open: u64 = ["pending", "assigned", "in_progress"]
+                .iter()
+                .map(|k| s["prompts"][k].as_u64().unwrap_or(0))
+                .sum();
+            // A person answers a dialog they can see on the screen, not
+            // whatever `status` last said.
+            for name in s["waiting_for_human"].as_array().into_iter().flatten() {
+                let agent = w.agents.iter().find(|a| name.as_str() == Some(&a.name));
+                if let Some(pane) = agent.and_then(|a| a.pane.as_deref())
+                    && String::from_utf8_lossy(
+                        &w.tmux.run(&["capture-pane", "-p", "-t", pane]).stdout,
+                    )
+                    .lines()
+                    .any(|l| l.contains("1. Yes"))
+                {
+                    w.tmux.run(&["send-keys", "-t", pane, "1"]);
+                }
+            }
+            open == 0
+        })
+    }
+}

@@ -1,0 +1,134 @@
+//! The system under test for one seed: a private tmux server with stand-in
+//! agents (each start of an agent is an incarnation with a log of its own),
+//! and one `assignerd` serving it. Dropping it stops both.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::tmux::{TmuxServer, stand_in_agent};
+use crate::common::{TEST_CONFIG, TestDaemon};
+use crate::plan::Plan;
+
+/// How long one `assignerctl` call of the harness may take: a stopped
+/// daemon must not stop the schedule.
+const CTL_DEADLINE: Duration = Duration::from_secs(5);
+
+/// One start of an agent.
+pub struct Incarnation {
+    pub log: PathBuf,
+    /// Its pane was killed (by the pane or server fault): whatever it was
+    /// working on died with it, and may rightly be delivered again.
+    pub killed: bool,
+}
+
+/// One agent of the fleet.
+pub struct Agent {
+    pub name: String,
+    pub flags: Vec<String>,
+    pub pane: Option<String>,
+    pub lives: Vec<Incarnation>,
+}
+
+/// Everything one seed runs against.
+pub struct World {
+    /// Dropped first, so the daemon stops before its tmux server.
+    pub d: TestDaemon,
+    pub tmux: TmuxServer,
+    pub agents: Vec<Agent>,
+}
+
+impl World {
+    /// Starts the agents of `plan`, then the daemon.
+    pub fn start(plan: &Plan) -> Self {
+        let tmux = TmuxServer::new();
+        let agents = plan
+            .agents
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Agent {
+                name: format!("agent-{i}"),
+                flags: v.flags.clone(),
+                pane: None,
+                lives: Vec::new(),
+            })
+            .collect();
+        let mut w = Self {
+            d: TestDaemon::unstarted_on(TEST_CONFIG, &[], Some(tmux.socket())),
+            tmux,
+            agents,
+        };
+        for i in 0..w.agents.len() {
+            w.start_agent(i);
+        }
+        w.d.spawn();
+        w.d.wait_ready();
+        w
+    }
+
+    /// Starts agent `i` again, with a fresh log.
+    pub fn start_agent(&mut self, i: usize) {
+        let a = &mut self.agents[i];
+        let log = self
+            .tmux
+            .dir()
+            .join(format!("{}-{}.jsonl", a.name, a.lives.len()));
+        let bin = stand_in_agent();
+        let mut argv: Vec<&str> = vec![bin.to_str().unwrap(), "--name", &a.name, "--log"];
+        argv.push(log.to_str().unwrap());
+        argv.extend(a.flags.iter().map(String::as_str));
+        a.pane = Some(self.tmux.new_session(&a.name, &argv));
+        a.lives.push(Incarnation { log, killed: false });
+    }
+
+    /// Marks agent `i`'s current incarnation dead.
+    pub fn agent_died(&mut self, i: usize) {
+        let a = &mut self.agents[i];
+        a.pane = None;
+        if let Some(life) = a.lives.last_mut() {
+            life.killed = true;
+        }
+    }
+
+    /// The tmux server's pid, when it answers.
+    pub fn tmux_pid(&self) -> Option<i32> {
+        let out = self.tmux.run(&["display-message", "-p", "#{pid}"]);
+        String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+    }
+
+    /// `assignerctl ARGS` with a deadline; `None` when it did not finish in
+    /// time (the harness killed the client it started).
+    pub fn ctl(&self, args: &[&str]) -> Option<Output> {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_assignerctl"))
+            .arg("--socket")
+            .arg(&self.d.socket)
+            .args(args)
+            .env_remove("ASSIGNER_SOCKET")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start assignerctl");
+        let deadline = Instant::now() + CTL_DEADLINE;
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                return child.wait_with_output().ok();
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        None
+    }
+
+    /// `assignerctl --json ARGS`, parsed, when it answered.
+    pub fn ctl_json(&self, args: &[&str]) -> Option<serde_json::Value> {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.ctl(&all)?;
+        if !out.status.success() {
+            return None;
+        }
+        serde_json::from_slice(&out.stdout).ok()
+    }
+}
