@@ -34,7 +34,7 @@ rules = [
 session_patterns = ['(?i)(^|[^a-z])codex([^a-z]|$)']
 commands = ["codex", "codex-x86_64-unknown-linux-musl", "codex-aarch64-unknown-linux-musl"]
 screen_patterns = ['OpenAI Codex', '>_ OpenAI Codex']
-tail_lines = 25
+tail_lines = 40
 composer = '^\s*[›▌]\s?(.*?)\s*$'
 placeholder = '^(Ask Codex to do anything|Explain this codebase|Summarize recent commits|Implement \{feature\}|Find and fix a bug in @filename|Write tests for @filename|Improve documentation in @filename|Run /review on my current changes)$'
 prepare = "none"
@@ -44,7 +44,9 @@ rules = [
   { name = "codex-usage-limit", state = "rate_limited", regex = "(?i)(you've hit your usage limit|usage limit reached|rate limit reached|try again in \\d)", lines = 10 },
   { name = "codex-esc-to-interrupt", state = "busy", contains = "esc to interrupt", lines = 10 },
   { name = "codex-working", state = "busy", regex = '^\s*[•◦]\s*Working\b', lines = 10 },
-  { name = "codex-composer", state = "idle", regex = '^\s*›( .*)?$', lines = 5 },
+  { name = "codex-queue-hint", state = "busy", contains = "tab to queue message", lines = 3 },
+  { name = "codex-answer-unfinished", state = "busy", regex = '\S', not = '(?m)(Worked for |^■ |interrupted)', transcript_after = '^› \S' },
+  { name = "codex-composer", state = "idle", regex = '^\s*›( .*)?$' },
 ]
 
 [gemini]
@@ -52,7 +54,7 @@ session_patterns = ['(?i)(^|[^a-z])gemini([^a-z]|$)']
 commands = ["gemini"]
 screen_patterns = ['Gemini CLI', 'Type your message or @path/to/file']
 tail_lines = 25
-composer = '^\s*│\s*>\s?(.*?)\s*│\s*$'
+composer = '^\s*│?\s*>\s*(.*?)\s*│?\s*$'
 placeholder = '^Type your message or @path/to/file$'
 prepare = "none"
 rules = [
@@ -60,6 +62,7 @@ rules = [
   { name = "gemini-quota", state = "rate_limited", regex = '(?i)(quota exceeded|rate limit|resource_exhausted|usage limit)', lines = 8 },
   { name = "gemini-esc-to-cancel", state = "busy", contains = "esc to cancel", lines = 10 },
   { name = "gemini-prompt-box", state = "idle", regex = '^\s*│\s*>( .*)?│\s*$', lines = 6 },
+  { name = "gemini-input-line", state = "idle", regex = '^ >(\s.*)?\n(   .*\n)*\s*workspace \(', lines = 14 },
 ]
 
 [aider]
@@ -71,9 +74,10 @@ composer = '^(?:[a-z-]+)?> ?(.*)$'
 prepare = "none"
 rules = [
   { name = "aider-confirm", state = "waiting_approval", regex = '\(Y\)es/\(N\)o', lines = 2 },
-  { name = "aider-rate-limit", state = "rate_limited", regex = '(?i)(RateLimitError|rate limit|retrying in \d)', lines = 6 },
-  { name = "aider-waiting", state = "busy", regex = '(Waiting for |Thinking|Tokens: )', not = '(?m)^(?:[a-z-]+)?> ?$', lines = 3 },
-  { name = "aider-prompt", state = "idle", regex = '^(?:[a-z-]+)?> ?$', lines = 1 },
+  { name = "aider-retrying", state = "busy", regex = 'Retrying in [\d.]+ seconds', not = '(?:^|\n)(?:[a-z-]+)?>( .*)?\z', priority = 35, lines = 6 },
+  { name = "aider-rate-limit", state = "rate_limited", regex = '(?i)(RateLimitError|rate limit|retrying in \d)', not = '(?:^|\n)(?:[a-z-]+)?>( .*)?\z', lines = 6 },
+  { name = "aider-waiting", state = "busy", regex = '(Waiting for |Thinking|Tokens: )', not = '(?:^|\n)(?:[a-z-]+)?>( .*)?\z', lines = 3 },
+  { name = "aider-prompt", state = "idle", regex = '^(?:[a-z-]+)?>( .*)?$', lines = 1 },
 ]
 
 [ollama]

@@ -116,7 +116,15 @@ fn classify_with(profile: &Profile, screen: &str, sent: &[SentText]) -> Verdict 
         {
             from = from.max(at + 1);
         }
-        let region = &lines[from.min(lines.len())..];
+        let mut to = lines.len();
+        if let Some(after) = &rule.transcript_after {
+            let Some(at) = input_box else { continue };
+            let Some(echo) = lines[..at].iter().rposition(|l| after.is_match(l)) else {
+                continue;
+            };
+            (from, to) = (echo + 1, at);
+        }
+        let region = &lines[from.min(to)..to];
         let joined = region.join("\n");
         let Some(hit) = rule.pattern.find(&joined) else {
             continue;

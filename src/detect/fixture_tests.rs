@@ -8,11 +8,39 @@ use std::path::Path;
 
 use super::Profiles;
 
+/// One line of `EXPECTED`: `NAME STATE [known-wrong: WHY]`.
+struct Expected<'a> {
+    capture: &'a str,
+    state: &'a str,
+    known_wrong: Option<&'a str>,
+}
+
+fn expected(text: &str) -> Vec<Expected<'_>> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (head, known_wrong) = match l.split_once(" known-wrong:") {
+                Some((head, why)) => (head, Some(why.trim())),
+                None => (l, None),
+            };
+            let (capture, state) = head
+                .split_once(' ')
+                .unwrap_or_else(|| panic!("EXPECTED: {l}"));
+            Expected {
+                capture,
+                state: state.trim(),
+                known_wrong,
+            }
+        })
+        .collect()
+}
+
 #[test]
 fn every_captured_screen_of_every_real_agent_reads_as_expected() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/screens");
     let profiles = Profiles::builtin();
-    let mut wrong = Vec::new();
+    let (mut wrong, mut known) = (Vec::new(), Vec::new());
     let mut checked = 0;
     let mut folders: Vec<_> = std::fs::read_dir(&root)
         .expect("fixture folder")
@@ -22,19 +50,15 @@ fn every_captured_screen_of_every_real_agent_reads_as_expected() {
     for folder in folders {
         let name = folder.file_name().unwrap().to_string_lossy().into_owned();
         let provider = name.split('-').next().unwrap();
-        let expected = std::fs::read_to_string(folder.join("EXPECTED"))
+        let text = std::fs::read_to_string(folder.join("EXPECTED"))
             .unwrap_or_else(|e| panic!("{name}/EXPECTED: {e}"));
-        let table: Vec<(&str, &str)> = expected
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(|l| {
-                l.split_once(' ')
-                    .unwrap_or_else(|| panic!("{name}/EXPECTED: {l}"))
-            })
+        let table = expected(&text);
+        let mut files: Vec<String> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let file = entry.unwrap().file_name().to_string_lossy().into_owned();
+        files.sort();
+        for file in files {
             let Some(capture) = file.strip_suffix(".txt") else {
                 continue;
             };
@@ -42,22 +66,31 @@ fn every_captured_screen_of_every_real_agent_reads_as_expected() {
             if capture.starts_with("hook-") {
                 continue;
             }
-            let Some((_, want)) = table.iter().find(|(c, _)| *c == capture) else {
+            let Some(want) = table.iter().find(|e| e.capture == capture) else {
                 wrong.push(format!("{name}/{file}: not in EXPECTED"));
                 continue;
             };
             let screen = std::fs::read_to_string(folder.join(&file)).unwrap();
             let v = profiles.classify(provider, &screen);
             checked += 1;
-            if v.state.as_str() != *want {
-                wrong.push(format!(
-                    "{name}/{file}: read {} (rule {:?}), expected {want}",
-                    v.state.as_str(),
-                    v.rule
-                ));
+            let read = v.state.as_str();
+            match (read == want.state, want.known_wrong) {
+                (true, None) => {}
+                (true, Some(_)) => wrong.push(format!(
+                    "{name}/{file}: reads {read} now; remove its known-wrong mark"
+                )),
+                (false, Some(why)) => known.push(format!(
+                    "{name}/{file}: reads {read}, should read {} ({why})",
+                    want.state
+                )),
+                (false, None) => wrong.push(format!(
+                    "{name}/{file}: read {read} (rule {:?}), expected {}",
+                    v.rule, want.state
+                )),
             }
         }
     }
+    eprintln!("{} known misreadings:\n{}", known.len(), known.join("\n"));
     assert!(checked > 0, "no captures under {}", root.display());
     assert!(
         wrong.is_empty(),

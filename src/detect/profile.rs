@@ -71,6 +71,14 @@ pub struct RuleSpec {
     /// Look only at this many bottom lines of the tail.
     #[serde(default)]
     pub lines: Option<usize>,
+    /// Look only at the transcript after the last line matching this regex
+    /// and above the input box: what the agent printed since the last
+    /// prompt it echoed. The rule does not apply when no such line shows,
+    /// or no input box. For an agent that shows no busy marker while its
+    /// answer streams, but ends every answer with a marker of its own
+    /// (`regex = '\S'` with `not` = that end marker).
+    #[serde(default)]
+    pub transcript_after: Option<String>,
 }
 
 /// Largest `tail_lines` accepted: rules are about the live bottom of the
@@ -126,6 +134,9 @@ impl RuleSpec {
     fn check(&self) -> Result<(), String> {
         if self.name.is_empty() {
             return Err("name must not be empty".into());
+        }
+        if let Some(re) = &self.transcript_after {
+            compile(re).map_err(|e| format!("transcript_after: {e}"))?;
         }
         if matches!(self.state, SessionState::Unknown | SessionState::Gone) {
             return Err(format!(

@@ -30,6 +30,7 @@ pub(crate) struct Rule {
     pub not: Option<Regex>,
     pub priority: i32,
     pub lines: Option<usize>,
+    pub transcript_after: Option<Regex>,
 }
 
 #[derive(Debug, Clone)]
@@ -230,6 +231,7 @@ fn build_rule(spec: &RuleSpec) -> Result<Rule, String> {
         not: spec.not.as_deref().map(compile).transpose()?,
         priority: spec.effective_priority(),
         lines: spec.lines,
+        transcript_after: spec.transcript_after.as_deref().map(compile).transpose()?,
     })
 }
 
