@@ -4,10 +4,7 @@
 
 mod common;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
+use common::disk::{SmallDisk, fill};
 use common::{NotifyListener, TEST_CONFIG, TestDaemon, WAIT, wait_until};
 
 /// A daemon reporting to a `$NOTIFY_SOCKET` stand-in.
@@ -76,38 +73,6 @@ fn a_database_removed_under_the_daemon_stops_sends_and_says_why() {
         saved.prompt(id).unwrap().text,
         "acknowledged before the removal"
     );
-}
-
-/// A small tmpfs mounted over a directory, unmounted on drop (lazily, so
-/// a daemon still holding files there cannot keep it).
-struct SmallDisk(PathBuf);
-
-impl SmallDisk {
-    fn mount(dir: &Path, size: &str) -> Option<Self> {
-        let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir)
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            eprintln!("NOTE: cannot mount a tmpfs (needs root); full-disk test not run here");
-        }
-        ok.then(|| Self(dir.to_owned()))
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
-    }
-}
-
-/// Writes `path` until the file system is full.
-fn fill(path: &Path) {
-    let mut f = std::fs::File::create(path).unwrap();
-    let chunk = vec![0x5a; 64 * 1024];
-    while f.write_all(&chunk).is_ok() {}
-    let _ = f.sync_all();
 }
 
 #[test]

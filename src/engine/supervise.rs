@@ -142,8 +142,10 @@ impl Engine {
                 // and this pane gets nothing more while the banner shows.
                 let banner = v.lines.first().map_or("usage limit", |l| l.trim());
                 let why = format!("{} stopped at a usage limit: {banner}", w.session);
-                self.finish_watch(id);
+                // Written first: a write that fails (a full disk) keeps the
+                // watch, and the next step tries again.
                 ignore_wrong_status(store.requeue(id, "requeued-rate-limited", &why))?;
+                self.finish_watch(id);
                 info!(prompt_id = id, session = %w.session, pane = %w.pane, "{why}; back in the queue");
                 continue;
             }
@@ -153,7 +155,6 @@ impl Engine {
             if idle_long && w.submitted.elapsed() >= completion {
                 let (provider, screen) = (t.provider.clone(), t.last_screen.clone());
                 let response = self.response(&w).await;
-                self.finish_watch(id);
                 // The output since delivery, or the screen when an agent
                 // redraws in place and that output is empty.
                 let failed = [response.as_deref().unwrap_or(""), &screen]
@@ -164,9 +165,14 @@ impl Engine {
                     let why = format!("the agent's model API failed the prompt: {line}");
                     warn!(prompt_id = id, session = %w.session, pane = %w.pane, "{why}");
                     ignore_wrong_status(store.fail(id, &why))?;
+                    self.finish_watch(id);
                     continue;
                 }
+                // Written before the watch ends: a write that fails (a full
+                // disk) leaves the prompt watched, to be completed once the
+                // database takes writes again, never forgotten in flight.
                 ignore_wrong_status(store.complete(id, response.as_deref(), "agent idle again"))?;
+                self.finish_watch(id);
                 info!(prompt_id = id, session = %w.session, pane = %w.pane, "prompt completed");
             }
         }

@@ -17,6 +17,7 @@ mod oracle;
 mod plan;
 mod rng;
 mod run;
+mod settle;
 mod world;
 
 use std::panic::AssertUnwindSafe;
@@ -30,7 +31,7 @@ use plan::Kind;
 const CI_SEEDS: u64 = 16;
 
 /// Fault kinds injected unless `--faults` says otherwise.
-const DEFAULT_KINDS: [Kind; 8] = Kind::ALL;
+const DEFAULT_KINDS: [Kind; 10] = Kind::ALL;
 
 struct Args {
     seeds: Vec<u64>,
@@ -131,7 +132,7 @@ fn main() {
         }
     }
     println!(
-        "chaos: {seeds} seeds, {faults} faults, {} prompts: {} duplicated, {} fused, {} lost, {} into busy, {} completed unsent, {} failed unflagged, {} stalled, {} stray, {} failed-may-have-it",
+        "chaos: {seeds} seeds, {faults} faults, {} prompts: {} duplicated, {} fused, {} lost, {} into busy, {} completed unsent, {} failed unflagged, {} stalled, {} stray, {} two daemons, {} failed-may-have-it",
         total.prompts,
         total.duplicated,
         total.fused,
@@ -141,6 +142,7 @@ fn main() {
         total.failed_unflagged,
         total.stalled,
         total.stray,
+        total.two_daemons,
         total.failed_may_have_it,
     );
     if !failed.is_empty() {

@@ -28,6 +28,7 @@ pub struct Findings {
     pub failed_unflagged: usize,
     pub stalled: usize,
     pub stray: usize,
+    pub two_daemons: usize,
     pub failed_may_have_it: usize,
     /// One line per violation, for the report.
     pub details: Vec<String>,
@@ -44,6 +45,7 @@ impl Findings {
             + self.failed_unflagged
             + self.stalled
             + self.stray
+            + self.two_daemons
     }
 
     /// Adds `other` to these totals.
@@ -57,6 +59,7 @@ impl Findings {
         self.failed_unflagged += other.failed_unflagged;
         self.stalled += other.stalled;
         self.stray += other.stray;
+        self.two_daemons += other.two_daemons;
         self.failed_may_have_it += other.failed_may_have_it;
         self.details.extend(other.details);
     }
@@ -179,6 +182,10 @@ pub fn check(w: &World, plan: &Plan, out: &Outcome) -> Findings {
             }
             _ => {}
         }
+    }
+    for b in &out.broken {
+        f.two_daemons += 1;
+        f.details.push(b.clone());
     }
     if out.stalled {
         f.stalled += 1;

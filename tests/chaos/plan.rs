@@ -24,11 +24,15 @@ pub enum Kind {
     MoveSocket,
     /// An agent's pane put in copy mode, and out of it again.
     CopyMode,
+    /// A second assignerd started on the same database through a symlink.
+    SecondDaemon,
+    /// The database's file system filled, then freed.
+    FillDisk,
 }
 
 impl Kind {
     /// Every kind, in a fixed order.
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Kill9,
         Kind::Kill9Cleanup,
         Kind::StopDaemon,
@@ -37,6 +41,8 @@ impl Kind {
         Kind::RestartTmux,
         Kind::MoveSocket,
         Kind::CopyMode,
+        Kind::SecondDaemon,
+        Kind::FillDisk,
     ];
 
     /// The name used in the summary and in `--faults`.
@@ -50,6 +56,8 @@ impl Kind {
             Kind::RestartTmux => "restart-tmux",
             Kind::MoveSocket => "move-socket",
             Kind::CopyMode => "copy-mode",
+            Kind::SecondDaemon => "second-daemon",
+            Kind::FillDisk => "fill-disk",
         }
     }
 }
@@ -87,6 +95,10 @@ pub enum Fault {
         agent: usize,
         ms: u64,
     },
+    SecondDaemon,
+    FillDisk {
+        ms: u64,
+    },
 }
 
 /// A stand-in agent's flags, chosen by the seed.
@@ -107,6 +119,16 @@ pub enum Action {
 pub struct Step {
     pub at_ms: u64,
     pub action: Action,
+}
+
+impl Plan {
+    /// Whether any step fills the disk: the database then lives on a small
+    /// file system of its own.
+    pub fn fills_disk(&self) -> bool {
+        self.steps
+            .iter()
+            .any(|s| matches!(s.action, Action::Fault(Fault::FillDisk { .. })))
+    }
 }
 
 /// One seed's whole schedule.
@@ -228,6 +250,10 @@ fn fault(rng: &mut Rng, kind: Kind, agents: usize) -> Fault {
         },
         Kind::CopyMode => Fault::CopyMode {
             agent,
+            ms: rng.range(300, 3000),
+        },
+        Kind::SecondDaemon => Fault::SecondDaemon,
+        Kind::FillDisk => Fault::FillDisk {
             ms: rng.range(300, 3000),
         },
     }

@@ -11,10 +11,6 @@ use nix::unistd::Pid;
 use crate::plan::{Action, Fault, Plan};
 use crate::world::World;
 
-/// How long the queue may take to drain once the faults are over. Reaching
-/// it is a finding (a stall), not a harness error.
-const DRAIN: Duration = Duration::from_secs(60);
-
 /// Something a fault undoes later.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Restore {
@@ -28,6 +24,7 @@ enum Restore {
     StartDaemon {
         again: bool,
     },
+    FreeDisk,
 }
 
 /// What one seed did.
@@ -40,6 +37,8 @@ pub struct Outcome {
     pub stalled: bool,
     /// What `prompts` and `sessions` showed when it did not.
     pub report: String,
+    /// Promises broken during the run itself (a second daemon that ran).
+    pub broken: Vec<String>,
 }
 
 struct Runner<'a> {
@@ -77,39 +76,9 @@ pub fn run(w: &mut World, plan: &Plan) -> Outcome {
         r.restores.remove(0);
         r.restore(what);
     }
-    r.out.stalled = !r.drain();
+    r.out.stalled = !crate::settle::drain(r.w);
     if r.out.stalled {
-        for args in [&["prompts"][..], &["sessions"][..]] {
-            match r.w.ctl(args) {
-                Some(o) => {
-                    r.out.report.push_str(&String::from_utf8_lossy(&o.stdout));
-                    r.out.report.push_str(&String::from_utf8_lossy(&o.stderr));
-                }
-                None => r
-                    .out
-                    .report
-                    .push_str("assignerctl did not answer in time\n"),
-            }
-        }
-        if std::env::var_os("CHAOS_LOGS").is_some() {
-            r.out.report.push_str(&r.w.d.logs());
-            for a in &r.w.agents {
-                for life in &a.lives {
-                    let log = std::fs::read_to_string(&life.log).unwrap_or_default();
-                    r.out
-                        .report
-                        .push_str(&format!("--- {}:\n{log}", life.log.display()));
-                }
-                if let Some(pane) = &a.pane {
-                    let screen = r.w.tmux.run(&["capture-pane", "-p", "-t", pane]);
-                    r.out.report.push_str(&format!(
-                        "--- screen of {}:\n{}",
-                        a.name,
-                        String::from_utf8_lossy(&screen.stdout)
-                    ));
-                }
-            }
-        }
+        r.out.report = crate::settle::stall_report(r.w);
     }
     r.out
 }
@@ -239,6 +208,21 @@ impl Runner<'_> {
                     self.later(ms, Restore::SocketBack);
                 }
             }
+            Fault::SecondDaemon => {
+                if !self.w.second_daemon_refused() {
+                    self.out
+                        .broken
+                        .push("a second daemon ran on the same database".into());
+                }
+            }
+            Fault::FillDisk { ms } => {
+                if self.w.disk.is_some()
+                    && !self.restores.iter().any(|(_, r)| *r == Restore::FreeDisk)
+                {
+                    crate::common::disk::fill(&self.filler());
+                    self.later(ms, Restore::FreeDisk);
+                }
+            }
             Fault::CopyMode { agent, ms } => {
                 self.tmux_usable();
                 if let Some(pane) = self.w.agents[agent].pane.clone() {
@@ -247,6 +231,10 @@ impl Runner<'_> {
                 }
             }
         }
+    }
+
+    fn filler(&self) -> std::path::PathBuf {
+        self.w.d.db.with_file_name("filler")
     }
 
     fn kill_daemon(&mut self) {
@@ -282,6 +270,9 @@ impl Runner<'_> {
                     self.w.start_agent(i);
                 }
             }
+            Restore::FreeDisk => {
+                let _ = std::fs::remove_file(self.filler());
+            }
             Restore::StartDaemon { again } => {
                 if self.daemon_up {
                     return;
@@ -295,36 +286,5 @@ impl Runner<'_> {
                 }
             }
         }
-    }
-
-    /// Waits until nothing is pending or in flight, answering approval
-    /// dialogs the way a person would. False when the queue did not drain.
-    fn drain(&mut self) -> bool {
-        let w = &*self.w;
-        crate::common::wait_until(DRAIN, || {
-            let Some(v) = w.ctl_json(&["status"]) else {
-                return false;
-            };
-            let s = &v["status"];
-            let open: u64 = ["pending", "assigned", "in_progress"]
-                .iter()
-                .map(|k| s["prompts"][k].as_u64().unwrap_or(0))
-                .sum();
-            // A person answers a dialog they can see on the screen, not
-            // whatever `status` last said.
-            for name in s["waiting_for_human"].as_array().into_iter().flatten() {
-                let agent = w.agents.iter().find(|a| name.as_str() == Some(&a.name));
-                if let Some(pane) = agent.and_then(|a| a.pane.as_deref())
-                    && String::from_utf8_lossy(
-                        &w.tmux.run(&["capture-pane", "-p", "-t", pane]).stdout,
-                    )
-                    .lines()
-                    .any(|l| l.contains("1. Yes"))
-                {
-                    w.tmux.run(&["send-keys", "-t", pane, "1"]);
-                }
-            }
-            open == 0
-        })
     }
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::common::disk::SmallDisk;
 use crate::common::tmux::{TmuxServer, stand_in_agent};
 use crate::common::{TEST_CONFIG, TestDaemon};
 use crate::plan::Plan;
@@ -32,7 +33,10 @@ pub struct Agent {
 
 /// Everything one seed runs against.
 pub struct World {
-    /// Dropped first, so the daemon stops before its tmux server.
+    /// The database's own small file system, for `fill-disk`; unmounted
+    /// (lazily) before the daemon's directory is removed.
+    pub disk: Option<SmallDisk>,
+    /// Dropped before the tmux server, so the daemon stops first.
     pub d: TestDaemon,
     pub tmux: TmuxServer,
     pub agents: Vec<Agent>,
@@ -53,8 +57,15 @@ impl World {
                 lives: Vec::new(),
             })
             .collect();
+        let d = TestDaemon::unstarted_on(TEST_CONFIG, &[], Some(tmux.socket()));
+        let disk = if plan.fills_disk() {
+            SmallDisk::mount(d.db.parent().unwrap(), "16m")
+        } else {
+            None
+        };
         let mut w = Self {
-            d: TestDaemon::unstarted_on(TEST_CONFIG, &[], Some(tmux.socket())),
+            disk,
+            d,
             tmux,
             agents,
         };
@@ -130,5 +141,34 @@ impl World {
             return None;
         }
         serde_json::from_slice(&out.stdout).ok()
+    }
+
+    /// Another assignerd on the same database through a symlink, with a
+    /// socket of its own: it must refuse to start, since two daemons would
+    /// deliver the same prompts.
+    pub fn second_daemon_refused(&self) -> bool {
+        let d = &self.d;
+        let alias = d.dir.path().join("alias.db");
+        let _ = std::os::unix::fs::symlink(&d.db, &alias);
+        let second = std::process::Command::new(env!("CARGO_BIN_EXE_assignerd"))
+            .arg("--config")
+            .arg(&d.config)
+            .arg("--db")
+            .arg(&alias)
+            .arg("--socket")
+            .arg(d.dir.path().join("second.sock"))
+            .arg("--tmux-socket")
+            .arg(&d.tmux_socket)
+            .env_remove("NOTIFY_SOCKET")
+            .env_remove("LISTEN_FDS")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start a second assignerd");
+        let mut child = crate::common::ChildGuard(second);
+        crate::common::wait_until(Duration::from_secs(5), || {
+            matches!(child.0.try_wait(), Ok(Some(_)))
+        })
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod child;
 pub mod daemon;
+pub mod disk;
 pub mod fleet;
 pub mod notify;
 pub mod pages;
