@@ -4,6 +4,9 @@
 //! sysexits code derived from the error kind (see `assignerctl(1)`).
 
 mod args;
+mod hook;
+mod hooks;
+mod hooks_merge;
 mod journal;
 mod offline;
 mod output;
@@ -39,6 +42,7 @@ pub fn run() -> i32 {
         }
         Command::Validate { ref config, system } => return validate(config.clone(), system),
         Command::Cleanup(ref c) if c.db.is_some() => return offline::cleanup(c, cli.json),
+        Command::Hooks { ref action } => return hooks::run(action, cli.socket.as_deref()),
         _ => {}
     }
     let socket = find_socket(cli.socket.clone());
@@ -141,15 +145,27 @@ fn to_request(cmd: Command) -> Result<Request, String> {
             pane,
             session,
             failed,
+            failure,
+            from_hook,
         } => {
             if id.is_none() && pane.is_none() && session.is_none() {
                 return Err("complete needs an ID, --pane or --session".into());
             }
+            let report = match from_hook {
+                Some(agent) => hook::read(agent)?,
+                None => hook::HookReport {
+                    error: failed,
+                    failure,
+                    response: None,
+                },
+            };
             Request::Complete {
                 id,
                 pane,
                 session,
-                error: failed,
+                error: report.error,
+                response: report.response,
+                failure: report.failure,
             }
         }
         Command::Watch => Request::Watch {},
@@ -161,7 +177,9 @@ fn to_request(cmd: Command) -> Result<Request, String> {
         Command::Backup { path } => Request::Backup {
             path: absolute(path)?,
         },
-        Command::Validate { .. } | Command::Completions { .. } => unreachable!("handled locally"),
+        Command::Validate { .. } | Command::Completions { .. } | Command::Hooks { .. } => {
+            unreachable!("handled locally")
+        }
     })
 }
 

@@ -22,7 +22,7 @@ mod validate;
 
 pub use reply::{ErrorKind, Reply, Response, WireError};
 pub use reports::*;
-pub use request::Request;
+pub use request::{Failure, Request};
 pub use types::*;
 pub use validate::*;
 

@@ -146,10 +146,14 @@ impl Request {
                 pane,
                 session,
                 error,
+                failure,
                 ..
             } => {
                 optional("pane", pane.as_ref())?;
                 optional("session", session.as_ref())?;
+                if failure.is_some() && error.is_none() {
+                    return Err("failure needs error, the reason the agent gave".into());
+                }
                 optional("error", error.as_ref())
             }
             Self::Explain { session } => validate_text_field("session", session),
@@ -265,7 +269,18 @@ mod tests {
             session: Some("s\u{7}".into()),
             id: None,
             error: None,
+            response: None,
+            failure: None,
         };
         assert!(complete.validate().unwrap_err().starts_with("session"));
+        let kind_alone = Request::Complete {
+            pane: Some("%1".into()),
+            session: None,
+            id: None,
+            error: None,
+            response: None,
+            failure: Some(crate::protocol::Failure::RateLimit),
+        };
+        assert!(kind_alone.validate().unwrap_err().contains("needs error"));
     }
 }

@@ -1,0 +1,150 @@
+//! `assignerctl hooks install|uninstall claude` with the real binary on a
+//! temporary HOME, and the installed hook run as Claude Code runs it: a
+//! shell command with the payload on stdin and `$TMUX_PANE` set.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use common::Fleet;
+use serde_json::{Value, json};
+
+fn hooks(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_assignerctl"))
+        .arg("hooks")
+        .args(args)
+        .env("HOME", home)
+        .env_remove("CLAUDE_CONFIG_DIR")
+        .output()
+        .unwrap()
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn read(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn commands(v: &Value, event: &str) -> Vec<String> {
+    v["hooks"][event]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|g| g["hooks"].as_array().cloned().unwrap_or_default())
+        .filter_map(|h| h["command"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn install_merges_is_idempotent_and_uninstall_restores() {
+    let home = tempfile::tempdir().unwrap();
+    let settings = home.path().join(".claude/settings.json");
+    std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
+    let before = json!({
+        "model": "opus",
+        "hooks": {"Stop": [{"hooks": [{"type": "command", "command": "notify-send done"}]}]},
+        "env": {"DISABLE_TELEMETRY": "1"}
+    });
+    std::fs::write(&settings, serde_json::to_string_pretty(&before).unwrap()).unwrap();
+
+    assert!(ok(hooks(home.path(), &["install", "claude"])).contains("installed"));
+    let once = std::fs::read(&settings).unwrap();
+    let v = read(&settings);
+    assert_eq!(v["model"], "opus");
+    assert_eq!(v["env"], before["env"]);
+    let stop = commands(&v, "Stop");
+    assert_eq!(stop.len(), 2, "{stop:?}");
+    assert_eq!(stop[0], "notify-send done");
+    assert!(stop[1].contains("complete --pane \"$TMUX_PANE\" --from-hook claude"));
+    assert_eq!(commands(&v, "StopFailure"), [stop[1].clone()]);
+
+    assert!(ok(hooks(home.path(), &["install", "claude"])).contains("already"));
+    assert_eq!(
+        std::fs::read(&settings).unwrap(),
+        once,
+        "installing twice adds nothing"
+    );
+
+    assert!(ok(hooks(home.path(), &["uninstall", "claude"])).contains("removed"));
+    assert_eq!(read(&settings), before);
+    assert!(ok(hooks(home.path(), &["uninstall", "claude"])).contains("no assigner hook"));
+}
+
+#[test]
+fn project_and_explicit_settings_and_bad_json() {
+    let home = tempfile::tempdir().unwrap();
+    let project = home.path().join("proj");
+    ok(hooks(
+        home.path(),
+        &["install", "claude", "--project", project.to_str().unwrap()],
+    ));
+    let v = read(&project.join(".claude/settings.json"));
+    assert_eq!(commands(&v, "Stop").len(), 1);
+    assert!(
+        !home.path().join(".claude").exists(),
+        "the user's settings untouched"
+    );
+
+    let bad = home.path().join("bad.json");
+    std::fs::write(&bad, "{ not json").unwrap();
+    let out = hooks(
+        home.path(),
+        &["install", "claude", "--settings", bad.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(65));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not valid JSON"));
+    assert_eq!(
+        std::fs::read_to_string(&bad).unwrap(),
+        "{ not json",
+        "left as it was"
+    );
+}
+
+#[test]
+fn the_installed_hook_reports_the_answer() {
+    let f = Fleet::with_agents(&["claude-1"]);
+    let home = tempfile::tempdir().unwrap();
+    let socket = f.d.socket.to_str().unwrap().to_owned();
+    let out = Command::new(env!("CARGO_BIN_EXE_assignerctl"))
+        .args(["--socket", &socket, "hooks", "install", "claude"])
+        .env("HOME", home.path())
+        .env_remove("CLAUDE_CONFIG_DIR")
+        .output()
+        .unwrap();
+    ok(out);
+    let v = read(&home.path().join(".claude/settings.json"));
+    let command = commands(&v, "Stop").remove(0);
+
+    let id = f.d.send(&["work that takes a while #busy=60000"]);
+    f.wait_status(id, "in_progress");
+    let payload = json!({
+        "hook_event_name": "Stop",
+        "transcript_path": "/nonexistent.jsonl",
+        "last_assistant_message": "ANSWER: the hook's own copy",
+    });
+    let mut sh = Command::new("sh")
+        .args(["-c", &command])
+        .env("TMUX_PANE", &f.panes["claude-1"])
+        .env_remove("ASSIGNER_SOCKET")
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = sh.stdin.take().unwrap();
+    stdin.write_all(payload.to_string().as_bytes()).unwrap();
+    drop(stdin);
+    assert!(sh.wait().unwrap().success());
+    assert_eq!(f.d.status_of(id), "completed");
+    assert_eq!(
+        f.prompt_field(id, "response"),
+        "ANSWER: the hook's own copy"
+    );
+}
