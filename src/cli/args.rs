@@ -211,6 +211,10 @@ pub struct SendArgs {
     /// Run only after this prompt completed (repeatable).
     #[arg(long, value_name = "ID")]
     pub after: Vec<i64>,
+    /// Send a text starting with '/' or '!' although an agent reads it as
+    /// a command (see COMMAND PREFIXES).
+    #[arg(long)]
+    pub raw: bool,
 }
 
 /// Agents whose hooks assignerctl knows.

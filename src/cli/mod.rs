@@ -122,9 +122,13 @@ fn absolute(p: PathBuf) -> Result<String, String> {
 fn to_request(cmd: Command) -> Result<Request, String> {
     Ok(match cmd {
         Command::Status => Request::Status {},
-        Command::Send(a) => Request::Send {
-            prompt: send::build(a)?,
-        },
+        Command::Send(a) => {
+            let raw = a.raw;
+            Request::Send {
+                prompt: send::build(a)?,
+                raw,
+            }
+        }
         Command::Prompts { status, limit } => Request::Prompts {
             status,
             limit: Some(limit),

@@ -50,9 +50,17 @@ pub enum Request {
     /// Queue a prompt. Answered by [`Reply::Sent`](super::Reply::Sent).
     ///
     /// `{"type":"send","prompt":{"text":"fix the flaky test","provider":"claude","priority":7}}`
+    ///
+    /// A text starting with `/` or `!` is refused with `bad_request` when
+    /// its route could reach an agent that reads it as a command
+    /// ([`command_prefix`](super::command_prefix)), unless `raw` is true.
     Send {
         /// The prompt and its routing, context and limits.
         prompt: NewPrompt,
+        /// Deliver a text that an agent reads as a command (`/help`,
+        /// `!make`) as it is.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        raw: bool,
     },
 
     /// List prompts, newest first. Answered by

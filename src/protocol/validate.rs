@@ -140,7 +140,13 @@ impl Request {
     pub fn validate(&self) -> Result<(), String> {
         match self {
             Self::Hello { client, .. } => optional("client", client.as_ref()),
-            Self::Send { prompt } => prompt.validate(),
+            Self::Send { prompt, raw } => {
+                prompt.validate()?;
+                match super::command_prefix(prompt) {
+                    Some(why) if !raw => Err(why),
+                    _ => Ok(()),
+                }
+            }
             Self::Reassign { to, .. } => optional("to", to.as_ref()),
             Self::Complete {
                 pane,
