@@ -148,3 +148,87 @@ fn the_installed_hook_reports_the_answer() {
         "ANSWER: the hook's own copy"
     );
 }
+
+fn codex_notify(config: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(config).unwrap();
+    let table: toml::Table = text.parse().unwrap();
+    table["notify"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn codex_notify_is_added_at_the_top_and_removed_again() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join(".codex/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    let before = "# mine\nmodel = \"gpt-5\"\n\n[tui]\nnotifications = true\n";
+    std::fs::write(&config, before).unwrap();
+    let install = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_assignerctl"))
+            .args(args)
+            .env("HOME", home.path())
+            .env_remove("CODEX_HOME")
+            .output()
+            .unwrap()
+    };
+    ok(install(&["hooks", "install", "codex"]));
+    let once = std::fs::read_to_string(&config).unwrap();
+    assert!(once.ends_with(before), "{once}");
+    assert_eq!(
+        codex_notify(&config)[1..],
+        ["complete", "--from-hook", "codex", "--payload"]
+    );
+    assert!(ok(install(&["hooks", "install", "codex"])).contains("already"));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), once);
+    ok(install(&["hooks", "uninstall", "codex"]));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), before);
+
+    let foreign = format!("notify = [\"notify-send\"]\n{before}");
+    std::fs::write(&config, &foreign).unwrap();
+    let out = install(&["hooks", "install", "codex"]);
+    assert_eq!(out.status.code(), Some(65));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("only one notify"));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), foreign);
+}
+
+#[test]
+fn the_installed_codex_notify_reports_the_answer() {
+    let f = Fleet::with_agents(&["codex-1"]);
+    let home = tempfile::tempdir().unwrap();
+    let socket = f.d.socket.to_str().unwrap().to_owned();
+    let out = Command::new(env!("CARGO_BIN_EXE_assignerctl"))
+        .args(["--socket", &socket, "hooks", "install", "codex"])
+        .env("HOME", home.path())
+        .env_remove("CODEX_HOME")
+        .output()
+        .unwrap();
+    ok(out);
+    let argv = codex_notify(&home.path().join(".codex/config.toml"));
+
+    let id = f.d.send(&["work that takes a while #busy=60000"]);
+    f.wait_status(id, "in_progress");
+    // As Codex runs it: the arguments, then the payload as the last one,
+    // in the agent's environment (no shell).
+    let payload = json!({
+        "type": "agent-turn-complete",
+        "thread-id": "t1",
+        "turn-id": "1",
+        "input-messages": ["work that takes a while"],
+        "last-assistant-message": "Done: codex's own words",
+    });
+    let status = Command::new(&argv[0])
+        .args(&argv[1..])
+        .arg(payload.to_string())
+        .env("TMUX_PANE", &f.panes["codex-1"])
+        .env_remove("ASSIGNER_SOCKET")
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(f.d.status_of(id), "completed");
+    assert_eq!(f.prompt_field(id, "response"), "Done: codex's own words");
+}

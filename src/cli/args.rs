@@ -115,10 +115,15 @@ pub enum Command {
         /// pane rests 60 s.
         #[arg(long, value_name = "KIND", requires = "failed")]
         failure: Option<Failure>,
-        /// Read the hook's JSON payload on stdin, as AGENT (claude) hands
-        /// it over, and report the answer it holds, or its failure.
+        /// Read the hook's JSON payload as AGENT hands it over (claude: on
+        /// stdin; codex: the argument after --payload) and report the
+        /// answer it holds, or its failure. The pane defaults to
+        /// $TMUX_PANE.
         #[arg(long, value_name = "AGENT")]
         from_hook: Option<HookAgent>,
+        /// The payload itself, for agents that pass it as an argument.
+        #[arg(long, value_name = "JSON", requires = "from_hook")]
+        payload: Option<String>,
     },
     /// Install or remove the agent hooks that report completion.
     Hooks {
@@ -222,6 +227,8 @@ pub struct SendArgs {
 pub enum HookAgent {
     /// Claude Code: Stop and StopFailure hooks in its settings.json.
     Claude,
+    /// Codex: the `notify` program in its config.toml.
+    Codex,
 }
 
 /// `hooks` actions.
@@ -239,10 +246,12 @@ pub struct HooksArgs {
     /// The agent.
     pub agent: HookAgent,
     /// The settings file; default: ~/.claude/settings.json
-    /// ($CLAUDE_CONFIG_DIR/settings.json when that is set).
+    /// ($CLAUDE_CONFIG_DIR/settings.json when that is set) for claude,
+    /// ~/.codex/config.toml ($CODEX_HOME/config.toml) for codex.
     #[arg(long, value_name = "PATH", conflicts_with = "project")]
     pub settings: Option<PathBuf>,
-    /// The project's settings instead: DIR/.claude/settings.json.
+    /// The project's settings instead: DIR/.claude/settings.json (claude
+    /// only).
     #[arg(long, value_name = "DIR")]
     pub project: Option<PathBuf>,
 }

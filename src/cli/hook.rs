@@ -30,15 +30,41 @@ pub struct HookReport {
     pub failure: Option<Failure>,
 }
 
-/// Reads the payload on stdin.
-pub fn read(agent: HookAgent) -> Result<HookReport, String> {
-    let mut text = String::new();
-    std::io::stdin()
-        .take(MAX_PAYLOAD)
-        .read_to_string(&mut text)
-        .map_err(|e| format!("cannot read the hook payload on stdin: {e}"))?;
+/// The payload: `given` (`--payload`), or else read on stdin.
+pub fn read(agent: HookAgent, given: Option<String>) -> Result<HookReport, String> {
+    let text = match given {
+        Some(t) => t,
+        None => {
+            let mut text = String::new();
+            std::io::stdin()
+                .take(MAX_PAYLOAD)
+                .read_to_string(&mut text)
+                .map_err(|e| format!("cannot read the hook payload on stdin: {e}"))?;
+            text
+        }
+    };
     match agent {
         HookAgent::Claude => claude(&text),
+        HookAgent::Codex => codex(&text),
+    }
+}
+
+/// A Codex `notify` payload: it reports only finished turns.
+pub fn codex(payload: &str) -> Result<HookReport, String> {
+    let v: Value = serde_json::from_str(payload)
+        .map_err(|e| format!("the notify payload is not JSON: {e}"))?;
+    match v.get("type").and_then(Value::as_str) {
+        Some("agent-turn-complete") => Ok(HookReport {
+            response: v
+                .get("last-assistant-message")
+                .and_then(Value::as_str)
+                .filter(|m| !m.trim().is_empty())
+                .map(keep_end),
+            ..HookReport::default()
+        }),
+        other => Err(format!(
+            "the notify payload is of type {other:?}, not agent-turn-complete"
+        )),
     }
 }
 
@@ -149,6 +175,17 @@ mod tests {
         );
         let r = claude(r#"{"hook_event_name":"StopFailure"}"#).unwrap();
         assert_eq!((r.error.as_deref(), r.failure), (Some("unknown"), None));
+    }
+
+    #[test]
+    fn codex_turn_complete() {
+        let r = codex(
+            r#"{"type":"agent-turn-complete","thread-id":"t","turn-id":"1","cwd":"/w",
+                "input-messages":["fix it"],"last-assistant-message":"Fixed."}"#,
+        )
+        .unwrap();
+        assert_eq!(r.response.as_deref(), Some("Fixed."));
+        assert!(codex(r#"{"type":"approval-requested"}"#).is_err());
     }
 
     #[test]

@@ -1,14 +1,15 @@
-//! `assignerctl hooks install|uninstall claude`: the Stop and StopFailure
-//! hooks in Claude Code's settings.json that run `complete --from-hook`
-//! (README, Agent hooks). The file is merged, never rewritten from
-//! scratch: other keys and other hooks stay as they are, in their order.
+//! `assignerctl hooks install|uninstall claude|codex`: the hooks that run
+//! `complete --from-hook` (README, Agent hooks): Claude Code's Stop and
+//! StopFailure hooks in its settings.json, Codex's `notify` program in its
+//! config.toml. The file is merged, never rewritten from scratch: other
+//! keys and other hooks stay as they are, in their order.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
 use super::args::{HookAgent, HooksAction, HooksArgs};
-use super::hooks_merge::{install, uninstall};
+use super::{hooks_codex, hooks_merge};
 use crate::error::exit;
 
 /// Runs `hooks install` or `hooks uninstall`; returns the exit status.
@@ -24,33 +25,38 @@ pub fn run(action: &HooksAction, socket: Option<&Path>) -> i32 {
             return exit::USAGE;
         }
     };
-    let mut settings = match load(&path) {
-        Ok(v) => v,
-        Err((code, e)) => {
-            eprintln!("assignerctl: {e}");
-            return code;
+    let text = match load(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("assignerctl: cannot read {}: {e}", path.display());
+            return exit::NOINPUT;
         }
     };
-    let changed = if installing {
-        let exe = std::env::current_exe()
-            .map_or_else(|_| "assignerctl".to_owned(), |p| p.display().to_string());
-        install(&mut settings, &command(&exe, socket))
-    } else {
-        uninstall(&mut settings)
+    let exe = std::env::current_exe()
+        .map_or_else(|_| "assignerctl".to_owned(), |p| p.display().to_string());
+    let edited = match (args.agent, installing) {
+        (HookAgent::Claude, true) => {
+            claude(&text, |v| hooks_merge::install(v, &command(&exe, socket)))
+        }
+        (HookAgent::Claude, false) => claude(&text, hooks_merge::uninstall),
+        (HookAgent::Codex, true) => hooks_codex::install(&text, &hooks_codex::notify(&exe, socket)),
+        (HookAgent::Codex, false) => hooks_codex::uninstall(&text),
     };
-    let changed = match changed {
-        Ok(c) => c,
+    let edited = match edited {
+        Ok(e) => e,
         Err(e) => {
-            eprintln!("assignerctl: {}: {e}", path.display());
+            eprintln!("assignerctl: {}: {e}; it was left as it is", path.display());
             return exit::DATAERR;
         }
     };
-    if changed && let Err(e) = save(&path, &settings) {
+    if let Some(new) = &edited
+        && let Err(e) = save(&path, new)
+    {
         eprintln!("assignerctl: cannot write {}: {e}", path.display());
         return exit::CANTCREAT;
     }
-    let what = match (installing, changed) {
-        (true, true) => "installed the Stop and StopFailure hooks in",
+    let what = match (installing, edited.is_some()) {
+        (true, true) => "installed the completion hooks in",
         (true, false) => "the hooks are already installed in",
         (false, true) => "removed the assigner hooks from",
         (false, false) => "no assigner hook to remove in",
@@ -59,25 +65,50 @@ pub fn run(action: &HooksAction, socket: Option<&Path>) -> i32 {
     exit::OK
 }
 
+/// Applies `change` to Claude Code's settings (a missing or empty file is
+/// `{}`); the new text when it changed anything.
+fn claude(
+    text: &str,
+    change: impl FnOnce(&mut Value) -> Result<bool, String>,
+) -> Result<Option<String>, String> {
+    let mut settings = if text.trim().is_empty() {
+        Value::Object(Map::new())
+    } else {
+        serde_json::from_str(text).map_err(|e| format!("not valid JSON ({e})"))?
+    };
+    if !change(&mut settings)? {
+        return Ok(None);
+    }
+    let mut out = serde_json::to_string_pretty(&settings).map_err(|e| e.to_string())?;
+    out.push('\n');
+    Ok(Some(out))
+}
+
 /// `--settings`, `--project DIR`, or the user's settings.
 fn settings_path(args: &HooksArgs) -> Result<PathBuf, String> {
-    let HookAgent::Claude = args.agent;
     if let Some(p) = &args.settings {
         return Ok(p.clone());
     }
-    if let Some(dir) = &args.project {
-        return Ok(dir.join(".claude").join("settings.json"));
+    let (var, dir, file) = match args.agent {
+        HookAgent::Claude => ("CLAUDE_CONFIG_DIR", ".claude", "settings.json"),
+        HookAgent::Codex => ("CODEX_HOME", ".codex", "config.toml"),
+    };
+    if let Some(project) = &args.project {
+        if args.agent == HookAgent::Codex {
+            return Err("codex reads notify from its own config only: use --settings".into());
+        }
+        return Ok(project.join(dir).join(file));
     }
-    if let Some(dir) = std::env::var_os("CLAUDE_CONFIG_DIR").filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(dir).join("settings.json"));
+    if let Some(d) = std::env::var_os(var).filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(d).join(file));
     }
     std::env::var_os("HOME")
         .filter(|h| !h.is_empty())
-        .map(|h| PathBuf::from(h).join(".claude").join("settings.json"))
+        .map(|h| PathBuf::from(h).join(dir).join(file))
         .ok_or_else(|| "HOME is not set: name the file with --settings".into())
 }
 
-/// The hook's command line: this very program, so the hook does not depend
+/// Claude Code's hook command line: this very program, so the hook does not depend
 /// on the agent's PATH, and the socket when one was named.
 pub fn command(exe: &str, socket: Option<&Path>) -> String {
     let mut cmd = format!(
@@ -101,41 +132,23 @@ fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-/// The settings as they are; a missing or empty file is `{}`.
-fn load(path: &Path) -> Result<Value, (i32, String)> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => {
-            return Err((
-                exit::NOINPUT,
-                format!("cannot read {}: {e}", path.display()),
-            ));
-        }
-    };
-    if text.trim().is_empty() {
-        return Ok(Value::Object(Map::new()));
+/// The file's text; a missing file reads as empty.
+fn load(path: &Path) -> std::io::Result<String> {
+    match std::fs::read_to_string(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        other => other,
     }
-    serde_json::from_str(&text).map_err(|e| {
-        (
-            exit::DATAERR,
-            format!(
-                "{} is not valid JSON ({e}); it was left as it is",
-                path.display()
-            ),
-        )
-    })
 }
 
 /// Writes through a file beside it and a rename, keeping its permissions,
 /// so the agent never reads a half-written file.
-fn save(path: &Path, settings: &Value) -> std::io::Result<()> {
+fn save(path: &Path, text: &str) -> std::io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    let mut text = serde_json::to_string_pretty(settings).map_err(std::io::Error::other)?;
-    text.push('\n');
-    let tmp = path.with_extension("json.assigner-tmp");
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".assigner-tmp");
+    let tmp = PathBuf::from(tmp);
     std::fs::write(&tmp, text)?;
     if let Ok(meta) = std::fs::metadata(path) {
         std::fs::set_permissions(&tmp, meta.permissions())?;

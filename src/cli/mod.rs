@@ -6,6 +6,7 @@
 mod args;
 mod hook;
 mod hooks;
+mod hooks_codex;
 mod hooks_merge;
 mod journal;
 mod offline;
@@ -151,12 +152,21 @@ fn to_request(cmd: Command) -> Result<Request, String> {
             failed,
             failure,
             from_hook,
+            payload,
         } => {
+            // A hook runs in the agent's pane; Codex's notify program gets
+            // no shell to expand $TMUX_PANE in its arguments.
+            let pane = match (&pane, from_hook) {
+                (None, Some(_)) if id.is_none() && session.is_none() => {
+                    std::env::var("TMUX_PANE").ok().filter(|p| !p.is_empty())
+                }
+                _ => pane,
+            };
             if id.is_none() && pane.is_none() && session.is_none() {
                 return Err("complete needs an ID, --pane or --session".into());
             }
             let report = match from_hook {
-                Some(agent) => hook::read(agent)?,
+                Some(agent) => hook::read(agent, payload)?,
                 None => hook::HookReport {
                     error: failed,
                     failure,
