@@ -109,18 +109,25 @@ fn project_and_explicit_settings_and_bad_json() {
     );
 }
 
-#[test]
-fn the_installed_hook_reports_the_answer() {
-    let f = Fleet::with_agents(&["claude-1"]);
+/// A temporary HOME with the hooks of `agent` installed for `f`'s daemon.
+fn installed_for(f: &Fleet, agent: &str) -> tempfile::TempDir {
     let home = tempfile::tempdir().unwrap();
     let socket = f.d.socket.to_str().unwrap().to_owned();
     let out = Command::new(env!("CARGO_BIN_EXE_assignerctl"))
-        .args(["--socket", &socket, "hooks", "install", "claude"])
+        .args(["--socket", &socket, "hooks", "install", agent])
         .env("HOME", home.path())
         .env_remove("CLAUDE_CONFIG_DIR")
+        .env_remove("CODEX_HOME")
         .output()
         .unwrap();
     ok(out);
+    home
+}
+
+#[test]
+fn the_installed_hook_reports_the_answer() {
+    let f = Fleet::with_agents(&["claude-1"]);
+    let home = installed_for(&f, "claude");
     let v = read(&home.path().join(".claude/settings.json"));
     let command = commands(&v, "Stop").remove(0);
 
@@ -198,15 +205,7 @@ fn codex_notify_is_added_at_the_top_and_removed_again() {
 #[test]
 fn the_installed_codex_notify_reports_the_answer() {
     let f = Fleet::with_agents(&["codex-1"]);
-    let home = tempfile::tempdir().unwrap();
-    let socket = f.d.socket.to_str().unwrap().to_owned();
-    let out = Command::new(env!("CARGO_BIN_EXE_assignerctl"))
-        .args(["--socket", &socket, "hooks", "install", "codex"])
-        .env("HOME", home.path())
-        .env_remove("CODEX_HOME")
-        .output()
-        .unwrap();
-    ok(out);
+    let home = installed_for(&f, "codex");
     let argv = codex_notify(&home.path().join(".codex/config.toml"));
 
     let id = f.d.send(&["work that takes a while #busy=60000"]);

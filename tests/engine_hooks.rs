@@ -50,6 +50,13 @@ fn hook(f: &Fleet, name: &str, payload: &[u8]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// Queues `text` and waits until an agent runs it.
+fn running(f: &Fleet, text: &str) -> i64 {
+    let id = f.d.send(&[text]);
+    f.wait_status(id, "in_progress");
+    id
+}
+
 /// Waits until agent `name` received prompt `id`, which is then running.
 fn wait_taken(f: &Fleet, id: i64, name: &str) {
     let taken = wait_until(WAIT, || !f.log(name).submissions().is_empty());
@@ -60,8 +67,7 @@ fn wait_taken(f: &Fleet, id: i64, name: &str) {
 #[test]
 fn the_answer_in_the_payload_completes_at_once() {
     let f = Fleet::with_agents(&["claude-1"]);
-    let id = f.d.send(&["long work #busy=60000"]);
-    f.wait_status(id, "in_progress");
+    let id = running(&f, "long work #busy=60000");
     let out = hook(&f, "claude-1", &stop("The whole answer,\nnot half drawn."));
     assert_eq!(out["id"], id);
     assert_eq!(f.d.status_of(id), "completed");
@@ -77,8 +83,7 @@ fn the_answer_in_the_payload_completes_at_once() {
 #[test]
 fn a_report_without_an_answer_waits_for_the_idle_screen() {
     let f = Fleet::with_agents(&["claude-1"]);
-    let id = f.d.send(&["answer slowly #busy=3000"]);
-    f.wait_status(id, "in_progress");
+    let id = running(&f, "answer slowly #busy=3000");
     let pane = f.panes["claude-1"].clone();
     let out = f.d.ctl_json(&["complete", "--pane", &pane]);
     assert_eq!(out["id"], id);
@@ -138,8 +143,7 @@ fn a_report_during_the_delivery_check_completes_and_ends_the_check() {
 #[test]
 fn a_rate_limit_requeues_without_a_retry_and_rests_the_pane() {
     let mut f = Fleet::with_agents(&["claude-1"]);
-    let id = f.d.send(&["limited work #busy=60000"]);
-    f.wait_status(id, "in_progress");
+    let id = running(&f, "limited work #busy=60000");
     hook(
         &f,
         "claude-1",
@@ -147,16 +151,7 @@ fn a_rate_limit_requeues_without_a_retry_and_rests_the_pane() {
     );
     assert_eq!(f.d.status_of(id), "pending");
     // The agent stops working and is idle again, but rests.
-    let pane = f.panes["claude-1"].clone();
-    f.tmux.ok(&["send-keys", "-t", &pane, "Escape"]);
-    f.wait_session_state("claude-1", "idle");
-    f.wait_waiting_reason(id, "rate limit");
-    f.add_agent("claude-2", &[]);
-    wait_taken(&f, id, "claude-2");
-    assert_eq!(
-        f.log("claude-1").submissions(),
-        ["limited work #busy=60000"]
-    );
+    rests_then_goes_elsewhere(&mut f, id, "rate limit");
     let shown = f.d.ctl_json(&["show", &id.to_string()]);
     assert_eq!(shown["prompt"]["retry_count"], 0, "a limit uses no retry");
     assert!(
@@ -168,8 +163,7 @@ fn a_rate_limit_requeues_without_a_retry_and_rests_the_pane() {
 #[test]
 fn a_server_error_fails_with_its_reason_and_no_retry() {
     let f = Fleet::with_agents(&["claude-1"]);
-    let id = f.d.send(&["doomed work #busy=60000"]);
-    f.wait_status(id, "in_progress");
+    let id = running(&f, "doomed work #busy=60000");
     hook(
         &f,
         "claude-1",
@@ -186,16 +180,22 @@ fn a_server_error_fails_with_its_reason_and_no_retry() {
 #[test]
 fn a_failure_is_retried_but_not_in_the_same_pane_at_once() {
     let mut f = Fleet::with_agents(&["claude-1"]);
-    let id = f.d.send(&["flaky work #busy=60000"]);
-    f.wait_status(id, "in_progress");
+    let id = running(&f, "flaky work #busy=60000");
     let pane = f.panes["claude-1"].clone();
     f.d.ctl_ok(&["complete", "--pane", &pane, "--failed", "tool crashed"]);
-    f.tmux.ok(&["send-keys", "-t", &pane, "Escape"]);
-    f.wait_session_state("claude-1", "idle");
-    f.wait_waiting_reason(id, "reported a failure");
-    f.add_agent("claude-2", &[]);
-    wait_taken(&f, id, "claude-2");
-    assert_eq!(f.log("claude-1").submissions().len(), 1);
+    rests_then_goes_elsewhere(&mut f, id, "reported a failure");
     let shown = f.d.ctl_json(&["show", &id.to_string()]);
     assert_eq!(shown["prompt"]["retry_count"], 1);
+}
+
+/// The agent in claude-1 stops (Escape) and is idle again, yet prompt `id`
+/// waits for a reason containing `why` until another agent takes it.
+fn rests_then_goes_elsewhere(f: &mut Fleet, id: i64, why: &str) {
+    let pane = f.panes["claude-1"].clone();
+    f.tmux.ok(&["send-keys", "-t", &pane, "Escape"]);
+    f.wait_session_state("claude-1", "idle");
+    f.wait_waiting_reason(id, why);
+    f.add_agent("claude-2", &[]);
+    wait_taken(f, id, "claude-2");
+    assert_eq!(f.log("claude-1").submissions().len(), 1);
 }
