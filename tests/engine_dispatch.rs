@@ -1,6 +1,6 @@
 //! The engine against real tmux and stand-in agents: dispatch, priority,
-//! routing, exact targets, busy and approval panes, fidelity, dependencies
-//! and hook completion.
+//! routing, exact targets, busy and approval panes, fidelity and
+//! dependencies (hook completion: `engine_hooks.rs`).
 
 mod common;
 
@@ -227,20 +227,4 @@ fn dependencies_wait_and_fail_with_their_prerequisite() {
         shown["prompt"]["error"],
         format!("dependency prompt {doomed} cancelled")
     );
-}
-
-#[test]
-fn hook_completion_finishes_at_once() {
-    let f = Fleet::with_agents(&["claude-1"]);
-    let id = f.d.send(&["long #busy=60000"]);
-    f.wait_status(id, "in_progress");
-    let pane = f.panes["claude-1"].clone();
-    let out = f.d.ctl_json(&["complete", "--pane", &pane]);
-    assert_eq!(out["id"], id);
-    assert_eq!(f.d.status_of(id), "completed");
-    let out = f.d.ctl(&["complete", "--pane", &pane]);
-    assert_eq!(out.status.code(), Some(66), "nothing in flight any more");
-    let shown = f.d.ctl_json(&["show", &id.to_string()]);
-    let last = shown["history"].as_array().unwrap().last().unwrap().clone();
-    assert_eq!(last["detail"], "reported by agent hook");
 }

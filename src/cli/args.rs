@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::protocol::{self, PromptStatus};
+use crate::protocol::{self, Failure, PromptStatus};
 
 /// A clap parser for a `u32` in one of the protocol's ranges, so the
 /// command line and the daemon accept exactly the same values.
@@ -107,8 +107,29 @@ pub enum Command {
         #[arg(long)]
         session: Option<String>,
         /// Mark the prompt failed with this reason instead.
-        #[arg(long, value_name = "REASON")]
+        #[arg(long, value_name = "REASON", conflicts_with = "from_hook")]
         failed: Option<String>,
+        /// With --failed: rate_limit (back to the queue without using a
+        /// retry; the pane rests 60 s) or final (failed, not retried).
+        /// Without it the prompt is retried while retries remain, and the
+        /// pane rests 60 s.
+        #[arg(long, value_name = "KIND", requires = "failed")]
+        failure: Option<Failure>,
+        /// Read the hook's JSON payload as AGENT hands it over (claude: on
+        /// stdin; codex: the argument after --payload) and report the
+        /// answer it holds, or its failure. The pane defaults to
+        /// $TMUX_PANE.
+        #[arg(long, value_name = "AGENT")]
+        from_hook: Option<HookAgent>,
+        /// The payload itself, for agents that pass it as an argument.
+        #[arg(long, value_name = "JSON", requires = "from_hook")]
+        payload: Option<String>,
+    },
+    /// Install or remove the agent hooks that report completion.
+    Hooks {
+        /// install or uninstall.
+        #[command(subcommand)]
+        action: HooksAction,
     },
     /// Stream prompt and session events until interrupted.
     Watch,
@@ -195,6 +216,44 @@ pub struct SendArgs {
     /// Run only after this prompt completed (repeatable).
     #[arg(long, value_name = "ID")]
     pub after: Vec<i64>,
+    /// Send a text starting with '/' or '!' although an agent reads it as
+    /// a command (see COMMAND PREFIXES).
+    #[arg(long)]
+    pub raw: bool,
+}
+
+/// Agents whose hooks assignerctl knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum HookAgent {
+    /// Claude Code: Stop and StopFailure hooks in its settings.json.
+    Claude,
+    /// Codex: the `notify` program in its config.toml.
+    Codex,
+}
+
+/// `hooks` actions.
+#[derive(Debug, Subcommand)]
+pub enum HooksAction {
+    /// Add the completion hooks to the agent's settings, keeping the rest.
+    Install(HooksArgs),
+    /// Remove the completion hooks installed by `hooks install`.
+    Uninstall(HooksArgs),
+}
+
+/// Where the hooks go.
+#[derive(Debug, Args)]
+pub struct HooksArgs {
+    /// The agent.
+    pub agent: HookAgent,
+    /// The settings file; default: ~/.claude/settings.json
+    /// ($CLAUDE_CONFIG_DIR/settings.json when that is set) for claude,
+    /// ~/.codex/config.toml ($CODEX_HOME/config.toml) for codex.
+    #[arg(long, value_name = "PATH", conflicts_with = "project")]
+    pub settings: Option<PathBuf>,
+    /// The project's settings instead: DIR/.claude/settings.json (claude
+    /// only).
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
 }
 
 /// `cleanup` options.

@@ -4,6 +4,10 @@
 //! sysexits code derived from the error kind (see `assignerctl(1)`).
 
 mod args;
+mod hook;
+mod hooks;
+mod hooks_codex;
+mod hooks_merge;
 mod journal;
 mod offline;
 mod output;
@@ -39,6 +43,7 @@ pub fn run() -> i32 {
         }
         Command::Validate { ref config, system } => return validate(config.clone(), system),
         Command::Cleanup(ref c) if c.db.is_some() => return offline::cleanup(c, cli.json),
+        Command::Hooks { ref action } => return hooks::run(action, cli.socket.as_deref()),
         _ => {}
     }
     let socket = find_socket(cli.socket.clone());
@@ -118,9 +123,13 @@ fn absolute(p: PathBuf) -> Result<String, String> {
 fn to_request(cmd: Command) -> Result<Request, String> {
     Ok(match cmd {
         Command::Status => Request::Status {},
-        Command::Send(a) => Request::Send {
-            prompt: send::build(a)?,
-        },
+        Command::Send(a) => {
+            let raw = a.raw;
+            Request::Send {
+                prompt: send::build(a)?,
+                raw,
+            }
+        }
         Command::Prompts { status, limit } => Request::Prompts {
             status,
             limit: Some(limit),
@@ -141,15 +150,36 @@ fn to_request(cmd: Command) -> Result<Request, String> {
             pane,
             session,
             failed,
+            failure,
+            from_hook,
+            payload,
         } => {
+            // A hook runs in the agent's pane; Codex's notify program gets
+            // no shell to expand $TMUX_PANE in its arguments.
+            let pane = match (&pane, from_hook) {
+                (None, Some(_)) if id.is_none() && session.is_none() => {
+                    std::env::var("TMUX_PANE").ok().filter(|p| !p.is_empty())
+                }
+                _ => pane,
+            };
             if id.is_none() && pane.is_none() && session.is_none() {
                 return Err("complete needs an ID, --pane or --session".into());
             }
+            let report = match from_hook {
+                Some(agent) => hook::read(agent, payload)?,
+                None => hook::HookReport {
+                    error: failed,
+                    failure,
+                    response: None,
+                },
+            };
             Request::Complete {
                 id,
                 pane,
                 session,
-                error: failed,
+                error: report.error,
+                response: report.response,
+                failure: report.failure,
             }
         }
         Command::Watch => Request::Watch {},
@@ -161,7 +191,9 @@ fn to_request(cmd: Command) -> Result<Request, String> {
         Command::Backup { path } => Request::Backup {
             path: absolute(path)?,
         },
-        Command::Validate { .. } | Command::Completions { .. } => unreachable!("handled locally"),
+        Command::Validate { .. } | Command::Completions { .. } | Command::Hooks { .. } => {
+            unreachable!("handled locally")
+        }
     })
 }
 

@@ -15,7 +15,7 @@ impl Core {
         let result = match req {
             Request::Hello { version, .. } => hello(version),
             Request::Status {} => self.status(),
-            Request::Send { prompt } => self.send(prompt),
+            Request::Send { prompt, .. } => self.send(prompt),
             Request::Prompts { status, limit } => self.prompts(status, limit),
             Request::Show { id } => self.show(id),
             Request::Sessions {} => {
@@ -46,14 +46,20 @@ impl Core {
                 session,
                 id,
                 error,
+                response,
+                failure,
             } => {
+                let report = crate::engine::Report {
+                    response,
+                    error: error.map(|why| (why, failure)),
+                };
                 self.engine
                     .complete(
                         &mut self.store,
                         pane.as_deref(),
                         session.as_deref(),
                         id,
-                        error.as_deref(),
+                        report,
                     )
                     .await
             }

@@ -12,6 +12,7 @@ mod assign;
 mod branch;
 mod capture;
 mod deliver;
+mod hook;
 mod message;
 mod observe;
 mod panes;
@@ -40,6 +41,7 @@ use crate::tmux::Tmux;
 
 use branch::Branches;
 pub use deliver::Outcome;
+pub use hook::Report;
 pub use message::EngineMsg;
 use message::Step;
 use panes::Tracked;
@@ -65,6 +67,8 @@ struct Watch {
     submitted: Instant,
     mark: Option<u64>,
     timeout: Option<Duration>,
+    /// When an agent hook said the prompt is finished, without its answer.
+    hooked: Option<Instant>,
 }
 
 /// The engine state.

@@ -55,6 +55,9 @@ pub struct Tracked {
     /// Found unfit just before a delivery although it looked idle: routing
     /// passes it over, so one such pane cannot hold up the queue.
     pub set_aside: Option<SetAside>,
+    /// Until when, and why, it gets no prompt after its agent reported a
+    /// failure (`assignerctl complete --failed`).
+    pub resting: Option<(Instant, String)>,
     /// The row last written to the database, to skip unchanged writes.
     pub persisted: Option<SessionRow>,
 }
@@ -81,6 +84,7 @@ impl Tracked {
             sent: Vec::new(),
             last_assigned: None,
             set_aside: None,
+            resting: None,
             persisted: None,
         }
     }
@@ -108,6 +112,11 @@ impl Tracked {
     pub fn unfit(&self) -> Option<String> {
         if self.pane.in_mode {
             return Some(IN_MODE.to_owned());
+        }
+        if let Some((until, why)) = &self.resting
+            && Instant::now() < *until
+        {
+            return Some(why.clone());
         }
         self.set_aside.as_ref().map(|a| a.why.clone())
     }

@@ -141,6 +141,7 @@ impl Engine {
                 submitted,
                 mark,
                 timeout,
+                hooked: None,
             },
         );
         Ok(())

@@ -9,7 +9,7 @@ use tracing::{info, warn};
 use super::deliver::Outcome;
 use super::{Engine, Watch};
 use crate::error::StoreError;
-use crate::protocol::{ErrorKind, Reply, SessionState, WireError};
+use crate::protocol::SessionState;
 use crate::store::Store;
 
 impl Engine {
@@ -73,6 +73,7 @@ impl Engine {
                         submitted: Instant::now(),
                         mark,
                         timeout,
+                        hooked: None,
                     },
                 );
             }
@@ -152,9 +153,21 @@ impl Engine {
             let idle_long = t
                 .idle_since
                 .is_some_and(|(since, _)| since.elapsed() >= completion);
-            if idle_long && w.submitted.elapsed() >= completion {
+            // A hook's word that the agent finished stands in for the wait
+            // after submission, but the capture still waits for the screen
+            // to be idle and stable: the agent may still be drawing its
+            // answer when the hook runs (README, Agent hooks).
+            let done = match w.hooked {
+                None => idle_long && w.submitted.elapsed() >= completion,
+                Some(at) => idle_long || at.elapsed() >= super::hook::HOOK_GRACE,
+            };
+            if done {
                 let (provider, screen) = (t.provider.clone(), t.last_screen.clone());
                 let response = self.response(&w).await;
+                let detail = match w.hooked {
+                    Some(_) => "reported by agent hook",
+                    None => "agent idle again",
+                };
                 // The output since delivery, or the screen when an agent
                 // redraws in place and that output is empty.
                 let failed = [response.as_deref().unwrap_or(""), &screen]
@@ -171,7 +184,7 @@ impl Engine {
                 // Written before the watch ends: a write that fails (a full
                 // disk) leaves the prompt watched, to be completed once the
                 // database takes writes again, never forgotten in flight.
-                ignore_wrong_status(store.complete(id, response.as_deref(), "agent idle again"))?;
+                ignore_wrong_status(store.complete(id, response.as_deref(), detail))?;
                 self.finish_watch(id);
                 info!(prompt_id = id, session = %w.session, pane = %w.pane, "prompt completed");
             }
@@ -179,7 +192,7 @@ impl Engine {
         Ok(())
     }
 
-    fn finish_watch(&mut self, id: i64) {
+    pub(super) fn finish_watch(&mut self, id: i64) {
         if let Some(w) = self.watching.remove(&id)
             && let Some(t) = self.panes.get_mut(&w.pane)
             && t.prompt == Some(id)
@@ -200,67 +213,25 @@ impl Engine {
                 return None;
             }
         };
+        Some(self.bounded(text))
+    }
+
+    /// `text` cut to the configured response size, keeping the end, where
+    /// the agent's answer is.
+    pub(super) fn bounded(&self, text: String) -> String {
         let max = self.delivery.max_response_bytes;
         if text.len() <= max {
-            return Some(text);
+            return text;
         }
         let mut cut = text.len() - max;
         while !text.is_char_boundary(cut) {
             cut += 1;
         }
-        Some(format!(
-            "[… {cut} earlier bytes not kept]\n{}",
-            &text[cut..]
-        ))
-    }
-
-    /// `assignerctl complete`: an agent hook says the prompt is finished.
-    pub async fn complete(
-        &mut self,
-        store: &mut Store,
-        pane: Option<&str>,
-        session: Option<&str>,
-        id: Option<i64>,
-        error: Option<&str>,
-    ) -> Result<Reply, WireError> {
-        let flights = store.in_flight()?;
-        let found = flights.iter().find(|f| match (id, pane, session) {
-            (Some(id), _, _) => f.id == id,
-            (None, Some(p), _) => f.pane.as_deref() == Some(p),
-            (None, None, Some(s)) => f.session.as_deref() == Some(s),
-            _ => false,
-        });
-        let Some(f) = found else {
-            let what = match (id, pane, session) {
-                (Some(id), _, _) => format!("prompt {id} is not in flight"),
-                (None, Some(p), _) => format!("no prompt is in flight on pane {p}"),
-                (None, None, Some(s)) => format!("no prompt is in flight on session {s}"),
-                _ => "complete needs an id, a pane or a session".into(),
-            };
-            return Err(WireError::new(ErrorKind::NotFound, what));
-        };
-        let id = f.id;
-        let watch = self.watching.get(&id).cloned();
-        let response = match &watch {
-            Some(w) => self.response(w).await,
-            None => None,
-        };
-        self.finish_watch(id);
-        match error {
-            Some(why) => {
-                store.fail_and_maybe_retry(id, why, f.pane.as_deref())?;
-                info!(prompt_id = id, "agent hook reported failure: {why}");
-            }
-            None => {
-                store.complete(id, response.as_deref(), "reported by agent hook")?;
-                info!(prompt_id = id, "agent hook reported completion");
-            }
-        }
-        Ok(Reply::Completed { id })
+        format!("[… {cut} earlier bytes not kept]\n{}", &text[cut..])
     }
 }
 
-fn ignore_wrong_status(r: Result<(), StoreError>) -> Result<(), StoreError> {
+pub(super) fn ignore_wrong_status(r: Result<(), StoreError>) -> Result<(), StoreError> {
     match r {
         Err(StoreError::WrongStatus { .. }) => Ok(()),
         other => other,

@@ -14,15 +14,17 @@
 //! The types live in one module so that the daemon and the client cannot
 //! drift apart; `man/assigner-protocol.7` documents the same wire format.
 
+mod prefix;
 mod reply;
 mod reports;
 mod request;
 mod types;
 mod validate;
 
+pub use prefix::command_prefix;
 pub use reply::{ErrorKind, Reply, Response, WireError};
 pub use reports::*;
-pub use request::Request;
+pub use request::{Failure, Request};
 pub use types::*;
 pub use validate::*;
 

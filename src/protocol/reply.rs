@@ -271,7 +271,7 @@ mod tests {
         assert!(serde_json::from_str::<Request>(r#"{"type":"status","extra":true}"#).is_err());
         let send: Request =
             serde_json::from_str(r#"{"type":"send","prompt":{"text":"hi","priority":3}}"#).unwrap();
-        assert!(matches!(send, Request::Send { prompt } if prompt.priority == Some(3)));
+        assert!(matches!(send, Request::Send { prompt, .. } if prompt.priority == Some(3)));
         assert!(
             serde_json::from_str::<Request>(r#"{"type":"send","prompt":{"text":"hi","prio":3}}"#)
                 .is_err()

@@ -7,6 +7,19 @@ use serde::{Deserialize, Serialize};
 
 use super::types::{NewPrompt, PromptStatus};
 
+/// The kind of failure an agent reported, which decides whether and when
+/// the prompt runs again (assigner-protocol(7), `complete`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Failure {
+    /// The agent hit a rate or usage limit: the prompt is not at fault. It
+    /// goes back to the queue without using a retry, and the pane rests.
+    RateLimit,
+    /// Running it again will not help (a server error after the agent's
+    /// own retries, a refused request): failed, not retried.
+    Final,
+}
+
 /// A request line. The `type` field selects the variant.
 #[expect(
     clippy::large_enum_variant,
@@ -37,9 +50,17 @@ pub enum Request {
     /// Queue a prompt. Answered by [`Reply::Sent`](super::Reply::Sent).
     ///
     /// `{"type":"send","prompt":{"text":"fix the flaky test","provider":"claude","priority":7}}`
+    ///
+    /// A text starting with `/` or `!` is refused with `bad_request` when
+    /// its route could reach an agent that reads it as a command
+    /// ([`command_prefix`](super::command_prefix)), unless `raw` is true.
     Send {
         /// The prompt and its routing, context and limits.
         prompt: NewPrompt,
+        /// Deliver a text that an agent reads as a command (`/help`,
+        /// `!make`) as it is.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        raw: bool,
     },
 
     /// List prompts, newest first. Answered by
@@ -139,6 +160,14 @@ pub enum Request {
     /// nothing is in flight there.
     ///
     /// `{"type":"complete","pane":"%12"}` or `{"type":"complete","id":42}`
+    ///
+    /// With `response` (the answer an agent hook was handed) the prompt
+    /// completes at once with it; without, the daemon completes it by its
+    /// normal rule, once the pane shows the agent idle and stable, so the
+    /// captured response holds the whole answer.
+    ///
+    /// `{"type":"complete","pane":"%12","response":"Done: the test is fixed."}`
+    /// or `{"type":"complete","pane":"%12","error":"rate_limit: API Error: 429","failure":"rate_limit"}`
     Complete {
         /// The pane (`%12`, as in `$TMUX_PANE`) running the prompt.
         #[serde(default)]
@@ -152,6 +181,12 @@ pub enum Request {
         /// Mark it failed with this reason instead of completed.
         #[serde(default)]
         error: Option<String>,
+        /// The agent's answer, stored as the prompt's response.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        response: Option<String>,
+        /// With `error`: what kind of failure decides what happens next.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<Failure>,
     },
 
     /// Stream prompt and session events until the client disconnects.

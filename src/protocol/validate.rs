@@ -140,16 +140,26 @@ impl Request {
     pub fn validate(&self) -> Result<(), String> {
         match self {
             Self::Hello { client, .. } => optional("client", client.as_ref()),
-            Self::Send { prompt } => prompt.validate(),
+            Self::Send { prompt, raw } => {
+                prompt.validate()?;
+                match super::command_prefix(prompt) {
+                    Some(why) if !raw => Err(why),
+                    _ => Ok(()),
+                }
+            }
             Self::Reassign { to, .. } => optional("to", to.as_ref()),
             Self::Complete {
                 pane,
                 session,
                 error,
+                failure,
                 ..
             } => {
                 optional("pane", pane.as_ref())?;
                 optional("session", session.as_ref())?;
+                if failure.is_some() && error.is_none() {
+                    return Err("failure needs error, the reason the agent gave".into());
+                }
                 optional("error", error.as_ref())
             }
             Self::Explain { session } => validate_text_field("session", session),
@@ -265,7 +275,18 @@ mod tests {
             session: Some("s\u{7}".into()),
             id: None,
             error: None,
+            response: None,
+            failure: None,
         };
         assert!(complete.validate().unwrap_err().starts_with("session"));
+        let kind_alone = Request::Complete {
+            pane: Some("%1".into()),
+            session: None,
+            id: None,
+            error: None,
+            response: None,
+            failure: Some(crate::protocol::Failure::RateLimit),
+        };
+        assert!(kind_alone.validate().unwrap_err().contains("needs error"));
     }
 }
