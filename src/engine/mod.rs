@@ -274,6 +274,10 @@ impl Engine {
         };
         if let Err(e) = result {
             warn!(error = %e, "cannot record delivery progress");
+            // The task that typed it has ended, and its outcome is not in
+            // the database (a full disk): the next step resolves whatever
+            // is left in flight from its pane, as after a restart.
+            self.recovered = false;
         }
         self.dirty = true;
     }

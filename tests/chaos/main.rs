@@ -121,6 +121,13 @@ fn main() {
                     println!("  {d}");
                 }
                 if bad > 0 {
+                    for step in &plan.steps {
+                        if let plan::Action::Fault(fault) = &step.action {
+                            println!("  fault at {} ms: {fault:?}", step.at_ms);
+                        }
+                    }
+                }
+                if bad > 0 {
                     failed.push(seed);
                 }
                 total.add(f);
