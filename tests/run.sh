@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: unit and integration tests (real tmux, real sockets,
-# real SQLite files, the real binaries), then the systemd test when present.
+# real SQLite files, the real binaries, the real coding agents against a local
+# mock model server), then the systemd test when present.
 #
 # As root it installs what it needs; otherwise it names what is missing.
 set -euo pipefail
@@ -23,6 +24,10 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
     exit 1
   fi
 fi
+
+# The real agents the real-agent suite (tests/real_agents) drives, offline;
+# cached, so only the first run downloads them.
+tests/real/install.sh
 
 cargo test --locked
 

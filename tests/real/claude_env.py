@@ -3,11 +3,13 @@
 into its input box, offline, talking only to the local mock model server.
 
     python3 tests/real/claude_env.py --home DIR --workdir DIR --port N \
-        [--hooks-dir DIR]
+        [--hooks-dir DIR] [--print-env]
 
 Writes DIR/.claude.json and DIR/.claude/settings.json, then prints the
 environment to start `claude` with as `export NAME=VALUE` lines (shell
-quoted), so `eval "$(python3 tests/real/claude_env.py ...)"` works.
+quoted), so `eval "$(python3 tests/real/claude_env.py ...)"` works. With
+--print-env the lines are plain `NAME=VALUE` (no value holds a newline), for
+programs that set the environment themselves (tests/real_agents).
 
 With --hooks-dir, Stop and StopFailure hooks are installed that save, per
 firing, the hook's stdin payload, a capture of the pane, and a copy of the
@@ -85,10 +87,11 @@ def main():
     p.add_argument("--workdir", required=True)
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--hooks-dir")
+    p.add_argument("--print-env", action="store_true", help="plain NAME=VALUE lines")
     a = p.parse_args()
     prepare(a.home, a.workdir, a.hooks_dir)
     for k, v in environment(a.home, a.port).items():
-        print("export %s=%s" % (k, shlex.quote(v)))
+        print("%s=%s" % (k, v) if a.print_env else "export %s=%s" % (k, shlex.quote(v)))
 
 
 if __name__ == "__main__":

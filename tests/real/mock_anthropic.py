@@ -2,14 +2,17 @@
 """A local stand-in for the Anthropic Messages API, for driving the real
 Claude Code offline.
 
-    python3 tests/real/mock_anthropic.py --port 0 --log FILE [--dump DIR]
+    python3 tests/real/mock_anthropic.py --port 0 --log FILE [--dump DIR] [--ends FILE]
 
 Prints `PORT <n>` as the first line of stdout, then serves until killed.
 Every model request becomes one JSON line in FILE: the path, the model, the
 exact text of the last user message, and `"side": true` for requests that are
 not the agent's own turn (title generation, token counting, probes, unknown
-paths). With --dump, each request body is also saved whole, for finding out
-what the agent sends.
+paths), and `at`, when it arrived (UTC, milliseconds, the format of
+assigner's history). With --dump, each request body is also saved whole, for
+finding out what the agent sends. With --ends, the end of every streamed
+answer is one JSON line in that file (`at` and the prompt's `text`), so a
+test can order what the agent did against when an answer was over.
 
 Replies are scripted by markers in the prompt (tests/real/README.md):
 none, [[slow=N]], [[tool]], [[429]], [[500]], [[quote]], [[long]].
@@ -46,9 +49,15 @@ QUOTE_LINES = [
 ]
 
 
-def log(entry):
+def now():
+    t = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + ".%03dZ" % (int(t * 1000) % 1000)
+
+
+def log(entry, path=None):
+    entry = dict(entry, at=now())
     with LOG_LOCK:
-        with open(ARGS.log, "a", encoding="utf-8") as f:
+        with open(path or ARGS.log, "a", encoding="utf-8") as f:
             f.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
@@ -269,6 +278,8 @@ class Handler(BaseHTTPRequestHandler):
                                          "delta": {"stop_reason": stop_reason, "stop_sequence": None},
                                          "usage": {"output_tokens": 10}})
             self.event("message_stop", {"type": "message_stop"})
+            if ARGS.ends:
+                log({"text": prompt_text(last_user(body.get("messages")))}, ARGS.ends)
         except (BrokenPipeError, ConnectionResetError):
             pass
 
@@ -291,6 +302,7 @@ def main():
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--log", required=True)
     p.add_argument("--dump", help="directory to save every request body in")
+    p.add_argument("--ends", help="file to record the end of every streamed answer in")
     ARGS = p.parse_args()
     if ARGS.dump:
         os.makedirs(ARGS.dump, exist_ok=True)
