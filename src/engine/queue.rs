@@ -1,0 +1,137 @@
+//! The pending queue as the engine last read it, and whether another
+//! assignment pass could decide anything the last one did not.
+//!
+//! A pass decides from three things only: the database (the queue, the
+//! dependencies, the retry counts), the panes as routing sees them
+//! ([`Candidate`]: state, availability, what sets them aside, provider,
+//! directory, branch), and whether the tmux server answers. The clock enters
+//! in one place, the target-wait limit, whose next deadline is known. So a
+//! pass is skipped when the database's [`Version`] (which moves on every
+//! row written by any path of this connection, and on any commit by
+//! another), the candidates and the reachability are those the last pass
+//! saw, and no target-wait deadline has passed since: its outcome would be
+//! the same, and with thousands of prompts waiting it is the daemon's main
+//! cost (ARCHITECTURE.md, "The engine"). Nothing is kept per write path, so
+//! no path can be forgotten: a prompt queued, retried, reassigned, reset by
+//! `cleanup`, imported or requeued by recovery moves the version, and the
+//! next pass reads the queue again.
+//!
+//! The queue read at a version is kept (without texts) for the next pass at
+//! the same version: a pane becoming idle routes the waiting prompts from
+//! memory instead of reading them all again.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use crate::error::StoreError;
+use crate::protocol::{PromptInfo, PromptStatus};
+use crate::route::{Candidate, Wait};
+use crate::store::{Store, Version};
+
+/// What an assignment pass decides from.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct PassInputs {
+    pub version: Version,
+    pub candidates: Vec<Candidate>,
+    pub reachable: bool,
+    pub unreachable_why: Option<String>,
+}
+
+/// The queue last read, and the inputs of the last pass.
+#[derive(Debug, Default)]
+pub(super) struct QueueView {
+    /// Pending prompts without their texts, highest priority then oldest;
+    /// waiting reasons kept as the passes set them.
+    prompts: Vec<PromptInfo>,
+    /// The version `prompts` reflects; `None` when it must be read again.
+    read_at: Option<Version>,
+    /// What the last complete pass saw; `None` forces the next pass.
+    last_pass: Option<PassInputs>,
+}
+
+impl QueueView {
+    /// Forces the next pass and a fresh read (new settings, new rules).
+    pub fn invalidate(&mut self) {
+        self.read_at = None;
+        self.last_pass = None;
+    }
+
+    /// Whether a pass with `inputs` would repeat the last one: nothing
+    /// written, no pane changed for routing, and no target-wait deadline
+    /// (`deadline`) reached.
+    pub fn settled(&self, inputs: &PassInputs, deadline: Option<Instant>) -> bool {
+        self.last_pass.as_ref() == Some(inputs) && deadline.is_none_or(|d| Instant::now() < d)
+    }
+
+    /// The pending prompts at `version`, from memory when read at it.
+    pub fn take(&mut self, store: &Store, version: Version) -> Result<Vec<PromptInfo>, StoreError> {
+        self.last_pass = None;
+        if self.read_at == Some(version) {
+            self.read_at = None;
+            return Ok(std::mem::take(&mut self.prompts));
+        }
+        self.read_at = None;
+        self.prompts = Vec::new();
+        store.prompts_in(PromptStatus::Pending)
+    }
+
+    /// Records a finished pass. `moved`: it claimed or failed a prompt, so
+    /// the queue in hand is out of date and the next pass must run. Else
+    /// its only writes were waiting reasons, which `prompts` already holds
+    /// and no pass reads: the version after them is the one to compare,
+    /// unless another connection wrote meanwhile.
+    pub fn finish(
+        &mut self,
+        store: &Store,
+        prompts: Vec<PromptInfo>,
+        mut inputs: PassInputs,
+        moved: bool,
+    ) -> Result<(), StoreError> {
+        let after = store.version()?;
+        if moved || after.others_wrote_since(&inputs.version) {
+            self.last_pass = Some(inputs);
+            return Ok(());
+        }
+        inputs.version = after;
+        self.prompts = prompts;
+        self.read_at = Some(after);
+        self.last_pass = Some(inputs);
+        Ok(())
+    }
+}
+
+/// Everything of a prompt that routing reads (`route::route`): prompts
+/// alike in these, with the same last pane, route alike among the same
+/// candidates, so a long queue of similar prompts is routed once per kind.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub(super) struct RouteKey {
+    multi_line: bool,
+    target: Option<String>,
+    provider: Option<String>,
+    providers: Vec<String>,
+    fallback: Vec<String>,
+    allow_fallback: bool,
+    working_dir: Option<String>,
+    branch: Option<String>,
+    last_pane: Option<String>,
+}
+
+impl RouteKey {
+    pub fn new(p: &PromptInfo, last_pane: Option<&str>) -> Self {
+        Self {
+            multi_line: p.text.trim_end().contains('\n'),
+            target: p.target.clone(),
+            provider: p.provider.clone(),
+            providers: p.providers.clone(),
+            fallback: p.fallback.clone(),
+            allow_fallback: p.allow_fallback,
+            working_dir: p.working_dir.clone(),
+            branch: p.branch.clone(),
+            last_pane: last_pane.map(str::to_owned),
+        }
+    }
+}
+
+/// Why prompts of each kind wait, among the candidates of this moment:
+/// emptied whenever the candidates change within a pass.
+pub(super) type Waits = HashMap<RouteKey, Wait>;
