@@ -63,16 +63,29 @@ impl QueueView {
         self.last_pass.as_ref() == Some(inputs) && deadline.is_none_or(|d| Instant::now() < d)
     }
 
-    /// The pending prompts at `version`, from memory when read at it.
+    /// The pending prompts at `version`: from memory when read at it, or
+    /// when only new prompts were queued since (those are read and put in
+    /// their place); otherwise read again.
     pub fn take(&mut self, store: &Store, version: Version) -> Result<Vec<PromptInfo>, StoreError> {
         self.last_pass = None;
-        if self.read_at == Some(version) {
-            self.read_at = None;
-            return Ok(std::mem::take(&mut self.prompts));
+        let Some(read_at) = self.read_at.take() else {
+            return store.prompts_in(PromptStatus::Pending);
+        };
+        let mut prompts = std::mem::take(&mut self.prompts);
+        if read_at == version {
+            return Ok(prompts);
         }
-        self.read_at = None;
-        self.prompts = Vec::new();
-        store.prompts_in(PromptStatus::Pending)
+        // Only new prompts since: read those alone.
+        let Some(ids) = store.queued_since(read_at)? else {
+            return store.prompts_in(PromptStatus::Pending);
+        };
+        for id in ids {
+            if let Some(p) = store.pending_prompt(id)? {
+                let at = prompts.partition_point(|q| queue_order(q) < queue_order(&p));
+                prompts.insert(at, p);
+            }
+        }
+        Ok(prompts)
     }
 
     /// Records a finished pass. `moved`: it claimed or failed a prompt, so
@@ -98,6 +111,12 @@ impl QueueView {
         self.last_pass = Some(inputs);
         Ok(())
     }
+}
+
+/// The queue's order, as [`Store::prompts_in`] reads it: highest
+/// priority, then oldest.
+fn queue_order(p: &PromptInfo) -> (std::cmp::Reverse<u8>, i64) {
+    (std::cmp::Reverse(p.priority), p.id)
 }
 
 /// Everything of a prompt that routing reads (`route::route`): prompts
@@ -135,3 +154,86 @@ impl RouteKey {
 /// Why prompts of each kind wait, among the candidates of this moment:
 /// emptied whenever the candidates change within a pass.
 pub(super) type Waits = HashMap<RouteKey, Wait>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::NewPrompt;
+
+    fn queue(store: &mut Store, text: &str, priority: u8) -> i64 {
+        let p = NewPrompt {
+            text: text.into(),
+            priority: Some(priority),
+            ..NewPrompt::default()
+        };
+        store.insert_prompt(&p).unwrap()
+    }
+
+    /// Takes the queue as a pass does and finishes the pass unmoved.
+    fn pass(view: &mut QueueView, store: &Store) -> Vec<i64> {
+        let version = store.version().unwrap();
+        let prompts = view.take(store, version).unwrap();
+        let ids = prompts.iter().map(|p| p.id).collect();
+        let inputs = PassInputs {
+            version,
+            candidates: Vec::new(),
+            reachable: true,
+            unreachable_why: None,
+        };
+        view.finish(store, prompts, inputs, false).unwrap();
+        ids
+    }
+
+    fn read(store: &Store) -> Vec<i64> {
+        let pending = store.prompts_in(PromptStatus::Pending).unwrap();
+        pending.iter().map(|p| p.id).collect()
+    }
+
+    #[test]
+    fn the_queue_in_memory_stays_what_the_database_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("assigner.db")).unwrap();
+        let mut view = QueueView::default();
+        let low = queue(&mut store, "low", 1);
+        queue(&mut store, "mid", 5);
+        assert_eq!(pass(&mut view, &store), read(&store));
+        // New prompts are put in their place, not at the end.
+        queue(&mut store, "high", 9);
+        queue(&mut store, "mid again", 5);
+        queue(&mut store, "lowest", 0);
+        assert_eq!(pass(&mut view, &store), read(&store));
+        // Any other write reads the queue again.
+        store.cancel(low).unwrap();
+        assert_eq!(pass(&mut view, &store), read(&store));
+        assert!(!read(&store).contains(&low));
+    }
+
+    #[test]
+    fn a_pass_repeats_only_when_something_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("assigner.db")).unwrap();
+        let mut view = QueueView::default();
+        queue(&mut store, "a", 5);
+        pass(&mut view, &store);
+        let inputs = |store: &Store| PassInputs {
+            version: store.version().unwrap(),
+            candidates: Vec::new(),
+            reachable: true,
+            unreachable_why: None,
+        };
+        assert!(view.settled(&inputs(&store), None));
+        let past = Instant::now();
+        assert!(
+            !view.settled(&inputs(&store), Some(past)),
+            "a deadline came"
+        );
+        let mut unreachable = inputs(&store);
+        unreachable.reachable = false;
+        assert!(!view.settled(&unreachable, None));
+        queue(&mut store, "b", 5);
+        assert!(!view.settled(&inputs(&store), None), "a new prompt");
+        pass(&mut view, &store);
+        view.invalidate();
+        assert!(!view.settled(&inputs(&store), None), "new settings");
+    }
+}

@@ -50,6 +50,8 @@ pub struct Store {
     watch: Option<health::FileWatch>,
     /// Why writes are refused now.
     fault: Option<StorageFault>,
+    /// The prompts this connection queued lately (`version.rs`).
+    queued: version::Queued,
 }
 
 impl Store {
@@ -102,6 +104,7 @@ impl Store {
             path: path.to_owned(),
             watch: health::FileWatch::new(path).ok(),
             fault: None,
+            queued: version::Queued::default(),
         })
     }
 

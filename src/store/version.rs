@@ -1,6 +1,8 @@
 //! A cheap way to know that nothing was written: what lets the engine skip
 //! work over a long queue while nothing changes (src/engine/queue.rs).
 
+use std::collections::VecDeque;
+
 use super::Store;
 use crate::error::StoreError;
 
@@ -18,7 +20,49 @@ impl Version {
     }
 }
 
+/// Most prompts remembered by [`Queued`]: a reader further behind reads
+/// the whole queue again.
+const QUEUED_KEPT: usize = 256;
+
+/// The prompts this connection queued lately, each with the count of rows
+/// it had written just before and just after: enough to tell a reader
+/// that queueing them is all that happened since its version.
+#[derive(Debug, Default)]
+pub(super) struct Queued(VecDeque<(u64, u64, i64)>);
+
+impl Queued {
+    pub(super) fn record(&mut self, before: u64, after: u64, id: i64) {
+        if self.0.len() == QUEUED_KEPT {
+            self.0.pop_front();
+        }
+        self.0.push_back((before, after, id));
+    }
+}
+
 impl Store {
+    /// The prompts queued since `since`, when queueing them is all that
+    /// was written since, by this connection or another; `None` when
+    /// anything else may have changed (then read the whole queue).
+    pub fn queued_since(&self, since: Version) -> Result<Option<Vec<i64>>, StoreError> {
+        let now = self.version()?;
+        if now.others_wrote_since(&since) {
+            return Ok(None);
+        }
+        let mut at = since.own;
+        let mut ids = Vec::new();
+        for &(before, after, id) in &self.queued.0 {
+            if after <= at {
+                continue;
+            }
+            if before != at {
+                return Ok(None);
+            }
+            ids.push(id);
+            at = after;
+        }
+        Ok((at == now.own).then_some(ids))
+    }
+
     /// Where the database stands: changes if and only if something may have
     /// been written since the last call, by this connection (every
     /// `INSERT`, `UPDATE` and `DELETE`, whichever method or maintenance
@@ -115,5 +159,30 @@ mod tests {
         );
         queue(&mut other, "again");
         assert!(store.version().unwrap().others_wrote_since(&before));
+    }
+
+    /// A reader told "only these were queued" must not miss anything else.
+    #[test]
+    fn only_new_prompts_are_reported_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("assigner.db");
+        let mut store = Store::open(&path).unwrap();
+        let first = queue(&mut store, "first");
+        let at = store.version().unwrap();
+        assert_eq!(store.queued_since(at).unwrap(), Some(vec![]));
+        let a = queue(&mut store, "a");
+        let b = queue(&mut store, "b");
+        assert_eq!(store.queued_since(at).unwrap(), Some(vec![a, b]));
+        store.set_waiting(first, Some("why")).unwrap();
+        assert_eq!(store.queued_since(at).unwrap(), None, "another write");
+        let at = store.version().unwrap();
+        let mut other = Store::open(&path).unwrap();
+        queue(&mut other, "elsewhere");
+        assert_eq!(store.queued_since(at).unwrap(), None, "another connection");
+        let at = store.version().unwrap();
+        for i in 0..=QUEUED_KEPT {
+            queue(&mut store, &format!("many {i}"));
+        }
+        assert_eq!(store.queued_since(at).unwrap(), None, "too far behind");
     }
 }
