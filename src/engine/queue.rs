@@ -16,9 +16,12 @@
 //! `cleanup`, imported or requeued by recovery moves the version, and the
 //! next pass reads the queue again.
 //!
-//! The queue read at a version is kept (without texts) for the next pass at
-//! the same version: a pane becoming idle routes the waiting prompts from
-//! memory instead of reading them all again.
+//! The queue read at a version is kept (without texts) for the next pass:
+//! at the same version it is used as it is (a pane becoming idle routes the
+//! waiting prompts from memory), and when only new prompts were queued
+//! since, those alone are read and put in their place; any other write
+//! reads the queue again. Within a pass, prompts alike for routing
+//! ([`RouteKey`]) are routed once while the candidates stay the same.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -77,6 +80,7 @@ impl QueueView {
         }
         // Only new prompts since: read those alone.
         let Some(ids) = store.queued_since(read_at)? else {
+            drop(prompts);
             return store.prompts_in(PromptStatus::Pending);
         };
         for id in ids {

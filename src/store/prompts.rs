@@ -85,7 +85,7 @@ impl Store {
         tx.commit()
             .map_err(StoreError::sqlite("committing a new prompt"))?;
         let after = self.conn.total_changes();
-        self.queued.record(before, after, id);
+        self.queued.record(before, after, Some(id));
         Ok(id)
     }
 

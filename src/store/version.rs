@@ -20,18 +20,21 @@ impl Version {
     }
 }
 
-/// Most prompts remembered by [`Queued`]: a reader further behind reads
+/// Most writes remembered by [`Queued`]: a reader further behind reads
 /// the whole queue again.
 const QUEUED_KEPT: usize = 256;
 
-/// The prompts this connection queued lately, each with the count of rows
-/// it had written just before and just after: enough to tell a reader
-/// that queueing them is all that happened since its version.
+/// The writes of this connection lately that only added to the queue (a
+/// prompt queued) or left it alone (a session row), each with the count of
+/// rows written just before and just after: enough to tell a reader that
+/// nothing else happened since its version.
 #[derive(Debug, Default)]
-pub(super) struct Queued(VecDeque<(u64, u64, i64)>);
+pub(super) struct Queued(VecDeque<(u64, u64, Option<i64>)>);
 
 impl Queued {
-    pub(super) fn record(&mut self, before: u64, after: u64, id: i64) {
+    /// A write from `before` to `after` rows that queued prompt `id`, or
+    /// (`None`) touched no prompt.
+    pub(super) fn record(&mut self, before: u64, after: u64, id: Option<i64>) {
         if self.0.len() == QUEUED_KEPT {
             self.0.pop_front();
         }
@@ -40,9 +43,10 @@ impl Queued {
 }
 
 impl Store {
-    /// The prompts queued since `since`, when queueing them is all that
-    /// was written since, by this connection or another; `None` when
-    /// anything else may have changed (then read the whole queue).
+    /// The prompts queued since `since`, when queueing them (and session
+    /// rows) is all that was written since, by this connection or another;
+    /// `None` when anything else may have changed (then read the whole
+    /// queue).
     pub fn queued_since(&self, since: Version) -> Result<Option<Vec<i64>>, StoreError> {
         let now = self.version()?;
         if now.others_wrote_since(&since) {
@@ -57,7 +61,7 @@ impl Store {
             if before != at {
                 return Ok(None);
             }
-            ids.push(id);
+            ids.extend(id);
             at = after;
         }
         Ok((at == now.own).then_some(ids))
@@ -161,6 +165,29 @@ mod tests {
         assert!(store.version().unwrap().others_wrote_since(&before));
     }
 
+    fn session() -> crate::store::SessionRow {
+        crate::store::SessionRow {
+            info: crate::protocol::SessionInfo {
+                name: "s".into(),
+                pane: "%1".into(),
+                provider: "claude".into(),
+                state: crate::protocol::SessionState::Idle,
+                rule: None,
+                working_dir: None,
+                branch: None,
+                command: None,
+                prompt: None,
+                excluded: false,
+                last_activity: None,
+            },
+            server_pid: None,
+            session_name: "s".into(),
+            window: 0,
+            index: 0,
+            pane_pid: None,
+        }
+    }
+
     /// A reader told "only these were queued" must not miss anything else.
     #[test]
     fn only_new_prompts_are_reported_as_such() {
@@ -173,6 +200,10 @@ mod tests {
         let a = queue(&mut store, "a");
         let b = queue(&mut store, "b");
         assert_eq!(store.queued_since(at).unwrap(), Some(vec![a, b]));
+        store.upsert_session(&session()).unwrap();
+        let c = queue(&mut store, "c");
+        store.remove_session("%1").unwrap();
+        assert_eq!(store.queued_since(at).unwrap(), Some(vec![a, b, c]));
         store.set_waiting(first, Some("why")).unwrap();
         assert_eq!(store.queued_since(at).unwrap(), None, "another write");
         let at = store.version().unwrap();
