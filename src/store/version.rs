@@ -89,16 +89,11 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::super::Claim;
+    use super::super::tests::prompt;
     use super::*;
-    use crate::protocol::NewPrompt;
 
     fn queue(store: &mut Store, text: &str) -> i64 {
-        store
-            .insert_prompt(&NewPrompt {
-                text: text.into(),
-                ..NewPrompt::default()
-            })
-            .unwrap()
+        store.insert_prompt(&prompt(text)).unwrap()
     }
 
     /// Every way the queue can change moves the version, whichever
