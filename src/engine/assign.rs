@@ -171,6 +171,9 @@ impl Engine {
                 self.missing_targets.found(prompt.id);
                 return Ok(Verdict::Moved);
             }
+            // A pane found unfit at the last check is tried again on the
+            // next pass, as it always was, even if nothing else changed.
+            self.queue.again();
         };
         if !matches!(waiting, Wait::TargetMissing(_)) {
             self.missing_targets.found(prompt.id);

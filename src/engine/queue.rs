@@ -50,6 +50,9 @@ pub(super) struct QueueView {
     read_at: Option<Version>,
     /// What the last complete pass saw; `None` forces the next pass.
     last_pass: Option<PassInputs>,
+    /// The pass under way found a routed pane unfit at the last check:
+    /// the next pass runs whatever the inputs.
+    again: bool,
 }
 
 impl QueueView {
@@ -57,6 +60,12 @@ impl QueueView {
     pub fn invalidate(&mut self) {
         self.read_at = None;
         self.last_pass = None;
+    }
+
+    /// The next pass must run: a pane was found unfit at the last check,
+    /// which the inputs of a pass do not show.
+    pub fn again(&mut self) {
+        self.again = true;
     }
 
     /// Whether a pass with `inputs` would repeat the last one: nothing
@@ -71,6 +80,7 @@ impl QueueView {
     /// their place); otherwise read again.
     pub fn take(&mut self, store: &Store, version: Version) -> Result<Vec<PromptInfo>, StoreError> {
         self.last_pass = None;
+        self.again = false;
         let Some(read_at) = self.read_at.take() else {
             return store.prompts_in(PromptStatus::Pending);
         };
@@ -92,7 +102,8 @@ impl QueueView {
         Ok(prompts)
     }
 
-    /// Records a finished pass. `moved`: it claimed or failed a prompt, so
+    /// Records a finished pass (see [`Self::again`]). `moved`: it claimed
+    /// or failed a prompt, so
     /// the queue in hand is out of date and the next pass must run. Else
     /// its only writes were waiting reasons, which `prompts` already holds
     /// and no pass reads: the version after them is the one to compare,
@@ -104,15 +115,16 @@ impl QueueView {
         mut inputs: PassInputs,
         moved: bool,
     ) -> Result<(), StoreError> {
+        let again = std::mem::take(&mut self.again);
         let after = store.version()?;
         if moved || after.others_wrote_since(&inputs.version) {
-            self.last_pass = Some(inputs);
+            self.last_pass = (!again).then_some(inputs);
             return Ok(());
         }
         inputs.version = after;
         self.prompts = prompts;
         self.read_at = Some(after);
-        self.last_pass = Some(inputs);
+        self.last_pass = (!again).then_some(inputs);
         Ok(())
     }
 }
@@ -239,5 +251,12 @@ mod tests {
         pass(&mut view, &store);
         view.invalidate();
         assert!(!view.settled(&inputs(&store), None), "new settings");
+        pass(&mut view, &store);
+        assert!(view.settled(&inputs(&store), None));
+        let version = store.version().unwrap();
+        let prompts = view.take(&store, version).unwrap();
+        view.again();
+        view.finish(&store, prompts, inputs(&store), false).unwrap();
+        assert!(!view.settled(&inputs(&store), None), "a pane found unfit");
     }
 }
