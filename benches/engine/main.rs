@@ -9,6 +9,7 @@
 //! cargo bench --bench engine -- quick       # fewer samples, 15 s idle
 //! cargo bench --bench engine -- scan idle   # only these sections
 //! cargo bench --bench engine -- busy        # a fleet working on prompts
+//! cargo bench --bench engine -- pending     # a queue of 10,000 no one can take
 //! ```
 //!
 //! Sections: `latency` (enqueue to paste and to submission, 10/50/200
@@ -16,7 +17,9 @@
 //! `idle` (daemon and tmux server CPU over 60 s with 50 idle stand-in
 //! agents, peak RSS), `idle-quiet` (the same with 50 panes that print
 //! nothing; not in the default run), `busy` (the same with every agent
-//! working on a prompt; not in the default run).
+//! working on a prompt; not in the default run), `pending` (CPU, `status` and
+//! `send` latency with 10,000 prompts no session can take now; not in the
+//! default run).
 
 mod busy;
 #[path = "../../tests/common/mod.rs"]
@@ -24,6 +27,7 @@ mod common;
 mod idle;
 mod latency;
 mod numbers;
+mod pending;
 mod scan;
 
 use numbers::*;
@@ -64,10 +68,10 @@ fn main() {
             // cargo passes `--bench`; other flags are libtest's, ignored.
             a if a.starts_with('-') => {}
             "quick" => quick = true,
-            "latency" | "scan" | "idle" | "idle-quiet" | "busy" => sections.push(arg),
+            "latency" | "scan" | "idle" | "idle-quiet" | "busy" | "pending" => sections.push(arg),
             other => {
                 eprintln!(
-                    "unknown argument {other}; expected quick, latency, scan, idle, idle-quiet, busy"
+                    "unknown argument {other}; expected quick, latency, scan, idle, idle-quiet, busy, pending"
                 );
                 std::process::exit(64);
             }
@@ -85,6 +89,7 @@ fn main() {
             "idle" => idle::idle(&opts, false),
             "idle-quiet" => idle::idle(&opts, true),
             "busy" => busy::busy(&opts),
+            "pending" => pending::pending(&opts),
             _ => unreachable!(),
         }
     }

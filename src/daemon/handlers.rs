@@ -90,7 +90,7 @@ impl Core {
                 sessions: self.engine.session_counts(),
                 waiting_for_human: self.engine.waiting_for_human(),
                 notices: self.notices.clone(),
-                unroutable: crate::maintenance::unroutable(self.store.conn())?.len() as u64,
+                unroutable: crate::maintenance::unroutable_count(self.store.conn())?,
             },
         })
     }

@@ -4,8 +4,9 @@
 //! message and on its timer. A step costs one `list-panes -a`, plus a
 //! capture of only those panes whose screen may have changed and matters:
 //! candidates while prompts wait, panes with a prompt in flight, and panes
-//! whose state is still settling. Deliveries run as separate tasks and
-//! report back through [`EngineMsg`].
+//! whose state is still settling. The queue is routed again only when the
+//! database or a pane changed (`queue.rs`). Deliveries run as separate
+//! tasks and report back through [`EngineMsg`].
 
 mod accept;
 mod assign;
@@ -17,8 +18,10 @@ mod message;
 mod observe;
 mod panes;
 mod prepare;
+mod queue;
 mod reach;
 mod recover;
+mod start;
 mod supervise;
 mod target_wait;
 mod views;
@@ -45,6 +48,7 @@ pub use hook::Report;
 pub use message::EngineMsg;
 use message::Step;
 use panes::Tracked;
+use queue::QueueView;
 use reach::Reach;
 use target_wait::MissingTargets;
 
@@ -79,6 +83,7 @@ pub struct Engine {
     exclude: Vec<String>,
     target_wait: Duration,
     missing_targets: MissingTargets,
+    queue: QueueView,
     panes: BTreeMap<String, Tracked>,
     branches: Branches,
     watching: HashMap<i64, Watch>,
@@ -107,6 +112,7 @@ impl Engine {
             exclude: Vec::new(),
             target_wait: Duration::ZERO,
             missing_targets: MissingTargets::default(),
+            queue: QueueView::default(),
             panes: BTreeMap::new(),
             branches: Branches::default(),
             watching: HashMap::new(),
@@ -143,6 +149,7 @@ impl Engine {
         for t in self.panes.values_mut() {
             t.excluded = panes::is_excluded(&t.pane, &self.exclude);
         }
+        self.queue.invalidate();
         self.dirty = true;
     }
 

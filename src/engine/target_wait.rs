@@ -9,7 +9,7 @@
 //! gets a full wait once the server is back. Kept in memory: after a
 //! daemon restart the wait starts over, which errs on waiting.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 /// When each waiting prompt's target was first found missing.
@@ -38,8 +38,15 @@ impl MissingTargets {
     }
 
     /// Keeps only the prompts still waiting.
-    pub fn retain(&mut self, pending: &[i64]) {
+    pub fn retain(&mut self, pending: &HashSet<i64>) {
         self.since.retain(|id, _| pending.contains(id));
+    }
+
+    /// When the first of the waits now counted reaches `limit`: the one
+    /// moment a pass over an unchanged queue and unchanged panes could
+    /// decide something new.
+    pub fn deadline(&self, limit: Duration) -> Option<Instant> {
+        self.since.values().min().map(|t| *t + limit)
     }
 }
 
@@ -76,7 +83,7 @@ mod tests {
         let mut m = MissingTargets::default();
         m.missing(1, t0);
         m.missing(2, t0);
-        m.retain(&[2]);
+        m.retain(&HashSet::from([2]));
         assert_eq!(m.missing(1, t0 + 9 * MIN), Duration::ZERO);
         assert_eq!(m.missing(2, t0 + 9 * MIN), 9 * MIN);
         m.forget_all();

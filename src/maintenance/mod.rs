@@ -28,7 +28,7 @@ use crate::tmux::TmuxError;
 pub use cleanup::{Action, Plan, TmuxView};
 pub use lock::DbLock;
 pub use recover::{Recovery, open_checked};
-pub use unroutable::unroutable;
+pub use unroutable::{unroutable, unroutable_count};
 
 /// Why a maintenance operation could not run.
 #[derive(Debug, thiserror::Error)]

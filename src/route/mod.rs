@@ -23,7 +23,7 @@ use std::time::Instant;
 use crate::protocol::{PromptInfo, SessionState};
 
 /// One pane as routing sees it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
     /// Pane id.
     pub pane: String,

@@ -16,6 +16,7 @@ mod repair;
 mod row;
 mod sessions;
 mod transitions;
+mod version;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -32,6 +33,7 @@ pub use prompts::prompts_in;
 pub use repair::{EVENT_MISSING_TARGET, EVENT_STALE_SESSION};
 pub use sessions::SessionRow;
 pub use transitions::{Claim, Phase};
+pub use version::Version;
 
 /// How long a writer waits for another connection's lock (the daemon, an
 /// offline `cleanup`, a backup) before giving up.
@@ -48,6 +50,8 @@ pub struct Store {
     watch: Option<health::FileWatch>,
     /// Why writes are refused now.
     fault: Option<StorageFault>,
+    /// The prompts this connection queued lately (`version.rs`).
+    queued: version::Queued,
 }
 
 impl Store {
@@ -100,6 +104,7 @@ impl Store {
             path: path.to_owned(),
             watch: health::FileWatch::new(path).ok(),
             fault: None,
+            queued: version::Queued::default(),
         })
     }
 

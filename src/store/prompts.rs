@@ -25,6 +25,7 @@ impl Store {
     pub fn insert_prompt(&mut self, p: &NewPrompt) -> Result<i64, StoreError> {
         p.validate().map_err(StoreError::Invalid)?;
         let priority = p.priority.unwrap_or(DEFAULT_PRIORITY);
+        let before = self.conn.total_changes();
         let tx = self.write_tx()?;
         for dep in &p.after {
             let exists: bool = tx
@@ -83,6 +84,8 @@ impl Store {
         )?;
         tx.commit()
             .map_err(StoreError::sqlite("committing a new prompt"))?;
+        let after = self.conn.total_changes();
+        self.queued.record(before, after, Some(id));
         Ok(id)
     }
 
@@ -127,6 +130,20 @@ impl Store {
     /// delivers).
     pub fn prompts_in(&self, status: PromptStatus) -> Result<Vec<PromptInfo>, StoreError> {
         prompts_in(&self.conn, status)
+    }
+
+    /// Prompt `id` as [`Store::prompts_in`] reads it, if it is pending.
+    pub fn pending_prompt(&self, id: i64) -> Result<Option<PromptInfo>, StoreError> {
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {PROMPT_SUMMARY_COLUMNS} FROM prompts WHERE id = ?1 AND status = 'pending'"
+                ),
+                [id],
+                |r| prompt_from_row(r, false),
+            )
+            .optional()
+            .map_err(StoreError::sqlite("reading a prompt"))
     }
 
     /// Whether any prompt waits in the queue.

@@ -28,6 +28,7 @@ pub struct SessionRow {
 impl Store {
     /// Inserts or updates one pane.
     pub fn upsert_session(&mut self, s: &SessionRow) -> Result<(), StoreError> {
+        let before = self.conn.total_changes();
         self.conn
             .execute(
                 &format!(
@@ -60,14 +61,20 @@ impl Store {
                 ],
             )
             .map_err(StoreError::sqlite("recording a session"))?;
+        // No prompt changes: a reader of the queue need not read it again.
+        let after = self.conn.total_changes();
+        self.queued.record(before, after, None);
         Ok(())
     }
 
     /// Forgets a pane.
     pub fn remove_session(&mut self, pane: &str) -> Result<(), StoreError> {
+        let before = self.conn.total_changes();
         self.conn
             .execute("DELETE FROM sessions WHERE pane_id = ?1", [pane])
             .map_err(StoreError::sqlite("removing a session"))?;
+        let after = self.conn.total_changes();
+        self.queued.record(before, after, None);
         Ok(())
     }
 

@@ -3,13 +3,13 @@
 use super::*;
 use crate::protocol::{NewPrompt, PromptStatus};
 
-fn temp_store() -> (tempfile::TempDir, Store) {
+pub(super) fn temp_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("sub/assigner.db")).unwrap();
     (dir, store)
 }
 
-fn prompt(text: &str) -> NewPrompt {
+pub(super) fn prompt(text: &str) -> NewPrompt {
     NewPrompt {
         text: text.into(),
         ..NewPrompt::default()
