@@ -170,10 +170,13 @@ pub struct AgentLog {
 }
 
 impl AgentLog {
-    /// Every record so far.
+    /// Every complete record so far: a line the agent is still writing (no
+    /// newline yet) is left for the next read.
     pub fn entries(&self) -> Vec<serde_json::Value> {
         let text = std::fs::read_to_string(&self.path).unwrap_or_default();
-        text.lines()
+        let complete = &text[..text.rfind('\n').map_or(0, |i| i + 1)];
+        complete
+            .lines()
             .map(|l| serde_json::from_str(l).expect("log line is JSON"))
             .collect()
     }
