@@ -34,7 +34,8 @@ const CI_SEEDS: u64 = 16;
 const DEFAULT_KINDS: [Kind; 10] = Kind::ALL;
 
 struct Args {
-    seeds: Vec<u64>,
+    /// First and last seed (the last is open-ended with `--minutes`).
+    seeds: std::ops::RangeInclusive<u64>,
     minutes: Option<u64>,
     kinds: Vec<Kind>,
     skip: bool,
@@ -42,7 +43,7 @@ struct Args {
 
 fn args() -> Args {
     let mut a = Args {
-        seeds: (1..=CI_SEEDS).collect(),
+        seeds: 1..=CI_SEEDS,
         minutes: None,
         kinds: DEFAULT_KINDS.to_vec(),
         skip: false,
@@ -51,11 +52,14 @@ fn args() -> Args {
     while let Some(arg) = it.next() {
         let mut value = || it.next().and_then(|v| v.parse::<u64>().ok());
         match arg.as_str() {
-            "--seeds" => a.seeds = (1..=value().expect("--seeds N")).collect(),
-            "--seed" => a.seeds = vec![value().expect("--seed S")],
+            "--seeds" => a.seeds = 1..=value().expect("--seeds N"),
+            "--seed" => {
+                let s = value().expect("--seed S");
+                a.seeds = s..=s;
+            }
             "--minutes" => {
                 a.minutes = Some(value().expect("--minutes M"));
-                a.seeds = (1..=u64::from(u32::MAX)).collect();
+                a.seeds = 1..=u64::MAX;
             }
             "--faults" => {
                 let list = it.next().expect("--faults a,b");
@@ -89,7 +93,7 @@ fn main() {
     let started = Instant::now();
     let mut total = Findings::default();
     let (mut seeds, mut faults, mut failed) = (0, 0, Vec::new());
-    for &seed in &a.seeds {
+    for seed in a.seeds.clone() {
         if a.minutes
             .is_some_and(|m| started.elapsed() > Duration::from_secs(m * 60))
         {
