@@ -60,3 +60,24 @@ fn a_socket_out_of_reach_for_a_while_is_not_a_dead_server() {
     }
     f.assert_no_violations();
 }
+
+/// `cleanup --apply` while the server's socket is out of reach would take
+/// every session for stale and hand their prompts to other agents: it is
+/// refused, and the prompts stay where they are (a chaos seed found this).
+#[test]
+fn cleanup_apply_is_refused_while_the_server_is_out_of_reach() {
+    let f = Fleet::new(&["claude-1"], &["--busy-ms", "3000"], common::TEST_CONFIG);
+    let id = f.d.send(&["long task", "--target", "claude-1"]);
+    f.wait_status(id, "in_progress");
+    let socket = f.tmux.socket().to_owned();
+    let away = socket.with_extension("away");
+    std::fs::rename(&socket, &away).unwrap();
+    let out = f.d.ctl(&["cleanup", "--apply"]);
+    std::fs::rename(&away, &socket).unwrap();
+    assert_eq!(out.status.code(), Some(69), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("still runs but does not answer"), "{said}");
+    f.wait_status(id, "completed");
+    assert_eq!(f.log("claude-1").submissions(), ["long task"]);
+    f.assert_no_violations();
+}

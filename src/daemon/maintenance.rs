@@ -150,6 +150,9 @@ impl Core {
         }
         let tmux = Tmux::new(&self.settings.tmux_socket);
         let view = TmuxView::observe(&tmux).await.map_err(MaintError::from)?;
+        if apply && view.server_pid.is_none() {
+            self.refuse_while_unreachable()?;
+        }
         let plan = cleanup::plan(self.store.conn(), &view, retry_failed)?;
         let report = if apply {
             let report = cleanup::apply(&mut self.store, plan)?;
@@ -159,6 +162,30 @@ impl Core {
             plan.report
         };
         Ok(Reply::Cleanup { report })
+    }
+
+    /// No tmux server answers, but one the sessions were recorded on still
+    /// runs: its socket is out of reach, not gone (ARCHITECTURE.md, "The
+    /// engine"). Applying would take every session for stale and send the
+    /// prompts their agents are working on to others.
+    fn refuse_while_unreachable(&self) -> Result<(), WireError> {
+        let running = self
+            .store
+            .sessions()?
+            .iter()
+            .filter_map(|s| s.server_pid)
+            .find(|pid| crate::engine::server_alive(*pid));
+        match running {
+            Some(pid) => Err(WireError::new(
+                ErrorKind::Unavailable,
+                format!(
+                    "the tmux server (pid {pid}) still runs but does not answer on {}; \
+                     cleanup --apply would take every session for stale: try again once it answers",
+                    self.settings.tmux_socket.display()
+                ),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// `import-legacy`: reads the original worker's database read-only.

@@ -20,6 +20,7 @@ mod panes;
 mod prepare;
 mod queue;
 mod reach;
+pub use reach::server_alive;
 mod recover;
 mod start;
 mod supervise;

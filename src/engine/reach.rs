@@ -42,7 +42,7 @@ impl Reach {
 
 /// Whether tmux server process `pid` is still running. A zombie has exited;
 /// a pid reused by a program other than tmux is not the server.
-pub(super) fn server_alive(pid: u32) -> bool {
+pub fn server_alive(pid: u32) -> bool {
     let Ok(raw) = i32::try_from(pid) else {
         return false;
     };

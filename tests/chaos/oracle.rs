@@ -187,6 +187,9 @@ pub fn check(w: &World, plan: &Plan, out: &Outcome) -> Findings {
         f.two_daemons += 1;
         f.details.push(b.clone());
     }
+    if f.violations() > 0 && !out.stalled && std::env::var_os("CHAOS_LOGS").is_some() {
+        f.details.push(format!("daemon log:\n{}", w.d.logs()));
+    }
     if out.stalled {
         f.stalled += 1;
         f.details
