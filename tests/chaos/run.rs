@@ -263,7 +263,9 @@ impl Runner<'_> {
             }
             Restore::StartAgent(agent) => {
                 self.tmux_usable();
-                if self.w.agents[agent].pane.is_none() && self.w.tmux_pid().is_some() {
+                // The last pane killed ends the server (exit-empty): the
+                // agent's new session then starts a new one.
+                if self.w.agents[agent].pane.is_none() {
                     self.w.start_agent(agent);
                 }
             }
