@@ -39,3 +39,25 @@ fn an_api_error_fails_the_prompt_with_the_error_and_leaves_the_pane_idle() {
     f.wait_status(next, "completed");
     f.assert_no_violations();
 }
+
+/// The earlier run pressed Enter and died before it could record that. An
+/// agent slow to redraw still shows the text in its input box when the
+/// restarted daemon first looks: the box must hold it for the verify time
+/// before recovery presses Enter, or the Enter lands in a working agent.
+#[test]
+fn an_enter_pressed_just_before_a_crash_is_not_pressed_again() {
+    let config = "scan_interval_ms = 100\n[delivery]\nsettle_ms = 1500\nverify_ms = 2500\ncompletion_debounce_ms = 300\n";
+    let mut f = Fleet::new(&["claude-1"], &["--slow-redraw", "1200"], config);
+    let text = "entered just before the crash #busy=3000";
+    let id = f.d.send(&[text]);
+    f.kill9_after_paste(id, "claude-1", "entered just before");
+    let pane = f.panes["claude-1"].clone();
+    f.tmux.ok(&["send-keys", "-t", &pane, "Enter"]);
+    f.d.spawn();
+    f.d.wait_ready();
+    f.wait_status(id, "completed");
+    let events = f.d.history_events(id);
+    assert!(events.contains(&"recovered".to_owned()), "{events:?}");
+    assert_eq!(f.log("claude-1").submissions(), [text]);
+    f.assert_no_violations();
+}

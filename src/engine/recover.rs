@@ -13,6 +13,9 @@ use crate::error::StoreError;
 use crate::protocol::{MAYBE_DELIVERED, PromptStatus, SessionState};
 use crate::store::{InFlight, Phase, Store};
 
+/// How often [`Engine::judge_held`] reads the pane again.
+const HELD_POLL: Duration = Duration::from_millis(100);
+
 /// What the pane says about an interrupted delivery.
 enum Verdict {
     /// Our text sits in the input box: press Enter.
@@ -69,7 +72,7 @@ impl Engine {
                 self.resume_watch(store, &f, &pane)?;
                 continue;
             }
-            match self.judge(&pane, f.phase, &text).await {
+            match self.judge_held(&pane, f.phase, &text).await {
                 Verdict::InComposer => {
                     if let Err(e) = self.tmux.send_enter(&pane).await {
                         warn!(prompt_id = f.id, "recovery Enter failed: {e}");
@@ -145,6 +148,22 @@ impl Engine {
             },
         );
         Ok(())
+    }
+
+    /// Like [`Self::judge`], but text of ours in the input box must stay
+    /// there for the verify time before it counts: the earlier run may have
+    /// pressed Enter just before it died, and an agent slow to redraw still
+    /// shows the text in its box while it already works on it. A second
+    /// Enter would then land in a busy agent.
+    async fn judge_held(&mut self, pane: &str, phase: Option<Phase>, text: &str) -> Verdict {
+        let deadline = Instant::now() + Duration::from_millis(self.delivery.verify_ms);
+        loop {
+            let verdict = self.judge(pane, phase, text).await;
+            if !matches!(verdict, Verdict::InComposer) || Instant::now() >= deadline {
+                return verdict;
+            }
+            tokio::time::sleep(HELD_POLL.min(deadline - Instant::now())).await;
+        }
     }
 
     /// Reads the pane to decide what an interrupted delivery did.

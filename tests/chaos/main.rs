@@ -125,6 +125,9 @@ fn main() {
                     println!("  {d}");
                 }
                 if bad > 0 {
+                    for (i, agent) in plan.agents.iter().enumerate() {
+                        println!("  agent-{i}: {}", agent.flags.join(" "));
+                    }
                     for step in &plan.steps {
                         if let plan::Action::Fault(fault) = &step.action {
                             println!("  fault at {} ms: {fault:?}", step.at_ms);

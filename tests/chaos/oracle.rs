@@ -189,6 +189,7 @@ pub fn check(w: &World, plan: &Plan, out: &Outcome) -> Findings {
     }
     if f.violations() > 0 && !out.stalled && std::env::var_os("CHAOS_LOGS").is_some() {
         f.details.push(format!("daemon log:\n{}", w.d.logs()));
+        f.details.push(format!("history:\n{}", history(&w.d.db)));
     }
     if out.stalled {
         f.stalled += 1;
@@ -226,4 +227,25 @@ fn rows_by_index(
         }
     }
     out
+}
+
+/// Every history row, for a failing seed's report.
+fn history(db: &Path) -> String {
+    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open db");
+    let mut stmt = conn
+        .prepare("SELECT prompt_id, at, event, session, detail FROM history ORDER BY id")
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(format!(
+                "  #{} {} {} {} {}",
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                r.get::<_, Option<String>>(4)?.unwrap_or_default()
+            ))
+        })
+        .unwrap();
+    rows.flatten().collect::<Vec<_>>().join("\n")
 }

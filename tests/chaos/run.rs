@@ -48,6 +48,8 @@ struct Runner<'a> {
     restores: Vec<(Instant, Restore)>,
     out: Outcome,
     daemon_up: bool,
+    /// Sends still under way, by prompt index.
+    sends: Vec<(usize, std::thread::JoinHandle<Option<std::process::Output>>)>,
 }
 
 /// Runs `plan` on `w`.
@@ -59,6 +61,7 @@ pub fn run(w: &mut World, plan: &Plan) -> Outcome {
         restores: Vec::new(),
         out: Outcome::default(),
         daemon_up: true,
+        sends: Vec::new(),
     };
     for step in &plan.steps {
         let due = r.start + Duration::from_millis(step.at_ms);
@@ -76,6 +79,7 @@ pub fn run(w: &mut World, plan: &Plan) -> Outcome {
         r.restores.remove(0);
         r.restore(what);
     }
+    r.collect_sends();
     r.out.stalled = !crate::settle::drain(r.w);
     if r.out.stalled {
         r.out.report = crate::settle::stall_report(r.w);
@@ -120,15 +124,27 @@ impl Runner<'_> {
         }
     }
 
+    /// Sends prompt `i` on a thread of its own, as a client would: a send
+    /// to a stopped daemon waits out its deadline without holding up the
+    /// schedule (the restore that wakes the daemon among it).
     fn send(&mut self, i: usize) {
-        let text = &self.plan.prompts[i];
-        let Some(out) = self.w.ctl(&["send", text]) else {
-            return;
-        };
-        if out.status.success()
-            && let Ok(id) = String::from_utf8_lossy(&out.stdout).trim().parse()
-        {
-            self.out.acked.insert(id, i);
+        let socket = self.w.d.socket.clone();
+        let text = self.plan.prompts[i].clone();
+        let sending = std::thread::spawn(move || crate::world::ctl_on(&socket, &["send", &text]));
+        self.sends.push((i, sending));
+    }
+
+    /// Waits for every send; the acknowledged ones count as promised.
+    fn collect_sends(&mut self) {
+        for (i, sending) in self.sends.drain(..) {
+            let Ok(Some(out)) = sending.join() else {
+                continue;
+            };
+            if out.status.success()
+                && let Ok(id) = String::from_utf8_lossy(&out.stdout).trim().parse()
+            {
+                self.out.acked.insert(id, i);
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 //! agents (each start of an agent is an incarnation with a log of its own),
 //! and one `assignerd` serving it. Dropping it stops both.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -110,26 +110,7 @@ impl World {
     /// `assignerctl ARGS` with a deadline; `None` when it did not finish in
     /// time (the harness killed the client it started).
     pub fn ctl(&self, args: &[&str]) -> Option<Output> {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_assignerctl"))
-            .arg("--socket")
-            .arg(&self.d.socket)
-            .args(args)
-            .env_remove("ASSIGNER_SOCKET")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start assignerctl");
-        let deadline = Instant::now() + CTL_DEADLINE;
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = child.try_wait() {
-                return child.wait_with_output().ok();
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        None
+        ctl_on(&self.d.socket, args)
     }
 
     /// `assignerctl --json ARGS`, parsed, when it answered.
@@ -171,4 +152,30 @@ impl World {
             matches!(child.0.try_wait(), Ok(Some(_)))
         })
     }
+}
+
+/// `assignerctl --socket SOCKET ARGS` with a deadline; `None` when it did
+/// not finish in time (the client is killed then). Free of the world, so a
+/// send can run on a thread of its own while faults go on.
+pub fn ctl_on(socket: &Path, args: &[&str]) -> Option<Output> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_assignerctl"))
+        .arg("--socket")
+        .arg(socket)
+        .args(args)
+        .env_remove("ASSIGNER_SOCKET")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start assignerctl");
+    let deadline = Instant::now() + CTL_DEADLINE;
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return child.wait_with_output().ok();
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
 }
