@@ -139,7 +139,14 @@ impl RealClaude {
 
     /// The screen and the daemon's log, for failure messages.
     pub fn context(&self) -> String {
-        format!("screen:\n{}\ndaemon log:\n{}", self.screen(), self.d.logs())
+        let explain = self.d.ctl(&["explain", &self.pane]);
+        format!(
+            "screen:\n{}\nexplain:\n{}{}\ndaemon log:\n{}",
+            self.screen(),
+            String::from_utf8_lossy(&explain.stdout),
+            String::from_utf8_lossy(&explain.stderr),
+            self.d.logs()
+        )
     }
 
     /// When event `event` of prompt `id`'s history happened (the store's

@@ -170,7 +170,6 @@ fn a_streaming_answer_holds_the_next_prompt_back() {
 }
 
 #[test]
-#[ignore = "flaky: in one CI run of 2026-11-29 the prompt failed with its API error as it should, but the pane then read busy until the wait ran out while its screen showed the idle box; under investigation"]
 fn an_api_error_fails_the_prompt_and_the_pane_reads_idle() {
     // Without retries Claude Code shows the error at once, drawn as after
     // its ten (tests/real/README.md).
