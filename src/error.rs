@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use crate::protocol::{ErrorKind, WireError};
+use crate::protocol::{ErrorKind, PromptStatus, WireError};
 
 /// Process exit codes, after sysexits(3), so that systemd units and scripts
 /// can tell a bad config (do not restart) from a crash (restart).
@@ -118,16 +118,19 @@ pub enum StoreError {
     #[error("prompt {0} does not exist")]
     NoSuchPrompt(i64),
     /// The prompt is not in a status that allows the change.
-    #[error("prompt {id} is {status}; {action} needs it to be {expected}")]
+    #[error(
+        "prompt {id} is {status}; {action} needs it to be {}",
+        one_of(expected)
+    )]
     WrongStatus {
         /// Prompt id.
         id: i64,
         /// Its status now.
-        status: String,
+        status: PromptStatus,
         /// What was attempted.
         action: &'static str,
         /// What it must be.
-        expected: &'static str,
+        expected: &'static [PromptStatus],
     },
     /// A value the request supplied is not acceptable.
     #[error("{0}")]
@@ -183,5 +186,15 @@ pub fn exit_code_for(kind: ErrorKind) -> i32 {
         ErrorKind::Forbidden => exit::NOPERM,
         ErrorKind::Unavailable => exit::UNAVAILABLE,
         ErrorKind::Internal => exit::SOFTWARE,
+    }
+}
+
+/// "pending", "pending or failed", "pending, assigned or in_progress".
+fn one_of(statuses: &[PromptStatus]) -> String {
+    let names: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+    match names.split_last() {
+        None => "nothing".to_owned(),
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
     }
 }

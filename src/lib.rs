@@ -15,6 +15,7 @@ pub mod error;
 pub mod framing;
 pub mod logging;
 pub mod maintenance;
+pub mod model;
 pub mod paths;
 pub mod protocol;
 pub mod route;

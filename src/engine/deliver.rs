@@ -23,6 +23,7 @@ use super::prepare::prepare;
 use super::withdraw::withdraw;
 use super::{Engine, EngineMsg};
 use crate::detect::{Profiles, SentText};
+use crate::model::HistoryEvent;
 use crate::tmux::{Tmux, TmuxError};
 
 /// How often the screen is re-read while waiting for the agent to react.
@@ -228,7 +229,7 @@ async fn deliver(job: &Job) -> Outcome {
                 .tx
                 .send(EngineMsg::Note {
                     id: job.id,
-                    event: "rescue-enter",
+                    event: HistoryEvent::RescueEnter,
                     detail: format!(
                         "no reaction after {} ms; pressing Enter once more",
                         job.verify.as_millis()

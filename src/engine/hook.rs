@@ -13,7 +13,7 @@ use tracing::info;
 use super::supervise::ignore_wrong_status;
 use super::{Engine, Watch};
 use crate::protocol::{ErrorKind, Failure, PromptStatus, Reply, WireError};
-use crate::store::{InFlight, Phase, Store};
+use crate::store::{InFlight, Phase, Requeue, Store};
 
 /// How long a hook's report without an answer waits for the pane to show
 /// the agent idle and stable before the screen is captured as it is: an
@@ -117,7 +117,7 @@ impl Engine {
         match failure {
             Some(Failure::Final) => store.fail(id, &why)?,
             Some(Failure::RateLimit) => {
-                store.requeue(id, "requeued-rate-limited", &why)?;
+                store.requeue(id, Requeue::RateLimited, &why)?;
                 self.rest(pane, "its agent reported a rate limit");
             }
             None => {

@@ -5,6 +5,7 @@
 use tokio::sync::oneshot;
 
 use super::deliver::Outcome;
+use crate::model::HistoryEvent;
 
 /// A point of a delivery recorded before its next side effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,9 +18,6 @@ pub enum Step {
     /// The prompt's text was pasted ([`crate::store::Phase::Pasted`]).
     Pasted,
 }
-
-/// History event that records [`Step::Preparing`].
-pub const PREPARING: &str = "preparing";
 
 /// Progress reported by delivery tasks.
 #[derive(Debug)]
@@ -42,8 +40,8 @@ pub enum EngineMsg {
     Note {
         /// Prompt id.
         id: i64,
-        /// Event name.
-        event: &'static str,
+        /// What happened.
+        event: HistoryEvent,
         /// Detail.
         detail: String,
     },

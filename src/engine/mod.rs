@@ -39,6 +39,7 @@ use crate::config::DeliveryConfig;
 use crate::daemon::Settings;
 use crate::detect::Profiles;
 use crate::error::StoreError;
+use crate::model::HistoryEvent;
 use crate::protocol::Event;
 use crate::store::{Phase, Store};
 use crate::tmux::Tmux;
@@ -263,7 +264,7 @@ impl Engine {
                 // record progress on the prompt's next assignment.
                 let ok = if self.delivering_on(&pane, id) {
                     match step {
-                        Step::Preparing => store.note(id, message::PREPARING, None, None),
+                        Step::Preparing => store.note(id, HistoryEvent::Preparing, None, None),
                         Step::Pasted => store.set_phase(id, Phase::Pasted, mark),
                     }
                 } else {

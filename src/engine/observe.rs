@@ -9,7 +9,7 @@ use super::Engine;
 use super::panes::{Tracked, is_excluded};
 use super::reach::server_alive;
 use crate::error::StoreError;
-use crate::store::Store;
+use crate::store::{Requeue, Store};
 use crate::tmux::{Snapshot, TmuxError};
 
 impl Engine {
@@ -190,7 +190,7 @@ impl Engine {
         for prompt in t.prompt.into_iter().chain(t.delivering) {
             self.watching.remove(&prompt);
             let reason = format!("{why}: {name} ({id})");
-            match store.requeue(prompt, "requeued-from-stale-session", &reason) {
+            match store.requeue(prompt, Requeue::StaleSession, &reason) {
                 Ok(()) => {
                     info!(prompt_id = prompt, session = %name, pane = %id, "prompt back in the queue: {reason}")
                 }

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use super::EngineMsg;
 use super::deliver::{Job, Outcome, POLL, gone_or, record};
 use super::message::Step;
+use crate::model::HistoryEvent;
 use crate::protocol::{MAYBE_DELIVERED, validate_env_name};
 
 /// Longest a shell pane's context preparation may take.
@@ -100,7 +101,7 @@ pub async fn prepare(job: &Job, prep: &str) -> Result<(), Outcome> {
                 .tx
                 .send(EngineMsg::Note {
                     id: job.id,
-                    event: "context-prepared",
+                    event: HistoryEvent::ContextPrepared,
                     detail: prep.to_owned(),
                 })
                 .await;

@@ -6,12 +6,12 @@ use std::time::{Duration, Instant};
 
 use tracing::{info, warn};
 
-use super::message::PREPARING;
 use super::{Engine, Watch};
 use crate::detect::{SentText, composer_holds};
 use crate::error::StoreError;
+use crate::model::HistoryEvent;
 use crate::protocol::{MAYBE_DELIVERED, PromptStatus, SessionState};
-use crate::store::{InFlight, Phase, Store};
+use crate::store::{InFlight, Phase, Requeue, Store};
 
 /// How often [`Engine::judge_held`] reads the pane again.
 const HELD_POLL: Duration = Duration::from_millis(100);
@@ -61,7 +61,7 @@ impl Engine {
                     f.pane.as_deref().unwrap_or("(none)")
                 );
                 info!(prompt_id = f.id, "back in the queue: {why}");
-                store.requeue(f.id, "requeued-from-stale-session", &why)?;
+                store.requeue(f.id, Requeue::StaleSession, &why)?;
                 continue;
             };
             let text = store.prompt(f.id)?.text;
@@ -79,7 +79,7 @@ impl Engine {
                     }
                     store.note(
                         f.id,
-                        "recovered",
+                        HistoryEvent::Recovered,
                         f.session.as_deref(),
                         Some("delivery interrupted between paste and Enter; pressed Enter"),
                     )?;
@@ -89,7 +89,7 @@ impl Engine {
                 Verdict::Submitted(how) => {
                     store.note(
                         f.id,
-                        "recovered",
+                        HistoryEvent::Recovered,
                         f.session.as_deref(),
                         Some(&format!("delivery interrupted after submission ({how})")),
                     )?;
@@ -103,7 +103,7 @@ impl Engine {
                     );
                     store.requeue(
                         f.id,
-                        "requeued",
+                        Requeue::NotDelivered,
                         "delivery interrupted by a restart before anything was typed",
                     )?;
                 }
@@ -226,7 +226,9 @@ fn preparation_started(store: &Store, id: i64) -> Result<bool, StoreError> {
     let history = store.history(id)?;
     let since_claim = history
         .iter()
-        .rposition(|h| h.event == "assigned")
+        .rposition(|h| h.event == HistoryEvent::Assigned.as_str())
         .map_or(&history[..], |i| &history[i..]);
-    Ok(since_claim.iter().any(|h| h.event == PREPARING))
+    Ok(since_claim
+        .iter()
+        .any(|h| h.event == HistoryEvent::Preparing.as_str()))
 }

@@ -13,6 +13,7 @@ use super::panes::SetAside;
 use super::prepare::{posix_only, prep_command};
 use crate::detect::Prepare;
 use crate::error::StoreError;
+use crate::model::HistoryEvent;
 use crate::protocol::{PromptInfo, SessionState};
 use crate::store::{Claim, Store};
 
@@ -85,7 +86,7 @@ impl Engine {
             Err(e) => return Err(e),
         }
         if has_context && !shell {
-            store.note(prompt.id, "context-skipped", Some(&name), Some(&format!(
+            store.note(prompt.id, HistoryEvent::ContextSkipped, Some(&name), Some(&format!(
                 "provider {provider} has no way to prepare working dir, env or prerequisites; delivered as is"
             )))?;
         }

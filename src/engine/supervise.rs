@@ -10,7 +10,7 @@ use super::deliver::Outcome;
 use super::{Engine, Watch};
 use crate::error::StoreError;
 use crate::protocol::SessionState;
-use crate::store::Store;
+use crate::store::{Requeue, Store};
 
 impl Engine {
     /// A delivery task finished.
@@ -82,12 +82,12 @@ impl Engine {
                     prompt_id = id,
                     pane, "not delivered, back in the queue: {why}"
                 );
-                ignore_wrong_status(store.requeue(id, "requeued", &why))?;
+                ignore_wrong_status(store.requeue(id, Requeue::NotDelivered, &why))?;
             }
             Outcome::PaneGone => {
                 let why = format!("{session} ({pane}) vanished during delivery");
                 info!(prompt_id = id, pane, "{why}");
-                ignore_wrong_status(store.requeue(id, "requeued-from-stale-session", &why))?;
+                ignore_wrong_status(store.requeue(id, Requeue::StaleSession, &why))?;
             }
             Outcome::Failed(why) => {
                 warn!(prompt_id = id, session = %session, pane, "delivery failed: {why}");
@@ -145,7 +145,7 @@ impl Engine {
                 let why = format!("{} stopped at a usage limit: {banner}", w.session);
                 // Written first: a write that fails (a full disk) keeps the
                 // watch, and the next step tries again.
-                ignore_wrong_status(store.requeue(id, "requeued-rate-limited", &why))?;
+                ignore_wrong_status(store.requeue(id, Requeue::RateLimited, &why))?;
                 self.finish_watch(id);
                 info!(prompt_id = id, session = %w.session, pane = %w.pane, "{why}; back in the queue");
                 continue;

@@ -16,6 +16,7 @@ use tracing::info;
 use super::MaintError;
 use super::legacy_row::{original_routing, parse_metadata};
 use crate::error::StoreError;
+use crate::model::HistoryEvent;
 use crate::protocol::{ImportReport, MAX_RETRIES, TIMEOUT_MINUTES, validate_prompt_text};
 use crate::store::{NOW, Store, append_history, to_json};
 
@@ -226,13 +227,13 @@ fn import_one(
         detail.push_str("; ");
         detail.push_str(note);
     }
-    append_history(tx, id, "imported", None, Some(&detail))?;
+    append_history(tx, id, HistoryEvent::Imported, None, Some(&detail))?;
     if handed_out {
         let why = format!(
             "was {old_status} in the original worker; whether it reached an agent cannot be \
              confirmed, so it is pending again"
         );
-        append_history(tx, id, "requeued", None, Some(&why))?;
+        append_history(tx, id, HistoryEvent::Requeued, None, Some(&why))?;
     }
     Ok(Ok(id))
 }

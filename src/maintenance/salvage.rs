@@ -11,13 +11,11 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags, Transaction, params_from_iter};
 
 use crate::error::StoreError;
+use crate::model::HistoryEvent;
 use crate::store::Store;
 
 /// Ids probed at most per table, so a garbage bound cannot stall start-up.
 const MAX_PROBED_IDS: i64 = 5_000_000;
-
-/// History event appended to every salvaged prompt.
-pub const EVENT_RECOVERED: &str = "recovered";
 
 /// Rows copied and rows that could not be read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -118,7 +116,7 @@ pub fn salvage(src: &Path, store: &mut Store) -> Result<Salvaged, StoreError> {
             }
             _ => format!("salvaged from the corrupt database {moved}"),
         };
-        crate::store::append_history(&tx, *id, EVENT_RECOVERED, None, Some(&detail))?;
+        crate::store::append_history(&tx, *id, HistoryEvent::Recovered, None, Some(&detail))?;
     }
     tx.commit()
         .map_err(StoreError::sqlite("committing salvaged rows"))?;

@@ -5,13 +5,14 @@ use rusqlite::{Transaction, params};
 
 use super::{NOW, Store};
 use crate::error::StoreError;
+use crate::model::HistoryEvent;
 use crate::protocol::{Event, HistoryEntry};
 
 /// Appends one history row inside the caller's transaction.
 pub(crate) fn append(
     tx: &Transaction<'_>,
     prompt: i64,
-    event: &str,
+    event: HistoryEvent,
     session: Option<&str>,
     detail: Option<&str>,
 ) -> Result<(), StoreError> {
@@ -19,7 +20,7 @@ pub(crate) fn append(
         &format!(
             "INSERT INTO history (prompt_id, at, event, session, detail) VALUES (?1, {NOW}, ?2, ?3, ?4)"
         ),
-        params![prompt, event, session, detail],
+        params![prompt, event.as_str(), session, detail],
     )
     .map_err(StoreError::sqlite("appending history"))?;
     Ok(())
@@ -98,7 +99,7 @@ impl Store {
     pub fn note(
         &mut self,
         prompt: i64,
-        event: &str,
+        event: HistoryEvent,
         session: Option<&str>,
         detail: Option<&str>,
     ) -> Result<(), StoreError> {

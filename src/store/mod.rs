@@ -6,6 +6,14 @@
 //! meanwhile) changes nothing and reports [`StoreError::WrongStatus`]; a
 //! crash leaves either the old or the new state, never half of one.
 
+/// SQL for "now" as RFC 3339 UTC with milliseconds; a macro so that the
+/// transition table's column sets can be `concat!`ed constants.
+macro_rules! now_sql {
+    () => {
+        "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+    };
+}
+
 mod files;
 mod flight;
 mod health;
@@ -15,6 +23,7 @@ mod prompts;
 mod repair;
 mod row;
 mod sessions;
+mod transition;
 mod transitions;
 mod version;
 
@@ -25,14 +34,15 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::StoreError;
 
+pub use crate::model::Phase;
 pub use files::{DB_MODE, companion, missing_wal};
 pub use flight::InFlight;
 pub use health::StorageFault;
 pub(crate) use history::append as append_history;
 pub use prompts::prompts_in;
-pub use repair::{EVENT_MISSING_TARGET, EVENT_STALE_SESSION};
 pub use sessions::SessionRow;
-pub use transitions::{Claim, Phase};
+pub use transition::Requeue;
+pub use transitions::Claim;
 pub use version::Version;
 
 /// How long a writer waits for another connection's lock (the daemon, an
@@ -40,7 +50,7 @@ pub use version::Version;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// SQL expression for "now" as RFC 3339 UTC with milliseconds.
-pub(crate) const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
+pub(crate) const NOW: &str = now_sql!();
 
 /// An open, migrated database.
 pub struct Store {

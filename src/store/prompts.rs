@@ -8,6 +8,7 @@ use super::history::append;
 use super::row::{PROMPT_COLUMNS, PROMPT_SUMMARY_COLUMNS, prompt_from_row};
 use super::{NOW, Store, to_json};
 use crate::error::StoreError;
+use crate::model::HistoryEvent;
 use crate::protocol::{NewPrompt, PromptInfo, PromptStatus};
 
 /// Default priority when a prompt names none.
@@ -75,7 +76,7 @@ impl Store {
         append(
             &tx,
             id,
-            "queued",
+            HistoryEvent::Queued,
             None,
             p.source
                 .as_deref()

@@ -3,32 +3,14 @@
 //! writes its history row in the same transaction.
 
 use super::Store;
-use super::history::append;
-use super::transitions::{BACK_TO_QUEUE, guarded_update};
+use super::transition::{self as t, Requeue, guarded};
 use crate::error::StoreError;
-use crate::protocol::PromptStatus;
-
-/// History event of a prompt taken back from a session that is gone.
-pub const EVENT_STALE_SESSION: &str = "requeued-from-stale-session";
-/// History event of a failed prompt whose target session was missing.
-pub const EVENT_MISSING_TARGET: &str = "reset-missing-target";
 
 impl Store {
     /// `failed` → `pending` with target and error cleared, without using a
     /// retry: the prompt failed only because its session did not exist.
     pub fn reset_missing_target(&mut self, id: i64, detail: &str) -> Result<(), StoreError> {
-        let set = format!("{BACK_TO_QUEUE}, error = NULL, target_session = NULL");
-        self.transition(
-            id,
-            &[PromptStatus::Failed],
-            "reset",
-            "failed",
-            &set,
-            &[],
-            EVENT_MISSING_TARGET,
-            None,
-            Some(detail),
-        )
+        self.apply(&t::RESET_MISSING_TARGET, id, &[], None, Some(detail))
     }
 
     /// Forgets a session whose pane is gone and, in the same transaction,
@@ -45,19 +27,9 @@ impl Store {
         let tx = self.write_tx()?;
         let mut requeued = false;
         if let Some(id) = prompt {
-            match guarded_update(
-                &tx,
-                id,
-                &[PromptStatus::Assigned, PromptStatus::InProgress],
-                "requeue",
-                "assigned or in_progress",
-                BACK_TO_QUEUE,
-                &[],
-            ) {
-                Ok(()) => {
-                    append(&tx, id, EVENT_STALE_SESSION, Some(session), Some(detail))?;
-                    requeued = true;
-                }
+            let stale = Requeue::StaleSession.transition();
+            match guarded(&tx, stale, id, &[], Some(session), Some(detail)) {
+                Ok(()) => requeued = true,
                 Err(StoreError::WrongStatus { .. } | StoreError::NoSuchPrompt(_)) => {}
                 Err(e) => return Err(e),
             }

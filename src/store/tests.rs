@@ -144,7 +144,7 @@ fn retries_respect_budget_and_requeue_costs_nothing() {
     };
     store.claim(id, &claim).unwrap();
     store
-        .requeue(id, "requeued-from-stale-session", "pane %1 vanished")
+        .requeue(id, super::Requeue::StaleSession, "pane %1 vanished")
         .unwrap();
     assert_eq!(store.prompt(id).unwrap().retry_count, 0);
     store.claim(id, &claim).unwrap();

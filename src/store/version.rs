@@ -119,7 +119,9 @@ mod tests {
         };
         store.claim(id, &claim).unwrap();
         moved(&mut store, "claim");
-        store.requeue(id, "requeued", "pane vanished").unwrap();
+        store
+            .requeue(id, crate::store::Requeue::NotDelivered, "pane vanished")
+            .unwrap();
         moved(&mut store, "requeue");
         store.claim(id, &claim).unwrap();
         store.fail_and_maybe_retry(id, "broke", Some("%1")).unwrap();

@@ -1,0 +1,10 @@
+//! The domain's own vocabulary, apart from the wire and the database
+//! spelling: what a prompt's history records and how far a delivery got.
+//! The store writes these, the engine and maintenance decide by them, and
+//! the protocol shows their names; none of them parses another's prose.
+
+mod history_event;
+mod phase;
+
+pub use history_event::HistoryEvent;
+pub use phase::Phase;
