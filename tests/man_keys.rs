@@ -122,3 +122,26 @@ fn every_message_type_is_in_assigner_protocol_7() {
         format!(".B {k}")
     });
 }
+
+#[test]
+fn every_failure_kind_and_history_event_is_in_assigner_protocol_7() {
+    let man = page("assigner-protocol.7");
+    let show = section(&man, "REQUESTS");
+    let kinds = json_names::<assigner::model::FailureKind>(r#""__unknown__""#);
+    assert_documented("failure kinds", &kinds, show, |k| format!(".B {k}"));
+    // roff escapes the hyphens of the event names.
+    let events = show.replace("\\-", "-");
+    let missing: Vec<&str> = assigner::model::HistoryEvent::ALL
+        .iter()
+        .map(|e| e.as_str())
+        .filter(|e| {
+            !events
+                .split(|c: char| c == ',' || c == '.' || c.is_whitespace())
+                .any(|w| w == *e)
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "history events not documented: {missing:?}"
+    );
+}

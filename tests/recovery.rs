@@ -286,7 +286,9 @@ fn finished(store: &mut Store, text: &str, end: End, days: u32) -> i64 {
     if let End::Cancelled = end {
         store.cancel(id).unwrap();
     } else if let End::Failed = end {
-        store.fail(id, "agent crashed").unwrap();
+        store
+            .fail(id, assigner::model::FailureKind::Agent, "agent crashed")
+            .unwrap();
     } else {
         store
             .claim(

@@ -15,6 +15,7 @@ use super::queue::{PassInputs, RouteKey, Waits};
 use super::start::Attempt;
 use crate::detect::Prepare;
 use crate::error::StoreError;
+use crate::model::FailureKind;
 use crate::protocol::{PromptInfo, PromptStatus};
 use crate::route::{Candidate, Wait, route};
 use crate::store::Store;
@@ -141,7 +142,7 @@ impl Engine {
             Deps::Waiting(why) => return Ok(Verdict::Waits(why)),
             Deps::Failed(why) => {
                 info!(prompt_id = prompt.id, "{why}");
-                store.fail(prompt.id, &why)?;
+                store.fail(prompt.id, FailureKind::Unrunnable, &why)?;
                 return Ok(Verdict::Moved);
             }
         }
@@ -198,7 +199,7 @@ impl Engine {
                     "{why}; giving up after {} min",
                     self.target_wait.as_secs() / 60
                 );
-                store.fail(prompt.id, &why)?;
+                store.fail(prompt.id, FailureKind::MissingTarget, &why)?;
                 Verdict::Moved
             }
             wait => Verdict::Waits(wait.reason()),

@@ -12,6 +12,7 @@ use tracing::info;
 
 use super::supervise::ignore_wrong_status;
 use super::{Engine, Watch};
+use crate::model::FailureKind;
 use crate::protocol::{ErrorKind, Failure, PromptStatus, Reply, WireError};
 use crate::store::{InFlight, Phase, Requeue, Store};
 
@@ -115,13 +116,18 @@ impl Engine {
         self.finish_watch(id);
         let why = format!("agent hook reported a failure: {why}");
         match failure {
-            Some(Failure::Final) => store.fail(id, &why)?,
+            Some(Failure::Final) => store.fail(id, FailureKind::Agent, &why)?,
             Some(Failure::RateLimit) => {
                 store.requeue(id, Requeue::RateLimited, &why)?;
                 self.rest(pane, "its agent reported a rate limit");
             }
             None => {
-                store.fail_and_maybe_retry(id, &why, Some(pane).filter(|p| !p.is_empty()))?;
+                store.fail_and_maybe_retry(
+                    id,
+                    FailureKind::Agent,
+                    &why,
+                    Some(pane).filter(|p| !p.is_empty()),
+                )?;
                 self.rest(pane, "its agent reported a failure");
             }
         }

@@ -9,7 +9,7 @@ use tracing::{info, warn};
 use super::{Engine, Watch};
 use crate::detect::{SentText, composer_holds};
 use crate::error::StoreError;
-use crate::model::HistoryEvent;
+use crate::model::{FailureKind, HistoryEvent};
 use crate::protocol::{MAYBE_DELIVERED, PromptStatus, SessionState};
 use crate::store::{InFlight, Phase, Requeue, Store};
 
@@ -51,7 +51,7 @@ impl Engine {
                     f.pane.as_deref().unwrap_or("(none)")
                 );
                 warn!(prompt_id = f.id, "{msg}");
-                store.fail(f.id, &msg)?;
+                store.fail(f.id, FailureKind::MaybeDelivered, &msg)?;
                 continue;
             }
             let alive = |p: &String| self.panes.contains_key(p) && !self.stale_at_start.contains(p);
@@ -111,7 +111,7 @@ impl Engine {
                     let msg =
                         format!("delivery interrupted by a restart and {why}: {MAYBE_DELIVERED}");
                     warn!(prompt_id = f.id, "{msg}");
-                    store.fail(f.id, &msg)?;
+                    store.fail(f.id, FailureKind::MaybeDelivered, &msg)?;
                 }
             }
         }

@@ -13,7 +13,7 @@ use super::panes::SetAside;
 use super::prepare::{posix_only, prep_command};
 use crate::detect::Prepare;
 use crate::error::StoreError;
-use crate::model::HistoryEvent;
+use crate::model::{FailureKind, HistoryEvent};
 use crate::protocol::{PromptInfo, SessionState};
 use crate::store::{Claim, Store};
 
@@ -69,7 +69,7 @@ impl Engine {
                     // Never typed: a name queued before names were checked,
                     // or a shell that would not understand the command.
                     info!(prompt_id = prompt.id, "cannot prepare its context: {why}");
-                    store.fail(prompt.id, &why)?;
+                    store.fail(prompt.id, FailureKind::Unrunnable, &why)?;
                     return Ok(Attempt::Handled);
                 }
             }

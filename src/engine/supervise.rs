@@ -9,6 +9,7 @@ use tracing::{info, warn};
 use super::deliver::Outcome;
 use super::{Engine, Watch};
 use crate::error::StoreError;
+use crate::model::FailureKind;
 use crate::protocol::SessionState;
 use crate::store::{Requeue, Store};
 
@@ -91,11 +92,15 @@ impl Engine {
             }
             Outcome::Failed(why) => {
                 warn!(prompt_id = id, session = %session, pane, "delivery failed: {why}");
-                ignore_wrong_status(store.fail_and_maybe_retry(id, &why, Some(pane)).map(drop))?;
+                ignore_wrong_status(
+                    store
+                        .fail_and_maybe_retry(id, FailureKind::Delivery, &why, Some(pane))
+                        .map(drop),
+                )?;
             }
             Outcome::Unclear(why) => {
                 warn!(prompt_id = id, session = %session, pane, "delivery failed, not retried: {why}");
-                ignore_wrong_status(store.fail(id, &why))?;
+                ignore_wrong_status(store.fail(id, FailureKind::MaybeDelivered, &why))?;
             }
         }
         Ok(())
@@ -177,7 +182,7 @@ impl Engine {
                 if let Some(line) = failed {
                     let why = format!("the agent's model API failed the prompt: {line}");
                     warn!(prompt_id = id, session = %w.session, pane = %w.pane, "{why}");
-                    ignore_wrong_status(store.fail(id, &why))?;
+                    ignore_wrong_status(store.fail(id, FailureKind::Agent, &why))?;
                     self.finish_watch(id);
                     continue;
                 }

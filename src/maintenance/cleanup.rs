@@ -13,8 +13,9 @@ use tracing::info;
 pub use super::tmux_view::TmuxView;
 use super::verify;
 use crate::error::StoreError;
+use crate::model::FailureKind;
 use crate::protocol::{CleanupReport, FailedGroup, FailedPrompt, MAYBE_DELIVERED, StaleSession};
-use crate::store::Store;
+use crate::store::{Store, has_failure_kind};
 
 /// One change `--apply` makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,8 +98,9 @@ pub struct Plan {
     pub actions: Vec<Action>,
 }
 
-/// Errors meaning "the target session did not exist": assigner's own and
-/// the original worker's wordings.
+/// Errors meaning "the target session did not exist", for failures
+/// recorded without a kind: assigner's own wording before kinds were kept,
+/// and the original worker's.
 static MISSING_TARGET: LazyLock<[Regex; 2]> = LazyLock::new(|| {
     [
         Regex::new(r"(?i)target session '([^']+)' not found").expect("valid regex"),
@@ -177,16 +179,23 @@ pub fn plan(conn: &Connection, view: &TmuxView, retry_failed: bool) -> Result<Pl
             prompt,
         });
     }
+    let kind = if has_failure_kind(conn) {
+        "failure_kind"
+    } else {
+        "NULL"
+    };
     let mut stmt = conn
-        .prepare(
-            "SELECT id, target_session, retry_count, max_retries, error FROM prompts
+        .prepare(&format!(
+            "SELECT id, target_session, retry_count, max_retries, error, {kind} FROM prompts
              WHERE status = 'failed' ORDER BY coalesce(target_session, ''), id",
-        )
+        ))
         .map_err(read("listing failed prompts"))?;
     let failed = stmt
         .query_map([], |r| {
+            let kind = r.get::<_, Option<String>>(5)?;
             Ok((
                 r.get::<_, Option<String>>(1)?,
+                kind.as_deref().map(FailureKind::parse),
                 FailedPrompt {
                     id: r.get(0)?,
                     retry_count: r.get::<_, i64>(2)?.max(0) as u32,
@@ -198,7 +207,22 @@ pub fn plan(conn: &Connection, view: &TmuxView, retry_failed: bool) -> Result<Pl
         .map_err(read("listing failed prompts"))?
         .collect::<Result<Vec<_>, _>>()
         .map_err(read("listing failed prompts"))?;
-    for (target, p) in failed {
+    for (target, kind, p) in failed {
+        // The kind decides; a failure recorded before kinds were kept has
+        // only its text (the original worker's included).
+        let missing = match kind {
+            Some(kind) => (kind == Some(FailureKind::MissingTarget))
+                .then(|| target.clone())
+                .flatten(),
+            None => p.error.as_deref().and_then(missing_target),
+        };
+        let maybe_delivered = match kind {
+            Some(kind) => kind == Some(FailureKind::MaybeDelivered),
+            None => p
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains(MAYBE_DELIVERED)),
+        };
         let target = target.unwrap_or_else(|| "(any)".into());
         if report
             .failed_by_target
@@ -211,17 +235,14 @@ pub fn plan(conn: &Connection, view: &TmuxView, retry_failed: bool) -> Result<Pl
                 prompts: Vec::new(),
             });
         }
-        if let Some(missing) = p.error.as_deref().and_then(missing_target) {
+        if let Some(missing) = missing {
             actions.push(Action::ResetMissingTarget { id: p.id, missing });
         } else if retry_failed && p.retry_count < p.max_retries {
             actions.push(Action::Retry {
                 id: p.id,
                 attempt: p.retry_count + 1,
                 max: p.max_retries,
-                maybe_delivered: p
-                    .error
-                    .as_deref()
-                    .is_some_and(|e| e.contains(MAYBE_DELIVERED)),
+                maybe_delivered,
             });
         }
         if let Some(g) = report.failed_by_target.last_mut() {

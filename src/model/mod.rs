@@ -3,8 +3,10 @@
 //! The store writes these, the engine and maintenance decide by them, and
 //! the protocol shows their names; none of them parses another's prose.
 
+mod failure_kind;
 mod history_event;
 mod phase;
 
+pub use failure_kind::FailureKind;
 pub use history_event::HistoryEvent;
 pub use phase::Phase;

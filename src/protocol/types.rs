@@ -251,6 +251,11 @@ pub struct PromptInfo {
     pub pane: Option<String>,
     /// Why it failed, or why it is still waiting.
     pub error: Option<String>,
+    /// The kind of failure `error` describes, for scripts and `cleanup`
+    /// (`missing_target`, `maybe_delivered`, `delivery`, `agent`,
+    /// `unrunnable`); absent for failures recorded before kinds were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_kind: Option<crate::model::FailureKind>,
     /// Why a pending prompt is not being delivered yet.
     pub waiting_reason: Option<String>,
     /// Captured agent output (`show` only).

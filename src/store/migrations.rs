@@ -100,6 +100,11 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT INTO legacy_imports (legacy_id, prompt_id, imported_at)
         SELECT legacy_id, id, updated_at FROM prompts WHERE legacy_id IS NOT NULL;
     ",
+    // 3: why a prompt failed, as code reads it (`model::FailureKind`); NULL
+    // for failures written before, whose error text is all there is.
+    "
+    ALTER TABLE prompts ADD COLUMN failure_kind TEXT;
+    ",
 ];
 
 /// The schema version this build writes.

@@ -40,6 +40,7 @@ pub use flight::InFlight;
 pub use health::StorageFault;
 pub(crate) use history::append as append_history;
 pub use prompts::prompts_in;
+pub(crate) use row::has_failure_kind;
 pub use sessions::SessionRow;
 pub use transition::Requeue;
 pub use transitions::Claim;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::history::append;
-use super::row::{PROMPT_COLUMNS, PROMPT_SUMMARY_COLUMNS, prompt_from_row};
+use super::row::{PROMPT_COLUMNS, PROMPT_SUMMARY_COLUMNS, prompt_from_row, summary_columns};
 use super::{NOW, Store, to_json};
 use crate::error::StoreError;
 use crate::model::HistoryEvent;
@@ -228,8 +228,8 @@ impl Store {
 pub fn prompts_in(conn: &Connection, status: PromptStatus) -> Result<Vec<PromptInfo>, StoreError> {
     let mut stmt = conn
         .prepare_cached(&format!(
-            "SELECT {PROMPT_SUMMARY_COLUMNS} FROM prompts WHERE status = ?1
-             ORDER BY priority DESC, id ASC"
+            "SELECT {} FROM prompts WHERE status = ?1 ORDER BY priority DESC, id ASC",
+            summary_columns(conn)
         ))
         .map_err(StoreError::sqlite("reading the queue"))?;
     let rows = stmt

@@ -2,6 +2,7 @@
 
 use rusqlite::Row;
 
+use crate::model::FailureKind;
 use crate::protocol::{PromptInfo, PromptStatus};
 
 /// Columns read by [`prompt_from_row`] with `full`, in order.
@@ -10,17 +11,43 @@ pub(crate) const PROMPT_COLUMNS: &str = "id, status, content, priority, target_s
     env_vars, prerequisites, git_branch, timeout_minutes, retry_count, max_retries, source, \
     metadata, assigned_session, assigned_pane, error, waiting_reason, response, created_at, \
     assigned_at, started_at, finished_at, \
-    (SELECT json_group_array(depends_on) FROM prompt_deps d WHERE d.prompt_id = prompts.id)";
+    (SELECT json_group_array(depends_on) FROM prompt_deps d WHERE d.prompt_id = prompts.id), \
+    failure_kind";
 
 /// The same columns for lists and the queue: the text only as far as the
 /// preview needs it, and no response, so a long queue of large prompts is
-/// cheap to scan.
-pub(crate) const PROMPT_SUMMARY_COLUMNS: &str = "id, status, substr(content, 1, 400), priority, \
+/// cheap to scan. `$kind` is the failure kind's column, or NULL.
+macro_rules! summary_columns {
+    ($kind:literal) => {
+        concat!(
+            "id, status, substr(content, 1, 400), priority, \
     target_session, target_provider, preferred_providers, fallback_providers, allow_fallback, \
     working_dir, env_vars, prerequisites, git_branch, timeout_minutes, retry_count, max_retries, \
     source, metadata, assigned_session, assigned_pane, error, waiting_reason, NULL, created_at, \
     assigned_at, started_at, finished_at, \
-    (SELECT json_group_array(depends_on) FROM prompt_deps d WHERE d.prompt_id = prompts.id)";
+    (SELECT json_group_array(depends_on) FROM prompt_deps d WHERE d.prompt_id = prompts.id), ",
+            $kind
+        )
+    };
+}
+pub(crate) const PROMPT_SUMMARY_COLUMNS: &str = summary_columns!("failure_kind");
+
+/// [`PROMPT_SUMMARY_COLUMNS`] for `conn`, which a read-only `cleanup` may
+/// have opened on a database an older daemon wrote (schema 2 and before
+/// have no failure kinds; nothing is migrated without a writer).
+pub(crate) fn summary_columns(conn: &rusqlite::Connection) -> &'static str {
+    if has_failure_kind(conn) {
+        PROMPT_SUMMARY_COLUMNS
+    } else {
+        summary_columns!("NULL")
+    }
+}
+
+/// Whether the `prompts` table has the `failure_kind` column (schema 3).
+pub(crate) fn has_failure_kind(conn: &rusqlite::Connection) -> bool {
+    conn.prepare("SELECT failure_kind FROM prompts LIMIT 0")
+        .is_ok()
+}
 
 /// Longest preview shown in tables, in characters.
 const PREVIEW_CHARS: usize = 60;
@@ -56,6 +83,10 @@ pub(crate) fn prompt_from_row(row: &Row<'_>, full: bool) -> rusqlite::Result<Pro
         session: row.get(18)?,
         pane: row.get(19)?,
         error: row.get(20)?,
+        failure_kind: row
+            .get::<_, Option<String>>(28)?
+            .as_deref()
+            .and_then(FailureKind::parse),
         waiting_reason: row.get(21)?,
         response: if full { row.get(22)? } else { None },
         created_at: row.get(23)?,

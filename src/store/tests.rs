@@ -150,14 +150,24 @@ fn retries_respect_budget_and_requeue_costs_nothing() {
     store.claim(id, &claim).unwrap();
     assert!(
         store
-            .fail_and_maybe_retry(id, "timed out after 1 min", Some("%1"))
+            .fail_and_maybe_retry(
+                id,
+                crate::model::FailureKind::Delivery,
+                "timed out after 1 min",
+                Some("%1")
+            )
             .unwrap()
     );
     assert_eq!(store.last_pane(id).unwrap().as_deref(), Some("%1"));
     store.claim(id, &claim).unwrap();
     assert!(
         !store
-            .fail_and_maybe_retry(id, "timed out after 1 min", Some("%1"))
+            .fail_and_maybe_retry(
+                id,
+                crate::model::FailureKind::Delivery,
+                "timed out after 1 min",
+                Some("%1")
+            )
             .unwrap()
     );
     let p = store.prompt(id).unwrap();
@@ -184,7 +194,11 @@ fn a_failure_and_its_retry_are_one_transaction() {
              WHEN NEW.event = 'retried' BEGIN SELECT RAISE(ABORT, 'disk gone'); END;",
         )
         .unwrap();
-    assert!(store.fail_and_maybe_retry(id, "boom", Some("%1")).is_err());
+    assert!(
+        store
+            .fail_and_maybe_retry(id, crate::model::FailureKind::Delivery, "boom", Some("%1"))
+            .is_err()
+    );
     let p = store.prompt(id).unwrap();
     assert_eq!((p.status, p.error), (PromptStatus::Assigned, None));
     assert_eq!(events(&store, id), ["queued", "assigned"]);
@@ -192,7 +206,11 @@ fn a_failure_and_its_retry_are_one_transaction() {
         .conn()
         .execute_batch("DROP TRIGGER temp.refuse_retry")
         .unwrap();
-    assert!(store.fail_and_maybe_retry(id, "boom", Some("%1")).unwrap());
+    assert!(
+        store
+            .fail_and_maybe_retry(id, crate::model::FailureKind::Delivery, "boom", Some("%1"))
+            .unwrap()
+    );
     assert_eq!(
         events(&store, id),
         ["queued", "assigned", "failed", "retried"]

@@ -53,7 +53,7 @@ pub(super) const RETRY: Transition = Transition {
     from: &[Failed, Cancelled],
     set: concat!(
         back_to_queue!(),
-        ", error = NULL, retry_count = retry_count + 1"
+        ", error = NULL, failure_kind = NULL, retry_count = retry_count + 1"
     ),
     event: HistoryEvent::Retried,
 };
@@ -74,7 +74,10 @@ pub(super) const AUTO_RETRY: Transition = Transition {
 pub(super) const REASSIGN: Transition = Transition {
     action: "reassign",
     from: &[Pending, Failed],
-    set: concat!(back_to_queue!(), ", error = NULL, target_session = ?1"),
+    set: concat!(
+        back_to_queue!(),
+        ", error = NULL, failure_kind = NULL, target_session = ?1"
+    ),
     event: HistoryEvent::Reassigned,
 };
 
@@ -84,7 +87,7 @@ pub(super) const CLAIM: Transition = Transition {
     from: &[Pending],
     set: concat!(
         "status = 'assigned', assigned_pane = ?1, assigned_session = ?2, \
-         delivery_phase = 'claimed', waiting_reason = NULL, error = NULL, assigned_at = ",
+         delivery_phase = 'claimed', waiting_reason = NULL, error = NULL, failure_kind = NULL, assigned_at = ",
         now_sql!()
     ),
     event: HistoryEvent::Assigned,
@@ -119,18 +122,18 @@ pub(super) const COMPLETE: Transition = Transition {
     action: "complete",
     from: &[Assigned, InProgress],
     set: concat!(
-        "status = 'completed', response = ?1, error = NULL, finished_at = ",
+        "status = 'completed', response = ?1, error = NULL, failure_kind = NULL, finished_at = ",
         now_sql!()
     ),
     event: HistoryEvent::Completed,
 };
 
-/// `?1`: the error.
+/// `?1`: the error, `?2`: its [`crate::model::FailureKind`].
 pub(super) const FAIL: Transition = Transition {
     action: "fail",
     from: &[Pending, Assigned, InProgress],
     set: concat!(
-        "status = 'failed', error = ?1, waiting_reason = NULL, finished_at = ",
+        "status = 'failed', error = ?1, failure_kind = ?2, waiting_reason = NULL, finished_at = ",
         now_sql!()
     ),
     event: HistoryEvent::Failed,
@@ -141,7 +144,10 @@ pub(super) const FAIL: Transition = Transition {
 pub(super) const RESET_MISSING_TARGET: Transition = Transition {
     action: "reset",
     from: &[Failed],
-    set: concat!(back_to_queue!(), ", error = NULL, target_session = NULL"),
+    set: concat!(
+        back_to_queue!(),
+        ", error = NULL, failure_kind = NULL, target_session = NULL"
+    ),
     event: HistoryEvent::ResetMissingTarget,
 };
 

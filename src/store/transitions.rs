@@ -6,7 +6,7 @@ use rusqlite::OptionalExtension;
 use super::Store;
 use super::transition::{self as t, Requeue, guarded};
 use crate::error::StoreError;
-use crate::model::Phase;
+use crate::model::{FailureKind, Phase};
 
 /// Where a prompt is being delivered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,9 +100,9 @@ impl Store {
         self.apply(&t::COMPLETE, id, &[&response], None, Some(detail))
     }
 
-    /// Any unfinished status → `failed` with `error`.
-    pub fn fail(&mut self, id: i64, error: &str) -> Result<(), StoreError> {
-        self.apply(&t::FAIL, id, &[&error], None, Some(error))
+    /// Any unfinished status → `failed` with `error`, of `kind`.
+    pub fn fail(&mut self, id: i64, kind: FailureKind, error: &str) -> Result<(), StoreError> {
+        self.apply(&t::FAIL, id, &[&error, &kind.as_str()], None, Some(error))
     }
 
     /// Fails an in-flight prompt, then requeues it when retries remain,
@@ -113,6 +113,7 @@ impl Store {
     pub fn fail_and_maybe_retry(
         &mut self,
         id: i64,
+        kind: FailureKind,
         error: &str,
         pane: Option<&str>,
     ) -> Result<bool, StoreError> {
@@ -126,7 +127,14 @@ impl Store {
             .optional()
             .map_err(StoreError::sqlite("reading a prompt's retries"))?;
         let (count, max) = budget.ok_or(StoreError::NoSuchPrompt(id))?;
-        guarded(&tx, &t::FAIL, id, &[&error], None, Some(error))?;
+        guarded(
+            &tx,
+            &t::FAIL,
+            id,
+            &[&error, &kind.as_str()],
+            None,
+            Some(error),
+        )?;
         let retried = count < max;
         if retried {
             let detail = format!("automatic retry {} of {max}", count + 1);

@@ -124,7 +124,9 @@ mod tests {
             .unwrap();
         moved(&mut store, "requeue");
         store.claim(id, &claim).unwrap();
-        store.fail_and_maybe_retry(id, "broke", Some("%1")).unwrap();
+        store
+            .fail_and_maybe_retry(id, crate::model::FailureKind::Delivery, "broke", Some("%1"))
+            .unwrap();
         moved(&mut store, "fail and retry");
         store.cancel(id).unwrap();
         moved(&mut store, "cancel");
@@ -133,7 +135,11 @@ mod tests {
         store.reassign(id, Some("other")).unwrap();
         moved(&mut store, "reassign");
         store
-            .fail(id, "target session 'other' not found in tmux")
+            .fail(
+                id,
+                crate::model::FailureKind::MissingTarget,
+                "target session 'other' not found in tmux",
+            )
             .unwrap();
         store.reset_missing_target(id, "cleanup").unwrap();
         moved(&mut store, "cleanup reset");

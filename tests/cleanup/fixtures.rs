@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use assigner::model::FailureKind;
 use assigner::protocol::{NewPrompt, SessionInfo, SessionState};
 use assigner::store::{SessionRow, Store};
 use serde_json::Value;
@@ -24,9 +25,27 @@ pub fn queue(store: &mut Store, text: &str, target: Option<&str>) -> i64 {
         .unwrap()
 }
 
+/// A failed prompt as a daemon before failure kinds (or the original
+/// worker, once imported) left it: its error text is all there is.
 pub fn failed(store: &mut Store, text: &str, target: Option<&str>, error: &str) -> i64 {
+    let id = failed_as(store, text, target, FailureKind::Agent, error);
+    store
+        .conn()
+        .execute("UPDATE prompts SET failure_kind = NULL WHERE id = ?1", [id])
+        .unwrap();
+    id
+}
+
+/// A failed prompt with its kind recorded, as the daemon fails them now.
+pub fn failed_as(
+    store: &mut Store,
+    text: &str,
+    target: Option<&str>,
+    kind: FailureKind,
+    error: &str,
+) -> i64 {
     let id = queue(store, text, target);
-    store.fail(id, error).unwrap();
+    store.fail(id, kind, error).unwrap();
     id
 }
 

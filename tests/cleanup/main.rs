@@ -4,6 +4,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod failure_kinds;
 mod fixtures;
 mod guide;
 mod legacy_guide;

@@ -51,7 +51,9 @@ fn dry_run_lists_exactly_what_apply_does_with_retry_failed() {
     let spent = failed(&mut store, "spent", None, "agent crashed");
     for _ in 0..3 {
         store.retry(spent, "test").unwrap();
-        store.fail(spent, "agent crashed").unwrap();
+        store
+            .fail(spent, assigner::model::FailureKind::Agent, "agent crashed")
+            .unwrap();
     }
     drop(store);
 
