@@ -1,4 +1,4 @@
-//! Default locations (DESIGN §7). A system service uses the FHS paths; a
+//! Default locations (assignerd(8), FILES). A system service uses the FHS paths; a
 //! person's own daemon uses the XDG base directories, so several users on one
 //! machine each get their own queue next to their own tmux server.
 

@@ -168,7 +168,8 @@ impl Core {
         if settings.db != self.settings.db || settings.socket != self.settings.socket {
             warn!("db and socket changes take effect at the next restart");
         }
-        self.engine.reconfigure(&settings);
+        self.engine
+            .reconfigure(&settings.tmux_socket, &settings.config);
         let retention = settings.config.retention_days;
         let changed = retention != self.settings.config.retention_days;
         self.settings = settings;

@@ -128,7 +128,7 @@ async fn serve(
     let (events, _) = broadcast::channel(1024);
     let (core_tx, core_rx) = mpsc::channel(256);
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    let engine = Engine::new(&settings);
+    let engine = Engine::new(&settings.tmux_socket, &settings.config);
     let mut core = Core::new(store, settings, engine, events.clone());
     if let Some(r) = recovery {
         core.notices.push(r.notice());

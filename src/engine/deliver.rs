@@ -1,4 +1,4 @@
-//! Typing one claimed prompt into its pane (DESIGN §4), as a task of its
+//! Typing one claimed prompt into its pane (ARCHITECTURE.md, "The engine"), as a task of its
 //! own so the core keeps serving while it waits for the agent.
 //!
 //! The text travels through a uniquely named tmux buffer and one bracketed

@@ -1,4 +1,4 @@
-//! The tmux engine: observe → reconcile → assign → supervise (DESIGN §3).
+//! The tmux engine: observe → reconcile → assign → supervise (ARCHITECTURE.md, "The engine").
 //!
 //! Owned by the daemon's core task, which calls [`Engine::step`] after every
 //! message and on its timer. A step costs one `list-panes -a`, plus a
@@ -29,14 +29,14 @@ mod views;
 mod withdraw;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 use tracing::warn;
 
-use crate::config::DeliveryConfig;
-use crate::daemon::Settings;
+use crate::config::{Config, DeliveryConfig};
 use crate::detect::Profiles;
 use crate::error::StoreError;
 use crate::model::HistoryEvent;
@@ -105,12 +105,12 @@ impl Engine {
     /// Builds the engine for the configured tmux server. Profiles were
     /// validated with the config, so a failure here falls back to the
     /// built-ins with a warning rather than refusing to start.
-    pub fn new(settings: &Settings) -> Self {
+    pub fn new(tmux_socket: &Path, config: &Config) -> Self {
         let (tx, rx) = mpsc::channel(256);
         let mut engine = Self {
-            tmux: Tmux::new(&settings.tmux_socket),
+            tmux: Tmux::new(tmux_socket),
             profiles: Arc::new(Profiles::builtin()),
-            delivery: settings.config.delivery.clone(),
+            delivery: config.delivery.clone(),
             exclude: Vec::new(),
             target_wait: Duration::ZERO,
             missing_targets: MissingTargets::default(),
@@ -132,22 +132,22 @@ impl Engine {
             tx,
             rx,
         };
-        engine.reconfigure(settings);
+        engine.reconfigure(tmux_socket, config);
         engine
     }
 
-    /// Applies (re)loaded settings.
-    pub fn reconfigure(&mut self, settings: &Settings) {
-        match Profiles::new(&settings.config.profiles) {
+    /// Applies a (re)loaded config and tmux server.
+    pub fn reconfigure(&mut self, tmux_socket: &Path, config: &Config) {
+        match Profiles::new(&config.profiles) {
             Ok(p) => self.profiles = Arc::new(p),
             Err(e) => warn!("profiles: {e}; keeping the previous rules"),
         }
-        if self.tmux.socket() != settings.tmux_socket {
-            self.tmux = Tmux::new(&settings.tmux_socket);
+        if self.tmux.socket() != tmux_socket {
+            self.tmux = Tmux::new(tmux_socket);
         }
-        self.delivery = settings.config.delivery.clone();
-        self.exclude = settings.config.exclude.clone();
-        self.target_wait = Duration::from_secs(settings.config.target_wait_minutes * 60);
+        self.delivery = config.delivery.clone();
+        self.exclude = config.exclude.clone();
+        self.target_wait = Duration::from_secs(config.target_wait_minutes * 60);
         for t in self.panes.values_mut() {
             t.excluded = panes::is_excluded(&t.pane, &self.exclude);
         }

@@ -1,4 +1,4 @@
-//! Context preparation in a shell pane (DESIGN §4): `cd`, `export` and the
+//! Context preparation in a shell pane (ARCHITECTURE.md, "The engine"): `cd`, `export` and the
 //! prerequisite commands typed as one command line before the prompt, with
 //! their verdict read back from the screen.
 //!

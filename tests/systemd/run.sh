@@ -6,7 +6,7 @@
 # Builds the .deb (packaging/build-deb.sh) and the stand-in agent, boots a
 # Debian bookworm container (systemd-nspawn, real systemd as PID 1), installs
 # the package with `apt install ./assigner_*.deb` and checks the systemd
-# contract of DESIGN.md section 7. Prints `systemd: N passed, M failed` and
+# contract that assignerd(8) and README.md ("As a system service") describe. Prints `systemd: N passed, M failed` and
 # exits non-zero on any failure. Missing tools are installed, never skipped.
 #
 # The rootfs is built once with mmdebstrap and cached under /var/lib/machines;
