@@ -19,6 +19,7 @@
 //! Pane arguments should be pane ids (`%3`), which tmux matches exactly.
 //! Errors are classified into [`TmuxError`] (`NoServer`, `PaneGone`, ...).
 
+pub mod control;
 mod error;
 mod pane_io;
 mod snapshot;

@@ -1,0 +1,272 @@
+//! One persistent control-mode client (`tmux -C`) per tmux server, which
+//! carries commands without a process per call and reads the server's
+//! notifications (tmux(1), CONTROL MODE).
+//!
+//! ```text
+//! let (control, events) = Control::connect(&tmux, "agents").await?;
+//! control.command(&["display-message", "-p", "#{pid}"]).await?   -> lines
+//! control.capture(pane, lines).await?                             -> screen
+//! control.set_buffer(name, text).await?                           -> no fork, any bytes
+//! events.recv().await                                             -> Notification
+//! ```
+//!
+//! A control client must be attached to a session: it attaches with
+//! `ignore-size` (the agents' windows keep the sizes their people gave
+//! them) and `no-output` (pane output does not flood the connection). When
+//! the server has no session, or control mode cannot start, the caller
+//! keeps the one-process-per-call path.
+//!
+//! Replies are matched to requests in order (tmux answers the commands of
+//! one client in the order they were written), so requests pipeline: many
+//! may be in flight. One that times out or whose caller gives up keeps its
+//! place, and its late reply is read and dropped.
+
+mod framing;
+mod notify;
+mod quote;
+
+use std::collections::VecDeque;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, ChildStdin, Command};
+use tokio::sync::{mpsc, oneshot};
+
+pub use framing::{Framed, Framer};
+pub use notify::Notification;
+pub use quote::quote;
+
+use super::{Tmux, TmuxError, error};
+
+/// Notifications buffered for a consumer that lags; more are dropped (the
+/// periodic scan is the backstop).
+const EVENTS: usize = 1024;
+
+type Answer = Result<Vec<String>, String>;
+
+struct Pending {
+    /// The reply is raw content (a capture): no line of it is a
+    /// notification.
+    content: bool,
+    answer: oneshot::Sender<Answer>,
+}
+
+/// A live control-mode client. Dropping it ends the client.
+pub struct Control {
+    tmux: Tmux,
+    stdin: tokio::sync::Mutex<Option<ChildStdin>>,
+    pending: Arc<Mutex<VecDeque<Pending>>>,
+    /// Held so the client is killed with the handle.
+    _child: Child,
+}
+
+impl Control {
+    /// Starts a control client on `tmux`'s server, attached to `session`.
+    /// Returns it with the stream of notifications, which ends (after an
+    /// [`Notification::Exit`]) when the client does.
+    pub async fn connect(
+        tmux: &Tmux,
+        session: &str,
+    ) -> Result<(Self, mpsc::Receiver<Notification>), TmuxError> {
+        let target = super::exact_session_target(session);
+        let mut child = Command::new(&tmux.binary)
+            .arg("-S")
+            .arg(&tmux.socket)
+            .args(["-C", "attach-session", "-f", "ignore-size,no-output", "-t"])
+            .arg(&target)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
+                    TmuxError::NotInstalled
+                }
+                _ => TmuxError::Spawn(e),
+            })?;
+        let stdout = child.stdout.take().expect("piped stdout");
+        let pending: Arc<Mutex<VecDeque<Pending>>> = Arc::default();
+        let (events_tx, events) = mpsc::channel(EVENTS);
+        let (attached_tx, attached) = oneshot::channel();
+        tokio::spawn(read(stdout, pending.clone(), events_tx, attached_tx));
+        let control = Self {
+            tmux: tmux.clone(),
+            stdin: tokio::sync::Mutex::new(child.stdin.take()),
+            pending,
+            _child: child,
+        };
+        // Nothing is written before the attach answered: a client that did
+        // not attach runs one command and exits.
+        let label = format!("tmux attach-session -t {target} (control mode)");
+        match tokio::time::timeout(tmux.timeout, attached).await {
+            Err(_) => Err(TmuxError::Timeout { command: label }),
+            Ok(Err(_)) => Err(control.gone()),
+            Ok(Ok(Ok(()))) => Ok((control, events)),
+            Ok(Ok(Err(message))) => Err(error::classify_failure(
+                &tmux.socket,
+                &label,
+                Some(session),
+                Some(1),
+                &message,
+            )),
+        }
+    }
+
+    /// Runs one command (an argv, each word quoted) and returns its output
+    /// lines.
+    pub async fn command(&self, argv: &[&str]) -> Result<Vec<String>, TmuxError> {
+        self.request(argv, false, None).await
+    }
+
+    /// The bottom `lines` lines of `pane`'s visible screen, as
+    /// [`Tmux::capture`] gives them.
+    pub async fn capture(&self, pane: &str, lines: usize) -> Result<String, TmuxError> {
+        let out = self
+            .request(&["capture-pane", "-p", "-t", pane], true, Some(pane))
+            .await?;
+        Ok(super::pane_io::bottom_lines(&out.join("\n"), lines))
+    }
+
+    /// Runs a command whose output is raw content (a capture of history,
+    /// a buffer): none of its lines is taken for a notification.
+    pub async fn content(&self, argv: &[&str]) -> Result<Vec<String>, TmuxError> {
+        self.request(argv, true, None).await
+    }
+
+    /// Puts `text` in buffer `name`, byte for byte, with no process and no
+    /// file: [`quote`] makes any text one argument.
+    pub async fn set_buffer(&self, name: &str, text: &[u8]) -> Result<(), TmuxError> {
+        let line = format!("set-buffer -b {} {}", quote(name.as_bytes()), quote(text));
+        self.send(line, false, None).await.map(drop)
+    }
+
+    async fn request(
+        &self,
+        argv: &[&str],
+        content: bool,
+        target: Option<&str>,
+    ) -> Result<Vec<String>, TmuxError> {
+        let line = argv
+            .iter()
+            .map(|a| quote(a.as_bytes()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.send(line, content, target).await
+    }
+
+    async fn send(
+        &self,
+        line: String,
+        content: bool,
+        target: Option<&str>,
+    ) -> Result<Vec<String>, TmuxError> {
+        let name = line.split(' ').next().unwrap_or("").trim_matches('"');
+        let label = match target {
+            Some(t) => format!("tmux {name} -t {t} (control mode)"),
+            None => format!("tmux {name} (control mode)"),
+        };
+        let (answer, reply) = oneshot::channel();
+        {
+            let mut stdin = self.stdin.lock().await;
+            let Some(pipe) = stdin.as_mut() else {
+                return Err(self.gone());
+            };
+            // Queued before it is written: the reader must find it there.
+            lock(&self.pending).push_back(Pending { content, answer });
+            let written = async {
+                pipe.write_all(line.as_bytes()).await?;
+                pipe.write_all(b"\n").await?;
+                pipe.flush().await
+            };
+            if let Err(e) = written.await {
+                *stdin = None;
+                return Err(TmuxError::Io(e));
+            }
+        }
+        match tokio::time::timeout(self.tmux.timeout, reply).await {
+            Err(_) => Err(TmuxError::Timeout { command: label }),
+            Ok(Err(_)) => Err(self.gone()),
+            Ok(Ok(Ok(lines))) => Ok(lines),
+            Ok(Ok(Err(message))) => Err(error::classify_failure(
+                &self.tmux.socket,
+                &label,
+                target,
+                Some(1),
+                &message,
+            )),
+        }
+    }
+
+    fn gone(&self) -> TmuxError {
+        TmuxError::NoServer {
+            socket: self.tmux.socket.clone(),
+        }
+    }
+
+    /// Bounds each request by `timeout` from now on.
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.tmux.timeout = timeout;
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The reader task: frames every line, answers requests in order and
+/// forwards notifications; at the end (the client exited, the server died)
+/// fails whatever is still waiting.
+async fn read(
+    stdout: tokio::process::ChildStdout,
+    pending: Arc<Mutex<VecDeque<Pending>>>,
+    events: mpsc::Sender<Notification>,
+    attached: oneshot::Sender<Result<(), String>>,
+) {
+    let mut attached = Some(attached);
+    let mut reader = BufReader::new(stdout);
+    let mut framer = Framer::default();
+    let mut answering: Option<Pending> = None;
+    let mut buf = Vec::new();
+    let mut exited = false;
+    loop {
+        buf.clear();
+        match reader.read_until(b'\n', &mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        let line = String::from_utf8_lossy(&buf);
+        let line = line.strip_suffix('\n').unwrap_or(&line);
+        let framed = framer.line(line, || {
+            answering = lock(&pending).pop_front();
+            answering.as_ref().is_some_and(|p| p.content)
+        });
+        match framed {
+            Framed::Reply { ok, lines } => {
+                if let Some(p) = answering.take() {
+                    let answer = if ok { Ok(lines) } else { Err(lines.join("\n")) };
+                    // The caller may have given up: its reply is dropped.
+                    let _ = p.answer.send(answer);
+                }
+            }
+            Framed::Foreign { ok, lines } => {
+                if let Some(tx) = attached.take() {
+                    let _ = tx.send(if ok { Ok(()) } else { Err(lines.join("\n")) });
+                }
+            }
+            Framed::Notify(n) => {
+                exited |= matches!(n, Notification::Exit(_));
+                let _ = events.try_send(n);
+            }
+            Framed::Nothing => {}
+        }
+    }
+    if !exited {
+        let _ = events.try_send(Notification::Exit(None));
+    }
+    // Dropping the senders tells every waiting caller the client is gone.
+    lock(&pending).clear();
+}
