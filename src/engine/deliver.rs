@@ -198,7 +198,10 @@ async fn deliver(job: &Job) -> Outcome {
     tokio::time::sleep(job.settle).await;
     let (mut in_box, mut shown_already) = (None, false);
     for enters in 1..=2u8 {
-        let before = Before::read(job).await;
+        let mut before = Before::read(job).await;
+        if enters == 1 {
+            before = paste_shown(job, before).await;
+        }
         if enters == 1 {
             (in_box, shown_already) = (before.had_text, before.shown);
         }
@@ -258,6 +261,25 @@ async fn deliver(job: &Job) -> Outcome {
         job.pane
     );
     withdraw(job, why, 2).await
+}
+
+/// Waits, up to the verify time, until an input box that reads empty
+/// shows the paste: an agent that draws late (a loaded machine, a slow
+/// terminal) may still be taking the paste in, and an Enter it reads
+/// before the paste is drawn can be lost or taken into the paste. A box
+/// that cannot be read, or text of ours shown outside it, is not waited
+/// for.
+async fn paste_shown(job: &Job, mut before: Before) -> Before {
+    let deadline = tokio::time::Instant::now() + job.verify;
+    while before.had_text == Some(false)
+        && !before.below
+        && !before.shown
+        && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(POLL).await;
+        before = Before::read(job).await;
+    }
+    before
 }
 
 /// Asks the core to record `step` and waits for the answer: whether it
