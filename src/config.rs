@@ -44,6 +44,10 @@ pub struct Config {
     /// Milliseconds between periodic scans. Events (a new prompt, a
     /// completion) wake the loop at once; the scan only backs them up.
     pub scan_interval_ms: u64,
+    /// Whether tmux calls go over one persistent control-mode client
+    /// (`tmux -C`) once a session exists to attach it to, rather than a
+    /// process per call (see `tmux::control`).
+    pub tmux_control_mode: bool,
     /// Minutes a prompt may wait for a target session that does not exist
     /// before it fails, counted from when the session was first found
     /// missing (see `engine::target_wait`).
@@ -98,6 +102,7 @@ impl Default for Config {
             idle_timeout_secs: 300,
             line_timeout_secs: 10,
             scan_interval_ms: 1000,
+            tmux_control_mode: true,
             target_wait_minutes: 10,
             retention_days: None,
             exclude: Vec::new(),

@@ -26,13 +26,12 @@ fn the_last_session_on_a_server_that_stays_up_is_retired_at_once() {
     assert!(logs.contains("the pane vanished"), "{logs}");
 }
 
+/// With a process per call (control mode off, or its client gone), a
+/// socket moved away makes every call fail for a while.
 #[test]
 fn a_socket_out_of_reach_for_a_while_is_not_a_dead_server() {
-    let f = Fleet::new(
-        &["claude-1", "claude-2"],
-        &["--busy-ms", "3000"],
-        common::TEST_CONFIG,
-    );
+    let config = format!("tmux_control_mode = false\n{}", common::TEST_CONFIG);
+    let f = Fleet::new(&["claude-1", "claude-2"], &["--busy-ms", "3000"], &config);
     let first = f.d.send(&["first task", "--target", "claude-1"]);
     let second = f.d.send(&["second task", "--target", "claude-2"]);
     f.wait_status(first, "in_progress");
@@ -58,6 +57,30 @@ fn a_socket_out_of_reach_for_a_while_is_not_a_dead_server() {
             "{events:?}"
         );
     }
+    f.assert_no_violations();
+}
+
+/// The control-mode client keeps its connection when the socket file is
+/// moved away: the daemon goes on as if nothing happened.
+#[test]
+fn a_socket_moved_away_does_not_disturb_control_mode() {
+    let f = Fleet::new(&["claude-1"], &["--busy-ms", "1500"], common::TEST_CONFIG);
+    let path = || f.d.ctl_json(&["status"])["status"]["tmux"]["path"].clone();
+    assert!(wait_until(WAIT, || path() == "control mode"), "{}", path());
+    let first = f.d.send(&["sent before the move", "--target", "claude-1"]);
+    f.wait_status(first, "in_progress");
+    let socket = f.tmux.socket().to_owned();
+    let away = socket.with_extension("away");
+    std::fs::rename(&socket, &away).unwrap();
+    let second =
+        f.d.send(&["sent while the socket is away", "--target", "claude-1"]);
+    f.wait_status(first, "completed");
+    f.wait_status(second, "completed");
+    std::fs::rename(&away, &socket).unwrap();
+    assert_eq!(
+        f.log("claude-1").submissions(),
+        ["sent before the move", "sent while the socket is away"]
+    );
     f.assert_no_violations();
 }
 

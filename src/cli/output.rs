@@ -84,7 +84,9 @@ fn status_text(s: &StatusInfo) -> String {
     );
     let _ = writeln!(out, "database:  {}", s.db);
     let _ = writeln!(out, "socket:    {}", s.socket);
-    let tmux = if s.tmux.reachable {
+    let tmux = if s.tmux.reachable && !s.tmux.path.is_empty() {
+        format!("reachable, {}", s.tmux.path)
+    } else if s.tmux.reachable {
         "reachable".to_owned()
     } else {
         format!(

@@ -108,7 +108,7 @@ impl Engine {
     pub fn new(tmux_socket: &Path, config: &Config) -> Self {
         let (tx, rx) = mpsc::channel(256);
         let mut engine = Self {
-            tmux: Tmux::new(tmux_socket),
+            tmux: Tmux::new(tmux_socket).with_control_mode(config.tmux_control_mode),
             profiles: Arc::new(Profiles::builtin()),
             delivery: config.delivery.clone(),
             exclude: Vec::new(),
@@ -145,6 +145,7 @@ impl Engine {
         if self.tmux.socket() != tmux_socket {
             self.tmux = Tmux::new(tmux_socket);
         }
+        self.tmux.set_control_mode(config.tmux_control_mode);
         self.delivery = config.delivery.clone();
         self.exclude = config.exclude.clone();
         self.target_wait = Duration::from_secs(config.target_wait_minutes * 60);

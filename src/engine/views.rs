@@ -25,6 +25,7 @@ impl Engine {
             socket: self.tmux.socket().display().to_string(),
             reachable: self.reach.reachable,
             reason: self.reach.reason.clone(),
+            path: self.tmux.path().to_owned(),
         }
     }
 

@@ -47,6 +47,9 @@ pub struct TmuxStatus {
     pub reachable: bool,
     /// Why not, when it did not.
     pub reason: Option<String>,
+    /// How calls reach it: `control mode` or `a process per call`.
+    #[serde(default)]
+    pub path: String,
 }
 
 /// One event of the `watch` stream.

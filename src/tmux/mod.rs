@@ -18,6 +18,11 @@
 //!
 //! Pane arguments should be pane ids (`%3`), which tmux matches exactly.
 //! Errors are classified into [`TmuxError`] (`NoServer`, `PaneGone`, ...).
+//!
+//! With control mode on ([`Tmux::with_control_mode`]), the same calls go
+//! over one persistent `tmux -C` client ([`control`]) once a scan has found
+//! a session to attach it to, and back to a process per call whenever that
+//! client is gone; [`Tmux::path`] says which is in use.
 
 pub mod control;
 mod error;
@@ -26,7 +31,9 @@ mod snapshot;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
@@ -37,12 +44,38 @@ pub use snapshot::{Pane, Snapshot, exact_session_target};
 /// Default bound on one tmux call.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// A handle on one tmux server, addressed by its socket path.
+/// How long after a failed or lost control client the next is tried.
+const CONTROL_RETRY: Duration = Duration::from_secs(5);
+
+/// A handle on one tmux server, addressed by its socket path. Clones share
+/// its control-mode client.
 #[derive(Debug, Clone)]
 pub struct Tmux {
     socket: PathBuf,
     binary: PathBuf,
     timeout: Duration,
+    control: Arc<ControlSlot>,
+}
+
+/// The control-mode client of a driver and its clones.
+#[derive(Default)]
+struct ControlSlot {
+    enabled: AtomicBool,
+    client: Mutex<Option<Arc<control::Control>>>,
+    last_try: Mutex<Option<Instant>>,
+}
+
+impl std::fmt::Debug for ControlSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ControlSlot")
+            .field("enabled", &self.enabled.load(Ordering::Relaxed))
+            .field("connected", &lock(&self.client).is_some())
+            .finish()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Tmux {
@@ -52,6 +85,77 @@ impl Tmux {
             socket: socket.into(),
             binary: PathBuf::from("tmux"),
             timeout: DEFAULT_TIMEOUT,
+            control: Arc::default(),
+        }
+    }
+
+    /// Carries calls over a control-mode client when one can be attached
+    /// (see the module's documentation); off by default.
+    pub fn with_control_mode(self, on: bool) -> Self {
+        self.control.enabled.store(on, Ordering::Relaxed);
+        self
+    }
+
+    /// Turns control mode on or off for this driver and its clones; off
+    /// ends the client at once.
+    pub fn set_control_mode(&self, on: bool) {
+        self.control.enabled.store(on, Ordering::Relaxed);
+        if !on {
+            *lock(&self.control.client) = None;
+        }
+    }
+
+    /// The same server without the control client: what the client itself
+    /// uses for its own settings.
+    fn without_control(&self) -> Self {
+        Self {
+            socket: self.socket.clone(),
+            binary: self.binary.clone(),
+            timeout: self.timeout,
+            control: Arc::default(),
+        }
+    }
+
+    /// Which way calls reach the server now, for `status`.
+    pub fn path(&self) -> &'static str {
+        if self.live_control().is_some() {
+            "control mode"
+        } else {
+            "a process per call"
+        }
+    }
+
+    /// The control client, while it runs.
+    fn live_control(&self) -> Option<Arc<control::Control>> {
+        let mut slot = lock(&self.control.client);
+        if slot.as_ref().is_some_and(|c| !c.is_open()) {
+            *slot = None;
+            *lock(&self.control.last_try) = Some(Instant::now());
+        }
+        slot.clone()
+    }
+
+    /// Attaches a control client to `session` when control mode is on, none
+    /// runs, and the last attempt is not too recent.
+    async fn ensure_control(&self, session: &str) {
+        if !self.control.enabled.load(Ordering::Relaxed) || self.live_control().is_some() {
+            return;
+        }
+        {
+            let mut last = lock(&self.control.last_try);
+            if last.is_some_and(|t| t.elapsed() < CONTROL_RETRY) {
+                return;
+            }
+            *last = Some(Instant::now());
+        }
+        match control::Control::connect(self, session).await {
+            Ok((client, _events)) => {
+                tracing::info!(socket = %self.socket.display(), session, "tmux control mode attached");
+                *lock(&self.control.client) = Some(Arc::new(client));
+            }
+            Err(e) => {
+                tracing::info!(socket = %self.socket.display(), "tmux control mode unavailable, one process per call: {e}");
+            }
         }
     }
 
@@ -91,7 +195,13 @@ impl Tmux {
             .run(&["list-panes", "-a", "-F", &format], None, None)
             .await
         {
-            Ok(out) => snapshot::parse_snapshot(&out).map_err(TmuxError::Parse),
+            Ok(out) => {
+                let snapshot = snapshot::parse_snapshot(&out).map_err(TmuxError::Parse)?;
+                if let Some(pane) = snapshot.panes.first() {
+                    self.ensure_control(&pane.session).await;
+                }
+                Ok(snapshot)
+            }
             // The server answered: it has no panes, not a failed scan.
             Err(e) if error::is_empty_server(&e) => Ok(Snapshot::default()),
             Err(e) => Err(e),
@@ -106,6 +216,14 @@ impl Tmux {
         target: Option<&str>,
         stdin: Option<&[u8]>,
     ) -> Result<String, TmuxError> {
+        if let Some(client) = self.live_control() {
+            match client.run(args, target, stdin).await {
+                Ok(out) => return Ok(out),
+                Err(control::Unsent::Failed(e)) => return Err(e),
+                // Nothing was written: the process path runs it instead.
+                Err(control::Unsent::Closed) => {}
+            }
+        }
         let label = match target {
             Some(t) => format!("tmux {} -t {t}", args[0]),
             None => format!("tmux {}", args[0]),

@@ -91,7 +91,7 @@ impl TestDaemon {
                 .collect(),
             extra_args: Vec::new(),
         };
-        std::fs::write(&d.config, config).unwrap();
+        std::fs::write(&d.config, forced_path(config)).unwrap();
         std::fs::create_dir_all(d.db.parent().unwrap()).unwrap();
         d
     }
@@ -314,4 +314,17 @@ pub fn daemon_exit(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String)
         out.status.code(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// `config` as the suite runs it: with `ASSIGNER_TEST_TMUX_PATH=process`
+/// every daemon talks to tmux with a process per call (the fallback of
+/// control mode), so the whole suite can be run on both paths. A config
+/// that sets the key itself keeps its own.
+pub fn forced_path(config: &str) -> String {
+    let process = std::env::var("ASSIGNER_TEST_TMUX_PATH").is_ok_and(|p| p == "process");
+    if process && !config.contains("tmux_control_mode") {
+        format!("tmux_control_mode = false\n{config}")
+    } else {
+        config.to_owned()
+    }
 }

@@ -27,6 +27,7 @@ mod quote;
 
 use std::collections::VecDeque;
 use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -58,8 +59,20 @@ pub struct Control {
     tmux: Tmux,
     stdin: tokio::sync::Mutex<Option<ChildStdin>>,
     pending: Arc<Mutex<VecDeque<Pending>>>,
+    /// Set by the reader when the client's output ended.
+    closed: Arc<AtomicBool>,
     /// Held so the client is killed with the handle.
     _child: Child,
+}
+
+/// Why a request did not get an answer.
+pub(super) enum Unsent {
+    /// The connection was already closed: nothing was written, so the
+    /// command can be run another way.
+    Closed,
+    /// It was written (or may have been): what tmux did is unknown or
+    /// this error says it.
+    Failed(TmuxError),
 }
 
 impl Control {
@@ -92,11 +105,19 @@ impl Control {
         let pending: Arc<Mutex<VecDeque<Pending>>> = Arc::default();
         let (events_tx, events) = mpsc::channel(EVENTS);
         let (attached_tx, attached) = oneshot::channel();
-        tokio::spawn(read(stdout, pending.clone(), events_tx, attached_tx));
+        let closed = Arc::new(AtomicBool::new(false));
+        tokio::spawn(read(
+            stdout,
+            pending.clone(),
+            events_tx,
+            attached_tx,
+            closed.clone(),
+        ));
         let control = Self {
-            tmux: tmux.clone(),
+            tmux: tmux.without_control(),
             stdin: tokio::sync::Mutex::new(child.stdin.take()),
             pending,
+            closed,
             _child: child,
         };
         // Nothing is written before the attach answered: a client that did
@@ -144,18 +165,46 @@ impl Control {
         self.send(line, false, None).await.map(drop)
     }
 
+    /// Whether the client still runs: once its output ended (the attached
+    /// session closed, the server went away) it is of no more use.
+    pub fn is_open(&self) -> bool {
+        !self.closed.load(Ordering::Acquire)
+    }
+
+    /// Runs what [`Tmux::run`] would have run as a process: `args` with
+    /// `stdin` fed to it (only `load-buffer -b NAME -` takes any), and its
+    /// output as the process would have printed it.
+    pub(super) async fn run(
+        &self,
+        args: &[&str],
+        target: Option<&str>,
+        stdin: Option<&[u8]>,
+    ) -> Result<String, Unsent> {
+        let lines = match (args, stdin) {
+            (["load-buffer", "-b", name, "-"], Some(data)) => {
+                let line = format!("set-buffer -b {} {}", quote(name.as_bytes()), quote(data));
+                self.send_line(line, false, None).await?
+            }
+            (_, None) => {
+                let content = args.first() == Some(&"capture-pane");
+                self.send_line(command_line(args), content, target).await?
+            }
+            _ => return Err(Unsent::Closed),
+        };
+        let mut out = lines.join("\n");
+        if !lines.is_empty() {
+            out.push('\n');
+        }
+        Ok(out)
+    }
+
     async fn request(
         &self,
         argv: &[&str],
         content: bool,
         target: Option<&str>,
     ) -> Result<Vec<String>, TmuxError> {
-        let line = argv
-            .iter()
-            .map(|a| quote(a.as_bytes()))
-            .collect::<Vec<_>>()
-            .join(" ");
-        self.send(line, content, target).await
+        self.send(command_line(argv), content, target).await
     }
 
     async fn send(
@@ -164,6 +213,19 @@ impl Control {
         content: bool,
         target: Option<&str>,
     ) -> Result<Vec<String>, TmuxError> {
+        match self.send_line(line, content, target).await {
+            Ok(lines) => Ok(lines),
+            Err(Unsent::Closed) => Err(self.gone()),
+            Err(Unsent::Failed(e)) => Err(e),
+        }
+    }
+
+    async fn send_line(
+        &self,
+        line: String,
+        content: bool,
+        target: Option<&str>,
+    ) -> Result<Vec<String>, Unsent> {
         let name = line.split(' ').next().unwrap_or("").trim_matches('"');
         let label = match target {
             Some(t) => format!("tmux {name} -t {t} (control mode)"),
@@ -172,8 +234,8 @@ impl Control {
         let (answer, reply) = oneshot::channel();
         {
             let mut stdin = self.stdin.lock().await;
-            let Some(pipe) = stdin.as_mut() else {
-                return Err(self.gone());
+            let Some(pipe) = stdin.as_mut().filter(|_| self.is_open()) else {
+                return Err(Unsent::Closed);
             };
             // Queued before it is written: the reader must find it there.
             lock(&self.pending).push_back(Pending { content, answer });
@@ -184,20 +246,22 @@ impl Control {
             };
             if let Err(e) = written.await {
                 *stdin = None;
-                return Err(TmuxError::Io(e));
+                return Err(Unsent::Failed(TmuxError::Io(e)));
             }
         }
         match tokio::time::timeout(self.tmux.timeout, reply).await {
-            Err(_) => Err(TmuxError::Timeout { command: label }),
-            Ok(Err(_)) => Err(self.gone()),
+            Err(_) => Err(Unsent::Failed(TmuxError::Timeout { command: label })),
+            // Written, and the client ended before its answer: the server
+            // went away, as a process's "server exited unexpectedly" says.
+            Ok(Err(_)) => Err(Unsent::Failed(self.gone())),
             Ok(Ok(Ok(lines))) => Ok(lines),
-            Ok(Ok(Err(message))) => Err(error::classify_failure(
+            Ok(Ok(Err(message))) => Err(Unsent::Failed(error::classify_failure(
                 &self.tmux.socket,
                 &label,
                 target,
                 Some(1),
                 &message,
-            )),
+            ))),
         }
     }
 
@@ -213,6 +277,14 @@ impl Control {
     }
 }
 
+/// An argv as one command line, each word quoted.
+fn command_line(argv: &[&str]) -> String {
+    argv.iter()
+        .map(|a| quote(a.as_bytes()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
@@ -225,6 +297,7 @@ async fn read(
     pending: Arc<Mutex<VecDeque<Pending>>>,
     events: mpsc::Sender<Notification>,
     attached: oneshot::Sender<Result<(), String>>,
+    closed: Arc<AtomicBool>,
 ) {
     let mut attached = Some(attached);
     let mut reader = BufReader::new(stdout);
@@ -267,6 +340,7 @@ async fn read(
     if !exited {
         let _ = events.try_send(Notification::Exit(None));
     }
+    closed.store(true, Ordering::Release);
     // Dropping the senders tells every waiting caller the client is gone.
     lock(&pending).clear();
 }
