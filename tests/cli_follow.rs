@@ -76,3 +76,26 @@ fn follow_carries_on_across_a_daemon_restart_without_repeating_lines() {
     assert!(stderr.contains("reconnected"), "{stderr}");
     assert_eq!(f.log("claude-1").submissions().len(), 1);
 }
+
+#[test]
+fn follow_json_streams_output_lines_and_ends_with_the_final_record() {
+    let f = Fleet::with_agents(&["claude-1"]);
+    let id = f.d.send(&["for a script #busy=500"]);
+    let mut follow = Background::start(&f.d, &["--json", "follow", &id.to_string()]);
+    assert_eq!(follow.exit_code(WAIT), Some(0), "{}", follow.stderr());
+    let lines: Vec<serde_json::Value> = follow
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let (last, output) = lines.split_last().unwrap();
+    assert_eq!(last["type"], "prompt");
+    assert_eq!(last["prompt"]["status"], "completed");
+    let shown: Vec<&str> = output
+        .iter()
+        .inspect(|o| assert_eq!(o["type"], "output", "{o}"))
+        .flat_map(|o| o["lines"].as_array().unwrap())
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(shown.contains(&"⏺ Done (prompt 1)"), "{shown:?}");
+}
