@@ -37,6 +37,15 @@ pub mod exit {
     pub const NOPERM: i32 = 77;
     /// Configuration error.
     pub const CONFIG: i32 = 78;
+    /// `wait`, `send --wait`, `follow`: a prompt waited for failed. Past
+    /// the sysexits(3) range, so no error of the client itself reads as
+    /// an outcome.
+    pub const PROMPT_FAILED: i32 = 80;
+    /// `wait`, `send --wait`, `follow`: a prompt waited for was cancelled.
+    pub const PROMPT_CANCELLED: i32 = 81;
+    /// `wait`, `send --wait`: the prompts had not all ended by the
+    /// deadline given.
+    pub const WAIT_TIMEOUT: i32 = 82;
 }
 
 /// A configuration file that cannot be used.

@@ -12,6 +12,7 @@ pub mod daemon;
 pub mod detect;
 pub mod engine;
 pub mod error;
+pub mod follow;
 pub mod framing;
 pub mod logging;
 pub mod maintenance;

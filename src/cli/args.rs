@@ -29,9 +29,10 @@ pub struct Cli {
 
     /// Give up when the daemon has not answered within SECS seconds (exit
     /// 69); 0 waits as long as it takes (a backup or import of a large
-    /// database may need more). Covers connecting and the answer; events
-    /// that watch streams afterwards have no deadline. Not to be confused
-    /// with send --timeout, the prompt's own limit in minutes.
+    /// database may need more). Covers connecting and each answer; events
+    /// that watch streams afterwards, and the time wait, send --wait and
+    /// follow wait for prompts, have no deadline. Not to be confused with
+    /// send --timeout, the prompt's own limit in minutes.
     #[arg(long, global = true, value_name = "SECS", default_value_t = 10)]
     pub request_timeout: u64,
 
@@ -133,6 +134,20 @@ pub enum Command {
     },
     /// Stream prompt and session events until interrupted.
     Watch,
+    /// Wait until the prompts end; print their responses (see EXIT STATUS).
+    Wait {
+        /// Prompt ids.
+        #[arg(required = true, num_args = 1..)]
+        ids: Vec<i64>,
+        /// Give up after SECS seconds (exit 82); the prompts carry on.
+        #[arg(long, value_name = "SECS")]
+        timeout: Option<u64>,
+    },
+    /// Show what the agent's pane shows while the prompt runs, until it ends.
+    Follow {
+        /// Prompt id.
+        id: i64,
+    },
     /// Show how a session's state was detected.
     Explain {
         /// Session name, name:window.pane, or pane id.
@@ -220,6 +235,15 @@ pub struct SendArgs {
     /// a command (see COMMAND PREFIXES).
     #[arg(long)]
     pub raw: bool,
+    /// Wait until the prompt ends and print its response instead of its
+    /// id, as `wait` does (see EXIT STATUS).
+    #[arg(long)]
+    pub wait: bool,
+    /// With --wait: give up waiting after SECS seconds (exit 82); the
+    /// prompt carries on. Not --timeout, the prompt's own limit in
+    /// minutes.
+    #[arg(long, value_name = "SECS", requires = "wait")]
+    pub wait_timeout: Option<u64>,
 }
 
 /// Agents whose hooks assignerctl knows.

@@ -1,9 +1,12 @@
-//! `assignerctl`: turns a command line into one request, prints the answer.
+//! `assignerctl`: turns a command line into one request, prints the answer;
+//! `wait`, `send --wait` and `follow` make several, until prompts end.
 //!
 //! Exit status: 0 on success; otherwise a one-line reason on stderr and a
-//! sysexits code derived from the error kind (see `assignerctl(1)`).
+//! sysexits code derived from the error kind, or the outcome of the prompts
+//! waited for (see `assignerctl(1)`).
 
 mod args;
+mod follow;
 mod hook;
 mod hooks;
 mod hooks_codex;
@@ -12,9 +15,12 @@ mod journal;
 mod offline;
 mod output;
 mod printable;
+mod reconnect;
 mod reports;
+mod request;
 mod send;
 mod table;
+mod wait;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -27,6 +33,7 @@ use crate::config::Config;
 use crate::error::{exit, exit_code_for};
 use crate::paths::{self, Mode};
 use crate::protocol::{Reply, Request, Response, WireError};
+use request::Job;
 
 /// Parses the command line and runs it; returns the exit status.
 pub fn run() -> i32 {
@@ -49,8 +56,8 @@ pub fn run() -> i32 {
     let socket = find_socket(cli.socket.clone());
     let json = cli.json;
     let deadline = (cli.request_timeout > 0).then(|| Duration::from_secs(cli.request_timeout));
-    let request = match to_request(cli.command) {
-        Ok(r) => r,
+    let job = match request::job(cli.command) {
+        Ok(j) => j,
         Err(msg) => {
             eprintln!("assignerctl: {msg}");
             return exit::USAGE;
@@ -66,7 +73,14 @@ pub fn run() -> i32 {
             return exit::OSERR;
         }
     };
-    match runtime.block_on(execute(&socket, request, json, deadline)) {
+    let done = runtime.block_on(async {
+        match job {
+            Job::One(request) => execute(&socket, request, json, deadline).await,
+            Job::Wait(what) => wait::run(&socket, what, json, deadline).await,
+            Job::Follow(id) => follow::run(&socket, id, json, deadline).await,
+        }
+    });
+    match done {
         Ok(code) => code,
         Err(e) => {
             report(&e, &socket, json);
@@ -114,118 +128,45 @@ fn report(e: &ClientError, socket: &std::path::Path, json: bool) {
     }
 }
 
-fn absolute(p: PathBuf) -> Result<String, String> {
-    std::path::absolute(&p)
-        .map(|a| a.display().to_string())
-        .map_err(|e| format!("{}: {e}", p.display()))
-}
-
-fn to_request(cmd: Command) -> Result<Request, String> {
-    Ok(match cmd {
-        Command::Status => Request::Status {},
-        Command::Send(a) => {
-            let raw = a.raw;
-            Request::Send {
-                prompt: send::build(a)?,
-                raw,
-            }
+/// Connects and sends `req`; returns the connection and its answer.
+/// Connecting and the answer must come within `deadline` (a stopped daemon
+/// still accepts connections into the socket's backlog, and would keep an
+/// agent hook waiting for ever).
+pub(crate) async fn open(
+    socket: &std::path::Path,
+    req: &Request,
+    deadline: Option<Duration>,
+) -> Result<(Client, Reply), ClientError> {
+    let sent = std::cell::Cell::new(false);
+    let exchange = async {
+        let mut client = Client::connect(socket).await?;
+        sent.set(true);
+        let reply = client.call(req).await?;
+        Ok::<_, ClientError>((client, reply))
+    };
+    match deadline {
+        None => exchange.await,
+        Some(after) => {
+            tokio::time::timeout(after, exchange)
+                .await
+                .map_err(|_| ClientError::Timeout {
+                    path: socket.to_owned(),
+                    after,
+                    sent: sent.get(),
+                })?
         }
-        Command::Prompts { status, limit } => Request::Prompts {
-            status,
-            limit: Some(limit),
-        },
-        Command::Show { id } => Request::Show { id },
-        Command::Sessions => Request::Sessions {},
-        Command::Retry { id, all } => Request::Retry { id, all },
-        Command::Cancel { id } => Request::Cancel { id },
-        Command::Reassign { id, to } => Request::Reassign { id, to },
-        Command::Clear { days } => Request::Clear { days },
-        Command::Cleanup(c) => Request::Cleanup {
-            apply: c.apply,
-            retry_failed: c.retry_failed,
-            verify_only: c.verify_only,
-        },
-        Command::Complete {
-            id,
-            pane,
-            session,
-            failed,
-            failure,
-            from_hook,
-            payload,
-        } => {
-            // A hook runs in the agent's pane; Codex's notify program gets
-            // no shell to expand $TMUX_PANE in its arguments.
-            let pane = match (&pane, from_hook) {
-                (None, Some(_)) if id.is_none() && session.is_none() => {
-                    std::env::var("TMUX_PANE").ok().filter(|p| !p.is_empty())
-                }
-                _ => pane,
-            };
-            if id.is_none() && pane.is_none() && session.is_none() {
-                return Err("complete needs an ID, --pane or --session".into());
-            }
-            let report = match from_hook {
-                Some(agent) => hook::read(agent, payload)?,
-                None => hook::HookReport {
-                    error: failed,
-                    failure,
-                    response: None,
-                },
-            };
-            Request::Complete {
-                id,
-                pane,
-                session,
-                error: report.error,
-                response: report.response,
-                failure: report.failure,
-            }
-        }
-        Command::Watch => Request::Watch {},
-        Command::Reload => Request::Reload {},
-        Command::Explain { session } => Request::Explain { session },
-        Command::ImportLegacy { path } => Request::ImportLegacy {
-            path: absolute(path)?,
-        },
-        Command::Backup { path } => Request::Backup {
-            path: absolute(path)?,
-        },
-        Command::Validate { .. } | Command::Completions { .. } | Command::Hooks { .. } => {
-            unreachable!("handled locally")
-        }
-    })
+    }
 }
 
 /// Sends the request and prints every reply; returns the exit status.
-/// Connecting and the answer must come within `deadline` (a stopped daemon
-/// still accepts connections into the socket's backlog, and would keep an
-/// agent hook waiting for ever); the events `watch` streams after its
-/// answer come when they come.
+/// The events `watch` streams after its answer come when they come.
 async fn execute(
     socket: &std::path::Path,
     req: Request,
     json: bool,
     deadline: Option<Duration>,
 ) -> Result<i32, ClientError> {
-    let sent = std::cell::Cell::new(false);
-    let exchange = async {
-        let mut client = Client::connect(socket).await?;
-        sent.set(true);
-        let reply = client.call(&req).await?;
-        Ok::<_, ClientError>((client, reply))
-    };
-    let (mut client, reply) =
-        match deadline {
-            None => exchange.await?,
-            Some(after) => tokio::time::timeout(after, exchange).await.map_err(|_| {
-                ClientError::Timeout {
-                    path: socket.to_owned(),
-                    after,
-                    sent: sent.get(),
-                }
-            })??,
-        };
+    let (mut client, reply) = open(socket, &req, deadline).await?;
     let watching = matches!(req, Request::Watch {});
     print(&reply, json);
     if watching {
@@ -252,14 +193,24 @@ pub(crate) fn exit_status(reply: &Reply) -> i32 {
 }
 
 pub(crate) fn print(reply: &Reply, json: bool) {
-    use std::io::Write;
-    let text = if json {
+    if json {
         let mut s = serde_json::to_string(reply).unwrap_or_default();
         s.push('\n');
-        s
+        write_out(&s);
     } else {
-        printable::text(&output::human(reply)).into_owned()
-    };
+        print_text(&output::human(reply));
+    }
+}
+
+/// Writes text for people, anything non-printable escaped.
+fn print_text(text: &str) {
+    write_out(&printable::text(text));
+}
+
+/// Writes to stdout and flushes: a script reading the output as it comes
+/// (`follow`, `watch`) sees each piece at once.
+fn write_out(text: &str) {
+    use std::io::Write;
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();

@@ -27,6 +27,8 @@ pub fn human(reply: &Reply) -> String {
         Reply::Completed { id } => format!("prompt {id} marked finished\n"),
         Reply::Watching => String::new(),
         Reply::Event { event } => event_line(event),
+        Reply::Following { .. } => String::new(),
+        Reply::Output { lines, .. } => lines.iter().map(|l| format!("{l}\n")).collect(),
         Reply::Explanation { explanation } => explain_text(explanation),
         Reply::Reloaded => "configuration reloaded\n".into(),
         Reply::BackedUp { path, pages } => format!("backup written to {path} ({pages} pages)\n"),

@@ -18,7 +18,7 @@ use tracing::{debug, warn};
 use super::admission::{Admission, SlotKind};
 use super::core::CoreMsg;
 use super::deadline::{Next, next_line};
-use crate::framing::{LineRead, read_line};
+use crate::framing::LineRead;
 use crate::protocol::{
     ErrorKind, Event, MAX_LINE_BYTES, MAX_RESPONSE_BYTES, Reply, Request, Response,
 };
@@ -121,6 +121,10 @@ pub async fn serve(stream: UnixStream, ctx: Arc<ConnContext>, cred: UCred, kind:
                     stream_events(&mut reader, &mut write, &ctx, &cred).await;
                     return;
                 }
+                Ok(Request::Follow { id }) => {
+                    super::follow::stream(id, &mut reader, &mut write, &ctx, &cred).await;
+                    return;
+                }
                 Ok(Request::Reload {}) => ask_reload(&ctx).await,
                 Ok(req) => ask_core(&ctx, req).await,
             },
@@ -185,7 +189,7 @@ async fn ask_core(ctx: &ConnContext, req: Request) -> Response {
 /// an error the client can act on, instead of a line it would refuse; a
 /// client that stops reading is dropped after the idle timeout, so it
 /// cannot hold a connection slot (or a watch stream's memory) for ever.
-async fn send(
+pub(super) async fn send(
     write: &mut OwnedWriteHalf,
     resp: &Response,
     ctx: &ConnContext,
@@ -222,15 +226,14 @@ async fn stream_events(
     cred: &UCred,
 ) {
     let mut events = ctx.events.subscribe();
-    let mut admission = ctx.admission.subscribe();
+    let mut ends = super::stream::Ends::new(reader, ctx);
     if send(write, &Response::Ok(Reply::Watching), ctx)
         .await
         .is_err()
     {
         return;
     }
-    let mut shutdown = ctx.shutdown.clone();
-    let mut scratch = Vec::new();
+    debug!(peer_uid = cred.uid(), "watch stream open");
     loop {
         tokio::select! {
             ev = events.recv() => {
@@ -252,29 +255,23 @@ async fn stream_events(
                     return;
                 }
             }
-            r = read_line(reader, &mut scratch, MAX_LINE_BYTES) => {
-                if !matches!(r, Ok(LineRead::Line)) {
-                    return;
-                }
-            }
-            _ = admission.changed() => {
-                if let Err(why) = still_allowed(ctx, cred) {
+            end = ends.reached(ctx, cred) => {
+                if let Some(why) = end {
                     refuse(write, why, ctx).await;
-                    return;
                 }
+                return;
             }
-            _ = shutdown.changed() => return,
         }
     }
 }
 
 /// Tells a peer it may not use the daemon; the caller then hangs up.
-async fn refuse(write: &mut OwnedWriteHalf, why: String, ctx: &ConnContext) {
+pub(super) async fn refuse(write: &mut OwnedWriteHalf, why: String, ctx: &ConnContext) {
     let _ = send(write, &Response::error(ErrorKind::Forbidden, why), ctx).await;
 }
 
 /// Whether the peer may still use the daemon under the current admission.
-fn still_allowed(ctx: &ConnContext, cred: &UCred) -> Result<(), String> {
+pub(super) fn still_allowed(ctx: &ConnContext, cred: &UCred) -> Result<(), String> {
     let result = ctx.admission.borrow().policy.check(cred.uid(), cred.gid());
     if result.is_err() {
         warn!(

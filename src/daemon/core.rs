@@ -25,6 +25,13 @@ pub enum CoreMsg {
         /// The answer goes here.
         reply: oneshot::Sender<Response>,
     },
+    /// Where a followed prompt stands now (`follow.rs`).
+    Follow {
+        /// Prompt id.
+        id: i64,
+        /// The answer goes here.
+        reply: oneshot::Sender<Result<super::follow::Point, crate::protocol::WireError>>,
+    },
     /// New settings after SIGHUP (already validated); the sender is
     /// answered once they are applied.
     Reload(Box<Settings>, oneshot::Sender<()>),
@@ -156,6 +163,9 @@ impl Core {
             CoreMsg::Request { req, reply } => {
                 let response = self.handle(*req).await;
                 let _ = reply.send(response);
+            }
+            CoreMsg::Follow { id, reply } => {
+                let _ = reply.send(self.follow_point(id));
             }
             CoreMsg::Reload(settings, applied) => {
                 self.reload(*settings);

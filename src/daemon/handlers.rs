@@ -66,9 +66,9 @@ impl Core {
             Request::Explain { session } => self.engine.explain(&session).await,
             Request::Backup { path } => self.backup(&path),
             Request::ImportLegacy { path } => self.import_legacy(&path),
-            Request::Watch {} | Request::Reload {} => Err(WireError::new(
+            Request::Watch {} | Request::Follow { .. } | Request::Reload {} => Err(WireError::new(
                 ErrorKind::Internal,
-                "watch and reload are handled outside the core",
+                "watch, follow and reload are handled outside the core",
             )),
         };
         match result {

@@ -10,6 +10,7 @@ mod args;
 mod connection;
 mod core;
 mod deadline;
+mod follow;
 mod handlers;
 mod listener;
 mod maintenance;
@@ -17,6 +18,7 @@ mod notify;
 mod peer;
 mod settings;
 mod startup;
+mod stream;
 
 use std::sync::Arc;
 use std::time::Duration;

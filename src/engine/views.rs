@@ -1,4 +1,5 @@
-//! Read-only views of the engine for `status`, `sessions` and `explain`.
+//! Read-only views of the engine for `status`, `sessions`, `explain` and
+//! `follow`.
 
 use std::collections::BTreeMap;
 
@@ -6,6 +7,7 @@ use super::Engine;
 use crate::protocol::{
     ErrorKind, Explanation, Reply, SessionInfo, SessionState, TmuxStatus, WireError,
 };
+use crate::tmux::Tmux;
 
 impl Engine {
     /// Tracked sessions, by name.
@@ -69,6 +71,22 @@ impl Engine {
             s.push_str(&format!(", {waiting} waiting for approval"));
         }
         s
+    }
+
+    /// Where prompt `id` runs, for `follow`: its pane, the pane's history
+    /// line the prompt's output starts at (as the response capture uses it,
+    /// `supervise.rs`), and the driver to read it with. `None` while it
+    /// runs nowhere (pending, or being put back in the queue).
+    pub fn running(&self, id: i64, recorded_mark: Option<u64>) -> Option<(String, u64, Tmux)> {
+        if let Some(w) = self.watching.get(&id) {
+            let mark = w
+                .mark
+                .or_else(|| self.panes.get(&w.pane).map(|t| t.pane.history_size));
+            return Some((w.pane.clone(), mark.unwrap_or(0), self.tmux.clone()));
+        }
+        let t = self.panes.values().find(|t| t.delivering == Some(id))?;
+        let mark = recorded_mark.unwrap_or(t.pane.history_size);
+        Some((t.pane.id.clone(), mark, self.tmux.clone()))
     }
 
     /// `explain SESSION`: a fresh look at the pane and the rule that decided.

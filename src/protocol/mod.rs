@@ -4,7 +4,9 @@
 //! most [`MAX_LINE_BYTES`] bytes, responses at most [`MAX_RESPONSE_BYTES`].
 //! Every request line gets exactly one response
 //! line, in order, except `watch`, which answers once and then streams
-//! [`Reply::Event`] lines until the client goes away.
+//! [`Reply::Event`] lines until the client goes away, and `follow`, which
+//! answers once, streams [`Reply::Output`] lines and ends with the
+//! prompt's final record.
 //!
 //! Responses are `{"ok":true,"type":"…",…}` or
 //! `{"ok":false,"error":{"kind":"not_found","message":"…"}}`. The error kinds

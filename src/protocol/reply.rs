@@ -5,7 +5,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::reports::{CleanupReport, Event, Explanation, ImportReport, StatusInfo};
-use super::types::{HistoryEntry, PromptInfo, SessionInfo};
+use super::types::{HistoryEntry, PromptInfo, PromptStatus, SessionInfo};
 
 /// The stable error kinds. Scripts match on these; `assignerctl` maps each to
 /// its exit status. New kinds are a protocol version bump.
@@ -149,6 +149,21 @@ pub enum Reply {
     Event {
         /// One event.
         event: Event,
+    },
+    /// `{"ok":true,"type":"following","id":42,"status":"pending"}`, then
+    /// output lines and last a `prompt` line.
+    Following {
+        /// The prompt followed.
+        id: i64,
+        /// Its status when following began.
+        status: PromptStatus,
+    },
+    /// `{"ok":true,"type":"output","id":42,"lines":["⏺ Done"]}`
+    Output {
+        /// The prompt followed.
+        id: i64,
+        /// Lines that appeared in its pane, in screen order.
+        lines: Vec<String>,
     },
     /// `{"ok":true,"type":"explanation","explanation":{…}}`
     Explanation {

@@ -196,6 +196,22 @@ pub enum Request {
     /// `{"type":"watch"}`
     Watch {},
 
+    /// Stream what the pane shows while prompt `id` runs. Answered by
+    /// [`Reply::Following`](super::Reply::Following) (or `not_found`), then
+    /// [`Reply::Output`](super::Reply::Output) lines with the lines that
+    /// appeared, and last the prompt's final record, a
+    /// [`Reply::Prompt`](super::Reply::Prompt) as `show` answers, once it
+    /// has ended (completed, failed or cancelled); the daemon then closes
+    /// the connection. A pending prompt streams nothing until it starts.
+    /// The first output after connecting holds what the pane already shows
+    /// since delivery, so a client that reconnects can drop what it has.
+    ///
+    /// `{"type":"follow","id":42}`
+    Follow {
+        /// Prompt id.
+        id: i64,
+    },
+
     /// Show how a session's state was decided. Answered by
     /// [`Reply::Explanation`](super::Reply::Explanation), or `not_found`.
     ///
@@ -251,6 +267,7 @@ impl Request {
             Self::Cleanup { .. } => "cleanup",
             Self::Complete { .. } => "complete",
             Self::Watch {} => "watch",
+            Self::Follow { .. } => "follow",
             Self::Explain { .. } => "explain",
             Self::Backup { .. } => "backup",
             Self::Reload {} => "reload",

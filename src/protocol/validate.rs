@@ -169,6 +169,7 @@ impl Request {
             Self::Status {}
             | Self::Prompts { .. }
             | Self::Show { .. }
+            | Self::Follow { .. }
             | Self::Sessions {}
             | Self::Retry { .. }
             | Self::Cancel { .. }

@@ -4,6 +4,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod child;
+pub mod ctl;
 pub mod daemon;
 pub mod disk;
 pub mod fleet;
@@ -15,6 +16,7 @@ pub mod tmux;
 pub mod wait;
 
 pub use child::{ChildGuard, exit_of};
+pub use ctl::Background;
 pub use daemon::{TEST_CONFIG, TestDaemon, daemon_exit};
 pub use fleet::Fleet;
 pub use notify::NotifyListener;
