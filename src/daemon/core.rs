@@ -96,6 +96,8 @@ impl Core {
     ) {
         let mut next_scan = tokio::time::Instant::now();
         loop {
+            // Taken anew each time: a reload may serve another server.
+            let tmux_changes = self.engine.tmux_changes();
             // While writes are refused the engine rests: only the scan
             // timer wakes the loop, to look at the storage again.
             let wake = if self.store.storage_fault().is_some() {
@@ -123,6 +125,7 @@ impl Core {
                 ev = self.engine.next_message() => {
                     self.engine.on_message(&mut self.store, ev).await;
                 }
+                () = tmux_changes.notified() => self.engine.tmux_changed(),
                 _ = tokio::time::sleep_until(wake) => {}
             }
             let now = tokio::time::Instant::now();

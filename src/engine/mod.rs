@@ -183,6 +183,20 @@ impl Engine {
         self.dirty = true;
     }
 
+    /// What [`Self::tmux_changed`] should be called on: tmux's word that
+    /// its sessions, windows or panes changed.
+    pub fn tmux_changes(&self) -> Arc<tokio::sync::Notify> {
+        self.tmux.structure_changes()
+    }
+
+    /// tmux reported a change of structure: observe now, not at the next
+    /// periodic scan, so that a vanished pane's prompt goes back to the
+    /// queue at once.
+    pub fn tmux_changed(&mut self) {
+        self.dirty = true;
+        self.next_fast = Some(tokio::time::Instant::now());
+    }
+
     /// One observe/reconcile/assign/supervise pass, when one is due.
     pub async fn step(&mut self, store: &mut Store, scan_due: bool) -> Result<(), StoreError> {
         let now = tokio::time::Instant::now();

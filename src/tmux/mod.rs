@@ -63,6 +63,8 @@ struct ControlSlot {
     enabled: AtomicBool,
     client: Mutex<Option<Arc<control::Control>>>,
     last_try: Mutex<Option<Instant>>,
+    /// Signalled when the client reports a structural change (or ends).
+    changed: Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for ControlSlot {
@@ -116,6 +118,14 @@ impl Tmux {
         }
     }
 
+    /// Signalled whenever the control client reports that sessions,
+    /// windows or panes changed, or that it ended: a scan then sees at once
+    /// what the periodic one would have seen later. Bursts coalesce into
+    /// one signal.
+    pub fn structure_changes(&self) -> Arc<tokio::sync::Notify> {
+        self.control.changed.clone()
+    }
+
     /// Which way calls reach the server now, for `status`.
     pub fn path(&self) -> &'static str {
         if self.live_control().is_some() {
@@ -149,9 +159,17 @@ impl Tmux {
             *last = Some(Instant::now());
         }
         match control::Control::connect(self, session).await {
-            Ok((client, _events)) => {
+            Ok((client, mut events)) => {
                 tracing::info!(socket = %self.socket.display(), session, "tmux control mode attached");
                 *lock(&self.control.client) = Some(Arc::new(client));
+                let changed = self.control.changed.clone();
+                tokio::spawn(async move {
+                    while let Some(n) = events.recv().await {
+                        if n.is_structural() {
+                            changed.notify_one();
+                        }
+                    }
+                });
             }
             Err(e) => {
                 tracing::info!(socket = %self.socket.display(), "tmux control mode unavailable, one process per call: {e}");

@@ -30,6 +30,24 @@ pub enum Notification {
 }
 
 impl Notification {
+    /// Whether it says the server's sessions, windows or panes changed in
+    /// a way a scan must see (one gone, one added, one renamed, one in or
+    /// out of copy mode), or that the client is ending.
+    pub fn is_structural(&self) -> bool {
+        match self {
+            Self::Output(..) => false,
+            Self::Other(name) => matches!(
+                name.as_str(),
+                "session-renamed"
+                    | "window-renamed"
+                    | "unlinked-window-renamed"
+                    | "window-pane-changed"
+                    | "client-session-changed"
+            ),
+            _ => true,
+        }
+    }
+
     /// Parses a line that starts with `%`; `None` for anything else,
     /// including the guard lines, which are framing.
     pub fn parse(line: &str) -> Option<Self> {
