@@ -1,0 +1,105 @@
+//! The real agents driven end to end by the real `assignerd`, offline
+//! against the mocks of their model APIs (tests/real/README.md): Claude
+//! Code (`claude.rs`) and Codex CLI (`codex.rs`), the same checks for each
+//! (`checks.rs`).
+//! One agent at a time per test, nothing shared. Without the agents cache
+//! (`tests/real/install.sh`) the suite says why once and every test
+//! passes; `tests/run.sh` installs the cache first.
+
+mod agent;
+mod checks;
+mod claude;
+mod codex;
+#[path = "../common/mod.rs"]
+mod common;
+mod helpers;
+mod launch;
+mod mock;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use agent::{RealAgent, START};
+use common::wait_until;
+use launch::Agent;
+
+/// Bound for an answer to be over and recorded; a passing run needs a few
+/// seconds (the slow answer six).
+pub const ANSWER: Duration = Duration::from_secs(60);
+
+/// The installed binaries of `agent`'s `versions`, or `None` (after saying
+/// why) when the first of them, the latest, is not installed, so the suite
+/// skips instead of failing. The others are driven when they are installed.
+fn installed(agent: Agent, versions: &[&str]) -> Option<Vec<(String, PathBuf)>> {
+    let skip = |why: String| {
+        // Straight to stderr, once per agent: the test harness hides
+        // `eprintln!` of a passing test, and a skip must be seen.
+        static SAID: std::sync::Mutex<Vec<Agent>> = std::sync::Mutex::new(Vec::new());
+        let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+        if !said.contains(&agent) {
+            said.push(agent);
+            let name = agent.name();
+            let _ = writeln!(std::io::stderr(), "skipping the real {name} tests: {why}");
+        }
+        None
+    };
+    let installed = match launch::installed() {
+        Ok(i) => i,
+        Err(e) => return skip(e),
+    };
+    let latest = format!("{}-{}", agent.name(), versions[0]);
+    if !installed.contains_key(&latest) {
+        return skip(format!(
+            "{latest} is not in the agents cache (run tests/real/install.sh)"
+        ));
+    }
+    Some(
+        versions
+            .iter()
+            .filter_map(|v| {
+                let bin = installed.get(&format!("{}-{v}", agent.name()))?;
+                Some(((*v).to_owned(), bin.clone()))
+            })
+            .collect(),
+    )
+}
+
+/// Runs `body` against each installed version of `agent` among `versions`
+/// (the latest first), one after the other, each a fresh agent read idle
+/// by the daemon.
+pub fn each_version(
+    agent: Agent,
+    versions: &[&str],
+    extra_env: &[(&str, &str)],
+    body: impl Fn(&RealAgent),
+) {
+    let Some(versions) = installed(agent, versions) else {
+        return;
+    };
+    for (version, bin) in versions {
+        let a = RealAgent::start(agent, &version, &bin, extra_env);
+        a.wait_state("idle", START);
+        body(&a);
+    }
+}
+
+/// Every state the daemon reads until `done` holds for the state just read
+/// (or `within` passes). `done` gets that read rather than reading again,
+/// so the last state listed is the one it accepted.
+pub fn states_until(
+    a: &RealAgent,
+    within: Duration,
+    mut done: impl FnMut(&str) -> bool,
+) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    wait_until(within, || {
+        let s = a.state();
+        let over = done(&s);
+        if seen.last() != Some(&s) {
+            seen.push(s);
+        }
+        over
+    });
+    seen
+}
