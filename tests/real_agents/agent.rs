@@ -7,13 +7,20 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::common::{ChildGuard, TEST_CONFIG, TestDaemon, TmuxServer, wait_until};
+use crate::common::{ChildGuard, TestDaemon, TmuxServer, wait_until};
 use crate::launch::{self, Agent};
 use crate::mock::MockLog;
 
 /// How long an agent may take to draw its first input box on a loaded
 /// two-core CI machine; a passing run needs a few seconds.
 pub const START: Duration = Duration::from_secs(60);
+
+/// The daemon's config: the delivery timings users get (the defaults in
+/// man/assigner.toml.5), not the stand-in's tighter test ones: a real
+/// agent on a loaded machine can take longer than 800 ms to show that it
+/// took a prompt, and a test must not fail a delivery a user's daemon
+/// would confirm. Only the scan is quicker, so that states show sooner.
+const CONFIG: &str = "scan_interval_ms = 100\n";
 
 /// A running agent with its mock and its daemon.
 pub struct RealAgent {
@@ -38,7 +45,7 @@ pub struct RealAgent {
 
 impl RealAgent {
     /// Starts `agent` `version` from `binary` with `extra_env` on top of
-    /// the offline environment, and a daemon with the test config.
+    /// the offline environment, and a daemon with [`CONFIG`].
     pub fn start(agent: Agent, version: &str, binary: &Path, extra_env: &[(&str, &str)]) -> Self {
         let tmux = TmuxServer::new();
         let root = tmux.dir().to_owned();
@@ -49,7 +56,7 @@ impl RealAgent {
         let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
         let pane = tmux.new_session_in(&agent.session(), Some(&work), &argv);
         let agent_pid = tmux.pane_pid(&pane);
-        let d = TestDaemon::start_on_tmux(TEST_CONFIG, tmux.socket());
+        let d = TestDaemon::start_on_tmux(CONFIG, tmux.socket());
         Self {
             agent,
             version: version.to_owned(),
