@@ -1,7 +1,9 @@
 //! An agent that stopped because its model API failed the prompt (an HTTP
 //! 500, or a 429 once the agent's own retries are used up) is idle again,
 //! but did not do the work: its answer ends in the profile's `error` line
-//! (Claude Code: `● API Error: 500 Internal server error…`). Such a prompt
+//! (Claude Code: `● API Error: 500 Internal server error…`; Codex CLI: a
+//! `■` line, such as `■ We’re currently experiencing high demand…` for a
+//! 500, but not `■ Conversation interrupted…` after Escape). Such a prompt
 //! fails with that line as its reason instead of completing with the error
 //! as its "response".
 
@@ -43,9 +45,14 @@ mod tests {
     use super::Profiles;
 
     fn read(version: &str, name: &str) -> String {
+        let agent = if version.starts_with("0.") {
+            "codex"
+        } else {
+            "claude"
+        };
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/screens")
-            .join(format!("claude-{version}"));
+            .join(format!("{agent}-{version}"));
         std::fs::read_to_string(dir.join(name)).unwrap()
     }
 
@@ -77,5 +84,22 @@ mod tests {
             }
         }
         assert_eq!(p.api_error("codex", "● API Error: 500"), None);
+    }
+
+    #[test]
+    fn codex_api_errors_end_the_answer_and_answers_do_not() {
+        let p = Profiles::builtin();
+        let err = p.api_error("codex", &read("0.171.0", "api-error-500.txt"));
+        assert_eq!(
+            err.as_deref(),
+            Some("■ We’re currently experiencing high demand, which may cause temporary errors.")
+        );
+        let err = p.api_error("codex", &read("0.171.0", "rate-limit-429.txt"));
+        assert!(err.as_deref().is_some_and(|e| e.contains("429")), "{err:?}");
+        for fine in ["idle-after-answer.txt", "quote.txt", "after-approval.txt"] {
+            assert_eq!(p.api_error("codex", &read("0.171.0", fine)), None, "{fine}");
+        }
+        let interrupted = "› stop\n\n■ Conversation interrupted - use /feedback if something went wrong\n\n› Ask Codex to do anything\n";
+        assert_eq!(p.api_error("codex", interrupted), None);
     }
 }

@@ -37,6 +37,7 @@ screen_patterns = ['OpenAI Codex', '>_ OpenAI Codex']
 tail_lines = 40
 composer = '^\s*[›▌]\s?(.*?)\s*$'
 placeholder = '^(Ask Codex to do anything|Explain this codebase|Summarize recent commits|Implement \{feature\}|Find and fix a bug in @filename|Write tests for @filename|Improve documentation in @filename|Run /review on my current changes)$'
+error = '^■ (?:[^C]|C[^o]|Co[^n]|Con[^v]).*$'
 prepare = "none"
 rules = [
   { name = "codex-approval-question", state = "waiting_approval", regex = '(Would you like to (run the following command|make the following edits|apply)|Allow command\?|Approve\?)', lines = 15 },
@@ -45,6 +46,7 @@ rules = [
   { name = "codex-esc-to-interrupt", state = "busy", contains = "esc to interrupt", lines = 10 },
   { name = "codex-working", state = "busy", regex = '^\s*[•◦]\s*Working\b', lines = 10 },
   { name = "codex-queue-hint", state = "busy", contains = "tab to queue message", lines = 3 },
+  { name = "codex-starting", state = "busy", regex = '>_ OpenAI Codex \(v[^)]*\)(?s:.*)\n\s*\? for shortcuts\z' },
   { name = "codex-answer-unfinished", state = "busy", regex = '\S', not = '(?m)(Worked for |^■ |interrupted)', transcript_after = '^› \S' },
   { name = "codex-composer", state = "idle", regex = '^\s*›( .*)?$' },
 ]

@@ -99,7 +99,7 @@ fn classify_with(profile: &Profile, screen: &str, sent: &[SentText]) -> Verdict 
     let input_box = input_box_line(profile, &lines);
     let mut verdict = Verdict::unknown();
     for rule in &profile.rules {
-        let lines = if rule.state == SessionState::Idle {
+        let seen = if rule.state == SessionState::Idle {
             &lines
         } else {
             &quiet
@@ -118,13 +118,15 @@ fn classify_with(profile: &Profile, screen: &str, sent: &[SentText]) -> Verdict 
         }
         let mut to = lines.len();
         if let Some(after) = &rule.transcript_after {
+            // The line sought is the echo of a prompt, which `quiet` blanks
+            // when the prompt was ours: look for it on the screen as shown.
             let Some(at) = input_box else { continue };
             let Some(echo) = lines[..at].iter().rposition(|l| after.is_match(l)) else {
                 continue;
             };
             (from, to) = (echo + 1, at);
         }
-        let region = &lines[from.min(to)..to];
+        let region = &seen[from.min(to)..to];
         let joined = region.join("\n");
         let Some(hit) = rule.pattern.find(&joined) else {
             continue;

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use super::Profiles;
+use super::{Profiles, SentText};
 
 /// One line of `EXPECTED`: `NAME STATE [known-wrong: WHY]`.
 struct Expected<'a> {
@@ -118,4 +118,36 @@ fn claude_code_hints_read_as_an_empty_box_and_drafts_as_text() {
         read("draft.txt").as_deref(),
         Some("a draft that is typed but not submitted")
     );
+}
+
+/// The daemon reads a pane blind to the echo of the prompts it typed there
+/// (`Profiles::classify_sent`). Every Codex capture must read the same when
+/// each prompt echoed in its transcript (`› TEXT`) counts as sent: Codex's
+/// streaming answer is recognised only by that echo above it.
+#[test]
+fn codex_screens_read_the_same_when_the_echoed_prompts_were_sent() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/screens/codex-0.171.0");
+    let profiles = Profiles::builtin();
+    let text = std::fs::read_to_string(root.join("EXPECTED")).unwrap();
+    let mut wrong = Vec::new();
+    for want in expected(&text).iter().filter(|e| e.known_wrong.is_none()) {
+        let screen = std::fs::read_to_string(root.join(format!("{}.txt", want.capture))).unwrap();
+        let sent: Vec<SentText> = screen
+            .lines()
+            .filter_map(|l| l.strip_prefix("› "))
+            .filter(|t| !t.starts_with(|c: char| c.is_ascii_digit()))
+            .map(SentText::new)
+            .collect();
+        let v = profiles.classify_sent("codex", &screen, &sent);
+        if v.state.as_str() != want.state {
+            wrong.push(format!(
+                "{}: read {} (rule {:?}), expected {}",
+                want.capture,
+                v.state.as_str(),
+                v.rule,
+                want.state
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

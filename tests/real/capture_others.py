@@ -4,6 +4,7 @@ classifier must tell apart, into tests/fixtures/screens/<agent>-<version>/:
 
     python3 tests/real/capture_others.py [codex gemini aider] [--keep]
     python3 tests/real/capture_others.py [codex gemini aider] --extra
+    python3 tests/real/capture_others.py [codex gemini aider] --streaming
 
 Each agent runs offline (others_env.py) against its mock model server and
 is driven as assignerd drives a pane (pane_session.py). Next to the screens
@@ -12,6 +13,8 @@ each pasted text, and which paste-to-Enter pauses submitted) and, with
 --extra, `probe-extra.json` (whitespace at a prompt's edges, pauses for a
 multi-line prompt, a prompt typed while an answer streams) with the screens
 of drafts too large to show whole and of typing into a busy agent.
+--streaming adds only the screens of an agent starting up and of an answer
+that streams until the prompt above it has scrolled off the screen.
 """
 
 import argparse
@@ -211,6 +214,27 @@ def capture_extra(agent, keep):
         s.close()
 
 
+def capture_streaming(agent, keep):
+    """The screen while the agent starts (`busy-starting`, for an agent
+    that says so), and an answer of 40 lines, which pushes its prompt's
+    echo off a 40-line screen while it streams."""
+    s = Session(agent, keep)
+    try:
+        starting = s.keys.get("starting")
+        if starting:
+            s.save("busy-starting", s.wait(lambda: (lambda sc: starting in sc and sc)(s.screen()), 30))
+        if s.wait_stable(quiet=3.0, timeout=90, must=s.keys["ready"]) is None:
+            raise RuntimeError(f"{agent} did not reach its input box")
+        n = len(s.requests())
+        s.submit("[[slow=20]] an answer that scrolls its prompt off the screen")
+        s.wait_requests(n + 1)
+        s.save("busy-streaming-scrolled",
+               s.wait(lambda: (lambda sc: "Slow line 38 of 40." in sc and sc)(s.screen()), 60))
+        s.save("idle-after-scrolled", s.wait_stable(quiet=2.0, timeout=60))
+    finally:
+        s.close()
+
+
 def main():
     # A plain kill still tears down the tmux server, mock and helpers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
@@ -218,10 +242,13 @@ def main():
     ap.add_argument("agents", nargs="*", default=["codex", "gemini", "aider"])
     ap.add_argument("--keep", action="store_true", help="keep the temp dir")
     ap.add_argument("--extra", action="store_true", help="only the large drafts and pauses")
+    ap.add_argument("--streaming", action="store_true",
+                    help="only starting up and an answer that scrolls its prompt away")
     args = ap.parse_args()
+    run = capture_extra if args.extra else capture_streaming if args.streaming else capture
     for agent in args.agents:
         print(f"{agent}:", flush=True)
-        (capture_extra if args.extra else capture)(agent, args.keep)
+        run(agent, args.keep)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,11 @@
 and not, plus `GET /v1/models`. Replies follow the markers of
 mock_script.py. Usage:
 
-    python3 tests/real/mock_openai.py --port 0 --log FILE [--dump DIR]
+    python3 tests/real/mock_openai.py --port 0 --log FILE [--dump DIR] [--ends FILE]
+
+A request's `user` (and `text`) is the last user message; `tool_result`
+marks a request that carries the result of the mock's tool call, which
+repeats the prompt's user message but is not a new prompt.
 """
 
 import json
@@ -126,8 +130,9 @@ class OpenAIHandler(ms.Handler):
         side = not req.get("tools")
         reply = ms.side_reply() if side else ms.plan(user, tool_result)
         tool = shell_tool(req.get("tools"))
-        self.record(body, model=req.get("model"), user=user, reply=reply.kind, side=side,
-                    tool=tool[0] if tool else None, status=reply.status)
+        self.record(body, model=req.get("model"), user=user, text=user, reply=reply.kind,
+                    side=side, tool_result=tool_result, tool=tool[0] if tool else None,
+                    status=reply.status)
         if reply.kind == "error":
             return self.error(reply.status)
         if not req.get("stream", False):
@@ -166,6 +171,8 @@ class OpenAIHandler(ms.Handler):
             ev("response.output_item.done", output_index=0, item=items[0])
         ev("response.completed", response=self.response_obj(req, items, rid, "completed"))
         self.end_sse()
+        if not side:
+            self.server.answer_ended(user)
 
     def output_items(self, reply, tool):
         if reply.kind == "tool":
@@ -196,8 +203,9 @@ class OpenAIHandler(ms.Handler):
         user, tool_result = chat_last_user(req)
         reply = ms.plan(user, tool_result)
         tools = req.get("tools")
-        self.record(body, model=req.get("model"), user=user, reply=reply.kind, side=False,
-                    status=reply.status, stream=bool(req.get("stream")))
+        self.record(body, model=req.get("model"), user=user, text=user, reply=reply.kind,
+                    side=False, tool_result=tool_result, status=reply.status,
+                    stream=bool(req.get("stream")))
         if reply.kind == "error":
             return self.error(reply.status)
         tool_calls = None

@@ -12,7 +12,11 @@ family, so one scenario drives every agent alike:
   [[long]]      150 numbered lines
 
 Each API module turns a `Reply` into its own wire format. The server prints
-`PORT <n>` as its first line of stdout and logs one JSON line per request.
+`PORT <n>` as its first line of stdout and logs one JSON line per request,
+with `at`, when it arrived (UTC with milliseconds, the format of assigner's
+history). With `--ends FILE`, the end of every streamed answer is one JSON
+line there (`at` and the prompt's `text`), so a test can order what the
+agent did against when an answer was over.
 """
 
 import argparse
@@ -92,9 +96,10 @@ def side_reply():
 class Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, addr, handler, log_path, dump_dir):
+    def __init__(self, addr, handler, log_path, dump_dir, ends_path=None):
         super().__init__(addr, handler)
         self.log_path = log_path
+        self.ends_path = ends_path
         self.dump_dir = dump_dir
         self.lock = threading.Lock()
         self.seq = 0
@@ -109,7 +114,7 @@ class Server(ThreadingHTTPServer):
         """Appends `entry` to the log; with --dump, keeps the raw body."""
         with self.lock:
             self.seq += 1
-            entry = {"seq": self.seq, "t": round(time.time(), 3), **entry}
+            entry = {"seq": self.seq, "t": round(time.time(), 3), "at": now(), **entry}
             if self.log_path:
                 with open(self.log_path, "a", encoding="utf-8") as f:
                     f.write(json.dumps(entry, ensure_ascii=False) + "\n")
@@ -117,6 +122,20 @@ class Server(ThreadingHTTPServer):
                 name = f"{self.dump_dir}/{self.seq:04d}.json"
                 with open(name, "wb") as f:
                     f.write(body)
+
+    def answer_ended(self, text):
+        """With --ends, records that the answer to the prompt `text` has
+        been sent whole."""
+        if self.ends_path:
+            with self.lock, open(self.ends_path, "a", encoding="utf-8") as f:
+                f.write(json.dumps({"text": text, "at": now()}, ensure_ascii=False) + "\n")
+
+
+def now():
+    """The time as assigner's history writes it: UTC with milliseconds."""
+    t = time.time()
+    ms = int(t * 1000) % 1000
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{ms:03d}Z"
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -193,8 +212,9 @@ def serve(handler_cls, description):
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--log", default=None, help="JSON-lines request log")
     ap.add_argument("--dump", default=None, help="directory for raw request bodies")
+    ap.add_argument("--ends", default=None, help="JSON-lines log of finished answers")
     args = ap.parse_args()
-    srv = Server(("127.0.0.1", args.port), handler_cls, args.log, args.dump)
+    srv = Server(("127.0.0.1", args.port), handler_cls, args.log, args.dump, args.ends)
     print(f"PORT {srv.server_address[1]}", flush=True)
     try:
         srv.serve_forever()

@@ -26,13 +26,17 @@ MOCKS = {"codex": "mock_openai.py", "gemini": "mock_gemini.py", "aider": "mock_o
 
 
 # How the capture drives each agent: `ready` is text of its idle input box,
+# `starting` (if any) text shown only while it starts up,
 # `approve` the keys that accept a tool call, `after_approval` the text of
 # a question that may follow and its answer, `clear` the keys that empty
 # its input box: line by line, C-u empties a line and BSpace joins it to
 # the one above.
 CLEAR = ["C-u", "BSpace"] * 40 + ["C-u"]
 KEYS = {
-    "codex": {"ready": "›", "approve": ["y"], "clear": CLEAR},
+    # Codex draws its input box at once, but does not draw again until it
+    # has started; meanwhile its footer is `? for shortcuts` alone.
+    "codex": {"ready": "›", "approve": ["y"], "clear": CLEAR,
+              "starting": "\n  ? for shortcuts\n"},
     "gemini": {"ready": "Type your message", "approve": ["Enter"], "clear": CLEAR},
     # aider asks a second question once a command printed something:
     # whether to add its output to the chat.
@@ -108,9 +112,11 @@ def write(path, text):
         f.write(text)
 
 
-def codex(root, port, binary, env):
+def codex(root, port, binary, env, retries=2):
     """Codex reads $CODEX_HOME/config.toml. `on-request` approvals: an
-    escalated command (what the mock's [[tool]] asks for) needs a yes."""
+    escalated command (what the mock's [[tool]] asks for) needs a yes.
+    `retries` is how often Codex tries a failed request again, and a
+    failed stream."""
     home, work = env["HOME"], f"{root}/work"
     codex_home = f"{home}/.codex"
     write(f"{codex_home}/config.toml", f"""\
@@ -125,8 +131,8 @@ name = "Mock"
 base_url = "http://127.0.0.1:{port}/v1"
 wire_api = "responses"
 env_key = "MOCK_OPENAI_API_KEY"
-request_max_retries = 2
-stream_max_retries = 2
+request_max_retries = {retries}
+stream_max_retries = {retries}
 
 [projects."{work}"]
 trust_level = "trusted"
@@ -147,7 +153,7 @@ enabled = false
     return [binary]
 
 
-def gemini(root, port, binary, env):
+def gemini(root, port, binary, env, **_):
     """Gemini CLI with an API key and GOOGLE_GEMINI_BASE_URL (allowed over
     plain http for 127.0.0.1); settings turn off updates, telemetry, usage
     statistics, the IDE nudge and folder trust."""
@@ -168,7 +174,7 @@ def gemini(root, port, binary, env):
     return [binary]
 
 
-def aider(root, port, binary, env):
+def aider(root, port, binary, env, **_):
     """aider through litellm's OpenAI provider at the mock; litellm keeps
     to its bundled model price list. Confirmations stay on (no
     --yes-always) so that they show."""
@@ -196,14 +202,15 @@ def aider(root, port, binary, env):
 PREPARE = {"codex": codex, "gemini": gemini, "aider": aider}
 
 
-def prepare(agent, root, port):
+def prepare(agent, root, port, **options):
+    """`options` are the agent's own (Codex: `retries`)."""
     version, binary = find(agent)
     home = f"{root}/home"
     os.makedirs(home, exist_ok=True)
     write(f"{home}/.gitconfig", "[user]\n\tname = Tester\n\temail = tester@example.invalid\n")
     git_workdir(f"{root}/work")
     env = base_env(home, port)
-    argv = PREPARE[agent](root, port, binary, env)
+    argv = PREPARE[agent](root, port, binary, env, **options)
     return Agent(agent, version, argv, env, f"{root}/work")
 
 
@@ -228,3 +235,23 @@ def helper_pids(root):
             except OSError:
                 pass
     return sorted(pids)
+
+
+def main():
+    """Prepares an agent for a program that starts it itself (the Rust
+    suite in tests/real_agents): prints the `Agent` as one JSON object."""
+    import argparse
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("agent", choices=sorted(PREPARE))
+    ap.add_argument("--root", required=True, help="a fresh directory for HOME and the work dir")
+    ap.add_argument("--port", type=int, required=True, help="the mock's port")
+    ap.add_argument("--retries", type=int, help="Codex: retries of a failed request")
+    args = ap.parse_args()
+    options = {} if args.retries is None else {"retries": args.retries}
+    a = prepare(args.agent, args.root, args.port, **options)
+    print(json.dumps({"name": a.name, "version": a.version, "argv": a.argv, "env": a.env,
+                      "workdir": a.workdir}))
+
+
+if __name__ == "__main__":
+    main()

@@ -33,11 +33,13 @@ impl MockLog {
         log
     }
 
-    /// The agent's own turns (not side requests), oldest first.
+    /// The agent's own turns, oldest first: not side requests, nor the
+    /// request that carries a tool's result back (the OpenAI mock logs the
+    /// prompt's text with it, as the last user message).
     pub fn turns(&self) -> Vec<Request> {
         read(&self.requests)
             .into_iter()
-            .filter(|e| e["side"] != true)
+            .filter(|e| e["side"] != true && e["tool_result"] != true)
             .map(request)
             .collect()
     }

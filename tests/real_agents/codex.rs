@@ -1,0 +1,86 @@
+//! The real Codex CLI under the real daemon, offline against
+//! `tests/real/mock_openai.py` (Responses API). What Codex draws in each
+//! state is in tests/fixtures/screens/codex-0.171.0/NOTES.md.
+
+use crate::agent::RealAgent;
+use crate::launch::Agent;
+use crate::{ANSWER, checks};
+
+/// The versions driven: the latest must be installed.
+const VERSIONS: &[&str] = &["0.171.0"];
+
+/// Runs `body` against each installed version of [`VERSIONS`].
+fn each_codex(body: impl Fn(&RealAgent)) {
+    crate::each_version(Agent::Codex, VERSIONS, &[], body);
+}
+
+#[test]
+fn provider_is_detected_and_the_pane_reads_idle() {
+    each_codex(checks::provider_and_idle);
+}
+
+#[test]
+fn delivery_is_byte_exact() {
+    // Codex sends what was pasted as it is: tabs included, and a paste of
+    // 3,000 characters, which its input box shows collapsed as `[Pasted
+    // Content 3000 chars]`, whole (tests/real/README.md).
+    let lines = checks::AWKWARD;
+    let long = format!("3,000 characters: {}", "0123456789".repeat(300))[..3000].to_owned();
+    each_codex(|c| {
+        for text in [lines, long.as_str()] {
+            let id = c.d.send(&[text]);
+            c.wait_status(id, "completed", ANSWER);
+            let received = c.mock.turns().last().map(|t| t.text.clone());
+            assert_eq!(received.as_deref(), Some(text), "{}", c.context());
+        }
+        assert_eq!(c.mock.turns().len(), 2, "{:?}", c.mock.turns());
+    });
+}
+
+#[test]
+fn completion_is_recorded_after_the_answer_with_the_answer() {
+    let text = "[[slow=2]] a short answer in four lines";
+    each_codex(|c| {
+        let id = c.d.send(&[text]);
+        c.wait_status(id, "completed", ANSWER);
+        let ended = c.mock.answer_end(text).expect("the answer ended");
+        let completed = c.event_at(id, "completed");
+        assert!(
+            completed >= ended,
+            "completed at {completed}, answer ended {ended}"
+        );
+        let response = c.response(id);
+        for n in 1..=4 {
+            let line = format!("Slow line {n} of 4.");
+            assert!(response.contains(&line), "{line} not in {response:?}");
+        }
+    });
+}
+
+/// Codex shows no busy marker while it streams an answer, only the answer
+/// above an input box that looks idle (NOTES.md, `busy-streaming-*`); a
+/// prompt typed then is folded into the running turn.
+#[test]
+fn a_streaming_answer_holds_the_next_prompt_back() {
+    each_codex(checks::streaming_holds_the_next_prompt_back);
+}
+
+#[test]
+fn an_approval_dialog_is_left_to_a_person() {
+    // A person presses `y`, the first option's key.
+    each_codex(|c| checks::approval_is_left_to_a_person(c, "› 1. Yes, proceed", "y"));
+}
+
+#[test]
+fn an_api_error_fails_the_prompt_and_the_pane_reads_idle() {
+    // Codex retries once (launch.rs), then gives up with a `■` line above
+    // its input box.
+    each_codex(|c| {
+        checks::api_error_fails_the_prompt(c, "■ We’re currently experiencing high demand");
+    });
+}
+
+#[test]
+fn quoted_dialog_phrases_do_not_change_the_state() {
+    each_codex(checks::quotes_change_nothing);
+}
