@@ -15,8 +15,31 @@ pub(crate) fn cpu_ticks(pid: u32) -> (u64, u64) {
     (f[11] + f[12], f[13] + f[14])
 }
 
+/// CPU ticks (utime + stime) of the live children of `pid`: a `tmux -C`
+/// control client runs as long as its parent, so its time is never in the
+/// parent's reaped-children figures.
+pub(crate) fn live_children_ticks(pid: u32) -> u64 {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    dir.filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|p| {
+            let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
+            let rest = &stat[stat.rfind(')')? + 2..];
+            let f: Vec<u64> = rest
+                .split_whitespace()
+                .map(|s| s.parse().unwrap_or(0))
+                .collect();
+            // ppid is field 4, the second after the command name.
+            (f.get(1) == Some(&u64::from(pid))).then(|| f[11] + f[12])
+        })
+        .sum()
+}
+
 /// CPU over a window, as % of one core: the daemon alone, the daemon with
-/// the `tmux` clients it spawned and reaped, and the tmux server.
+/// the `tmux` clients it spawned (reaped, or still running: the control
+/// client), and the tmux server.
 pub(crate) struct CpuWindow {
     pub daemon: f64,
     pub with_clients: f64,
@@ -28,16 +51,18 @@ pub(crate) struct CpuWindow {
 pub(crate) fn cpu_window(pid: u32, server: u32, secs: u64) -> CpuWindow {
     std::thread::sleep(Duration::from_secs(5));
     let (own0, kids0) = cpu_ticks(pid);
+    let live0 = live_children_ticks(pid);
     let (srv0, _) = cpu_ticks(server);
     let t = Instant::now();
     std::thread::sleep(Duration::from_secs(secs));
     let (own1, kids1) = cpu_ticks(pid);
+    let live1 = live_children_ticks(pid);
     let (srv1, _) = cpu_ticks(server);
     let wall = t.elapsed().as_secs_f64();
     let pct_core = |ticks: u64| ticks as f64 / TICKS_PER_SEC / wall * 100.0;
     CpuWindow {
         daemon: pct_core(own1 - own0),
-        with_clients: pct_core((own1 - own0) + (kids1 - kids0)),
+        with_clients: pct_core((own1 - own0) + (kids1 - kids0) + live1.saturating_sub(live0)),
         server: pct_core(srv1 - srv0),
     }
 }

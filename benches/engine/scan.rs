@@ -6,19 +6,20 @@ pub(crate) fn scan(opts: &Opts) {
     let (k_list, k_full) = if opts.quick { (20, 3) } else { (100, 10) };
     println!("\n## scan cost, in process (idle stand-in agents, no daemon)");
     println!(
-        "| panes | list-panes: wall p50 | list-panes: CPU ours + server | list + capture every pane: wall p50 | list + capture every pane: CPU ours + server |"
+        "| panes | path | list-panes: wall p50 | list-panes: CPU ours + server | list + capture every pane: wall p50 | list + capture every pane: CPU ours + server |"
     );
-    println!("|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|");
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    for n in SIZES {
+    for (n, control) in SIZES.into_iter().flat_map(|n| [(n, false), (n, true)]) {
         let server = TmuxServer::new();
         start_agents(&server, n, 100);
         std::thread::sleep(Duration::from_secs(1));
-        let tmux = Tmux::new(server.socket());
+        let tmux = Tmux::new(server.socket()).with_control_mode(control);
         let first = rt.block_on(tmux.snapshot()).expect("snapshot");
+        assert_eq!(tmux.path() == "control mode", control, "{}", tmux.path());
         assert_eq!(first.panes.len(), n, "panes");
         let spid = first.server_pid;
         let ids: Vec<String> = first.panes.iter().map(|p| p.id.clone()).collect();
@@ -38,7 +39,8 @@ pub(crate) fn scan(opts: &Opts) {
             })
         });
         println!(
-            "| {n} | {:.1} ms | {} | {:.1} ms | {} |",
+            "| {n} | {} | {:.1} ms | {} | {:.1} ms | {} |",
+            tmux.path(),
             list.wall_p50_ms,
             list.cpu_cell(),
             full.wall_p50_ms,
@@ -78,6 +80,7 @@ fn measure(k: usize, server_pid: u32, background: f64, mut f: impl FnMut()) -> B
     f();
     let me = std::process::id();
     let (own0, kids0) = cpu_ticks(me);
+    let live0 = live_children_ticks(me);
     let (srv0, _) = cpu_ticks(server_pid);
     let mut walls = Vec::with_capacity(k);
     let start = Instant::now();
@@ -87,12 +90,13 @@ fn measure(k: usize, server_pid: u32, background: f64, mut f: impl FnMut()) -> B
         walls.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     let (own1, kids1) = cpu_ticks(me);
+    let live1 = live_children_ticks(me);
     let (srv1, _) = cpu_ticks(server_pid);
     let server_net = ((srv1 - srv0) as f64 - background * start.elapsed().as_secs_f64()).max(0.0);
     let per_ms = |ticks: f64| ticks / TICKS_PER_SEC * 1e3 / k as f64;
     Batch {
         wall_p50_ms: pct(&mut walls, 50.0),
-        ours_ms: per_ms(((own1 - own0) + (kids1 - kids0)) as f64),
+        ours_ms: per_ms(((own1 - own0) + (kids1 - kids0) + live1.saturating_sub(live0)) as f64),
         server_ms: per_ms(server_net),
     }
 }
