@@ -264,7 +264,7 @@ fn sessions_table(sessions: &[SessionInfo]) -> String {
 pub fn event_line(e: &Event) -> String {
     let subject = match e.id {
         Some(id) => format!("{} {id}", e.kind),
-        None => e.kind.clone(),
+        None => e.kind.to_string(),
     };
     let mut line = format!("{}  {subject}  {}", e.at, e.event);
     if let Some(s) = &e.session {

@@ -99,7 +99,7 @@ impl Waiter<'_> {
         self.look(self.left.clone()).await?;
         while !self.left.is_empty() {
             let changed: BTreeSet<i64> = match watch.next().await? {
-                Reply::Event { event } if event.kind == "prompt" => event
+                Reply::Event { event } if event.kind == crate::protocol::EventKind::Prompt => event
                     .id
                     .filter(|id| self.left.contains(id))
                     .into_iter()

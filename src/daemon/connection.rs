@@ -242,7 +242,7 @@ async fn stream_events(
                     Err(broadcast::error::RecvError::Lagged(n)) => Reply::Event {
                         event: Event {
                             at: String::new(),
-                            kind: "notice".into(),
+                            kind: crate::protocol::EventKind::Notice,
                             id: None,
                             event: "lagged".into(),
                             session: None,

@@ -122,7 +122,7 @@ pub(super) async fn stream(
         tokio::select! {
             ev = events.recv() => {
                 let relevant = match ev {
-                    Ok(e) => e.kind == "prompt" && e.id == Some(id),
+                    Ok(e) => e.kind == crate::protocol::EventKind::Prompt && e.id == Some(id),
                     Err(broadcast::error::RecvError::Lagged(_)) => true,
                     Err(broadcast::error::RecvError::Closed) => return,
                 };

@@ -321,7 +321,7 @@ impl Engine {
     fn session_event(&mut self, event: &str, session: String, detail: Option<String>) {
         self.session_events.push(Event {
             at: crate::store::now_rfc3339(),
-            kind: "session".into(),
+            kind: crate::protocol::EventKind::Session,
             id: None,
             event: event.into(),
             session: Some(session),

@@ -52,6 +52,31 @@ pub struct TmuxStatus {
     pub path: String,
 }
 
+/// What a `watch` event is about.
+///
+/// `"prompt"`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// A prompt's history grew (`event` is its history event).
+    Prompt,
+    /// A session's state changed (`event` is the new state).
+    Session,
+    /// The stream itself: events were dropped for a client too slow to
+    /// read them (`lagged`).
+    Notice,
+}
+
+impl std::fmt::Display for EventKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Prompt => "prompt",
+            Self::Session => "session",
+            Self::Notice => "notice",
+        })
+    }
+}
+
 /// One event of the `watch` stream.
 ///
 /// `{"at":"2026-11-24T10:15:02.123Z","kind":"prompt","id":42,"event":"completed","session":"claude-1","detail":null}`
@@ -59,8 +84,8 @@ pub struct TmuxStatus {
 pub struct Event {
     /// When.
     pub at: String,
-    /// `prompt` or `session`.
-    pub kind: String,
+    /// What the event is about.
+    pub kind: EventKind,
     /// Prompt id for prompt events.
     pub id: Option<i64>,
     /// What happened.

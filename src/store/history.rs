@@ -67,7 +67,7 @@ impl Store {
                     r.get::<_, i64>(0)?,
                     Event {
                         at: r.get(2)?,
-                        kind: "prompt".into(),
+                        kind: crate::protocol::EventKind::Prompt,
                         id: Some(r.get(1)?),
                         event: r.get(3)?,
                         session: r.get(4)?,
