@@ -200,6 +200,9 @@ fn variant(rng: &mut Rng) -> Variant {
     if rng.chance(25) {
         flags.extend(["--limit-every".into(), rng.range(3, 6).to_string()]);
     }
+    if rng.chance(25) {
+        flags.push("--no-bracketed-paste".into());
+    }
     Variant { flags }
 }
 
