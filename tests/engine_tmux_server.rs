@@ -81,3 +81,42 @@ fn cleanup_apply_is_refused_while_the_server_is_out_of_reach() {
     assert_eq!(f.log("claude-1").submissions(), ["long task"]);
     f.assert_no_violations();
 }
+
+/// The socket moved away between paste and Enter: the Enter finds no
+/// server, yet the server and the agent carry on. The delivery waits for
+/// the server to answer again and decides from the pane, instead of
+/// failing the prompt as unreadable with its text left in the input box,
+/// where it kept every later prompt out of that agent (a chaos seed
+/// stalled all four agents so).
+#[test]
+fn a_socket_moved_away_before_the_enter_leaves_no_text_behind() {
+    // A long settle holds the delivery between its paste and its Enter.
+    let config = "scan_interval_ms = 100\n[delivery]\nsettle_ms = 1500\nverify_ms = 800\ncompletion_debounce_ms = 300\n";
+    let f = Fleet::new(&["claude-1"], &[], config);
+    let id = f.d.send(&["moved-socket task #busy=200"]);
+    assert!(wait_until(WAIT, || f
+        .d
+        .history_events(id)
+        .contains(&"pasted".to_owned())));
+    let socket = f.tmux.socket().to_owned();
+    let away = socket.with_extension("away");
+    std::fs::rename(&socket, &away).unwrap();
+    let enter_failed = || {
+        let events = f.d.history_events(id);
+        events.contains(&"tmux-unreachable".to_owned()) || events.contains(&"failed".to_owned())
+    };
+    assert!(
+        wait_until(WAIT, enter_failed),
+        "{:?}",
+        f.d.history_events(id)
+    );
+    std::fs::rename(&away, &socket).unwrap();
+    f.wait_status(id, "completed");
+    let next = f.d.send(&["the next task #busy=100"]);
+    f.wait_status(next, "completed");
+    assert_eq!(
+        f.log("claude-1").submissions(),
+        ["moved-socket task #busy=200", "the next task #busy=100"]
+    );
+    f.assert_no_violations();
+}

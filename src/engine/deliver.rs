@@ -51,6 +51,9 @@ pub struct Job {
     pub verify: Duration,
     /// The tmux server.
     pub tmux: Tmux,
+    /// The pid of the tmux server that last listed the pane, when known:
+    /// a server out of reach is waited for only while it still runs.
+    pub server_pid: Option<u32>,
     /// Detection rules.
     pub profiles: Arc<Profiles>,
     /// Reports go here.
@@ -101,6 +104,7 @@ impl Engine {
             settle: std::time::Duration::from_millis(self.delivery.settle_ms),
             verify: std::time::Duration::from_millis(self.delivery.verify_ms),
             tmux: self.tmux.clone(),
+            server_pid: self.reach.server_pid,
             profiles: self.profiles.clone(),
             tx: self.tx.clone(),
         }
