@@ -48,3 +48,49 @@ fn a_preparation_cut_off_by_kill_9_is_never_run_again() {
     assert_eq!(std::fs::read_to_string(&ran).unwrap(), "ran\n");
     assert!(!prompt_ran.exists(), "the prompt ran after all");
 }
+
+/// The earlier run prepared the context, pasted the command and died
+/// before it recorded the paste. The prompt still fails (its preparation
+/// ran), but its command is not left waiting on the shell's command line,
+/// where it kept the pane from reading idle and every later prompt out.
+#[test]
+fn a_command_left_unsent_after_its_preparation_is_cleared() {
+    let mut f = Fleet::new(&[], &[], TEST_CONFIG);
+    let pane = f
+        .tmux
+        .new_session("work-shell", &["bash", "--norc", "--noprofile"]);
+    f.wait_session_state("work-shell", "idle");
+    let dir = f.tmux.dir().to_owned();
+    let [started, go, prompt_ran, later_ran] =
+        ["started", "go", "prompt-ran", "later-ran"].map(|n| dir.join(n));
+    let prereq = format!(
+        "touch {started}; while [ ! -e {go} ]; do sleep 0.05; done",
+        started = started.display(),
+        go = go.display(),
+    );
+    let command = format!("touch {}", prompt_ran.display());
+    let id =
+        f.d.send(&[&command, "--provider", "shell", "--prereq", &prereq]);
+    assert!(wait_until(WAIT, || started.exists()), "{}", f.d.logs());
+    f.d.kill9();
+    std::fs::write(&go, "").unwrap();
+    let done = wait_until(WAIT, || f.tmux.capture(&pane).contains("assigner-prep-ok-"));
+    assert!(done, "{}", f.tmux.capture(&pane));
+    // What the earlier run pasted just before it died.
+    f.tmux.ok(&["send-keys", "-t", &pane, "-l", &command]);
+    assert!(wait_until(WAIT, || f
+        .tmux
+        .capture(&pane)
+        .contains(&command)));
+    f.d.spawn();
+    f.d.wait_ready();
+    f.wait_status(id, "failed");
+    let later = f.d.send(&[
+        &format!("touch {}", later_ran.display()),
+        "--provider",
+        "shell",
+    ]);
+    f.wait_status(later, "completed");
+    assert!(later_ran.exists());
+    assert!(!prompt_ran.exists(), "the failed prompt ran after all");
+}

@@ -52,10 +52,11 @@ impl Engine {
                 );
                 warn!(prompt_id = f.id, "{msg}");
                 store.fail(f.id, &msg)?;
+                let text = store.prompt(f.id)?.text;
+                self.clear_unsent(&f, &text).await;
                 continue;
             }
-            let alive = |p: &String| self.panes.contains_key(p) && !self.stale_at_start.contains(p);
-            let Some(pane) = f.pane.clone().filter(alive) else {
+            let Some(pane) = f.pane.clone().filter(|p| self.alive(p)) else {
                 let why = format!(
                     "its pane {} is gone after a restart",
                     f.pane.as_deref().unwrap_or("(none)")
@@ -130,6 +131,28 @@ impl Engine {
             }
         }
         Ok(())
+    }
+
+    /// A pane that is still there and was not found stale at start.
+    fn alive(&self, pane: &str) -> bool {
+        self.panes.contains_key(pane) && !self.stale_at_start.contains(pane)
+    }
+
+    /// Clears the failed prompt's text from the input line of its pane
+    /// when it waits there unsent: pasted after the preparation, just
+    /// before the restart. Left there, it keeps the pane from reading idle
+    /// and every later prompt out of it.
+    async fn clear_unsent(&mut self, f: &InFlight, text: &str) {
+        let Some(pane) = f.pane.clone().filter(|p| self.alive(p)) else {
+            return;
+        };
+        if matches!(
+            self.judge(&pane, Some(Phase::Claimed), text).await,
+            Verdict::InComposer
+        ) && let Err(e) = self.tmux.send_keys(&pane, &["C-u"]).await
+        {
+            warn!(prompt_id = f.id, "clearing its unsent text failed: {e}");
+        }
     }
 
     fn resume_watch(
