@@ -48,16 +48,22 @@ fn claim(store: &mut Store, id: i64, pane: &str) {
     store.claim(id, &claim).unwrap();
 }
 
+/// A prompt an agent on `pane` is working on.
+fn at_work(store: &mut Store, pane: &str) -> i64 {
+    let id = queue(store, "an agent is working on this");
+    claim(store, id, pane);
+    store.set_phase(id, Phase::Pasted, Some(40)).unwrap();
+    store.start(id, "agent busy").unwrap();
+    id
+}
+
 #[test]
 fn prompts_in_flight_keep_status_phase_and_pane_through_salvage() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("assigner.db");
     let mut store = Store::open(&db).unwrap();
     let waiting = queue(&mut store, "still waiting");
-    let working = queue(&mut store, "an agent is working on this");
-    claim(&mut store, working, "%7");
-    store.set_phase(working, Phase::Pasted, Some(40)).unwrap();
-    store.start(working, "agent busy").unwrap();
+    let working = at_work(&mut store, "%7");
     let pasted = queue(&mut store, "pasted, not yet submitted");
     claim(&mut store, pasted, "%8");
     store.set_phase(pasted, Phase::Pasted, Some(12)).unwrap();
@@ -105,10 +111,7 @@ fn session_rows_and_their_tmux_server_survive_salvage() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("assigner.db");
     let mut store = Store::open(&db).unwrap();
-    let working = queue(&mut store, "an agent is working on this");
-    claim(&mut store, working, "%7");
-    store.set_phase(working, Phase::Pasted, Some(40)).unwrap();
-    store.start(working, "agent busy").unwrap();
+    let working = at_work(&mut store, "%7");
     let row = SessionRow {
         info: SessionInfo {
             name: "agent%7".into(),

@@ -40,7 +40,7 @@ pub fn preparations(
 
 /// Retries `cleanup --retry-failed` made, by prompt id.
 pub fn operator_retries(db: &Path) -> BTreeMap<i64, usize> {
-    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open db");
+    let conn = read_only(db);
     let mut stmt = conn
         .prepare(
             "SELECT prompt_id, count(*) FROM history WHERE event = 'retried' \
@@ -67,7 +67,7 @@ pub fn rows_by_index(
     tokens: &Regex,
     index: &BTreeMap<String, usize>,
 ) -> BTreeMap<usize, Row> {
-    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open db");
+    let conn = read_only(db);
     let mut stmt = conn
         .prepare("SELECT id, content, status, error FROM prompts ORDER BY id")
         .unwrap();
@@ -94,7 +94,7 @@ pub fn rows_by_index(
 
 /// Every history row, for a failing seed's report.
 pub fn history(db: &Path) -> String {
-    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open db");
+    let conn = read_only(db);
     let mut stmt = conn
         .prepare("SELECT prompt_id, at, event, session, detail FROM history ORDER BY id")
         .unwrap();
@@ -111,4 +111,10 @@ pub fn history(db: &Path) -> String {
         })
         .unwrap();
     rows.flatten().collect::<Vec<_>>().join("\n")
+}
+
+/// The database, read-only: the daemon has stopped, and the oracle only
+/// reads.
+fn read_only(db: &Path) -> Connection {
+    Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open db")
 }
