@@ -120,3 +120,51 @@ fn a_socket_moved_away_before_the_enter_leaves_no_text_behind() {
     );
     f.assert_no_violations();
 }
+
+/// The same after a shell pane's context preparation: the command is
+/// cleared from the shell's line unsent, but the prompt is not sent again,
+/// since that would run its preparation a second time (a chaos seed ran a
+/// prerequisite twice so).
+#[test]
+fn a_delivery_taken_back_after_its_preparation_is_not_sent_again() {
+    let config = "scan_interval_ms = 100\n[delivery]\nsettle_ms = 1500\nverify_ms = 800\ncompletion_debounce_ms = 300\n";
+    let f = Fleet::new(&[], &[], config);
+    f.tmux
+        .new_session("work-shell", &["bash", "--norc", "--noprofile"]);
+    f.wait_session_state("work-shell", "idle");
+    let dir = f.tmux.dir().to_owned();
+    let [prepared, ran] = ["prepared", "ran"].map(|n| dir.join(n));
+    let id = f.d.send(&[
+        &format!("touch {}", ran.display()),
+        "--provider",
+        "shell",
+        "--prereq",
+        &format!("echo once >> {}", prepared.display()),
+    ]);
+    assert!(wait_until(WAIT, || f
+        .d
+        .history_events(id)
+        .contains(&"pasted".to_owned())));
+    let socket = f.tmux.socket().to_owned();
+    let away = socket.with_extension("away");
+    std::fs::rename(&socket, &away).unwrap();
+    let unreachable = || {
+        f.d.history_events(id)
+            .contains(&"tmux-unreachable".to_owned())
+    };
+    assert!(
+        wait_until(WAIT, unreachable),
+        "{:?}",
+        f.d.history_events(id)
+    );
+    std::fs::rename(&away, &socket).unwrap();
+    let ended = || ["failed", "completed"].contains(&f.d.status_of(id).as_str());
+    assert!(wait_until(WAIT, ended));
+    f.wait_session_state("work-shell", "idle");
+    let events = f.d.history_events(id);
+    assert!(!events.contains(&"retried".to_owned()), "{events:?}");
+    assert_eq!(f.d.status_of(id), "failed");
+    assert!(f.prompt_field(id, "error").contains("never run twice"));
+    assert_eq!(std::fs::read_to_string(&prepared).unwrap(), "once\n");
+    assert!(!ran.exists(), "the command ran although it was taken back");
+}

@@ -19,7 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::accept::{Before, accepted};
 use super::message::Step;
-use super::prepare::prepare;
+use super::prepare::{prepare, prepared_once};
 use super::withdraw::withdraw;
 use super::{Engine, EngineMsg};
 use crate::detect::{Profiles, SentText};
@@ -181,11 +181,17 @@ async fn deliver(job: &Job) -> Outcome {
             });
         }
     }
-    if let Some(prep) = &job.prep
-        && let Err(o) = prepare(job, prep).await
-    {
-        return o;
+    if let Some(prep) = &job.prep {
+        if let Err(o) = prepare(job, prep).await {
+            return o;
+        }
+        return prepared_once(type_in(job).await);
     }
+    type_in(job).await
+}
+
+/// Pastes the text and submits it with Enter.
+async fn type_in(job: &Job) -> Outcome {
     if let Err(e) = job.tmux.paste(&job.pane, &job.text).await {
         return match e {
             e if e.may_have_acted() => {
