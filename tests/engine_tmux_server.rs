@@ -94,22 +94,7 @@ fn a_socket_moved_away_before_the_enter_leaves_no_text_behind() {
     let config = "scan_interval_ms = 100\n[delivery]\nsettle_ms = 1500\nverify_ms = 800\ncompletion_debounce_ms = 300\n";
     let f = Fleet::new(&["claude-1"], &[], config);
     let id = f.d.send(&["moved-socket task #busy=200"]);
-    assert!(wait_until(WAIT, || f
-        .d
-        .history_events(id)
-        .contains(&"pasted".to_owned())));
-    let socket = f.tmux.socket().to_owned();
-    let away = socket.with_extension("away");
-    std::fs::rename(&socket, &away).unwrap();
-    let enter_failed = || {
-        let events = f.d.history_events(id);
-        events.contains(&"tmux-unreachable".to_owned()) || events.contains(&"failed".to_owned())
-    };
-    assert!(
-        wait_until(WAIT, enter_failed),
-        "{:?}",
-        f.d.history_events(id)
-    );
+    let (socket, away) = socket_away_after_paste(&f, id);
     std::fs::rename(&away, &socket).unwrap();
     f.wait_status(id, "completed");
     let next = f.d.send(&["the next task #busy=100"]);
@@ -141,22 +126,7 @@ fn a_delivery_taken_back_after_its_preparation_is_not_sent_again() {
         "--prereq",
         &format!("echo once >> {}", prepared.display()),
     ]);
-    assert!(wait_until(WAIT, || f
-        .d
-        .history_events(id)
-        .contains(&"pasted".to_owned())));
-    let socket = f.tmux.socket().to_owned();
-    let away = socket.with_extension("away");
-    std::fs::rename(&socket, &away).unwrap();
-    let unreachable = || {
-        f.d.history_events(id)
-            .contains(&"tmux-unreachable".to_owned())
-    };
-    assert!(
-        wait_until(WAIT, unreachable),
-        "{:?}",
-        f.d.history_events(id)
-    );
+    let (socket, away) = socket_away_after_paste(&f, id);
     std::fs::rename(&away, &socket).unwrap();
     let ended = || ["failed", "completed"].contains(&f.d.status_of(id).as_str());
     assert!(wait_until(WAIT, ended));
@@ -167,4 +137,21 @@ fn a_delivery_taken_back_after_its_preparation_is_not_sent_again() {
     assert!(f.prompt_field(id, "error").contains("never run twice"));
     assert_eq!(std::fs::read_to_string(&prepared).unwrap(), "once\n");
     assert!(!ran.exists(), "the command ran although it was taken back");
+}
+
+/// Moves the tmux socket away once prompt `id` is pasted (the settle holds
+/// its Enter back), and waits until the delivery meets the server out of
+/// reach. Returns the socket and where it went.
+fn socket_away_after_paste(f: &Fleet, id: i64) -> (std::path::PathBuf, std::path::PathBuf) {
+    let pasted = || f.d.history_events(id).contains(&"pasted".to_owned());
+    assert!(wait_until(WAIT, pasted), "{:?}", f.d.history_events(id));
+    let socket = f.tmux.socket().to_owned();
+    let away = socket.with_extension("away");
+    std::fs::rename(&socket, &away).unwrap();
+    let met = || {
+        let events = f.d.history_events(id);
+        events.contains(&"tmux-unreachable".to_owned()) || events.contains(&"failed".to_owned())
+    };
+    assert!(wait_until(WAIT, met), "{:?}", f.d.history_events(id));
+    (socket, away)
 }
