@@ -3,10 +3,15 @@
 
 mod common;
 
+use std::path::PathBuf;
+
 use common::{Fleet, TEST_CONFIG, WAIT, wait_until};
 
-#[test]
-fn a_preparation_cut_off_by_kill_9_is_never_run_again() {
+/// A shell pane given prompt `touch DIR/prompt-ran` whose prerequisite
+/// holds until the daemon was killed (-9) and then leaves a line in
+/// `DIR/ran` for each run; returns when the preparation has finished with
+/// no daemon running: the fleet, the pane, the prompt's id and DIR.
+fn kill_9_during_preparation() -> (Fleet, String, i64, PathBuf) {
     let mut f = Fleet::new(&[], &[], TEST_CONFIG);
     let pane = f
         .tmux
@@ -15,8 +20,6 @@ fn a_preparation_cut_off_by_kill_9_is_never_run_again() {
     let dir = f.tmux.dir().to_owned();
     let [started, go, ran, prompt_ran] =
         ["started", "go", "ran", "prompt-ran"].map(|n| dir.join(n));
-    // The prerequisite says it started, holds until the test lets it go,
-    // then leaves a line for each run.
     let prereq = format!(
         "touch {started}; while [ ! -e {go} ]; do sleep 0.05; done; echo ran >> {ran}",
         started = started.display(),
@@ -32,11 +35,16 @@ fn a_preparation_cut_off_by_kill_9_is_never_run_again() {
     ]);
     assert!(wait_until(WAIT, || started.exists()), "{}", f.d.logs());
     f.d.kill9();
-    // The preparation finishes while no daemon runs: the shell is idle
-    // again when the next one looks.
     std::fs::write(&go, "").unwrap();
     let done = wait_until(WAIT, || f.tmux.capture(&pane).contains("assigner-prep-ok-"));
     assert!(done, "{}", f.tmux.capture(&pane));
+    (f, pane, id, dir)
+}
+
+#[test]
+fn a_preparation_cut_off_by_kill_9_is_never_run_again() {
+    // The shell is idle again when the next daemon looks.
+    let (mut f, _, id, dir) = kill_9_during_preparation();
     f.d.spawn();
     f.d.wait_ready();
     f.wait_status(id, "failed");
@@ -45,8 +53,8 @@ fn a_preparation_cut_off_by_kill_9_is_never_run_again() {
         error.contains("during context preparation") && error.contains("may have run"),
         "{error}"
     );
-    assert_eq!(std::fs::read_to_string(&ran).unwrap(), "ran\n");
-    assert!(!prompt_ran.exists(), "the prompt ran after all");
+    assert_eq!(std::fs::read_to_string(dir.join("ran")).unwrap(), "ran\n");
+    assert!(!dir.join("prompt-ran").exists(), "the prompt ran after all");
 }
 
 /// The earlier run prepared the context, pasted the command and died
@@ -55,28 +63,9 @@ fn a_preparation_cut_off_by_kill_9_is_never_run_again() {
 /// where it kept the pane from reading idle and every later prompt out.
 #[test]
 fn a_command_left_unsent_after_its_preparation_is_cleared() {
-    let mut f = Fleet::new(&[], &[], TEST_CONFIG);
-    let pane = f
-        .tmux
-        .new_session("work-shell", &["bash", "--norc", "--noprofile"]);
-    f.wait_session_state("work-shell", "idle");
-    let dir = f.tmux.dir().to_owned();
-    let [started, go, prompt_ran, later_ran] =
-        ["started", "go", "prompt-ran", "later-ran"].map(|n| dir.join(n));
-    let prereq = format!(
-        "touch {started}; while [ ! -e {go} ]; do sleep 0.05; done",
-        started = started.display(),
-        go = go.display(),
-    );
-    let command = format!("touch {}", prompt_ran.display());
-    let id =
-        f.d.send(&[&command, "--provider", "shell", "--prereq", &prereq]);
-    assert!(wait_until(WAIT, || started.exists()), "{}", f.d.logs());
-    f.d.kill9();
-    std::fs::write(&go, "").unwrap();
-    let done = wait_until(WAIT, || f.tmux.capture(&pane).contains("assigner-prep-ok-"));
-    assert!(done, "{}", f.tmux.capture(&pane));
+    let (mut f, pane, id, dir) = kill_9_during_preparation();
     // What the earlier run pasted just before it died.
+    let command = format!("touch {}", dir.join("prompt-ran").display());
     f.tmux.ok(&["send-keys", "-t", &pane, "-l", &command]);
     assert!(wait_until(WAIT, || f
         .tmux
@@ -85,6 +74,7 @@ fn a_command_left_unsent_after_its_preparation_is_cleared() {
     f.d.spawn();
     f.d.wait_ready();
     f.wait_status(id, "failed");
+    let later_ran = dir.join("later-ran");
     let later = f.d.send(&[
         &format!("touch {}", later_ran.display()),
         "--provider",
@@ -92,5 +82,9 @@ fn a_command_left_unsent_after_its_preparation_is_cleared() {
     ]);
     f.wait_status(later, "completed");
     assert!(later_ran.exists());
-    assert!(!prompt_ran.exists(), "the failed prompt ran after all");
+    assert!(
+        !dir.join("prompt-ran").exists(),
+        "the failed prompt ran after all"
+    );
+    assert_eq!(std::fs::read_to_string(dir.join("ran")).unwrap(), "ran\n");
 }
