@@ -104,3 +104,81 @@ fn cleanup_apply_is_refused_while_the_server_is_out_of_reach() {
     assert_eq!(f.log("claude-1").submissions(), ["long task"]);
     f.assert_no_violations();
 }
+
+/// The socket moved away between paste and Enter: the Enter finds no
+/// server, yet the server and the agent carry on. The delivery waits for
+/// the server to answer again and decides from the pane, instead of
+/// failing the prompt as unreadable with its text left in the input box,
+/// where it kept every later prompt out of that agent (a chaos seed
+/// stalled all four agents so).
+#[test]
+fn a_socket_moved_away_before_the_enter_leaves_no_text_behind() {
+    // A long settle holds the delivery between its paste and its Enter.
+    // A process per call: a control-mode client keeps its connection
+    // when the socket file moves.
+    let config = "tmux_control_mode = false\nscan_interval_ms = 100\n[delivery]\nsettle_ms = 1500\nverify_ms = 800\ncompletion_debounce_ms = 300\n";
+    let f = Fleet::new(&["claude-1"], &[], config);
+    let id = f.d.send(&["moved-socket task #busy=200"]);
+    let (socket, away) = socket_away_after_paste(&f, id);
+    std::fs::rename(&away, &socket).unwrap();
+    f.wait_status(id, "completed");
+    let next = f.d.send(&["the next task #busy=100"]);
+    f.wait_status(next, "completed");
+    assert_eq!(
+        f.log("claude-1").submissions(),
+        ["moved-socket task #busy=200", "the next task #busy=100"]
+    );
+    f.assert_no_violations();
+}
+
+/// The same after a shell pane's context preparation: the command is
+/// cleared from the shell's line unsent, but the prompt is not sent again,
+/// since that would run its preparation a second time (a chaos seed ran a
+/// prerequisite twice so).
+#[test]
+fn a_delivery_taken_back_after_its_preparation_is_not_sent_again() {
+    // A process per call: a control-mode client keeps its connection
+    // when the socket file moves.
+    let config = "tmux_control_mode = false\nscan_interval_ms = 100\n[delivery]\nsettle_ms = 1500\nverify_ms = 800\ncompletion_debounce_ms = 300\n";
+    let f = Fleet::new(&[], &[], config);
+    f.tmux
+        .new_session("work-shell", &["bash", "--norc", "--noprofile"]);
+    f.wait_session_state("work-shell", "idle");
+    let dir = f.tmux.dir().to_owned();
+    let [prepared, ran] = ["prepared", "ran"].map(|n| dir.join(n));
+    let id = f.d.send(&[
+        &format!("touch {}", ran.display()),
+        "--provider",
+        "shell",
+        "--prereq",
+        &format!("echo once >> {}", prepared.display()),
+    ]);
+    let (socket, away) = socket_away_after_paste(&f, id);
+    std::fs::rename(&away, &socket).unwrap();
+    let ended = || ["failed", "completed"].contains(&f.d.status_of(id).as_str());
+    assert!(wait_until(WAIT, ended));
+    f.wait_session_state("work-shell", "idle");
+    let events = f.d.history_events(id);
+    assert!(!events.contains(&"retried".to_owned()), "{events:?}");
+    assert_eq!(f.d.status_of(id), "failed");
+    assert!(f.prompt_field(id, "error").contains("never run twice"));
+    assert_eq!(std::fs::read_to_string(&prepared).unwrap(), "once\n");
+    assert!(!ran.exists(), "the command ran although it was taken back");
+}
+
+/// Moves the tmux socket away once prompt `id` is pasted (the settle holds
+/// its Enter back), and waits until the delivery meets the server out of
+/// reach. Returns the socket and where it went.
+fn socket_away_after_paste(f: &Fleet, id: i64) -> (std::path::PathBuf, std::path::PathBuf) {
+    let pasted = || f.d.history_events(id).contains(&"pasted".to_owned());
+    assert!(wait_until(WAIT, pasted), "{:?}", f.d.history_events(id));
+    let socket = f.tmux.socket().to_owned();
+    let away = socket.with_extension("away");
+    std::fs::rename(&socket, &away).unwrap();
+    let met = || {
+        let events = f.d.history_events(id);
+        events.contains(&"tmux-unreachable".to_owned()) || events.contains(&"failed".to_owned())
+    };
+    assert!(wait_until(WAIT, met), "{:?}", f.d.history_events(id));
+    (socket, away)
+}

@@ -61,3 +61,22 @@ fn an_enter_pressed_just_before_a_crash_is_not_pressed_again() {
     assert_eq!(f.log("claude-1").submissions(), [text]);
     f.assert_no_violations();
 }
+
+/// The earlier run pasted and died before its Enter; recovery presses
+/// Enter, which an agent slow to start reading ignores. Idle with the text
+/// still in its box, it has not taken the prompt: recovery must not count
+/// it submitted (it would complete unsent), but press Enter once more, as
+/// a delivery does.
+#[test]
+fn an_enter_the_agent_ignored_during_recovery_is_pressed_once_more() {
+    let config = "scan_interval_ms = 100\n[delivery]\nsettle_ms = 3000\nverify_ms = 800\ncompletion_debounce_ms = 300\n";
+    let mut f = Fleet::new(&["claude-1"], &["--ignore-enters", "1"], config);
+    let text = "pasted before the crash #busy=300";
+    let id = f.d.send(&[text]);
+    f.kill9_after_paste(id, "claude-1", "pasted before the crash");
+    f.d.spawn();
+    f.d.wait_ready();
+    f.wait_status(id, "completed");
+    assert_eq!(f.log("claude-1").submissions(), [text]);
+    f.assert_no_violations();
+}

@@ -7,8 +7,8 @@ mod common;
 use std::path::Path;
 
 use assigner::maintenance::open_checked;
-use assigner::protocol::{NewPrompt, PromptStatus};
-use assigner::store::{Claim, Phase, Store};
+use assigner::protocol::{NewPrompt, PromptStatus, SessionInfo, SessionState};
+use assigner::store::{Claim, Phase, SessionRow, Store};
 use rusqlite::Connection;
 
 /// Overwrites the root page of the index `name` (small enough to be a
@@ -48,16 +48,22 @@ fn claim(store: &mut Store, id: i64, pane: &str) {
     store.claim(id, &claim).unwrap();
 }
 
+/// A prompt an agent on `pane` is working on.
+fn at_work(store: &mut Store, pane: &str) -> i64 {
+    let id = queue(store, "an agent is working on this");
+    claim(store, id, pane);
+    store.set_phase(id, Phase::Pasted, Some(40)).unwrap();
+    store.start(id, "agent busy").unwrap();
+    id
+}
+
 #[test]
 fn prompts_in_flight_keep_status_phase_and_pane_through_salvage() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("assigner.db");
     let mut store = Store::open(&db).unwrap();
     let waiting = queue(&mut store, "still waiting");
-    let working = queue(&mut store, "an agent is working on this");
-    claim(&mut store, working, "%7");
-    store.set_phase(working, Phase::Pasted, Some(40)).unwrap();
-    store.start(working, "agent busy").unwrap();
+    let working = at_work(&mut store, "%7");
     let pasted = queue(&mut store, "pasted, not yet submitted");
     claim(&mut store, pasted, "%8");
     store.set_phase(pasted, Phase::Pasted, Some(12)).unwrap();
@@ -95,4 +101,45 @@ fn prompts_in_flight_keep_status_phase_and_pane_through_salvage() {
             .contains("it was in_progress, and restart recovery resolves it from its pane"),
         "{last:?}"
     );
+}
+
+/// The session rows name the tmux server the panes were on. Without them a
+/// restarted daemon cannot tell a tmux socket out of reach from a server
+/// that is gone, and sends the prompts kept in flight to second agents.
+#[test]
+fn session_rows_and_their_tmux_server_survive_salvage() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("assigner.db");
+    let mut store = Store::open(&db).unwrap();
+    let working = at_work(&mut store, "%7");
+    let row = SessionRow {
+        info: SessionInfo {
+            name: "agent%7".into(),
+            pane: "%7".into(),
+            provider: "claude".into(),
+            state: SessionState::Busy,
+            rule: None,
+            working_dir: None,
+            branch: None,
+            command: Some("claude".into()),
+            prompt: Some(working),
+            excluded: false,
+            last_activity: None,
+        },
+        server_pid: Some(4242),
+        session_name: "agent".into(),
+        window: 0,
+        index: 0,
+        pane_pid: Some(4343),
+    };
+    store.upsert_session(&row).unwrap();
+    drop(store);
+    corrupt_index(&db, "prompts_queue");
+
+    let (store, recovery) = open_checked(&db).unwrap();
+    assert!(recovery.is_some(), "the damaged index was not found");
+    let sessions = store.sessions().unwrap();
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    assert_eq!(sessions[0].server_pid, Some(4242));
+    assert_eq!(sessions[0].info.prompt, Some(working));
 }

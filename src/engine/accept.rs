@@ -7,8 +7,10 @@
 use std::time::{Duration, Instant};
 
 use super::deliver::{Job, Outcome, POLL, gone_or};
+use super::regain::{Regain, out_of_reach, regain};
 use crate::detect::{Prepare, SentText};
 use crate::protocol::{MAYBE_DELIVERED, SessionState};
+use crate::tmux::TmuxError;
 
 /// The pane just before an Enter, to tell afterwards whether it was taken.
 pub(super) struct Before {
@@ -70,7 +72,7 @@ pub(super) async fn accepted(
         {
             return Ok(Some(false));
         }
-        let screen = job.tmux.capture(&job.pane, lines).await.map_err(|e| {
+        let unreadable = |e: TmuxError| {
             gone_or(e, |e| {
                 Outcome::Unclear(format!(
                     "Enter was pressed in {}, but the pane could not be read after it ({e}): \
@@ -78,7 +80,18 @@ pub(super) async fn accepted(
                     job.pane
                 ))
             })
-        })?;
+        };
+        let screen = match job.tmux.capture(&job.pane, lines).await {
+            Ok(s) => s,
+            // Out of reach is not gone: once the server answers again, the
+            // pane says what the Enter did.
+            Err(e) if out_of_reach(&e) => match regain(job, &e).await {
+                Regain::Same => continue,
+                Regain::Gone => return Err(Outcome::PaneGone),
+                Regain::Never => return Err(unreadable(e)),
+            },
+            Err(e) => return Err(unreadable(e)),
+        };
         let verdict = job
             .profiles
             .classify_sent(&job.provider, &screen, &job.sent);

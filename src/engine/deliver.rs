@@ -19,7 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::accept::{Before, accepted};
 use super::message::Step;
-use super::prepare::prepare;
+use super::prepare::{prepare, prepared_once};
 use super::withdraw::withdraw;
 use super::{Engine, EngineMsg};
 use crate::detect::{Profiles, SentText};
@@ -52,6 +52,9 @@ pub struct Job {
     pub verify: Duration,
     /// The tmux server.
     pub tmux: Tmux,
+    /// The pid of the tmux server that last listed the pane, when known:
+    /// a server out of reach is waited for only while it still runs.
+    pub server_pid: Option<u32>,
     /// Detection rules.
     pub profiles: Arc<Profiles>,
     /// Reports go here.
@@ -102,6 +105,7 @@ impl Engine {
             settle: std::time::Duration::from_millis(self.delivery.settle_ms),
             verify: std::time::Duration::from_millis(self.delivery.verify_ms),
             tmux: self.tmux.clone(),
+            server_pid: self.reach.server_pid,
             profiles: self.profiles.clone(),
             tx: self.tx.clone(),
         }
@@ -178,11 +182,17 @@ async fn deliver(job: &Job) -> Outcome {
             });
         }
     }
-    if let Some(prep) = &job.prep
-        && let Err(o) = prepare(job, prep).await
-    {
-        return o;
+    if let Some(prep) = &job.prep {
+        if let Err(o) = prepare(job, prep).await {
+            return o;
+        }
+        return prepared_once(type_in(job).await);
     }
+    type_in(job).await
+}
+
+/// Pastes the text and submits it with Enter.
+async fn type_in(job: &Job) -> Outcome {
     if let Err(e) = job.tmux.paste(&job.pane, &job.text).await {
         return match e {
             e if e.may_have_acted() => {

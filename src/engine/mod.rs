@@ -20,6 +20,7 @@ mod panes;
 mod prepare;
 mod queue;
 mod reach;
+mod regain;
 pub use reach::server_alive;
 mod recover;
 mod start;

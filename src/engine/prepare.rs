@@ -120,6 +120,23 @@ pub async fn prepare(job: &Job, prep: &str) -> Result<(), Outcome> {
     }
 }
 
+/// The outcome of typing a prompt whose context preparation ran: one that
+/// would send it back to the queue fails it instead, since another
+/// delivery would run the preparation again, which is never done (restart
+/// recovery holds to the same rule, recover.rs).
+pub fn prepared_once(outcome: Outcome) -> Outcome {
+    let never_twice = "its context preparation ran, which is never run twice";
+    match outcome {
+        Outcome::Failed(why) | Outcome::NotDelivered(why) => {
+            Outcome::Unclear(format!("{why}; {never_twice}, and {MAYBE_DELIVERED}"))
+        }
+        Outcome::PaneGone => Outcome::Unclear(format!(
+            "its pane vanished; {never_twice}, and {MAYBE_DELIVERED}"
+        )),
+        other => other,
+    }
+}
+
 /// The shell command that prepares a prompt's context, or `None` when the
 /// prompt needs none. Refuses an environment variable name a shell would
 /// read as more than a name, and a control character in any value, which

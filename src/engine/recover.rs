@@ -52,10 +52,11 @@ impl Engine {
                 );
                 warn!(prompt_id = f.id, "{msg}");
                 store.fail(f.id, FailureKind::MaybeDelivered, &msg)?;
+                let text = store.prompt(f.id)?.text;
+                self.clear_unsent(&f, &text).await;
                 continue;
             }
-            let alive = |p: &String| self.panes.contains_key(p) && !self.stale_at_start.contains(p);
-            let Some(pane) = f.pane.clone().filter(alive) else {
+            let Some(pane) = f.pane.clone().filter(|p| self.alive(p)) else {
                 let why = format!(
                     "its pane {} is gone after a restart",
                     f.pane.as_deref().unwrap_or("(none)")
@@ -72,20 +73,30 @@ impl Engine {
                 self.resume_watch(store, &f, &pane)?;
                 continue;
             }
-            match self.judge_held(&pane, f.phase, &text).await {
-                Verdict::InComposer => {
-                    if let Err(e) = self.tmux.send_enter(&pane).await {
-                        warn!(prompt_id = f.id, "recovery Enter failed: {e}");
+            let verdict = match self.judge_held(&pane, f.phase, &text).await {
+                Verdict::InComposer => match self.enter_held(&pane, &text).await {
+                    Verdict::Submitted(how) => {
+                        let how = format!(
+                            "delivery interrupted between paste and Enter; pressed Enter ({how})"
+                        );
+                        store.note(
+                            f.id,
+                            HistoryEvent::Recovered,
+                            f.session.as_deref(),
+                            Some(&how),
+                        )?;
+                        store.start(f.id, "submitted during recovery")?;
+                        self.resume_watch(store, &f, &pane)?;
+                        continue;
                     }
-                    store.note(
-                        f.id,
-                        HistoryEvent::Recovered,
-                        f.session.as_deref(),
-                        Some("delivery interrupted between paste and Enter; pressed Enter"),
-                    )?;
-                    store.start(f.id, "submitted during recovery")?;
-                    self.resume_watch(store, &f, &pane)?;
-                }
+                    Verdict::Unclear(why) => Verdict::Unclear(why),
+                    _ => Verdict::Unclear(format!(
+                        "after Enter nothing in {pane} shows the prompt was submitted"
+                    )),
+                },
+                other => other,
+            };
+            match verdict {
                 Verdict::Submitted(how) => {
                     store.note(
                         f.id,
@@ -107,6 +118,15 @@ impl Engine {
                         "delivery interrupted by a restart before anything was typed",
                     )?;
                 }
+                // Answered by `enter_held` above; kept whole for the type.
+                Verdict::InComposer => {
+                    let msg = format!(
+                        "delivery interrupted by a restart and its text is in the input box \
+                         of {pane}: {MAYBE_DELIVERED}"
+                    );
+                    warn!(prompt_id = f.id, "{msg}");
+                    store.fail(f.id, FailureKind::MaybeDelivered, &msg)?;
+                }
                 Verdict::Unclear(why) => {
                     let msg =
                         format!("delivery interrupted by a restart and {why}: {MAYBE_DELIVERED}");
@@ -116,6 +136,28 @@ impl Engine {
             }
         }
         Ok(())
+    }
+
+    /// A pane that is still there and was not found stale at start.
+    fn alive(&self, pane: &str) -> bool {
+        self.panes.contains_key(pane) && !self.stale_at_start.contains(pane)
+    }
+
+    /// Clears the failed prompt's text from the input line of its pane
+    /// when it waits there unsent: pasted after the preparation, just
+    /// before the restart. Left there, it keeps the pane from reading idle
+    /// and every later prompt out of it.
+    async fn clear_unsent(&mut self, f: &InFlight, text: &str) {
+        let Some(pane) = f.pane.clone().filter(|p| self.alive(p)) else {
+            return;
+        };
+        if matches!(
+            self.judge(&pane, Some(Phase::Claimed), text).await,
+            Verdict::InComposer
+        ) && let Err(e) = self.tmux.send_keys(&pane, &["C-u"]).await
+        {
+            warn!(prompt_id = f.id, "clearing its unsent text failed: {e}");
+        }
     }
 
     fn resume_watch(
@@ -164,6 +206,34 @@ impl Engine {
             }
             tokio::time::sleep(HELD_POLL.min(deadline - Instant::now())).await;
         }
+    }
+
+    /// Presses Enter for text of ours held in the input box, and waits (the
+    /// verify time) for proof the agent took it: at work, or the prompt in
+    /// its transcript. An agent slow to start reading ignores an Enter and
+    /// stays idle with the text in its box, which is no submission: it
+    /// gets one Enter more, as in a delivery (engine/deliver.rs).
+    async fn enter_held(&mut self, pane: &str, text: &str) -> Verdict {
+        let verify = Duration::from_millis(self.delivery.verify_ms);
+        for _ in 0..2 {
+            if let Err(e) = self.tmux.send_enter(pane).await {
+                warn!(pane, "recovery Enter failed: {e}");
+            }
+            let deadline = Instant::now() + verify;
+            let verdict = loop {
+                let v = self.judge(pane, Some(Phase::Pasted), text).await;
+                if matches!(v, Verdict::Submitted(_)) || Instant::now() >= deadline {
+                    break v;
+                }
+                tokio::time::sleep(HELD_POLL.min(deadline - Instant::now())).await;
+            };
+            if !matches!(verdict, Verdict::InComposer) {
+                return verdict;
+            }
+        }
+        Verdict::Unclear(format!(
+            "its text stayed in the input box of {pane} after two Enter presses"
+        ))
     }
 
     /// Reads the pane to decide what an interrupted delivery did.

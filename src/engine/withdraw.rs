@@ -8,8 +8,10 @@ use std::time::{Duration, Instant};
 
 use super::accept::cursor;
 use super::deliver::{Job, Outcome, POLL, gone_or};
+use super::regain::{Regain, out_of_reach, regain};
 use crate::detect::{Prepare, composer_holds};
 use crate::protocol::{MAYBE_DELIVERED, SessionState};
+use crate::tmux::TmuxError;
 
 /// Longest wait for an agent to stop after the Escape of a timeout.
 const STOP_WAIT: Duration = Duration::from_secs(5);
@@ -24,7 +26,7 @@ const STOP_WAIT: Duration = Duration::from_secs(5);
 pub async fn withdraw(job: &Job, why: String, enters: u8) -> Outcome {
     let lines = job.profiles.get(&job.provider).tail_lines;
     let unclear = |what: String| Outcome::Unclear(format!("{why}; {what}: {MAYBE_DELIVERED}"));
-    let screen = match job.tmux.capture(&job.pane, lines).await {
+    let screen = match capture_regained(job, lines).await {
         Ok(s) => s,
         Err(e) => return gone_or(e, |e| unclear(format!("the pane could not be read ({e})"))),
     };
@@ -44,6 +46,21 @@ pub async fn withdraw(job: &Job, why: String, enters: u8) -> Outcome {
     }
     let why = format!("{why}; its text was cleared from the input box unsent");
     clear_and_confirm(job, &why, true, enters).await
+}
+
+/// The pane's last `lines`; a tmux server out of reach is waited for
+/// first (`regain.rs`), and one that is gone makes the pane gone.
+async fn capture_regained(job: &Job, lines: usize) -> Result<String, TmuxError> {
+    match job.tmux.capture(&job.pane, lines).await {
+        Err(e) if out_of_reach(&e) => match regain(job, &e).await {
+            Regain::Same => job.tmux.capture(&job.pane, lines).await,
+            Regain::Gone => Err(TmuxError::PaneGone {
+                pane: job.pane.clone(),
+            }),
+            Regain::Never => Err(e),
+        },
+        read => read,
+    }
 }
 
 /// A prompt that ran past its timeout: the agent is interrupted (Escape),

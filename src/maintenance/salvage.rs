@@ -32,6 +32,8 @@ pub struct Salvaged {
     pub deps: u64,
     /// Prompts in flight, kept as they were for restart recovery.
     pub in_flight: u64,
+    /// Session rows copied.
+    pub sessions: u64,
 }
 
 /// Copies what can be read from `src` into `store`, in one transaction.
@@ -96,6 +98,7 @@ pub fn salvage(src: &Path, store: &mut Store) -> Result<Salvaged, StoreError> {
         }
     }
     copy_legacy_ledger(&old, &tx, &lost);
+    out.sessions = copy_sessions(&old, &tx, &kept);
     for id in &kept {
         out.deps += copy_deps(&old, &tx, *id);
         // A prompt in flight keeps its status, phase and pane: its agent
@@ -154,6 +157,53 @@ fn copy_row(old: &Connection, tx: &Transaction<'_>, table: &str, cols: &[String]
         Ok(_) => Copy::Copied,
         Err(_) => Copy::Lost,
     }
+}
+
+/// The session rows that can be read. The tmux server pid they name is
+/// how restart recovery tells a server out of reach from one that is gone
+/// (engine/observe.rs): without them, a tmux socket out of reach at
+/// start-up would pass for no server, and the prompts kept in flight would
+/// go to second agents. A row naming a lost prompt keeps the row, not the
+/// prompt. The table is scanned (rows have no numeric id to look up); a
+/// scan stops at the first damaged page, keeping the rows before it.
+fn copy_sessions(old: &Connection, tx: &Transaction<'_>, kept: &BTreeSet<i64>) -> u64 {
+    let cols = common_columns(old, tx, "sessions");
+    if !cols.iter().any(|c| c == "pane_id") {
+        return 0;
+    }
+    let list = cols.join(", ");
+    let Ok(mut stmt) = old.prepare(&format!("SELECT {list} FROM sessions")) else {
+        return 0;
+    };
+    let Ok(mut rows) = stmt.query([]) else {
+        return 0;
+    };
+    let prompt = cols.iter().position(|c| c == "current_prompt");
+    let insert = format!(
+        "INSERT OR IGNORE INTO sessions ({list}) VALUES ({})",
+        vec!["?"; cols.len()].join(", ")
+    );
+    let mut n = 0;
+    while let Ok(Some(row)) = rows.next() {
+        let Ok(mut values) = (0..cols.len())
+            .map(|i| row.get::<_, Value>(i))
+            .collect::<rusqlite::Result<Vec<_>>>()
+        else {
+            break;
+        };
+        if let Some(i) = prompt
+            && matches!(values[i], Value::Integer(p) if !kept.contains(&p))
+        {
+            values[i] = Value::Null;
+        }
+        if tx
+            .execute(&insert, params_from_iter(values))
+            .is_ok_and(|k| k > 0)
+        {
+            n += 1;
+        }
+    }
+    n
 }
 
 /// Dependencies of one prompt (a primary-key lookup, like the rows).

@@ -26,6 +26,9 @@ pub enum HistoryEvent {
     Submitted,
     /// No reaction to the first Enter: one more was pressed.
     RescueEnter,
+    /// The tmux server stopped answering mid-delivery; the delivery waits
+    /// for it before deciding anything.
+    TmuxUnreachable,
     /// The agent started working on it.
     Started,
     /// An interrupted delivery resolved after a restart.
@@ -54,7 +57,7 @@ pub enum HistoryEvent {
 
 impl HistoryEvent {
     /// Every event, in no particular order.
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 22] = [
         Self::Queued,
         Self::Imported,
         Self::Assigned,
@@ -65,6 +68,7 @@ impl HistoryEvent {
         Self::Pasted,
         Self::Submitted,
         Self::RescueEnter,
+        Self::TmuxUnreachable,
         Self::Started,
         Self::Recovered,
         Self::Completed,
@@ -91,6 +95,7 @@ impl HistoryEvent {
             Self::Pasted => "pasted",
             Self::Submitted => "submitted",
             Self::RescueEnter => "rescue-enter",
+            Self::TmuxUnreachable => "tmux-unreachable",
             Self::Started => "started",
             Self::Recovered => "recovered",
             Self::Completed => "completed",

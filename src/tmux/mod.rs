@@ -10,7 +10,7 @@
 //! tmux.snapshot()                      -> Snapshot { server_pid, panes: Vec<Pane> }   (one list-panes -a)
 //! tmux.capture(pane, lines)            -> bottom `lines` lines of the visible screen, plain text
 //! tmux.capture_since(pane, mark)       -> text written since Pane::history_mark() (or history_size)
-//! tmux.paste(pane, text)               -> load-buffer via stdin + bracketed paste-buffer -p -d
+//! tmux.paste(pane, text)               -> load-buffer via stdin + bracketed paste-buffer -p -r -d
 //! tmux.send_enter(pane)                -> send-keys Enter
 //! tmux.send_keys(pane, &["Escape"])    -> named keys only
 //! exact_session_target("dev")          -> "=dev:" (never prefix-matches "dev2")

@@ -52,7 +52,10 @@ impl Tmux {
 
     /// Pastes `text` into the pane as one bracketed paste (the agent sees
     /// it as a paste, so newlines do not submit). CRLF and lone CR are
-    /// normalised to LF first. The text travels over stdin, so its size is
+    /// normalised to LF first, and LF goes in as LF (`-r`): tmux would
+    /// otherwise turn it into CR, which an agent that never asked for
+    /// bracketed paste takes for Enter, submitting the first line alone.
+    /// Bare LF is C-j, a newline in an agent's input box. The text travels over stdin, so its size is
     /// not bounded by the argument list. Does not press Enter. Empty text
     /// types nothing (tmux refuses to load an empty buffer). An error for
     /// which [`TmuxError::may_have_acted`] holds means the text may be in
@@ -86,7 +89,7 @@ impl Tmux {
         }
         let pasted = self
             .run(
-                &["paste-buffer", "-p", "-d", "-b", &name, "-t", pane],
+                &["paste-buffer", "-p", "-r", "-d", "-b", &name, "-t", pane],
                 Some(pane),
                 None,
             )

@@ -4,7 +4,7 @@
 //! byte-exact and exactly-once without a real agent.
 //!
 //! ```text
-//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--ignore-escape] [--echo-below] [--limit-every N] [--slow-redraw MS]
+//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--ignore-escape] [--echo-below] [--limit-every N] [--slow-redraw MS] [--no-bracketed-paste]
 //!
 //! `--ignore-enters N` leaves the first N Enter presses on a filled input
 //! box without effect (logged as `{"ignored":"enter"}`), as an agent that
@@ -27,6 +27,8 @@
 //! submission it cut short: an agent that hit its limit did not run it.
 //! `--slow-redraw MS` draws the screen MS late after input, as a TUI
 //! under load does: a paste shows in the box only after a while.
+//! `--no-bracketed-paste` never asks for bracketed paste, so a paste
+//! arrives as bare keys: a CR in it is Enter, an LF a newline (C-j).
 //! `--collapse-pastes` shows a multi-line input as Claude Code does,
 //! `[Pasted text #1 +N lines]`, in the input box and the transcript, so the
 //! text itself never appears on screen.
@@ -107,7 +109,7 @@ fn main() {
     };
     let Some(log) = flag("--log") else {
         eprintln!(
-            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--ignore-escape] [--echo-below] [--limit-every N] [--slow-redraw MS]"
+            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--ignore-escape] [--echo-below] [--limit-every N] [--slow-redraw MS] [--no-bracketed-paste]"
         );
         std::process::exit(64);
     };
@@ -169,7 +171,8 @@ fn main() {
     }
     mask.thread_block().expect("block signals");
     let signals = SignalFd::with_flags(&mask, SfdFlags::SFD_NONBLOCK).expect("signalfd");
-    let guard = term::RawMode::enter().expect("raw mode");
+    let bracketed = !args.iter().any(|a| a == "--no-bracketed-paste");
+    let guard = term::RawMode::enter(bracketed).expect("raw mode");
     let code = agent.run(&signals, &guard);
     drop(guard);
     std::process::exit(code);

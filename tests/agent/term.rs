@@ -1,4 +1,5 @@
-//! The stand-in's terminal: raw mode plus bracketed paste while it runs,
+//! The stand-in's terminal: raw mode (and, unless told otherwise,
+//! bracketed paste) while it runs,
 //! restored on every exit path by a guard, the way a real agent TUI leaves
 //! the pane usable after it quits.
 
@@ -14,14 +15,18 @@ pub struct RawMode {
 }
 
 impl RawMode {
-    /// Switches stdin's terminal to raw mode and asks for bracketed paste.
-    pub fn enter() -> nix::Result<Self> {
+    /// Switches stdin's terminal to raw mode and, with `bracketed`, asks
+    /// for bracketed paste: without it tmux pastes the text bare, as into
+    /// a TUI that never asked.
+    pub fn enter(bracketed: bool) -> nix::Result<Self> {
         let stdin = std::io::stdin();
         let saved = tcgetattr(stdin.as_fd())?;
         let mut raw = saved.clone();
         cfmakeraw(&mut raw);
         tcsetattr(stdin.as_fd(), SetArg::TCSANOW, &raw)?;
-        emit("\x1b[?2004h");
+        if bracketed {
+            emit("\x1b[?2004h");
+        }
         Ok(Self { saved })
     }
 

@@ -13,8 +13,12 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod faults;
+mod kinds;
 mod oracle;
 mod plan;
+mod points;
+mod records;
 mod rng;
 mod run;
 mod settle;
@@ -31,7 +35,7 @@ use plan::Kind;
 const CI_SEEDS: u64 = 16;
 
 /// Fault kinds injected unless `--faults` says otherwise.
-const DEFAULT_KINDS: [Kind; 10] = Kind::ALL;
+const DEFAULT_KINDS: [Kind; 11] = Kind::ALL;
 
 struct Args {
     /// First and last seed (the last is open-ended with `--minutes`).
@@ -112,9 +116,15 @@ fn main() {
                 faults += n;
                 let bad = f.violations();
                 println!(
-                    "seed {seed}: {} agents, {} prompts, {n} faults: {}",
+                    "seed {seed} ({}): {} agents, {} prompts ({} prepared in a shell), {n} faults: {}",
+                    if plan.control_mode {
+                        "control mode"
+                    } else {
+                        "a process per call"
+                    },
                     plan.agents.len(),
                     plan.prompts.len(),
+                    f.prepared,
                     if bad == 0 {
                         "ok".to_owned()
                     } else {
@@ -126,7 +136,12 @@ fn main() {
                 }
                 if bad > 0 {
                     for (i, agent) in plan.agents.iter().enumerate() {
-                        println!("  agent-{i}: {}", agent.flags.join(" "));
+                        let what = if agent.shell {
+                            "bash".to_owned()
+                        } else {
+                            agent.flags.join(" ")
+                        };
+                        println!("  agent-{i}: {what}");
                     }
                     for step in &plan.steps {
                         if let plan::Action::Fault(fault) = &step.action {
@@ -146,7 +161,7 @@ fn main() {
         }
     }
     println!(
-        "chaos: {seeds} seeds, {faults} faults, {} prompts: {} duplicated, {} fused, {} lost, {} into busy, {} completed unsent, {} failed unflagged, {} stalled, {} stray, {} two daemons, {} failed-may-have-it",
+        "chaos: {seeds} seeds, {faults} faults, {} prompts: {} duplicated, {} fused, {} lost, {} into busy, {} completed unsent, {} failed unflagged, {} stalled, {} stray, {} two daemons, {} prepared twice, {} failed-may-have-it, {} lost-reported",
         total.prompts,
         total.duplicated,
         total.fused,
@@ -157,7 +172,9 @@ fn main() {
         total.stalled,
         total.stray,
         total.two_daemons,
+        total.prepared_twice,
         total.failed_may_have_it,
+        total.lost_reported,
     );
     if !failed.is_empty() {
         let list: Vec<String> = failed.iter().map(u64::to_string).collect();

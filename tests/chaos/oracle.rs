@@ -3,16 +3,13 @@
 //! it, so duplicates, fused submissions and unsent "completed" prompts show.
 
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::time::Duration;
 
 use assigner::protocol::MAYBE_DELIVERED;
 use regex::Regex;
-use rusqlite::{Connection, OpenFlags};
 
 use crate::common::tmux::AgentLog;
-use crate::common::wait_until;
 use crate::plan::{Plan, token};
+use crate::records::{history, operator_retries, preparations, reported_lost, rows_by_index};
 use crate::run::Outcome;
 use crate::world::World;
 
@@ -29,7 +26,15 @@ pub struct Findings {
     pub stalled: usize,
     pub stray: usize,
     pub two_daemons: usize,
+    /// A shell pane's context preparation that ran twice for one prompt.
+    pub prepared_twice: usize,
+    /// Prompts whose context preparation a shell pane ran (not a finding:
+    /// it says the shell pane took part).
+    pub prepared: usize,
     pub failed_may_have_it: usize,
+    /// Acknowledged prompts missing after a salvage that reported as many
+    /// prompts unreadable (allowed).
+    pub lost_reported: usize,
     /// One line per violation, for the report.
     pub details: Vec<String>,
 }
@@ -46,6 +51,7 @@ impl Findings {
             + self.stalled
             + self.stray
             + self.two_daemons
+            + self.prepared_twice
     }
 
     /// Adds `other` to these totals.
@@ -60,31 +66,12 @@ impl Findings {
         self.stalled += other.stalled;
         self.stray += other.stray;
         self.two_daemons += other.two_daemons;
+        self.prepared_twice += other.prepared_twice;
+        self.prepared += other.prepared;
+        self.lost_reported += other.lost_reported;
         self.failed_may_have_it += other.failed_may_have_it;
         self.details.extend(other.details);
     }
-}
-
-/// Waits (at most `within`) until some prompt is in delivery `phase`.
-pub fn wait_for_phase(db: &Path, phase: &str, within: Duration) {
-    let Ok(conn) = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY) else {
-        return;
-    };
-    wait_until(within, || {
-        conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM prompts WHERE delivery_phase = ?1)",
-            [phase],
-            |r| r.get::<_, bool>(0),
-        )
-        .unwrap_or(false)
-    });
-}
-
-/// One prompt row as the oracle needs it.
-struct Row {
-    id: i64,
-    status: String,
-    error: Option<String>,
 }
 
 /// Checks one finished seed.
@@ -144,9 +131,19 @@ pub fn check(w: &World, plan: &Plan, out: &Outcome) -> Findings {
             }
         }
     }
+    let prepared = preparations(w, &tokens, &index);
+    f.prepared = prepared.len();
     let rows = rows_by_index(&w.d.db, &tokens, &index);
+    let retried = operator_retries(&w.d.db);
+    // Prompts a salvage said it could not read may be missing; no others.
+    let mut reported = reported_lost(&w.d.logs());
     for (id, i) in &out.acked {
         if rows.get(i).is_none_or(|r| r.id != *id) {
+            if reported > 0 {
+                reported -= 1;
+                f.lost_reported += 1;
+                continue;
+            }
             f.lost += 1;
             f.details.push(format!(
                 "acknowledged prompt {id} ({}) missing",
@@ -158,7 +155,16 @@ pub fn check(w: &World, plan: &Plan, out: &Outcome) -> Findings {
         let got = subs.get(i).map_or(&[][..], Vec::as_slice);
         let live = got.iter().filter(|(_, cut_short)| !cut_short).count();
         let name = format!("prompt {} ({})", row.id, token(plan.seed, *i));
-        if live > 1 {
+        // `cleanup --retry-failed` sends again, on the operator's word, a
+        // prompt whose agent may have it (assigner-protocol(7)).
+        let allowed = 1 + retried.get(&row.id).copied().unwrap_or(0);
+        let runs = prepared.get(i).copied().unwrap_or(0);
+        if runs > allowed {
+            f.prepared_twice += 1;
+            f.details
+                .push(format!("the preparation of {name} ran {runs} times"));
+        }
+        if live > allowed {
             f.duplicated += 1;
             f.details
                 .push(format!("{name} submitted {live} times: {got:?}"));
@@ -171,7 +177,7 @@ pub fn check(w: &World, plan: &Plan, out: &Outcome) -> Findings {
                     .push(format!("{name} completed but never submitted"));
             }
             "failed" if error.contains(MAYBE_DELIVERED) => f.failed_may_have_it += 1,
-            "failed" if live > 0 || error.is_empty() => {
+            "failed" if live > 0 || runs > 0 || error.is_empty() => {
                 f.failed_unflagged += 1;
                 f.details
                     .push(format!("{name} reached an agent but failed with {error:?}"));
@@ -197,55 +203,4 @@ pub fn check(w: &World, plan: &Plan, out: &Outcome) -> Findings {
             .push(format!("the queue never drained:\n{}", out.report));
     }
     f
-}
-
-fn rows_by_index(
-    db: &Path,
-    tokens: &Regex,
-    index: &BTreeMap<String, usize>,
-) -> BTreeMap<usize, Row> {
-    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open db");
-    let mut stmt = conn
-        .prepare("SELECT id, content, status, error FROM prompts ORDER BY id")
-        .unwrap();
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, String>(1)?,
-                Row {
-                    id: r.get(0)?,
-                    status: r.get(2)?,
-                    error: r.get(3)?,
-                },
-            ))
-        })
-        .unwrap();
-    let mut out = BTreeMap::new();
-    for (text, row) in rows.flatten() {
-        if let Some(i) = tokens.find(&text).and_then(|t| index.get(t.as_str())) {
-            out.insert(*i, row);
-        }
-    }
-    out
-}
-
-/// Every history row, for a failing seed's report.
-fn history(db: &Path) -> String {
-    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open db");
-    let mut stmt = conn
-        .prepare("SELECT prompt_id, at, event, session, detail FROM history ORDER BY id")
-        .unwrap();
-    let rows = stmt
-        .query_map([], |r| {
-            Ok(format!(
-                "  #{} {} {} {} {}",
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-                r.get::<_, Option<String>>(4)?.unwrap_or_default()
-            ))
-        })
-        .unwrap();
-    rows.flatten().collect::<Vec<_>>().join("\n")
 }

@@ -2,109 +2,25 @@
 //! and the faults, each at a time from the start. Everything here comes from
 //! the seed alone, so a seed replays the same schedule.
 
+pub use crate::kinds::{Fault, KILL_POINTS, Kind};
 use crate::rng::Rng;
 
-/// The faults the suite can inject (RELIABILITY.md lists what each means).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Kind {
-    /// kill -9 of assignerd at a random moment, or when a prompt reaches a
-    /// delivery phase, or again during the recovery that follows.
-    Kill9,
-    /// kill -9 of assignerd while `cleanup --apply` runs.
-    Kill9Cleanup,
-    /// SIGSTOP, then SIGCONT, of assignerd.
-    StopDaemon,
-    /// SIGSTOP, then SIGCONT, of the tmux server.
-    StopTmux,
-    /// One agent's pane killed, the agent started again later.
-    KillPane,
-    /// The tmux server killed and started again with the same sessions.
-    RestartTmux,
-    /// The tmux socket moved away and back.
-    MoveSocket,
-    /// An agent's pane put in copy mode, and out of it again.
-    CopyMode,
-    /// A second assignerd started on the same database through a symlink.
-    SecondDaemon,
-    /// The database's file system filled, then freed.
-    FillDisk,
-}
-
-impl Kind {
-    /// Every kind, in a fixed order.
-    pub const ALL: [Kind; 10] = [
-        Kind::Kill9,
-        Kind::Kill9Cleanup,
-        Kind::StopDaemon,
-        Kind::StopTmux,
-        Kind::KillPane,
-        Kind::RestartTmux,
-        Kind::MoveSocket,
-        Kind::CopyMode,
-        Kind::SecondDaemon,
-        Kind::FillDisk,
-    ];
-
-    /// The name used in the summary and in `--faults`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Kill9 => "kill9",
-            Kind::Kill9Cleanup => "kill9-cleanup",
-            Kind::StopDaemon => "stop-daemon",
-            Kind::StopTmux => "stop-tmux",
-            Kind::KillPane => "kill-pane",
-            Kind::RestartTmux => "restart-tmux",
-            Kind::MoveSocket => "move-socket",
-            Kind::CopyMode => "copy-mode",
-            Kind::SecondDaemon => "second-daemon",
-            Kind::FillDisk => "fill-disk",
-        }
-    }
-}
-
-/// One injected fault with its parameters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fault {
-    /// `phase`: wait (briefly) for a prompt in that delivery phase first;
-    /// `again`: kill once more as soon as the restarted daemon answers.
-    Kill9 {
-        phase: Option<&'static str>,
-        down_ms: u64,
-        again: bool,
-    },
-    Kill9Cleanup {
-        after_ms: u64,
-    },
-    StopDaemon {
-        ms: u64,
-    },
-    StopTmux {
-        ms: u64,
-    },
-    KillPane {
-        agent: usize,
-        down_ms: u64,
-    },
-    RestartTmux {
-        down_ms: u64,
-    },
-    MoveSocket {
-        ms: u64,
-    },
-    CopyMode {
-        agent: usize,
-        ms: u64,
-    },
-    SecondDaemon,
-    FillDisk {
-        ms: u64,
-    },
-}
-
-/// A stand-in agent's flags, chosen by the seed.
+/// A stand-in agent's flags, chosen by the seed; or a plain shell.
 #[derive(Debug, Clone)]
 pub struct Variant {
     pub flags: Vec<String>,
+    /// A bash pane, no agent: it takes the prompts sent to provider
+    /// `shell`, each with a context preparation.
+    pub shell: bool,
+}
+
+/// One prompt of the schedule.
+#[derive(Debug, Clone)]
+pub struct Prompt {
+    pub text: String,
+    /// For the shell pane: sent with `--provider shell`, a working
+    /// directory, an environment variable and a prerequisite.
+    pub shell: bool,
 }
 
 /// What happens at a step.
@@ -135,8 +51,12 @@ impl Plan {
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub seed: u64,
+    /// Whether the daemon talks to tmux in control mode (even seeds) or
+    /// with a process per call (odd seeds): both paths meet every fault.
+    /// Taken from the seed's parity, so the schedules stay as they were.
+    pub control_mode: bool,
     pub agents: Vec<Variant>,
-    pub prompts: Vec<String>,
+    pub prompts: Vec<Prompt>,
     pub steps: Vec<Step>,
 }
 
@@ -149,9 +69,24 @@ pub fn token(seed: u64, i: usize) -> String {
 /// The schedule of `seed`, drawing faults from `kinds`.
 pub fn plan(seed: u64, kinds: &[Kind]) -> Plan {
     let mut rng = Rng::new(seed);
-    let agents = (0..rng.range(2, 5)).map(|_| variant(&mut rng)).collect();
+    let mut agents: Vec<Variant> = (0..rng.range(2, 5)).map(|_| variant(&mut rng)).collect();
+    let shell = rng.chance(50);
+    if shell {
+        agents.push(Variant {
+            flags: Vec::new(),
+            shell: true,
+        });
+    }
     let n = rng.range(8, 17) as usize;
-    let prompts = (0..n).map(|i| prompt(&mut rng, seed, i)).collect();
+    let prompts = (0..n)
+        .map(|i| {
+            if shell && rng.chance(40) {
+                shell_prompt(&mut rng, seed, i)
+            } else {
+                prompt(&mut rng, seed, i)
+            }
+        })
+        .collect();
     let mut steps: Vec<Step> = (0..n)
         .map(|i| Step {
             at_ms: rng.range(0, 5000),
@@ -160,6 +95,7 @@ pub fn plan(seed: u64, kinds: &[Kind]) -> Plan {
         .collect();
     let mut p = Plan {
         seed,
+        control_mode: seed % 2 == 0,
         agents,
         prompts,
         steps: Vec::new(),
@@ -200,10 +136,16 @@ fn variant(rng: &mut Rng) -> Variant {
     if rng.chance(25) {
         flags.extend(["--limit-every".into(), rng.range(3, 6).to_string()]);
     }
-    Variant { flags }
+    if rng.chance(25) {
+        flags.push("--no-bracketed-paste".into());
+    }
+    Variant {
+        flags,
+        shell: false,
+    }
 }
 
-fn prompt(rng: &mut Rng, seed: u64, i: usize) -> String {
+fn prompt(rng: &mut Rng, seed: u64, i: usize) -> Prompt {
     let body = *rng.pick(&[
         "fix the flaky test",
         "line one\nline two\n  indented three",
@@ -218,14 +160,27 @@ fn prompt(rng: &mut Rng, seed: u64, i: usize) -> String {
     if rng.chance(8) {
         text.push_str(" #dialog");
     }
-    text
+    Prompt { text, shell: false }
+}
+
+/// A command for the shell pane: `chaos-ran` (world.rs) logs the token
+/// after a while, as a stand-in logs a submission.
+fn shell_prompt(rng: &mut Rng, seed: u64, i: usize) -> Prompt {
+    Prompt {
+        text: format!("chaos-ran {} {}", token(seed, i), rng.range(100, 900)),
+        shell: true,
+    }
 }
 
 fn fault(rng: &mut Rng, kind: Kind, agents: usize) -> Fault {
     let agent = rng.range(0, agents as u64) as usize;
     match kind {
         Kind::Kill9 => Fault::Kill9 {
-            phase: *rng.pick(&[None, Some("claimed"), Some("pasted"), Some("submitted")]),
+            phase: if rng.chance(25) {
+                None
+            } else {
+                Some(*rng.pick(&KILL_POINTS))
+            },
             down_ms: rng.range(0, 600),
             again: rng.chance(20),
         },
@@ -255,6 +210,11 @@ fn fault(rng: &mut Rng, kind: Kind, agents: usize) -> Fault {
         Kind::SecondDaemon => Fault::SecondDaemon,
         Kind::FillDisk => Fault::FillDisk {
             ms: rng.range(300, 3000),
+        },
+        Kind::CorruptPage => Fault::CorruptPage {
+            pick: rng.range(0, 1000),
+            term: rng.chance(30),
+            down_ms: rng.range(0, 600),
         },
     }
 }

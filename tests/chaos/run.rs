@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-use crate::plan::{Action, Fault, Plan};
+use crate::plan::{Action, Plan};
 use crate::world::World;
 
 /// Something a fault undoes later.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Restore {
+pub(crate) enum Restore {
     ContDaemon,
     ContTmux(i32),
     SocketBack,
@@ -39,15 +39,17 @@ pub struct Outcome {
     pub report: String,
     /// Promises broken during the run itself (a second daemon that ran).
     pub broken: Vec<String>,
+    /// Database pages overwritten while the daemon was down.
+    pub corrupted: usize,
 }
 
-struct Runner<'a> {
-    w: &'a mut World,
+pub(crate) struct Runner<'a> {
+    pub(crate) w: &'a mut World,
     plan: &'a Plan,
     start: Instant,
-    restores: Vec<(Instant, Restore)>,
-    out: Outcome,
-    daemon_up: bool,
+    pub(crate) restores: Vec<(Instant, Restore)>,
+    pub(crate) out: Outcome,
+    pub(crate) daemon_up: bool,
     /// Sends still under way, by prompt index.
     sends: Vec<(usize, std::thread::JoinHandle<Option<std::process::Output>>)>,
 }
@@ -104,14 +106,14 @@ impl Runner<'_> {
         std::thread::sleep(t.saturating_duration_since(Instant::now()));
     }
 
-    fn later(&mut self, ms: u64, what: Restore) {
+    pub(crate) fn later(&mut self, ms: u64, what: Restore) {
         self.restores
             .push((Instant::now() + Duration::from_millis(ms), what));
     }
 
     /// Undoes, at once, anything that would make the harness's own tmux
     /// calls hang or reach the wrong server.
-    fn tmux_usable(&mut self) {
+    pub(crate) fn tmux_usable(&mut self) {
         let urgent: Vec<Restore> = self
             .restores
             .iter()
@@ -129,8 +131,26 @@ impl Runner<'_> {
     /// schedule (the restore that wakes the daemon among it).
     fn send(&mut self, i: usize) {
         let socket = self.w.d.socket.clone();
-        let text = self.plan.prompts[i].clone();
-        let sending = std::thread::spawn(move || crate::world::ctl_on(&socket, &["send", &text]));
+        let p = &self.plan.prompts[i];
+        let mut args = vec!["send".to_owned(), p.text.clone()];
+        if p.shell {
+            // The context a shell pane prepares before the command.
+            let t = crate::plan::token(self.plan.seed, i);
+            args.extend([
+                "--provider".into(),
+                "shell".into(),
+                "--workdir".into(),
+                "/tmp".into(),
+                "--env".into(),
+                format!("CHAOS_TOKEN={t}"),
+                "--prereq".into(),
+                format!("chaos-prep {t}"),
+            ]);
+        }
+        let sending = std::thread::spawn(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            crate::world::ctl_on(&socket, &args)
+        });
         self.sends.push((i, sending));
     }
 
@@ -148,120 +168,7 @@ impl Runner<'_> {
         }
     }
 
-    fn fault(&mut self, f: &Fault) {
-        match *f {
-            Fault::Kill9 {
-                phase,
-                down_ms,
-                again,
-            } => {
-                if !self.daemon_up {
-                    return;
-                }
-                if let Some(phase) = phase {
-                    crate::oracle::wait_for_phase(&self.w.d.db, phase, Duration::from_secs(2));
-                }
-                self.kill_daemon();
-                self.later(down_ms, Restore::StartDaemon { again });
-            }
-            Fault::Kill9Cleanup { after_ms } => {
-                if !self.daemon_up {
-                    return;
-                }
-                let mut cleanup = std::process::Command::new(env!("CARGO_BIN_EXE_assignerctl"))
-                    .arg("--socket")
-                    .arg(&self.w.d.socket)
-                    .args(["cleanup", "--apply", "--retry-failed"])
-                    .stdout(std::process::Stdio::null())
-                    .stderr(std::process::Stdio::null())
-                    .spawn()
-                    .expect("start cleanup");
-                std::thread::sleep(Duration::from_millis(after_ms));
-                self.kill_daemon();
-                let _ = cleanup.wait();
-                self.later(100, Restore::StartDaemon { again: false });
-            }
-            Fault::StopDaemon { ms } => {
-                if self.daemon_up && !self.restores.iter().any(|(_, r)| *r == Restore::ContDaemon) {
-                    self.w.d.signal(Signal::SIGSTOP);
-                    self.later(ms, Restore::ContDaemon);
-                }
-            }
-            Fault::StopTmux { ms } => {
-                self.tmux_usable();
-                if let Some(pid) = self.w.tmux_pid() {
-                    let _ = kill(Pid::from_raw(pid), Signal::SIGSTOP);
-                    self.later(ms, Restore::ContTmux(pid));
-                }
-            }
-            Fault::KillPane { agent, down_ms } => {
-                self.tmux_usable();
-                if let Some(pane) = self.w.agents[agent].pane.clone() {
-                    self.w.tmux.run(&["kill-pane", "-t", &pane]);
-                    self.w.agent_died(agent);
-                    self.later(down_ms, Restore::StartAgent(agent));
-                }
-            }
-            Fault::RestartTmux { down_ms } => {
-                self.tmux_usable();
-                if self.w.tmux_pid().is_some() {
-                    self.w.tmux.kill_server();
-                    for i in 0..self.w.agents.len() {
-                        if self.w.agents[i].pane.is_some() {
-                            self.w.agent_died(i);
-                        }
-                    }
-                    self.restores.retain(|(_, r)| {
-                        !matches!(r, Restore::StartAgent(_) | Restore::CopyModeOff(_))
-                    });
-                    self.later(down_ms, Restore::StartTmux);
-                }
-            }
-            Fault::MoveSocket { ms } => {
-                self.tmux_usable();
-                let sock = self.w.tmux.socket();
-                if std::fs::rename(sock, sock.with_extension("away")).is_ok() {
-                    self.later(ms, Restore::SocketBack);
-                }
-            }
-            Fault::SecondDaemon => {
-                // Only against a daemon that holds the database: with none
-                // running, the second one is simply the daemon.
-                if self.daemon_up && !self.w.second_daemon_refused() {
-                    self.out
-                        .broken
-                        .push("a second daemon ran on the same database".into());
-                }
-            }
-            Fault::FillDisk { ms } => {
-                if self.w.disk.is_some()
-                    && !self.restores.iter().any(|(_, r)| *r == Restore::FreeDisk)
-                {
-                    crate::common::disk::fill(&self.filler());
-                    self.later(ms, Restore::FreeDisk);
-                }
-            }
-            Fault::CopyMode { agent, ms } => {
-                self.tmux_usable();
-                if let Some(pane) = self.w.agents[agent].pane.clone() {
-                    self.w.tmux.run(&["copy-mode", "-t", &pane]);
-                    self.later(ms, Restore::CopyModeOff(agent));
-                }
-            }
-        }
-    }
-
-    fn filler(&self) -> std::path::PathBuf {
-        self.w.d.db.with_file_name("filler")
-    }
-
-    fn kill_daemon(&mut self) {
-        self.restores.retain(|(_, r)| *r != Restore::ContDaemon);
-        self.w.d.kill9();
-        self.daemon_up = false;
-    }
-
-    fn restore(&mut self, what: Restore) {
+    pub(crate) fn restore(&mut self, what: Restore) {
         match what {
             Restore::ContDaemon => self.w.d.signal(Signal::SIGCONT),
             Restore::ContTmux(pid) => {
@@ -297,6 +204,7 @@ impl Runner<'_> {
                 if self.daemon_up {
                     return;
                 }
+                self.free_disk_now();
                 self.w.d.spawn();
                 self.w.d.wait_ready();
                 self.daemon_up = true;

@@ -18,6 +18,8 @@ const CTL_DEADLINE: Duration = Duration::from_secs(5);
 /// One start of an agent.
 pub struct Incarnation {
     pub log: PathBuf,
+    /// A shell's log of the context preparations it ran, one token a line.
+    pub prep: Option<PathBuf>,
     /// Its pane was killed (by the pane or server fault): whatever it was
     /// working on died with it, and may rightly be delivered again.
     pub killed: bool,
@@ -27,6 +29,8 @@ pub struct Incarnation {
 pub struct Agent {
     pub name: String,
     pub flags: Vec<String>,
+    /// A plain bash pane (see [`SHELL_TOOLS`]).
+    pub shell: bool,
     pub pane: Option<String>,
     pub lives: Vec<Incarnation>,
 }
@@ -53,16 +57,19 @@ impl World {
             .map(|(i, v)| Agent {
                 name: format!("agent-{i}"),
                 flags: v.flags.clone(),
+                shell: v.shell,
                 pane: None,
                 lives: Vec::new(),
             })
             .collect();
-        let d = TestDaemon::unstarted_on(TEST_CONFIG, &[], Some(tmux.socket()));
+        let config = format!("tmux_control_mode = {}\n{TEST_CONFIG}", plan.control_mode);
+        let d = TestDaemon::unstarted_on(&config, &[], Some(tmux.socket()));
         let disk = if plan.fills_disk() {
             SmallDisk::mount(d.db.parent().unwrap(), "16m")
         } else {
             None
         };
+        write_shell_tools(tools_dir(&tmux));
         let mut w = Self {
             disk,
             d,
@@ -80,16 +87,44 @@ impl World {
     /// Starts agent `i` again, with a fresh log.
     pub fn start_agent(&mut self, i: usize) {
         let a = &mut self.agents[i];
-        let log = self
-            .tmux
-            .dir()
-            .join(format!("{}-{}.jsonl", a.name, a.lives.len()));
+        let dir = self.tmux.dir();
+        let log = dir.join(format!("{}-{}.jsonl", a.name, a.lives.len()));
+        if a.shell {
+            let prep = dir.join(format!("{}-{}.prep", a.name, a.lives.len()));
+            let path = format!(
+                "PATH={}:{}",
+                tools_dir(&self.tmux).display(),
+                std::env::var("PATH").unwrap_or_default()
+            );
+            let log_var = format!("CHAOS_LOG={}", log.display());
+            let prep_var = format!("CHAOS_PREP={}", prep.display());
+            let argv = [
+                "env",
+                &path,
+                &log_var,
+                &prep_var,
+                "bash",
+                "--norc",
+                "--noprofile",
+            ];
+            a.pane = Some(self.tmux.new_session(&a.name, &argv));
+            a.lives.push(Incarnation {
+                log,
+                prep: Some(prep),
+                killed: false,
+            });
+            return;
+        }
         let bin = stand_in_agent();
         let mut argv: Vec<&str> = vec![bin.to_str().unwrap(), "--name", &a.name, "--log"];
         argv.push(log.to_str().unwrap());
         argv.extend(a.flags.iter().map(String::as_str));
         a.pane = Some(self.tmux.new_session(&a.name, &argv));
-        a.lives.push(Incarnation { log, killed: false });
+        a.lives.push(Incarnation {
+            log,
+            prep: None,
+            killed: false,
+        });
     }
 
     /// Marks agent `i`'s current incarnation dead.
@@ -151,6 +186,36 @@ impl World {
         crate::common::wait_until(Duration::from_secs(5), || {
             matches!(child.0.try_wait(), Ok(Some(_)))
         })
+    }
+}
+
+/// The shell pane's commands: `chaos-ran TOKEN MS` is a prompt's work (it
+/// logs the token as a submission once it is done, so a command cut off
+/// by a killed pane leaves no line), `chaos-prep TOKEN` a context
+/// preparation's prerequisite (it logs the token as it starts).
+const SHELL_TOOLS: [(&str, &str); 2] = [
+    (
+        "chaos-ran",
+        "#!/bin/sh\nsleep \"$(( $2 / 1000 )).$(printf %03d $(( $2 % 1000 )))\"\nprintf '{\"text\":\"%s\"}\\n' \"$1\" >> \"$CHAOS_LOG\"\n",
+    ),
+    (
+        "chaos-prep",
+        "#!/bin/sh\nprintf '%s\\n' \"$1\" >> \"$CHAOS_PREP\"\nsleep 0.3\n",
+    ),
+];
+
+fn tools_dir(tmux: &TmuxServer) -> PathBuf {
+    tmux.dir().join("bin")
+}
+
+fn write_shell_tools(dir: PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(&dir).expect("create the shell tools' directory");
+    for (name, script) in SHELL_TOOLS {
+        let path = dir.join(name);
+        std::fs::write(&path, script).expect("write a shell tool");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+            .expect("make a shell tool executable");
     }
 }
 
