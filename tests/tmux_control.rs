@@ -19,6 +19,13 @@ fn rt() -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
+/// A control client attached to session `s` of `server`.
+async fn connect(server: &TmuxServer) -> (Control, tokio::sync::mpsc::Receiver<Notification>) {
+    Control::connect(&Tmux::new(server.socket()), "s")
+        .await
+        .expect("control client")
+}
+
 /// A server with session `s` whose pane prints `text` and then waits.
 fn server_showing(text: &str) -> (TmuxServer, String) {
     let server = TmuxServer::new();
@@ -32,9 +39,7 @@ fn pipelined_requests_each_get_their_own_reply() {
     let (server, _) = server_showing("");
     let rt = rt();
     rt.block_on(async {
-        let (control, _events) = Control::connect(&Tmux::new(server.socket()), "s")
-            .await
-            .unwrap();
+        let (control, _events) = connect(&server).await;
         let control = std::sync::Arc::new(control);
         let mut asks = tokio::task::JoinSet::new();
         for i in 0..50 {
@@ -92,9 +97,7 @@ fn errors_are_classified_as_the_fork_path_does() {
     let (server, _) = server_showing("");
     let rt = rt();
     rt.block_on(async {
-        let (control, _events) = Control::connect(&Tmux::new(server.socket()), "s")
-            .await
-            .unwrap();
+        let (control, _events) = connect(&server).await;
         let gone = control.capture("%999", 40).await;
         assert!(matches!(gone, Err(TmuxError::PaneGone { .. })), "{gone:?}");
         let bad = control.command(&["no-such-command"]).await;
@@ -131,9 +134,7 @@ fn structure_changes_arrive_as_notifications() {
     let (server, _) = server_showing("");
     let rt = rt();
     rt.block_on(async {
-        let (control, mut events) = Control::connect(&Tmux::new(server.socket()), "s")
-            .await
-            .unwrap();
+        let (control, mut events) = connect(&server).await;
         server.new_session("other", &["sleep", "600"]);
         expect(&mut events, |n| *n == Notification::SessionsChanged).await;
         let window = control
@@ -171,9 +172,7 @@ fn a_server_killed_mid_request_fails_the_request_and_ends_the_events() {
     let (server, _) = server_showing("");
     let rt = rt();
     rt.block_on(async {
-        let (control, mut events) = Control::connect(&Tmux::new(server.socket()), "s")
-            .await
-            .unwrap();
+        let (control, mut events) = connect(&server).await;
         // Asked while the server is stopped, so that the request is surely
         // in flight when the server dies.
         let pid: i32 = control
@@ -217,9 +216,7 @@ fn a_capture_of_a_megabyte_comes_whole() {
     assert!(done);
     let rt = rt();
     rt.block_on(async {
-        let (control, _events) = Control::connect(&Tmux::new(server.socket()), "s")
-            .await
-            .unwrap();
+        let (control, _events) = connect(&server).await;
         let lines = control
             .content(&["capture-pane", "-p", "-S", "-", "-t", &pane])
             .await
