@@ -189,7 +189,7 @@ impl Core {
         if changed {
             // A new retention period applies now, not at the next hourly
             // prune.
-            super::maintenance::prune(&mut self.store, retention);
+            super::upkeep::prune(&mut self.store, retention);
             self.last_prune = Instant::now();
         }
     }

@@ -13,12 +13,12 @@ mod deadline;
 mod follow;
 mod handlers;
 mod listener;
-mod maintenance;
 mod notify;
 mod peer;
 mod settings;
 mod startup;
 mod stream;
+mod upkeep;
 
 use std::sync::Arc;
 use std::time::Duration;

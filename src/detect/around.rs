@@ -7,7 +7,7 @@
 
 use super::composer::composer_holds;
 use super::echo::{SentText, echoes};
-use super::profiles::Profiles;
+use super::profile_set::Profiles;
 
 /// Characters of a prompt's first line looked for in the transcript: a
 /// transcript line may add a suffix (`[+2 lines]`) or be cut at the width.

@@ -3,7 +3,7 @@
 //! captured text, so every real-UI screen can be pinned in a unit test.
 
 use super::echo::SentText;
-use super::profiles::{Profile, Profiles};
+use super::profile_set::{Profile, Profiles};
 use crate::protocol::SessionState;
 
 /// The outcome of classifying one screen.

@@ -29,8 +29,8 @@ mod debounce;
 mod echo;
 #[cfg(test)]
 mod fixture_tests;
-mod profile;
-mod profiles;
+mod profile_set;
+mod profile_spec;
 #[cfg(test)]
 mod region_tests;
 
@@ -38,5 +38,5 @@ pub use classify::{Verdict, tail};
 pub use composer::composer_holds;
 pub use debounce::{Debouncer, Reported, fingerprint};
 pub use echo::SentText;
-pub use profile::{MAX_TAIL_LINES, ProfileOverride, RuleSpec};
-pub use profiles::{Prepare, Profile, Profiles};
+pub use profile_set::{Prepare, Profile, Profiles};
+pub use profile_spec::{MAX_TAIL_LINES, ProfileOverride, RuleSpec};

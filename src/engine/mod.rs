@@ -22,7 +22,7 @@ mod queue;
 mod reach;
 mod regain;
 pub use reach::server_alive;
-mod recover;
+mod restart;
 mod start;
 mod supervise;
 mod target_wait;

@@ -123,7 +123,7 @@ pub async fn prepare(job: &Job, prep: &str) -> Result<(), Outcome> {
 /// The outcome of typing a prompt whose context preparation ran: one that
 /// would send it back to the queue fails it instead, since another
 /// delivery would run the preparation again, which is never done (restart
-/// recovery holds to the same rule, recover.rs).
+/// recovery holds to the same rule, restart.rs).
 pub fn prepared_once(outcome: Outcome) -> Outcome {
     let never_twice = "its context preparation ran, which is never run twice";
     match outcome {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use regex::Regex;
 
 use super::builtin::BUILTIN_PROFILES;
-use super::profile::{ProfileOverride, RuleSpec, compile};
+use super::profile_spec::{ProfileOverride, RuleSpec, compile};
 use crate::protocol::SessionState;
 
 /// Rules look at this many bottom lines unless the profile says otherwise.
