@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::reports::{cleanup_text, explain_text};
-use super::table::{Table, or_dash};
+use super::table::{Table, counts_line, or_dash, prompt_counts};
 use crate::protocol::{Event, HistoryEntry, PromptInfo, Reply, SessionInfo, StatusInfo};
 
 /// Renders a reply as text for a terminal.
@@ -57,26 +57,6 @@ fn join_ids(ids: &[i64]) -> String {
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Prompt counts in lifecycle order.
-pub(super) fn prompt_counts(counts: &std::collections::BTreeMap<String, u64>) -> String {
-    let order: Vec<&str> = crate::protocol::PromptStatus::ALL
-        .iter()
-        .map(|s| s.as_str())
-        .collect();
-    counts_line(counts, &order)
-}
-
-pub(super) fn counts_line(
-    counts: &std::collections::BTreeMap<String, u64>,
-    order: &[&str],
-) -> String {
-    let parts: Vec<String> = order
-        .iter()
-        .map(|k| format!("{} {k}", counts.get(*k).copied().unwrap_or(0)))
-        .collect();
-    parts.join(", ")
 }
 
 fn status_text(s: &StatusInfo) -> String {

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::output::prompt_counts;
+use super::table::prompt_counts;
 use crate::protocol::{CleanupReport, Explanation};
 
 pub(super) fn explain_text(e: &Explanation) -> String {

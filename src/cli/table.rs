@@ -69,3 +69,23 @@ mod tests {
         assert_eq!(t.render(), "ID   STATUS\n1    pending\n100  é\n");
     }
 }
+
+/// Prompt counts in lifecycle order.
+pub(crate) fn prompt_counts(counts: &std::collections::BTreeMap<String, u64>) -> String {
+    let order: Vec<&str> = crate::protocol::PromptStatus::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    counts_line(counts, &order)
+}
+
+pub(crate) fn counts_line(
+    counts: &std::collections::BTreeMap<String, u64>,
+    order: &[&str],
+) -> String {
+    let parts: Vec<String> = order
+        .iter()
+        .map(|k| format!("{} {k}", counts.get(*k).copied().unwrap_or(0)))
+        .collect();
+    parts.join(", ")
+}

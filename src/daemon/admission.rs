@@ -13,14 +13,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::AsyncWriteExt;
-use tokio::net::UnixStream;
-use tracing::warn;
-
-use super::connection::{self, ConnContext};
 use super::peer::AccessPolicy;
 use crate::config::Config;
-use crate::protocol::{ErrorKind, Response};
 
 /// Slots beyond `max_connections`, usable by root for anything and by
 /// others only to report `complete` (a hook that cannot report leaves its
@@ -105,7 +99,7 @@ impl Drop for Slot {
 
 impl Slots {
     /// A slot for `uid` under these limits, or why there is none.
-    fn take(self: &Arc<Self>, uid: u32, a: &Admission) -> Result<Slot, String> {
+    pub(super) fn take(self: &Arc<Self>, uid: u32, a: &Admission) -> Result<Slot, String> {
         let mut c = self.0.lock().unwrap_or_else(|e| e.into_inner());
         let mine = c.per_uid.get(&uid).copied().unwrap_or(0);
         if uid != 0 && mine >= a.max_per_uid {
@@ -132,44 +126,6 @@ impl Slots {
             uid,
             kind,
         })
-    }
-}
-
-/// Hands a connection to its own task, or refuses it when no slot is left
-/// for its uid (the refusal is written from a task too, so a slow client
-/// cannot stall the accept loop).
-pub fn accept(stream: UnixStream, ctx: &Arc<ConnContext>, slots: &Arc<Slots>) {
-    let cred = match stream.peer_cred() {
-        Ok(c) => c,
-        Err(e) => {
-            warn!(error = %e, "cannot read peer credentials; dropping connection");
-            return;
-        }
-    };
-    let ctx = Arc::clone(ctx);
-    let taken = slots.take(cred.uid(), &ctx.admission.borrow());
-    match taken {
-        Ok(slot) => {
-            tokio::spawn(async move {
-                connection::serve(stream, ctx, cred, slot.kind).await;
-                drop(slot);
-            });
-        }
-        Err(why) => {
-            warn!(
-                peer_uid = cred.uid(),
-                peer_pid = cred.pid(),
-                "refused connection: {why}"
-            );
-            tokio::spawn(async move {
-                let mut stream = stream;
-                let mut line = Response::error(ErrorKind::Unavailable, why).to_line();
-                line.push('\n');
-                let _ =
-                    tokio::time::timeout(Duration::from_secs(1), stream.write_all(line.as_bytes()))
-                        .await;
-            });
-        }
     }
 }
 

@@ -5,6 +5,7 @@
 //! only then `READY=1`. The main loop below is the one place that reacts to
 //! signals and new connections; all state lives in the core task.
 
+mod accept;
 mod admission;
 mod args;
 mod connection;
@@ -167,7 +168,7 @@ async fn serve(
                 break exit::SOFTWARE;
             }
             conn = socket.listener.accept() => match conn {
-                Ok((stream, _)) => admission::accept(stream, &ctx, &slots),
+                Ok((stream, _)) => accept::accept(stream, &ctx, &slots),
                 Err(e) => {
                     warn!(error = %e, "accept failed");
                     tokio::time::sleep(Duration::from_millis(50)).await;
