@@ -57,19 +57,6 @@ pub fn or_dash(v: Option<&str>) -> String {
     v.filter(|s| !s.is_empty()).unwrap_or("-").to_owned()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn aligns_columns() {
-        let mut t = Table::new(&["ID", "STATUS"]);
-        t.row(vec!["1".into(), "pending".into()]);
-        t.row(vec!["100".into(), "é".into()]);
-        assert_eq!(t.render(), "ID   STATUS\n1    pending\n100  é\n");
-    }
-}
-
 /// Prompt counts in lifecycle order.
 pub(crate) fn prompt_counts(counts: &std::collections::BTreeMap<String, u64>) -> String {
     let order: Vec<&str> = crate::protocol::PromptStatus::ALL
@@ -88,4 +75,17 @@ pub(crate) fn counts_line(
         .map(|k| format!("{} {k}", counts.get(*k).copied().unwrap_or(0)))
         .collect();
     parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aligns_columns() {
+        let mut t = Table::new(&["ID", "STATUS"]);
+        t.row(vec!["1".into(), "pending".into()]);
+        t.row(vec!["100".into(), "é".into()]);
+        assert_eq!(t.render(), "ID   STATUS\n1    pending\n100  é\n");
+    }
 }

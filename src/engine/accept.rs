@@ -6,7 +6,8 @@
 
 use std::time::{Duration, Instant};
 
-use super::deliver::{Job, Outcome, POLL, gone_or};
+use super::job::{Job, POLL, gone_or};
+use super::message::Outcome;
 use super::regain::{Regain, out_of_reach, regain};
 use crate::detect::{Prepare, SentText};
 use crate::protocol::{MAYBE_DELIVERED, SessionState};

@@ -12,76 +12,14 @@
 //! Otherwise the agent may have it, and the prompt fails with a reason that
 //! says so rather than risk running twice.
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use tokio::sync::{mpsc, oneshot};
-
 use super::accept::{Before, accepted};
-use super::message::Step;
+use super::job::{Job, POLL, gone_or, record};
+use super::message::{Outcome, Step};
 use super::prepare::{prepare, prepared_once};
 use super::withdraw::withdraw;
 use super::{Engine, EngineMsg};
-use crate::detect::{Profiles, SentText};
 use crate::model::HistoryEvent;
-use crate::tmux::{Tmux, TmuxError};
-
-/// How often the screen is re-read while waiting for the agent to react.
-pub(super) const POLL: Duration = Duration::from_millis(40);
-
-/// Everything a delivery needs; owned by the task.
-pub struct Job {
-    /// Prompt id.
-    pub id: i64,
-    /// Pane id.
-    pub pane: String,
-    /// Provider of the pane.
-    pub provider: String,
-    /// The exact text.
-    pub text: String,
-    /// The prompts last sent to the pane, this one included, whose echo on
-    /// screen decides nothing.
-    pub sent: Vec<SentText>,
-    /// Shell command preparing the context, for shell panes.
-    pub prep: Option<String>,
-    /// Pane history size before anything was typed.
-    pub mark: u64,
-    /// Pause between paste and Enter.
-    pub settle: Duration,
-    /// Wait for the agent to react before the rescue Enter.
-    pub verify: Duration,
-    /// The tmux server.
-    pub tmux: Tmux,
-    /// The pid of the tmux server that last listed the pane, when known:
-    /// a server out of reach is waited for only while it still runs.
-    pub server_pid: Option<u32>,
-    /// Detection rules.
-    pub profiles: Arc<Profiles>,
-    /// Reports go here.
-    pub tx: mpsc::Sender<EngineMsg>,
-}
-
-/// How a delivery ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// The agent took the prompt; `busy` when it was seen working.
-    Submitted {
-        /// Seen working (not only the input box emptied).
-        busy: bool,
-        /// Enter presses it took (1, or 2 with the rescue).
-        enters: u8,
-    },
-    /// Nothing reached the agent: back to the queue at no cost.
-    NotDelivered(String),
-    /// The pane vanished.
-    PaneGone,
-    /// The delivery failed and the agent verifiably does not have the
-    /// prompt (nothing of it was submitted, its text is not left in the
-    /// input box): it may be retried.
-    Failed(String),
-    /// The agent may have the prompt: failed, never retried on its own.
-    Unclear(String),
-}
+use crate::tmux::TmuxError;
 
 impl Engine {
     /// A task's view of prompt `id` on `pane`, with no preparation and the
@@ -149,17 +87,6 @@ async fn report(job: &Job, outcome: Outcome) {
             outcome,
         })
         .await;
-}
-
-/// [`Outcome::PaneGone`] when tmux said the pane does not exist, `f(e)`
-/// otherwise. A socket without a server is no such proof: a socket moved
-/// away says the same while the pane and its agent carry on (the engine's
-/// scan decides whether the server is gone, see `reach.rs`).
-pub(super) fn gone_or(e: TmuxError, f: impl FnOnce(TmuxError) -> Outcome) -> Outcome {
-    match e {
-        TmuxError::PaneGone { .. } => Outcome::PaneGone,
-        other => f(other),
-    }
 }
 
 async fn deliver(job: &Job) -> Outcome {
@@ -290,18 +217,4 @@ async fn paste_shown(job: &Job, mut before: Before) -> Before {
         before = Before::read(job).await;
     }
     before
-}
-
-/// Asks the core to record `step` and waits for the answer: whether it
-/// was recorded, and the next keystroke may go ahead.
-pub(super) async fn record(job: &Job, step: Step) -> bool {
-    let (ack, acked) = oneshot::channel();
-    let msg = EngineMsg::Phase {
-        id: job.id,
-        pane: job.pane.clone(),
-        step,
-        mark: Some(job.mark),
-        ack,
-    };
-    job.tx.send(msg).await.is_ok() && acked.await.unwrap_or(false)
 }

@@ -4,7 +4,6 @@
 
 use tokio::sync::oneshot;
 
-use super::deliver::Outcome;
 use crate::model::HistoryEvent;
 
 /// A point of a delivery recorded before its next side effect.
@@ -54,4 +53,26 @@ pub enum EngineMsg {
         /// How it ended.
         outcome: Outcome,
     },
+}
+
+/// How a delivery ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The agent took the prompt; `busy` when it was seen working.
+    Submitted {
+        /// Seen working (not only the input box emptied).
+        busy: bool,
+        /// Enter presses it took (1, or 2 with the rescue).
+        enters: u8,
+    },
+    /// Nothing reached the agent: back to the queue at no cost.
+    NotDelivered(String),
+    /// The pane vanished.
+    PaneGone,
+    /// The delivery failed and the agent verifiably does not have the
+    /// prompt (nothing of it was submitted, its text is not left in the
+    /// input box): it may be retried.
+    Failed(String),
+    /// The agent may have the prompt: failed, never retried on its own.
+    Unclear(String),
 }

@@ -14,6 +14,7 @@ mod branch;
 mod capture;
 mod deliver;
 mod hook;
+mod job;
 mod message;
 mod observe;
 mod panes;
@@ -46,9 +47,9 @@ use crate::store::{Phase, Store};
 use crate::tmux::Tmux;
 
 use branch::Branches;
-pub use deliver::Outcome;
 pub use hook::Report;
 pub use message::EngineMsg;
+pub use message::Outcome;
 use message::Step;
 use panes::Tracked;
 use queue::QueueView;

@@ -14,7 +14,8 @@ use std::hash::{BuildHasher, RandomState};
 use std::time::{Duration, Instant};
 
 use super::EngineMsg;
-use super::deliver::{Job, Outcome, POLL, gone_or, record};
+use super::job::{Job, POLL, gone_or, record};
+use super::message::Outcome;
 use super::message::Step;
 use crate::model::HistoryEvent;
 use crate::protocol::{MAYBE_DELIVERED, validate_env_name};

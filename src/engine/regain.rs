@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use super::EngineMsg;
-use super::deliver::Job;
+use super::job::Job;
 use super::reach::server_alive;
 use crate::model::HistoryEvent;
 use crate::tmux::TmuxError;

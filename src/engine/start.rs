@@ -8,7 +8,8 @@ use std::time::Instant;
 use tracing::{debug, info};
 
 use super::Engine;
-use super::deliver::{self, Job};
+use super::deliver;
+use super::job::Job;
 use super::panes::SetAside;
 use super::prepare::{posix_only, prep_command};
 use crate::detect::Prepare;

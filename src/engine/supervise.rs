@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use tracing::{info, warn};
 
-use super::deliver::Outcome;
+use super::message::Outcome;
 use super::{Engine, Watch};
 use crate::error::StoreError;
 use crate::model::FailureKind;
