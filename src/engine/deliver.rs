@@ -138,8 +138,6 @@ async fn type_in(job: &Job) -> Outcome {
         let mut before = Before::read(job).await;
         if enters == 1 {
             before = paste_shown(job, before).await;
-        }
-        if enters == 1 {
             (in_box, shown_already) = (before.had_text, before.shown);
         }
         if enters == 2 && before.had_text == Some(false) {

@@ -198,10 +198,23 @@ impl Engine {
     /// shows the text in its box while it already works on it. A second
     /// Enter would then land in a busy agent.
     async fn judge_held(&mut self, pane: &str, phase: Option<Phase>, text: &str) -> Verdict {
+        self.judge_until(pane, phase, text, |v| !matches!(v, Verdict::InComposer))
+            .await
+    }
+
+    /// Reads the pane again and again (the verify time at most) until its
+    /// verdict is `done`; the last verdict read.
+    async fn judge_until(
+        &mut self,
+        pane: &str,
+        phase: Option<Phase>,
+        text: &str,
+        done: impl Fn(&Verdict) -> bool,
+    ) -> Verdict {
         let deadline = Instant::now() + Duration::from_millis(self.delivery.verify_ms);
         loop {
             let verdict = self.judge(pane, phase, text).await;
-            if !matches!(verdict, Verdict::InComposer) || Instant::now() >= deadline {
+            if done(&verdict) || Instant::now() >= deadline {
                 return verdict;
             }
             tokio::time::sleep(HELD_POLL.min(deadline - Instant::now())).await;
@@ -214,19 +227,14 @@ impl Engine {
     /// stays idle with the text in its box, which is no submission: it
     /// gets one Enter more, as in a delivery (engine/deliver.rs).
     async fn enter_held(&mut self, pane: &str, text: &str) -> Verdict {
-        let verify = Duration::from_millis(self.delivery.verify_ms);
         for _ in 0..2 {
             if let Err(e) = self.tmux.send_enter(pane).await {
                 warn!(pane, "recovery Enter failed: {e}");
             }
-            let deadline = Instant::now() + verify;
-            let verdict = loop {
-                let v = self.judge(pane, Some(Phase::Pasted), text).await;
-                if matches!(v, Verdict::Submitted(_)) || Instant::now() >= deadline {
-                    break v;
-                }
-                tokio::time::sleep(HELD_POLL.min(deadline - Instant::now())).await;
-            };
+            let submitted = |v: &Verdict| matches!(v, Verdict::Submitted(_));
+            let verdict = self
+                .judge_until(pane, Some(Phase::Pasted), text, submitted)
+                .await;
             if !matches!(verdict, Verdict::InComposer) {
                 return verdict;
             }

@@ -15,7 +15,7 @@ use super::verify;
 use crate::error::StoreError;
 use crate::model::FailureKind;
 use crate::protocol::{CleanupReport, FailedGroup, FailedPrompt, MAYBE_DELIVERED, StaleSession};
-use crate::store::{Store, has_failure_kind};
+use crate::store::{Store, failure_kind_column};
 
 /// One change `--apply` makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,11 +179,7 @@ pub fn plan(conn: &Connection, view: &TmuxView, retry_failed: bool) -> Result<Pl
             prompt,
         });
     }
-    let kind = if has_failure_kind(conn) {
-        "failure_kind"
-    } else {
-        "NULL"
-    };
+    let kind = failure_kind_column(conn);
     let mut stmt = conn
         .prepare(&format!(
             "SELECT id, target_session, retry_count, max_retries, error, {kind} FROM prompts

@@ -40,7 +40,7 @@ pub use flight::InFlight;
 pub use health::StorageFault;
 pub(crate) use history::append as append_history;
 pub use prompts::prompts_in;
-pub(crate) use row::has_failure_kind;
+pub(crate) use row::failure_kind_column;
 pub use sessions::SessionRow;
 pub use transition::Requeue;
 pub use transitions::Claim;

@@ -43,8 +43,18 @@ pub(crate) fn summary_columns(conn: &rusqlite::Connection) -> &'static str {
     }
 }
 
+/// The failure kind's column on `conn`, or NULL on a database from before
+/// schema 3 (see [`summary_columns`]).
+pub(crate) fn failure_kind_column(conn: &rusqlite::Connection) -> &'static str {
+    if has_failure_kind(conn) {
+        "failure_kind"
+    } else {
+        "NULL"
+    }
+}
+
 /// Whether the `prompts` table has the `failure_kind` column (schema 3).
-pub(crate) fn has_failure_kind(conn: &rusqlite::Connection) -> bool {
+fn has_failure_kind(conn: &rusqlite::Connection) -> bool {
     conn.prepare("SELECT failure_kind FROM prompts LIMIT 0")
         .is_ok()
 }

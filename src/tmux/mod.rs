@@ -76,6 +76,17 @@ impl std::fmt::Debug for ControlSlot {
     }
 }
 
+/// Why a tmux process could not be started: no tmux to run, or the
+/// system refused a process (it then did nothing).
+fn spawn_error(e: std::io::Error) -> TmuxError {
+    match e.kind() {
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
+            TmuxError::NotInstalled
+        }
+        _ => TmuxError::Spawn(e),
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
@@ -263,12 +274,7 @@ impl Tmux {
             // read as a server without panes and retire every pane.
             .process_group(0)
             .kill_on_drop(true);
-        let mut child = cmd.spawn().map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
-                TmuxError::NotInstalled
-            }
-            _ => TmuxError::Spawn(e),
-        })?;
+        let mut child = cmd.spawn().map_err(spawn_error)?;
         let work = async {
             if let (Some(data), Some(mut pipe)) = (stdin, child.stdin.take()) {
                 // A tmux that exits early (bad target) closes its stdin; its

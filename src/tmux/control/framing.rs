@@ -111,6 +111,7 @@ impl Framer {
     }
 
     /// Whether a block is open (a reply is being read).
+    #[cfg(test)]
     pub fn in_block(&self) -> bool {
         self.open.is_some()
     }

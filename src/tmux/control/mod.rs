@@ -29,7 +29,6 @@ use std::collections::VecDeque;
 use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
@@ -39,7 +38,7 @@ pub use framing::{Framed, Framer};
 pub use notify::Notification;
 pub use quote::quote;
 
-use super::{Tmux, TmuxError, error};
+use super::{Tmux, TmuxError, error, lock};
 
 /// Notifications buffered for a consumer that lags; more are dropped (the
 /// periodic scan is the backstop).
@@ -95,12 +94,7 @@ impl Control {
             .process_group(0)
             .kill_on_drop(true)
             .spawn()
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
-                    TmuxError::NotInstalled
-                }
-                _ => TmuxError::Spawn(e),
-            })?;
+            .map_err(super::spawn_error)?;
         let stdout = child.stdout.take().expect("piped stdout");
         let pending: Arc<Mutex<VecDeque<Pending>>> = Arc::default();
         let (events_tx, events) = mpsc::channel(EVENTS);
@@ -161,8 +155,9 @@ impl Control {
     /// Puts `text` in buffer `name`, byte for byte, with no process and no
     /// file: [`quote`] makes any text one argument.
     pub async fn set_buffer(&self, name: &str, text: &[u8]) -> Result<(), TmuxError> {
-        let line = format!("set-buffer -b {} {}", quote(name.as_bytes()), quote(text));
-        self.send(line, false, None).await.map(drop)
+        self.send(set_buffer_line(name, text), false, None)
+            .await
+            .map(drop)
     }
 
     /// Whether the client still runs: once its output ended (the attached
@@ -182,8 +177,8 @@ impl Control {
     ) -> Result<String, Unsent> {
         let lines = match (args, stdin) {
             (["load-buffer", "-b", name, "-"], Some(data)) => {
-                let line = format!("set-buffer -b {} {}", quote(name.as_bytes()), quote(data));
-                self.send_line(line, false, None).await?
+                self.send_line(set_buffer_line(name, data), false, None)
+                    .await?
             }
             (_, None) => {
                 let content = args.first() == Some(&"capture-pane");
@@ -270,11 +265,11 @@ impl Control {
             socket: self.tmux.socket.clone(),
         }
     }
+}
 
-    /// Bounds each request by `timeout` from now on.
-    pub fn set_timeout(&mut self, timeout: Duration) {
-        self.tmux.timeout = timeout;
-    }
+/// `set-buffer` of `text` into buffer `name`: the text as one argument.
+fn set_buffer_line(name: &str, text: &[u8]) -> String {
+    format!("set-buffer -b {} {}", quote(name.as_bytes()), quote(text))
 }
 
 /// An argv as one command line, each word quoted.
@@ -283,10 +278,6 @@ fn command_line(argv: &[&str]) -> String {
         .map(|a| quote(a.as_bytes()))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The reader task: frames every line, answers requests in order and
