@@ -6,13 +6,10 @@ mod common;
 
 use common::{Fleet, WAIT, wait_until};
 
-#[test]
-fn a_killed_session_is_retired_by_its_event_long_before_any_scan() {
-    let f = Fleet::new(
-        &["claude-1", "claude-2"],
-        &["--busy-ms", "600000"],
-        common::TEST_CONFIG,
-    );
+/// Agents busy far longer than a test, watched over control mode, with the
+/// periodic scan set to ten minutes once they are known.
+fn slow_scan_fleet(names: &[&str]) -> Fleet {
+    let f = Fleet::new(names, &["--busy-ms", "600000"], common::TEST_CONFIG);
     let path = || f.d.ctl_json(&["status"])["status"]["tmux"]["path"].clone();
     assert!(wait_until(WAIT, || path() == "control mode"), "{}", path());
     // The periodic scan found the agents; from now on it runs every ten
@@ -20,33 +17,104 @@ fn a_killed_session_is_retired_by_its_event_long_before_any_scan() {
     let slow = common::TEST_CONFIG.replace("scan_interval_ms = 100", "scan_interval_ms = 600000");
     std::fs::write(&f.d.config, slow).unwrap();
     assert_eq!(f.d.ctl_ok(&["reload"]), "configuration reloaded\n");
+    f
+}
+
+/// Reads the database, never the daemon: a request wakes the engine, and
+/// on the process-per-call path its step would list the panes without
+/// tmux saying anything.
+struct Db(rusqlite::Connection);
+
+impl Db {
+    fn open(f: &Fleet) -> Self {
+        Self(rusqlite::Connection::open(&f.d.db).unwrap())
+    }
+
+    fn state(&self, session: &str) -> String {
+        self.0
+            .query_row(
+                "SELECT state FROM sessions WHERE session_name = ?1",
+                [session],
+                |r| r.get::<_, String>(0),
+            )
+            .unwrap_or_default()
+    }
+
+    fn status(&self, id: i64) -> String {
+        self.0
+            .query_row("SELECT status FROM prompts WHERE id = ?1", [id], |r| {
+                r.get::<_, String>(0)
+            })
+            .unwrap()
+    }
+}
+
+/// Sends a prompt to `target` and waits until its agent's busy state is
+/// stored: from then on nothing moves, and the engine sleeps until the
+/// next scan or event.
+fn hold(f: &Fleet, db: &Db, target: &str) -> i64 {
     let id =
-        f.d.send(&["held by the session about to die", "--target", "claude-2"]);
+        f.d.send(&["held by a session about to die", "--target", target]);
     f.wait_status(id, "in_progress");
-    // From here on read from the database, never asked of the daemon: a
-    // request wakes the engine, whose step would see the pane gone without
-    // tmux saying so. Once the agent's busy state is confirmed and stored,
-    // nothing moves and the engine sleeps until the next scan or event.
-    let db = rusqlite::Connection::open(&f.d.db).unwrap();
-    let state = || {
-        db.query_row(
-            "SELECT state FROM sessions WHERE session_name = 'claude-2'",
-            [],
-            |r| r.get::<_, String>(0),
-        )
-        .unwrap_or_default()
-    };
-    assert!(wait_until(WAIT, || state() == "busy"), "{}", state());
-    f.tmux.kill_session("claude-2");
-    let status = || {
-        db.query_row("SELECT status FROM prompts WHERE id = ?1", [id], |r| {
-            r.get::<_, String>(0)
-        })
-        .unwrap()
-    };
-    assert!(wait_until(WAIT, || status() == "pending"), "{}", status());
+    assert!(
+        wait_until(WAIT, || db.state(target) == "busy"),
+        "{}",
+        db.state(target)
+    );
+    id
+}
+
+fn assert_requeued(f: &Fleet, db: &Db, id: i64) {
+    assert!(
+        wait_until(WAIT, || db.status(id) == "pending"),
+        "{}",
+        db.status(id)
+    );
     assert!(
         f.d.history_events(id)
             .contains(&"requeued-from-stale-session".to_owned())
     );
+}
+
+#[test]
+fn a_killed_session_is_retired_by_its_event_long_before_any_scan() {
+    let f = slow_scan_fleet(&["claude-1", "claude-2"]);
+    let db = Db::open(&f);
+    let id = hold(&f, &db, "claude-2");
+    f.tmux.kill_session("claude-2");
+    assert_requeued(&f, &db, id);
+}
+
+/// The control client is attached to one of the agents' sessions; killing
+/// that session ends it. The next client must be attached at once, or the
+/// events of every other session go unheard until the periodic scan.
+#[test]
+fn killing_the_control_clients_session_does_not_deafen_the_engine() {
+    let f = slow_scan_fleet(&["claude-1", "claude-2", "claude-3"]);
+    let db = Db::open(&f);
+    let attached = || {
+        f.tmux
+            .ok(&[
+                "list-clients",
+                "-F",
+                "#{client_control_mode} #{session_name}",
+            ])
+            .lines()
+            .find_map(|l| l.strip_prefix("1 ").map(str::to_owned))
+    };
+    let first = attached().expect("a control client");
+    let target = ["claude-1", "claude-2", "claude-3"]
+        .into_iter()
+        .find(|s| *s != first)
+        .unwrap();
+    let id = hold(&f, &db, target);
+    f.tmux.kill_session(&first);
+    // The client of another session, not the old one gone for good.
+    assert!(
+        wait_until(WAIT, || attached().is_some_and(|s| s != first)),
+        "no control client attached again: {:?}",
+        attached()
+    );
+    f.tmux.kill_session(target);
+    assert_requeued(&f, &db, id);
 }

@@ -10,6 +10,8 @@
 //! cargo bench --bench engine -- scan idle   # only these sections
 //! cargo bench --bench engine -- busy        # a fleet working on prompts
 //! cargo bench --bench engine -- pending     # a queue of 10,000 no one can take
+//! cargo bench --bench engine -- burst       # 300 prompts at once
+//! cargo bench --bench engine -- requeue     # a killed session's prompt requeued
 //! ```
 //!
 //! Sections: `latency` (enqueue to paste and to submission, 10/50/200
@@ -19,8 +21,12 @@
 //! nothing; not in the default run), `busy` (the same with every agent
 //! working on a prompt; not in the default run), `pending` (CPU, `status` and
 //! `send` latency with 10,000 prompts no session can take now; not in the
+//! default run), `burst` (300 prompts sent back to back: first delivery,
+//! first wave confirmed, throughput, CPU per prompt; not in the default
+//! run), `requeue` (a killed session's prompt back in the queue; not in the
 //! default run).
 
+mod burst;
 mod busy;
 #[path = "../../tests/common/mod.rs"]
 mod common;
@@ -28,6 +34,7 @@ mod idle;
 mod latency;
 mod numbers;
 mod pending;
+mod requeue;
 mod scan;
 
 use numbers::*;
@@ -68,10 +75,11 @@ fn main() {
             // cargo passes `--bench`; other flags are libtest's, ignored.
             a if a.starts_with('-') => {}
             "quick" => quick = true,
-            "latency" | "scan" | "idle" | "idle-quiet" | "busy" | "pending" => sections.push(arg),
+            "latency" | "scan" | "idle" | "idle-quiet" | "busy" | "pending" | "burst"
+            | "requeue" => sections.push(arg),
             other => {
                 eprintln!(
-                    "unknown argument {other}; expected quick, latency, scan, idle, idle-quiet, busy, pending"
+                    "unknown argument {other}; expected quick, latency, scan, idle, idle-quiet, busy, pending, burst, requeue"
                 );
                 std::process::exit(64);
             }
@@ -90,6 +98,8 @@ fn main() {
             "idle-quiet" => idle::idle(&opts, true),
             "busy" => busy::busy(&opts),
             "pending" => pending::pending(&opts),
+            "burst" => burst::burst(&opts),
+            "requeue" => requeue::requeue(&opts),
             _ => unreachable!(),
         }
     }

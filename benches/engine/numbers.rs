@@ -46,24 +46,56 @@ pub(crate) struct CpuWindow {
     pub server: f64,
 }
 
+/// CPU ticks of a daemon, its tmux clients and the tmux server at one
+/// moment; two of them bound a window.
+pub(crate) struct CpuMark {
+    own: u64,
+    kids: u64,
+    live: u64,
+    server: u64,
+    at: Instant,
+}
+
+impl CpuMark {
+    pub(crate) fn take(pid: u32, server: u32) -> Self {
+        let (own, kids) = cpu_ticks(pid);
+        Self {
+            own,
+            kids,
+            live: live_children_ticks(pid),
+            server: cpu_ticks(server).0,
+            at: Instant::now(),
+        }
+    }
+
+    /// Seconds of CPU since `earlier`: (daemon, daemon + its tmux clients,
+    /// tmux server).
+    pub(crate) fn since(&self, earlier: &CpuMark) -> (f64, f64, f64) {
+        let secs = |ticks: u64| ticks as f64 / TICKS_PER_SEC;
+        let own = self.own - earlier.own;
+        let clients = (self.kids - earlier.kids) + self.live.saturating_sub(earlier.live);
+        (
+            secs(own),
+            secs(own + clients),
+            secs(self.server - earlier.server),
+        )
+    }
+}
+
 /// Settles for 5 s, then measures the daemon `pid` and the tmux server
 /// `server` over `secs` seconds.
 pub(crate) fn cpu_window(pid: u32, server: u32, secs: u64) -> CpuWindow {
     std::thread::sleep(Duration::from_secs(5));
-    let (own0, kids0) = cpu_ticks(pid);
-    let live0 = live_children_ticks(pid);
-    let (srv0, _) = cpu_ticks(server);
-    let t = Instant::now();
+    let start = CpuMark::take(pid, server);
     std::thread::sleep(Duration::from_secs(secs));
-    let (own1, kids1) = cpu_ticks(pid);
-    let live1 = live_children_ticks(pid);
-    let (srv1, _) = cpu_ticks(server);
-    let wall = t.elapsed().as_secs_f64();
-    let pct_core = |ticks: u64| ticks as f64 / TICKS_PER_SEC / wall * 100.0;
+    let end = CpuMark::take(pid, server);
+    let wall = end.at.duration_since(start.at).as_secs_f64();
+    let (daemon, with_clients, server) = end.since(&start);
+    let pct_core = |cpu: f64| cpu / wall * 100.0;
     CpuWindow {
-        daemon: pct_core(own1 - own0),
-        with_clients: pct_core((own1 - own0) + (kids1 - kids0) + live1.saturating_sub(live0)),
-        server: pct_core(srv1 - srv0),
+        daemon: pct_core(daemon),
+        with_clients: pct_core(with_clients),
+        server: pct_core(server),
     }
 }
 

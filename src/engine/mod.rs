@@ -206,21 +206,30 @@ impl Engine {
         if !(scan_due || fast_due || self.dirty) {
             return Ok(());
         }
-        if !(scan_due || fast_due) {
-            // Only events: without a tmux server there is nothing to do
-            // until the periodic scan finds one; with one, coalesce bursts.
+        // Requests alone (no timer, no word from tmux): while the control
+        // client reports every change of sessions, windows and panes, the
+        // panes known are those tmux has, so the step goes straight to
+        // assignment; the chosen pane is read again before anything is
+        // typed. A burst of sends then costs no `list-panes` each.
+        let events_only = !(scan_due || fast_due);
+        let known = events_only && self.recovered && self.tmux.events_live();
+        if events_only {
+            // Without a tmux server there is nothing to do until the
+            // periodic scan finds one; with one, coalesce bursts that would
+            // each list the panes.
             if self.recovered && !self.reach.reachable {
                 self.dirty = false;
                 return Ok(());
             }
-            if let Some(gap) = self.last_scan.map(|t| t.elapsed()).filter(|e| *e < MIN_GAP) {
+            if !known
+                && let Some(gap) = self.last_scan.map(|t| t.elapsed()).filter(|e| *e < MIN_GAP)
+            {
                 self.next_fast = Some(now + (MIN_GAP - gap));
                 return Ok(());
             }
         }
         let full = scan_due || self.dirty;
         self.dirty = false;
-        self.last_scan = Some(Instant::now());
         // Event-driven steps (a new prompt) go straight to assignment with
         // the states known; the chosen pane is re-read before delivery.
         let broad = scan_due
@@ -229,9 +238,12 @@ impl Engine {
         if broad {
             self.last_broad = Some(Instant::now());
         }
-        if !self.observe(store, broad).await? {
-            self.schedule();
-            return Ok(());
+        if !known {
+            self.last_scan = Some(Instant::now());
+            if !self.observe(store, broad).await? {
+                self.schedule();
+                return Ok(());
+            }
         }
         if !self.recovered {
             self.recover(store).await?;

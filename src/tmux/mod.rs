@@ -44,7 +44,8 @@ pub use snapshot::{Pane, Snapshot, exact_session_target};
 /// Default bound on one tmux call.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// How long after a failed or lost control client the next is tried.
+/// How long after a failed control client, or a second one ending within
+/// this time, the next is tried.
 const CONTROL_RETRY: Duration = Duration::from_secs(5);
 
 /// A handle on one tmux server, addressed by its socket path. Clones share
@@ -63,6 +64,8 @@ struct ControlSlot {
     enabled: AtomicBool,
     client: Mutex<Option<Arc<control::Control>>>,
     last_try: Mutex<Option<Instant>>,
+    /// When a client last ended.
+    last_end: Mutex<Option<Instant>>,
     /// Signalled when the client reports a structural change (or ends).
     changed: Arc<tokio::sync::Notify>,
 }
@@ -85,6 +88,12 @@ fn spawn_error(e: std::io::Error) -> TmuxError {
         }
         _ => TmuxError::Spawn(e),
     }
+}
+
+/// Whether a tmux command only reads the server's state, so that running
+/// it twice changes nothing.
+fn reads_only(args: &[&str]) -> bool {
+    matches!(args.first(), Some(&("list-panes" | "capture-pane")))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -146,12 +155,24 @@ impl Tmux {
         }
     }
 
+    /// Whether tmux itself tells this driver of every change of structure
+    /// now: a control client is attached and its notifications are read.
+    pub fn events_live(&self) -> bool {
+        self.live_control().is_some()
+    }
+
     /// The control client, while it runs.
     fn live_control(&self) -> Option<Arc<control::Control>> {
         let mut slot = lock(&self.control.client);
-        if slot.as_ref().is_some_and(|c| !c.is_open()) {
-            *slot = None;
-            *lock(&self.control.last_try) = Some(Instant::now());
+        if slot.take_if(|c| !c.is_open()).is_some() {
+            // A client ends with its session: the next scan attaches to
+            // another at once, or tmux's events go unheard until then.
+            // Clients that keep ending wait out the pause, so a server that
+            // will not keep one is not asked again on every scan.
+            let mut last_end = lock(&self.control.last_end);
+            let again = last_end.is_some_and(|t| t.elapsed() < CONTROL_RETRY);
+            *last_end = Some(Instant::now());
+            *lock(&self.control.last_try) = again.then(Instant::now);
         }
         slot.clone()
     }
@@ -249,8 +270,11 @@ impl Tmux {
             match client.run(args, target, stdin).await {
                 Ok(out) => return Ok(out),
                 Err(control::Unsent::Failed(e)) => return Err(e),
+                // Whatever it did, a command that only reads can be asked
+                // again: a process then says whether the server is there.
+                Err(control::Unsent::Ended(e)) if !reads_only(args) => return Err(e),
                 // Nothing was written: the process path runs it instead.
-                Err(control::Unsent::Closed) => {}
+                Err(control::Unsent::Closed | control::Unsent::Ended(_)) => {}
             }
         }
         let label = match target {

@@ -69,6 +69,10 @@ pub(super) enum Unsent {
     /// The connection was already closed: nothing was written, so the
     /// command can be run another way.
     Closed,
+    /// It was written, and the client ended before its answer: its
+    /// session was killed, or the server went away. What the command did
+    /// is unknown; one that only reads can be asked again another way.
+    Ended(TmuxError),
     /// It was written (or may have been): what tmux did is unknown or
     /// this error says it.
     Failed(TmuxError),
@@ -211,7 +215,7 @@ impl Control {
         match self.send_line(line, content, target).await {
             Ok(lines) => Ok(lines),
             Err(Unsent::Closed) => Err(self.gone()),
-            Err(Unsent::Failed(e)) => Err(e),
+            Err(Unsent::Ended(e) | Unsent::Failed(e)) => Err(e),
         }
     }
 
@@ -234,12 +238,20 @@ impl Control {
             };
             // Queued before it is written: the reader must find it there.
             lock(&self.pending).push_back(Pending { content, answer });
-            let written = async {
+            // A command runs only once its newline is read. A client that
+            // ended before taking the whole line (a broken pipe: its
+            // session was killed) never ran it, so it can be run another
+            // way; once the line is in, a later failure leaves it unknown.
+            let whole = async {
                 pipe.write_all(line.as_bytes()).await?;
-                pipe.write_all(b"\n").await?;
-                pipe.flush().await
+                pipe.write_all(b"\n").await
             };
-            if let Err(e) = written.await {
+            if whole.await.is_err() {
+                *stdin = None;
+                lock(&self.pending).pop_back();
+                return Err(Unsent::Closed);
+            }
+            if let Err(e) = pipe.flush().await {
                 *stdin = None;
                 return Err(Unsent::Failed(TmuxError::Io(e)));
             }
@@ -247,8 +259,9 @@ impl Control {
         match tokio::time::timeout(self.tmux.timeout, reply).await {
             Err(_) => Err(Unsent::Failed(TmuxError::Timeout { command: label })),
             // Written, and the client ended before its answer: the server
-            // went away, as a process's "server exited unexpectedly" says.
-            Ok(Err(_)) => Err(Unsent::Failed(self.gone())),
+            // went away, as a process's "server exited unexpectedly" says,
+            // or only the client's session did.
+            Ok(Err(_)) => Err(Unsent::Ended(self.gone())),
             Ok(Ok(Ok(lines))) => Ok(lines),
             Ok(Ok(Err(message))) => Err(Unsent::Failed(error::classify_failure(
                 &self.tmux.socket,
