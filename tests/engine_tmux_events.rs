@@ -118,3 +118,51 @@ fn killing_the_control_clients_session_does_not_deafen_the_engine() {
     f.tmux.kill_session(target);
     assert_requeued(&f, &db, id);
 }
+
+/// What the periodic scan finds that no event reported is counted in
+/// `status`: none for a killed session (tmux reports it), one for a pane
+/// split off in a session the control client is not attached to (tmux
+/// 3.3a tells a control client of layout changes in its own session only).
+#[test]
+fn status_counts_what_the_scan_found_and_the_events_missed() {
+    let f = Fleet::new(
+        &["claude-1", "claude-2", "claude-3"],
+        &[],
+        common::TEST_CONFIG,
+    );
+    let status = || f.d.ctl_json(&["status"])["status"]["tmux"].clone();
+    assert!(
+        wait_until(WAIT, || status()["path"] == "control mode"),
+        "{}",
+        status()
+    );
+    let attached = f.tmux.ok(&[
+        "list-clients",
+        "-F",
+        "#{client_control_mode} #{session_name}",
+    ]);
+    let attached = attached
+        .lines()
+        .find_map(|l| l.strip_prefix("1 "))
+        .expect("a control client");
+    let others: Vec<&str> = ["claude-1", "claude-2", "claude-3"]
+        .into_iter()
+        .filter(|s| *s != attached)
+        .collect();
+    f.tmux.kill_session(others[0]);
+    let count = |n: usize| {
+        f.d.ctl_json(&["sessions"])["sessions"]
+            .as_array()
+            .map(Vec::len)
+            == Some(n)
+    };
+    assert!(wait_until(WAIT, || count(2)));
+    assert_eq!(status()["missed_by_events"], 0, "{}", status());
+    f.tmux.ok(&["split-window", "-d", "-t", others[1], "cat"]);
+    assert!(wait_until(WAIT, || count(3)));
+    assert!(
+        wait_until(WAIT, || status()["missed_by_events"] == 1),
+        "{}",
+        status()
+    );
+}

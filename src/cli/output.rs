@@ -67,7 +67,13 @@ fn status_text(s: &StatusInfo) -> String {
     let _ = writeln!(out, "database:  {}", s.db);
     let _ = writeln!(out, "socket:    {}", s.socket);
     let tmux = if s.tmux.reachable && !s.tmux.path.is_empty() {
-        format!("reachable, {}", s.tmux.path)
+        match s.tmux.missed_by_events {
+            0 => format!("reachable, {}", s.tmux.path),
+            n => format!(
+                "reachable, {}; the periodic scan found {n} change(s) tmux did not report",
+                s.tmux.path
+            ),
+        }
     } else if s.tmux.reachable {
         "reachable".to_owned()
     } else {

@@ -10,6 +10,7 @@
 
 mod accept;
 mod assign;
+mod backstop;
 mod branch;
 mod capture;
 mod deliver;
@@ -46,6 +47,7 @@ use crate::protocol::Event;
 use crate::store::{Phase, Store};
 use crate::tmux::Tmux;
 
+use backstop::Backstop;
 use branch::Branches;
 pub use hook::Report;
 pub use message::EngineMsg;
@@ -92,6 +94,7 @@ pub struct Engine {
     branches: Branches,
     watching: HashMap<i64, Watch>,
     reach: Reach,
+    backstop: Backstop,
     recovered: bool,
     stale_at_start: HashSet<String>,
     dirty: bool,
@@ -124,6 +127,7 @@ impl Engine {
                 reason: Some("not scanned yet".into()),
                 ..Reach::default()
             },
+            backstop: Backstop::default(),
             recovered: false,
             stale_at_start: HashSet::new(),
             dirty: true,

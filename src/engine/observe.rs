@@ -82,7 +82,11 @@ impl Engine {
         if snapshot.server_pid != 0 {
             self.reach.server_pid = Some(snapshot.server_pid);
         }
-        self.reconcile(store, &snapshot, restarted)?;
+        let changes = self.reconcile(store, &snapshot, restarted)?;
+        // The first scan finds every pane; none of them is a change.
+        if self.recovered {
+            self.backstop.judge(&self.tmux, changes).await;
+        }
         self.capture_due(broad).await;
         Ok(true)
     }
@@ -96,13 +100,14 @@ impl Engine {
         Ok(store.sessions()?.iter().find_map(|r| r.server_pid))
     }
 
-    /// Adds new panes, updates known ones and retires vanished ones.
+    /// Adds new panes, updates known ones and retires vanished ones;
+    /// returns how many were added or retired.
     fn reconcile(
         &mut self,
         store: &mut Store,
         snap: &Snapshot,
         restarted: bool,
-    ) -> Result<(), StoreError> {
+    ) -> Result<usize, StoreError> {
         // A dead pane (its program exited, `remain-on-exit` keeps it on
         // screen) is as good as gone: nothing it was given will finish.
         let gone: Vec<(String, &str)> = self
@@ -118,6 +123,7 @@ impl Engine {
                 Some((id.clone(), why))
             })
             .collect();
+        let mut changes = gone.len();
         for (id, why) in gone {
             self.retire(store, &id, why)?;
         }
@@ -135,6 +141,7 @@ impl Engine {
                     info!(session = %pane.display_name(), pane = %pane.id, command = %pane.command, "new pane");
                     self.session_event("appeared", pane.display_name(), Some(pane.id.clone()));
                     self.panes.insert(pane.id.clone(), t);
+                    changes += 1;
                 }
             }
         }
@@ -168,7 +175,7 @@ impl Engine {
                 }
             }
         }
-        Ok(())
+        Ok(changes)
     }
 
     /// Forgets a pane; its prompt goes back to the queue at no cost.

@@ -28,6 +28,7 @@ impl Engine {
             reachable: self.reach.reachable,
             reason: self.reach.reason.clone(),
             path: self.tmux.path().to_owned(),
+            missed_by_events: self.backstop.missed,
         }
     }
 

@@ -50,6 +50,10 @@ pub struct TmuxStatus {
     /// How calls reach it: `control mode` or `a process per call`.
     #[serde(default)]
     pub path: String,
+    /// Panes added or gone that the periodic scan found and no tmux
+    /// notification had reported (control mode only).
+    #[serde(default)]
+    pub missed_by_events: u64,
 }
 
 /// What a `watch` event is about.

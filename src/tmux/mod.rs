@@ -31,7 +31,7 @@ mod snapshot;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -68,6 +68,8 @@ struct ControlSlot {
     last_end: Mutex<Option<Instant>>,
     /// Signalled when the client reports a structural change (or ends).
     changed: Arc<tokio::sync::Notify>,
+    /// How many structural changes clients have reported.
+    reported: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for ControlSlot {
@@ -146,6 +148,13 @@ impl Tmux {
         self.control.changed.clone()
     }
 
+    /// How many changes of structure (or client ends) tmux has reported:
+    /// a scan that finds a change while this stood still found one the
+    /// events missed.
+    pub fn structure_reports(&self) -> u64 {
+        self.control.reported.load(Ordering::Acquire)
+    }
+
     /// Which way calls reach the server now, for `status`.
     pub fn path(&self) -> &'static str {
         if self.live_control().is_some() {
@@ -195,9 +204,11 @@ impl Tmux {
                 tracing::info!(socket = %self.socket.display(), session, "tmux control mode attached");
                 *lock(&self.control.client) = Some(Arc::new(client));
                 let changed = self.control.changed.clone();
+                let reported = self.control.reported.clone();
                 tokio::spawn(async move {
                     while let Some(n) = events.recv().await {
                         if n.is_structural() {
+                            reported.fetch_add(1, Ordering::AcqRel);
                             changed.notify_one();
                         }
                     }
