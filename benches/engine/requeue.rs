@@ -7,7 +7,9 @@ use super::*;
 
 pub(crate) fn requeue(opts: &Opts) {
     let samples = if opts.quick { 5 } else { 15 };
-    println!("\n## requeue: kill -> prompt pending again, ms ({samples} kills per size)");
+    println!(
+        "\n## requeue: kill -> prompt pending again, ms ({samples} kills per size, at most one per pane)"
+    );
     println!("| panes | p50 | p99 |");
     println!("|---|---|---|");
     for n in SIZES {
@@ -20,9 +22,13 @@ pub(crate) fn requeue(opts: &Opts) {
         assert_eq!(watch.call(r#"{"type":"watch"}"#)["ok"], true);
         let mut ctl = d.raw();
         let mut lat = Vec::new();
-        for i in 0..samples {
+        // Each prompt targets its own agent, so once requeued it waits for
+        // that session (which is gone) and is cancelled while pending.
+        for i in 0..samples.min(n) {
+            let target = format!("agent-{i:03}");
             let sent = ctl.call(
-                &json!({"type": "send", "prompt": {"text": format!("held {i}")}}).to_string(),
+                &json!({"type": "send", "prompt": {"text": format!("held {i}"), "target": target}})
+                    .to_string(),
             );
             let id = sent["id"]
                 .as_i64()
@@ -38,7 +44,6 @@ pub(crate) fn requeue(opts: &Opts) {
                 .and_then(parse_rfc3339_ms)
                 .expect("event time");
             lat.push(at - t0);
-            // The prompt goes to another agent; take it off the queue.
             ctl.call(&json!({"type": "cancel", "id": id}).to_string());
         }
         println!(

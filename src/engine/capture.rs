@@ -23,13 +23,24 @@ use crate::tmux::TmuxError;
 /// enough not to swamp a small machine.
 const PARALLEL: usize = 8;
 
+/// Screens read in the background, reported to the core as one message.
+#[derive(Debug)]
+pub struct Screens {
+    /// When the first capture was asked for.
+    started: Instant,
+    /// `window_activity` seconds at that moment: output from then on may
+    /// be missing from a screen.
+    started_secs: u64,
+    /// Each pane's screen, or why it could not be read.
+    screens: Vec<(String, Result<String, TmuxError>)>,
+}
+
 impl Engine {
-    /// Captures the panes due on this step. `broad` adds every pane whose
-    /// window changed since it was last read.
-    pub(super) async fn capture_due(&mut self, broad: bool) {
+    /// The panes due for a capture on this step. `broad` adds every pane
+    /// whose window changed since it was last read.
+    fn due(&self, broad: bool) -> Vec<(String, usize)> {
         let now = Instant::now();
-        let due: Vec<(String, usize)> = self
-            .panes
+        self.panes
             .values()
             .filter(|t| !t.pane.dead && t.delivering.is_none())
             .filter(|t| {
@@ -38,24 +49,61 @@ impl Engine {
                     || ((broad || t.prompt.is_some()) && t.may_have_changed())
             })
             .map(|t| (t.pane.id.clone(), usize::from(t.pane.height.max(24))))
-            .collect();
-        let mut running: JoinSet<(String, Result<String, TmuxError>)> = JoinSet::new();
-        for (id, lines) in due {
-            if running.len() >= PARALLEL
-                && let Some(Ok((done, screen))) = running.join_next().await
-            {
-                self.take_capture(&done, screen);
-            }
-            let tmux = self.tmux.clone();
-            running.spawn(async move {
-                let screen = tmux.capture(&id, lines).await;
-                (id, screen)
-            });
+            .collect()
+    }
+
+    /// Starts reading the panes due on this step in the background: the
+    /// core answers requests meanwhile, and applies the screens when they
+    /// arrive ([`Engine::take_screens`]). One batch at a time; a pane due
+    /// again while one runs is read by the next.
+    pub(super) fn capture_due(&mut self, broad: bool) {
+        if self.screens_in_flight {
+            return;
         }
-        while let Some(done) = running.join_next().await {
-            if let Ok((pane, screen)) = done {
-                self.take_capture(&pane, screen);
+        let due = self.due(broad);
+        if due.is_empty() {
+            return;
+        }
+        self.screens_in_flight = true;
+        let (tmux, tx) = (self.tmux.clone(), self.tx.clone());
+        let (started, started_secs) = (Instant::now(), super::panes::unix_secs());
+        tokio::spawn(async move {
+            let screens = read_all(&tmux, due).await;
+            let screens = Screens {
+                started,
+                started_secs,
+                screens,
+            };
+            let _ = tx.send(super::EngineMsg::Screens(screens)).await;
+        });
+    }
+
+    /// Applies a background batch. Returns whether a pane's state changed,
+    /// which the core then acts on; a screen of a pane that was replaced
+    /// while it was read (a restarted server reuses ids) is dropped.
+    pub(super) fn take_screens(&mut self, batch: Screens) -> bool {
+        self.screens_in_flight = false;
+        let mut changed = false;
+        for (id, screen) in batch.screens {
+            if self.panes.get(&id).is_none_or(|t| t.since > batch.started) {
+                continue;
             }
+            let before = self.panes.get(&id).map(super::panes::Tracked::state);
+            self.take_capture(&id, screen);
+            if let Some(t) = self.panes.get_mut(&id) {
+                t.captured_at = Some(batch.started_secs);
+                changed |= before != Some(t.state());
+            }
+        }
+        changed
+    }
+
+    /// Reads the panes due now and applies them before returning: for a
+    /// person who asked (`sessions`).
+    async fn capture_now(&mut self, broad: bool) {
+        let due = self.due(broad);
+        for (id, screen) in read_all(&self.tmux, due).await {
+            self.take_capture(&id, screen);
         }
     }
 
@@ -105,6 +153,33 @@ impl Engine {
 
     /// Brings every pane's state up to date for a person's `sessions`.
     pub async fn refresh(&mut self) {
-        self.capture_due(true).await;
+        self.capture_now(true).await;
     }
+}
+
+/// Captures `due` panes, a few at a time.
+async fn read_all(
+    tmux: &crate::tmux::Tmux,
+    due: Vec<(String, usize)>,
+) -> Vec<(String, Result<String, TmuxError>)> {
+    let mut running: JoinSet<(String, Result<String, TmuxError>)> = JoinSet::new();
+    let mut out = Vec::with_capacity(due.len());
+    for (id, lines) in due {
+        if running.len() >= PARALLEL
+            && let Some(Ok(done)) = running.join_next().await
+        {
+            out.push(done);
+        }
+        let tmux = tmux.clone();
+        running.spawn(async move {
+            let screen = tmux.capture(&id, lines).await;
+            (id, screen)
+        });
+    }
+    while let Some(done) = running.join_next().await {
+        if let Ok(done) = done {
+            out.push(done);
+        }
+    }
+    out
 }

@@ -1,4 +1,4 @@
-//! What delivery tasks report to the engine. A task never touches the
+//! What delivery tasks (and background captures) report to the engine. A task never touches the
 //! store itself: each phase is recorded by the engine, in order, before the
 //! task's next side effect.
 
@@ -44,6 +44,8 @@ pub enum EngineMsg {
         /// Detail.
         detail: String,
     },
+    /// Screens read in the background (`capture.rs`).
+    Screens(super::capture::Screens),
     /// The delivery ended.
     Done {
         /// Prompt id.

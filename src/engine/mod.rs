@@ -94,6 +94,8 @@ pub struct Engine {
     branches: Branches,
     watching: HashMap<i64, Watch>,
     reach: Reach,
+    /// A background capture batch is running (`capture.rs`).
+    screens_in_flight: bool,
     backstop: Backstop,
     recovered: bool,
     stale_at_start: HashSet<String>,
@@ -127,6 +129,7 @@ impl Engine {
                 reason: Some("not scanned yet".into()),
                 ..Reach::default()
             },
+            screens_in_flight: false,
             backstop: Backstop::default(),
             recovered: false,
             stale_at_start: HashSet::new(),
@@ -313,6 +316,14 @@ impl Engine {
             }
             EngineMsg::Note { id, event, detail } => store.note(id, event, None, Some(&detail)),
             EngineMsg::Done { id, pane, outcome } => self.delivered(store, id, &pane, outcome),
+            EngineMsg::Screens(batch) => {
+                // Only a change of state needs a step; the fast poll reads
+                // settling panes again on its own schedule.
+                if self.take_screens(batch) {
+                    self.dirty = true;
+                }
+                return;
+            }
         };
         if let Err(e) = result {
             warn!(error = %e, "cannot record delivery progress");

@@ -87,7 +87,7 @@ impl Engine {
         if self.recovered {
             self.backstop.judge(&self.tmux, changes).await;
         }
-        self.capture_due(broad).await;
+        self.capture_due(broad);
         Ok(true)
     }
 

@@ -60,6 +60,9 @@ pub struct Tracked {
     pub resting: Option<(Instant, String)>,
     /// The row last written to the database, to skip unchanged writes.
     pub persisted: Option<SessionRow>,
+    /// When tracking began: a screen read before then is of another pane
+    /// (a restarted server reuses pane ids).
+    pub since: Instant,
 }
 
 impl Tracked {
@@ -86,6 +89,7 @@ impl Tracked {
             set_aside: None,
             resting: None,
             persisted: None,
+            since: Instant::now(),
         }
     }
 
@@ -236,7 +240,7 @@ pub fn is_excluded(pane: &Pane, exclude: &[String]) -> bool {
         .any(|e| *e == pane.session || *e == name || *e == pane.id)
 }
 
-fn unix_secs() -> u64 {
+pub(super) fn unix_secs() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())

@@ -205,6 +205,11 @@ impl Tmux {
                 *lock(&self.control.client) = Some(Arc::new(client));
                 let changed = self.control.changed.clone();
                 let reported = self.control.reported.clone();
+                // What changed between the listing that found the session
+                // and the attach was never reported: count the attach as a
+                // report, and have the next step list the panes again.
+                reported.fetch_add(1, Ordering::AcqRel);
+                changed.notify_one();
                 tokio::spawn(async move {
                     while let Some(n) = events.recv().await {
                         if n.is_structural() {
