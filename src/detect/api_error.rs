@@ -44,22 +44,18 @@ mod tests {
 
     use super::Profiles;
 
-    fn read(version: &str, name: &str) -> String {
-        let agent = if version.starts_with("0.") {
-            "codex"
-        } else {
-            "claude"
-        };
+    /// Capture `name` of `agent` (`claude-2.1.332`, `codex-0.171.0`, ...).
+    fn read(agent: &str, name: &str) -> String {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/screens")
-            .join(format!("{agent}-{version}"));
+            .join(agent);
         std::fs::read_to_string(dir.join(name)).unwrap()
     }
 
     #[test]
     fn claude_code_api_errors_end_the_answer_and_answers_do_not() {
         let p = Profiles::builtin();
-        for version in ["2.1.332", "2.1.197"] {
+        for version in ["claude-2.1.332", "claude-2.1.197"] {
             let err = p.api_error("claude", &read(version, "api-error-500.txt"));
             assert!(
                 err.as_deref()
@@ -89,17 +85,53 @@ mod tests {
     #[test]
     fn codex_api_errors_end_the_answer_and_answers_do_not() {
         let p = Profiles::builtin();
-        let err = p.api_error("codex", &read("0.171.0", "api-error-500.txt"));
+        let err = p.api_error("codex", &read("codex-0.171.0", "api-error-500.txt"));
         assert_eq!(
             err.as_deref(),
             Some("■ We’re currently experiencing high demand, which may cause temporary errors.")
         );
-        let err = p.api_error("codex", &read("0.171.0", "rate-limit-429.txt"));
+        let err = p.api_error("codex", &read("codex-0.171.0", "rate-limit-429.txt"));
         assert!(err.as_deref().is_some_and(|e| e.contains("429")), "{err:?}");
         for fine in ["idle-after-answer.txt", "quote.txt", "after-approval.txt"] {
-            assert_eq!(p.api_error("codex", &read("0.171.0", fine)), None, "{fine}");
+            assert_eq!(
+                p.api_error("codex", &read("codex-0.171.0", fine)),
+                None,
+                "{fine}"
+            );
         }
         let interrupted = "› stop\n\n■ Conversation interrupted - use /feedback if something went wrong\n\n› Ask Codex to do anything\n";
         assert_eq!(p.api_error("codex", interrupted), None);
+    }
+
+    /// aider gives up after about 75 s of retries with the last error
+    /// block above a rule and its prompt
+    /// (tests/fixtures/screens/aider-0.86.2/NOTES.md); before that prompt
+    /// the screen read idle and the prompt completed with the error as its
+    /// "response".
+    #[test]
+    fn aider_api_errors_end_the_answer_and_answers_do_not() {
+        let p = Profiles::builtin();
+        let err = p.api_error("aider", &read("aider-0.86.2", "api-error-500.txt"));
+        assert_eq!(
+            err.as_deref(),
+            Some(
+                "litellm.InternalServerError: InternalServerError: OpenAIException - The server had an error while processing your"
+            )
+        );
+        let err = p.api_error("aider", &read("aider-0.86.2", "rate-limit-429.txt"));
+        assert!(
+            err.as_deref()
+                .is_some_and(|e| e.starts_with("litellm.RateLimitError: ")),
+            "{err:?}"
+        );
+        for fine in [
+            "idle-after-answer.txt",
+            "quote.txt",
+            "after-approval.txt",
+            "long.txt",
+        ] {
+            let screen = read("aider-0.86.2", fine);
+            assert_eq!(p.api_error("aider", &screen), None, "{fine}");
+        }
     }
 }

@@ -73,12 +73,14 @@ commands = ["aider"]
 screen_patterns = ['^Aider v\d']
 tail_lines = 20
 composer = '^(?:[a-z-]+)?> ?(.*)$'
+error = '^[\s░█]*litellm\.[A-Za-z]+Error: .*$'
 prepare = "none"
 rules = [
   { name = "aider-confirm", state = "waiting_approval", regex = '\(Y\)es/\(N\)o', lines = 2 },
   { name = "aider-retrying", state = "busy", regex = 'Retrying in [\d.]+ seconds', not = '(?:^|\n)(?:[a-z-]+)?>( .*)?\z', priority = 35, lines = 6 },
   { name = "aider-rate-limit", state = "rate_limited", regex = '(?i)(RateLimitError|rate limit|retrying in \d)', not = '(?:^|\n)(?:[a-z-]+)?>( .*)?\z', lines = 6 },
   { name = "aider-waiting", state = "busy", regex = '(Waiting for |Thinking|Tokens: )', not = '(?:^|\n)(?:[a-z-]+)?>( .*)?\z', lines = 3 },
+  { name = "aider-answer-streaming", state = "busy", regex = '(?m)^(?:[a-z-]+)?> \S.*\n\n+\S', not = '(?:^|\n)(?:[a-z-]+)?>( .*)?\z' },
   { name = "aider-prompt", state = "idle", regex = '^(?:[a-z-]+)?>( .*)?$', lines = 1 },
 ]
 

@@ -3,6 +3,8 @@
 //! they draw, the key a person answers it with, how they word an API
 //! error).
 
+use std::time::Duration;
+
 use crate::agent::RealAgent;
 use crate::common::wait_until;
 use crate::{ANSWER, states_until};
@@ -85,11 +87,31 @@ pub fn streaming_holds_the_next_prompt_back(c: &RealAgent) {
     assert!(response.contains("line 12 of 12"), "response: {response:?}");
 }
 
+/// Completion is recorded once a slow four-line answer has ended, and
+/// the stored response holds its lines.
+pub fn completion_after_the_answer(c: &RealAgent) {
+    let text = "[[slow=2]] a short answer in four lines";
+    let id = c.d.send(&[text]);
+    c.wait_status(id, "completed", ANSWER);
+    let ended = c.mock.answer_end(text).expect("the answer ended");
+    let completed = c.event_at(id, "completed");
+    assert!(
+        completed >= ended,
+        "completed at {completed}, answer ended {ended}"
+    );
+    let response = c.response(id);
+    for n in 1..=4 {
+        let line = format!("Slow line {n} of 4.");
+        assert!(response.contains(&line), "{line} not in {response:?}");
+    }
+}
+
 /// An HTTP 500 leaves the pane idle, never unknown, and fails the prompt
-/// with `reason` in its error; the next prompt goes through.
-pub fn api_error_fails_the_prompt(c: &RealAgent, reason: &str) {
+/// with `reason` in its error once the agent has given up (`within`); the
+/// next prompt goes through.
+pub fn api_error_fails_the_prompt(c: &RealAgent, reason: &str, within: Duration) {
     let id = c.d.send(&["[[500]] this request fails"]);
-    let seen = states_until(c, ANSWER, |state| {
+    let seen = states_until(c, within, |state| {
         state == "idle" && matches!(c.d.status_of(id).as_str(), "failed" | "completed")
     });
     let shown = c.d.ctl_json(&["show", &id.to_string()]);

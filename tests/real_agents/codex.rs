@@ -39,22 +39,7 @@ fn delivery_is_byte_exact() {
 
 #[test]
 fn completion_is_recorded_after_the_answer_with_the_answer() {
-    let text = "[[slow=2]] a short answer in four lines";
-    each_codex(|c| {
-        let id = c.d.send(&[text]);
-        c.wait_status(id, "completed", ANSWER);
-        let ended = c.mock.answer_end(text).expect("the answer ended");
-        let completed = c.event_at(id, "completed");
-        assert!(
-            completed >= ended,
-            "completed at {completed}, answer ended {ended}"
-        );
-        let response = c.response(id);
-        for n in 1..=4 {
-            let line = format!("Slow line {n} of 4.");
-            assert!(response.contains(&line), "{line} not in {response:?}");
-        }
-    });
+    each_codex(checks::completion_after_the_answer);
 }
 
 /// Codex shows no busy marker while it streams an answer, only the answer
@@ -76,7 +61,7 @@ fn an_api_error_fails_the_prompt_and_the_pane_reads_idle() {
     // Codex retries once (launch.rs), then gives up with a `■` line above
     // its input box.
     each_codex(|c| {
-        checks::api_error_fails_the_prompt(c, "■ We’re currently experiencing high demand");
+        checks::api_error_fails_the_prompt(c, "■ We’re currently experiencing high demand", ANSWER);
     });
 }
 

@@ -1,17 +1,20 @@
 //! The real agents driven end to end by the real `assignerd`, offline
 //! against the mocks of their model APIs (tests/real/README.md): Claude
-//! Code (`claude.rs`) and Codex CLI (`codex.rs`), the same checks for each
-//! (`checks.rs`).
+//! Code (`claude.rs`), Codex CLI (`codex.rs`), Gemini CLI (`gemini.rs`)
+//! and aider (`aider.rs`), the same checks for each (`checks.rs`) where
+//! they apply.
 //! One agent at a time per test, nothing shared. Without the agents cache
 //! (`tests/real/install.sh`) the suite says why once and every test
 //! passes; `tests/run.sh` installs the cache first.
 
 mod agent;
+mod aider;
 mod checks;
 mod claude;
 mod codex;
 #[path = "../common/mod.rs"]
 mod common;
+mod gemini;
 mod helpers;
 mod launch;
 mod mock;

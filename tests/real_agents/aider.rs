@@ -1,0 +1,78 @@
+//! The real aider under the real daemon, offline against
+//! `tests/real/mock_openai.py` (Chat Completions). What aider draws in each
+//! state is in tests/fixtures/screens/aider-0.86.2/NOTES.md.
+
+use std::time::Duration;
+
+use crate::agent::RealAgent;
+use crate::launch::Agent;
+use crate::{ANSWER, checks};
+
+/// The versions driven: the latest must be installed.
+const VERSIONS: &[&str] = &["0.86.2"];
+
+/// Runs `body` against each installed version of [`VERSIONS`].
+fn each_aider(body: impl Fn(&RealAgent)) {
+    crate::each_version(Agent::Aider, VERSIONS, &[], body);
+}
+
+#[test]
+fn provider_is_detected_and_the_pane_reads_idle() {
+    each_aider(checks::provider_and_idle);
+}
+
+#[test]
+fn delivery_is_byte_exact() {
+    // aider sends what was pasted as it is, tabs and 3,000 characters
+    // included, and appends the rules of its edit format after it, which
+    // the mock's log drops (mock.rs).
+    let lines = checks::AWKWARD;
+    let long = format!("3,000 characters: {}", "0123456789".repeat(300))[..3000].to_owned();
+    each_aider(|c| {
+        for text in [lines, long.as_str()] {
+            let id = c.d.send(&[text]);
+            c.wait_status(id, "completed", ANSWER);
+            let received = c.mock.turns().last().map(|t| t.text.clone());
+            assert_eq!(received.as_deref(), Some(text), "{}", c.context());
+        }
+        assert_eq!(c.mock.turns().len(), 2, "{:?}", c.mock.turns());
+    });
+}
+
+#[test]
+fn completion_is_recorded_after_the_answer_with_the_answer() {
+    each_aider(checks::completion_after_the_answer);
+}
+
+/// aider draws no busy marker while an answer streams, only the answer
+/// below the echoed prompt (NOTES.md, `busy-streaming-*`).
+#[test]
+fn a_streaming_answer_holds_the_next_prompt_back() {
+    each_aider(checks::streaming_holds_the_next_prompt_back);
+}
+
+/// aider has no tool calls: it offers to run a shell command the model
+/// proposed, with a `(Y)es/(N)o` question in place of its prompt. Enter
+/// takes the default, `[Yes]`.
+#[test]
+fn an_approval_dialog_is_left_to_a_person() {
+    each_aider(|c| {
+        checks::approval_is_left_to_a_person(c, "Run shell command? (Y)es/(N)o", "Enter");
+    });
+}
+
+/// aider retries a 500 for about 75 s, doubling its pause, and cannot be
+/// told to retry less (NOTES.md); then it prints the last error above its
+/// prompt.
+#[test]
+fn an_api_error_fails_the_prompt_and_the_pane_reads_idle() {
+    let gives_up = Duration::from_secs(240);
+    each_aider(|c| {
+        checks::api_error_fails_the_prompt(c, "litellm.InternalServerError: ", gives_up);
+    });
+}
+
+#[test]
+fn quoted_dialog_phrases_do_not_change_the_state() {
+    each_aider(checks::quotes_change_nothing);
+}
