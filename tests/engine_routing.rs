@@ -88,6 +88,43 @@ fn usage_limit_mid_prompt_requeues_it_to_the_fallback_at_no_retry_cost() {
     f.assert_no_violations();
 }
 
+/// An agent that gave up on a 429 ends its answer in the API's error and
+/// shows its input box again: the prompt goes back to the queue at no
+/// retry cost, the pane reads `rate_limited` and takes nothing, so the
+/// prompt waits rather than being tried again at once there, and goes to a
+/// fallback once one is there.
+#[test]
+fn a_rate_limit_the_agent_gave_up_on_waits_or_goes_to_the_fallback() {
+    let mut f = Fleet::with_agents(&["claude-1"]);
+    let text = "refused for a rate limit #apierror=429 #busy=100";
+    let id =
+        f.d.send(&[text, "--provider", "claude", "--fallback", "codex"]);
+    f.wait_session_state("claude-1", "rate_limited");
+    let shown = f.d.ctl_json(&["show", &id.to_string()]);
+    assert_eq!(shown["prompt"]["status"], "pending", "{shown}");
+    assert_eq!(shown["prompt"]["retry_count"], 0, "{shown}");
+    let history = shown["history"].as_array().unwrap();
+    let requeued = history
+        .iter()
+        .find(|e| e["event"] == "requeued-rate-limited")
+        .unwrap_or_else(|| panic!("{shown}"));
+    let detail = requeued["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("claude-1 stopped at a rate limit: ⏺ API Error: Request rejected (429)"),
+        "{detail}"
+    );
+    f.wait_waiting_reason(id, "waiting for an idle claude or codex session");
+    let sessions = f.d.ctl_json(&["sessions"]);
+    let rule = sessions["sessions"][0]["rule"].as_str().unwrap_or_default();
+    assert!(rule.ends_with("no prompt for 60 s"), "{sessions}");
+    assert_eq!(f.log("claude-1").submissions(), [text]);
+    f.add_agent("codex-1", &["--no-limits"]);
+    f.wait_status(id, "completed");
+    assert_eq!(f.log("codex-1").submissions(), [text]);
+    assert_eq!(f.log("claude-1").submissions(), [text]);
+    f.assert_no_violations();
+}
+
 #[test]
 fn prompts_quoting_limits_and_dialogs_complete_where_they_ran() {
     // The agent echoes each prompt; the echo must not read as a usage-limit

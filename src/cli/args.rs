@@ -111,8 +111,8 @@ pub enum Command {
         #[arg(long, value_name = "REASON", conflicts_with = "from_hook")]
         failed: Option<String>,
         /// With --failed: rate_limit (back to the queue without using a
-        /// retry; the pane rests 60 s) or final (failed, not retried).
-        /// Without it the prompt is retried while retries remain, and the
+        /// retry; the pane reads rate_limited for 60 s or longer) or final
+        /// (failed, not retried). Without it the prompt is retried while retries remain, and the
         /// pane rests 60 s.
         #[arg(long, value_name = "KIND", requires = "failed")]
         failure: Option<Failure>,

@@ -38,6 +38,20 @@ impl Profiles {
     }
 }
 
+/// Whether an API error line (from [`Profiles::api_error`]) says the model
+/// API refused for a rate limit rather than failed: such a prompt is not at
+/// fault and is tried again later (ARCHITECTURE.md, "The engine"). The
+/// agents' own words: Claude Code `API Error: Request rejected (429) · …
+/// rate limit`, Codex `■ exceeded retry limit, last status: 429 Too Many
+/// Requests`, aider `litellm.RateLimitError: …`.
+pub fn is_rate_limit(line: &str) -> bool {
+    static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)(\b429\b|rate.?limit|too many requests|resource.?exhausted)")
+            .expect("a valid regex")
+    });
+    RE.is_match(line)
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;

@@ -134,6 +134,46 @@ pub fn api_error_fails_the_prompt(c: &RealAgent, reason: &str, within: Duration)
     assert_eq!(c.mock.turns().last().map(|t| t.text.as_str()), Some(next));
 }
 
+/// A 429 the agent gave up on makes the pane `rate_limited`; the prompt
+/// goes back to the queue at no retry cost and waits, not tried again at
+/// once on this pane (src/engine/limit.rs), with the agent's error line as
+/// the reason it was requeued.
+pub fn rate_limit_waits(c: &RealAgent, reason: &str) {
+    let text = "[[429]] this request is refused";
+    let id = c.d.send(&[text]);
+    let seen = states_until(c, ANSWER, |state| state == "rate_limited");
+    assert_eq!(
+        seen.last().map(String::as_str),
+        Some("rate_limited"),
+        "{seen:?}\n{}",
+        c.context()
+    );
+    let shown = c.d.ctl_json(&["show", &id.to_string()]);
+    assert_eq!(
+        shown["prompt"]["status"],
+        "pending",
+        "{shown}\n{}",
+        c.context()
+    );
+    assert_eq!(shown["prompt"]["retry_count"], 0, "{shown}");
+    let history = shown["history"].as_array().expect("history");
+    let requeued = history
+        .iter()
+        .find(|e| e["event"] == "requeued-rate-limited");
+    let detail = requeued
+        .and_then(|e| e["detail"].as_str())
+        .unwrap_or_default();
+    assert!(detail.contains(reason), "{shown}");
+    let unknown = seen.iter().any(|s| s == "unknown");
+    assert!(!unknown, "states read: {seen:?}\n{}", c.context());
+    // Read after all of the above: still one round of the agent's own
+    // tries, and the prompt still waits.
+    let tried = c.mock.requests_for(text);
+    assert_eq!(c.d.status_of(id), "pending", "{}", c.context());
+    assert_eq!(c.mock.requests_for(text), tried, "{:?}", c.mock.turns());
+    assert_eq!(c.state(), "rate_limited", "{}", c.context());
+}
+
 /// A tool call that needs approval makes the pane `waiting_approval` with
 /// `option` (the selected first option) on screen; nothing is typed while
 /// it is up, and once a person presses `key` the queue moves.

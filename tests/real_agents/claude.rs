@@ -56,6 +56,15 @@ fn an_api_error_fails_the_prompt_and_the_pane_reads_idle() {
 }
 
 #[test]
+fn a_rate_limit_makes_the_pane_rate_limited_and_the_prompt_waits() {
+    // Without retries Claude Code shows the 429 at once, drawn as after
+    // its ten.
+    each_claude(&[("CLAUDE_CODE_MAX_RETRIES", "0")], |c| {
+        checks::rate_limit_waits(c, "API Error: Request rejected (429)");
+    });
+}
+
+#[test]
 fn an_approval_dialog_is_left_to_a_person() {
     each_claude(&[], |c| {
         checks::approval_is_left_to_a_person(c, "❯ 1. Yes", "Enter");

@@ -66,6 +66,12 @@ fn an_api_error_fails_the_prompt_and_the_pane_reads_idle() {
 }
 
 #[test]
+fn a_rate_limit_makes_the_pane_rate_limited_and_the_prompt_waits() {
+    // Codex retries once (launch.rs), then gives up with a `■` line.
+    each_codex(|c| checks::rate_limit_waits(c, "■ exceeded retry limit, last status: 429"));
+}
+
+#[test]
 fn quoted_dialog_phrases_do_not_change_the_state() {
     each_codex(checks::quotes_change_nothing);
 }
