@@ -2,7 +2,12 @@
 //! `tests/real/mock_gemini.py`. What Gemini CLI draws in each state is in
 //! tests/fixtures/screens/gemini-0.61.0/NOTES.md.
 
+use std::path::Path;
+
+use serde_json::Value;
+
 use crate::agent::RealAgent;
+use crate::common::TestDaemon;
 use crate::launch::Agent;
 use crate::{ANSWER, checks, states_until};
 
@@ -99,5 +104,70 @@ fn an_api_error_keeps_the_pane_busy_until_a_person_cancels() {
         assert!(response.contains("Request cancelled."), "{response:?}");
         c.wait_status(b, "completed", ANSWER);
         assert_eq!(c.mock.turns().last().map(|t| t.text.as_str()), Some(queued));
+    });
+}
+
+/// `assignerctl hooks install gemini` merges an AfterAgent hook into the
+/// settings Gemini CLI already has; the real agent runs it, and its
+/// payload's answer completes the prompt. `hooks uninstall gemini` then
+/// leaves the settings as they were.
+#[test]
+fn the_installed_after_agent_hook_completes_the_prompt() {
+    let settings = |home: &Path| home.join(".gemini/settings.json");
+    let read = |home: &Path| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(settings(home)).unwrap()).unwrap()
+    };
+    let install = |home: &Path, d: &TestDaemon| {
+        let before = read(home);
+        let path = settings(home);
+        d.ctl_ok(&[
+            "hooks",
+            "install",
+            "gemini",
+            "--settings",
+            path.to_str().unwrap(),
+        ]);
+        let after = read(home);
+        let hooks = after["hooks"]["AfterAgent"].to_string();
+        assert!(hooks.contains("--from-hook gemini"), "{after}");
+        let mut without = after.clone();
+        without.as_object_mut().unwrap().remove("hooks");
+        assert_eq!(without, before, "the other settings changed");
+    };
+    let text = "[[slow=2]] a short answer in four lines";
+    let home_of = |c: &RealAgent| c.tmux.dir().join("home");
+    crate::each_version_set_up(Agent::Gemini, VERSIONS, &[], &install, |c| {
+        let id = c.d.send(&[text]);
+        c.wait_status(id, "completed", ANSWER);
+        let shown = c.d.ctl_json(&["show", &id.to_string()]);
+        let history = shown["history"].as_array().expect("history");
+        let completed = history.iter().find(|h| h["event"] == "completed");
+        let detail = completed.map(|h| h["detail"].clone()).unwrap_or_default();
+        assert_eq!(detail, "reported by agent hook", "{shown}\n{}", c.context());
+        // The payload's answer: the model's words, none of the screen.
+        // Gemini CLI 0.61.0 passes the whole answer followed by its later
+        // streamed parts again (`\n Slow line 2 of 4.\n …`); that is what
+        // is stored.
+        let response = c.response(id);
+        let answer = "Slow line 1 of 4.\nSlow line 2 of 4.\nSlow line 3 of 4.\nSlow line 4 of 4.\n";
+        assert!(
+            response.starts_with(answer),
+            "{response:?}\n{}",
+            c.context()
+        );
+        assert!(!response.contains("Type your message"), "{response:?}");
+        let home = home_of(c);
+        let path = settings(&home);
+        let with = read(&home);
+        c.d.ctl_ok(&[
+            "hooks",
+            "uninstall",
+            "gemini",
+            "--settings",
+            path.to_str().unwrap(),
+        ]);
+        let mut expected = with;
+        expected.as_object_mut().unwrap().remove("hooks");
+        assert_eq!(read(&home), expected);
     });
 }

@@ -68,8 +68,18 @@ impl Agent {
             Agent::Codex | Agent::Gemini | Agent::Aider => {
                 let prepared = others_env(self, root, port);
                 // Only the prepared environment: nothing of the test's own
-                // (a proxy, a real CODEX_HOME) may reach the agent.
-                argv.push("-i".to_owned());
+                // (a proxy, a real CODEX_HOME) may reach the agent; only
+                // the pane's id, which tmux gives the pane's first process
+                // and a hook's `complete --pane "$TMUX_PANE"` needs, goes
+                // through a shell that execs `env` in its place.
+                argv = [
+                    "sh",
+                    "-c",
+                    r#"exec env -i TMUX_PANE="$TMUX_PANE" "$@""#,
+                    "sh",
+                ]
+                .map(str::to_owned)
+                .to_vec();
                 let env = prepared["env"].as_object().expect("env");
                 argv.extend(
                     env.iter()

@@ -77,11 +77,23 @@ pub fn each_version(
     extra_env: &[(&str, &str)],
     body: impl Fn(&RealAgent),
 ) {
+    each_version_set_up(agent, versions, extra_env, &|_, _| {}, body);
+}
+
+/// [`each_version`] with `setup` run before each agent starts
+/// ([`RealAgent::start`]).
+pub fn each_version_set_up(
+    agent: Agent,
+    versions: &[&str],
+    extra_env: &[(&str, &str)],
+    setup: &dyn Fn(&std::path::Path, &common::TestDaemon),
+    body: impl Fn(&RealAgent),
+) {
     let Some(versions) = installed(agent, versions) else {
         return;
     };
     for (version, bin) in versions {
-        let a = RealAgent::start(agent, &version, &bin, extra_env);
+        let a = RealAgent::start(agent, &version, &bin, extra_env, setup);
         a.wait_state("idle", START);
         body(&a);
     }
