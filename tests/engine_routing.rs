@@ -73,14 +73,7 @@ fn usage_limit_mid_prompt_requeues_it_to_the_fallback_at_no_retry_cost() {
     assert_eq!(f.log("claude-1").submissions(), [text]);
     assert_eq!(f.log("codex-1").submissions(), [text]);
     assert_eq!(f.session_state("claude-1").as_deref(), Some("rate_limited"));
-    let shown = f.d.ctl_json(&["show", &id.to_string()]);
-    assert_eq!(shown["prompt"]["retry_count"], 0, "{shown}");
-    let history = shown["history"].as_array().unwrap();
-    let requeued = history
-        .iter()
-        .find(|e| e["event"] == "requeued-rate-limited")
-        .unwrap_or_else(|| panic!("{shown}"));
-    let detail = requeued["detail"].as_str().unwrap();
+    let detail = requeued_at_no_cost(&f, id);
     assert!(
         detail.starts_with("claude-1 stopped at a usage limit: ") && detail.contains("limit"),
         "{detail}"
@@ -100,15 +93,8 @@ fn a_rate_limit_the_agent_gave_up_on_waits_or_goes_to_the_fallback() {
     let id =
         f.d.send(&[text, "--provider", "claude", "--fallback", "codex"]);
     f.wait_session_state("claude-1", "rate_limited");
-    let shown = f.d.ctl_json(&["show", &id.to_string()]);
-    assert_eq!(shown["prompt"]["status"], "pending", "{shown}");
-    assert_eq!(shown["prompt"]["retry_count"], 0, "{shown}");
-    let history = shown["history"].as_array().unwrap();
-    let requeued = history
-        .iter()
-        .find(|e| e["event"] == "requeued-rate-limited")
-        .unwrap_or_else(|| panic!("{shown}"));
-    let detail = requeued["detail"].as_str().unwrap();
+    assert_eq!(f.d.status_of(id), "pending");
+    let detail = requeued_at_no_cost(&f, id);
     assert!(
         detail.starts_with("claude-1 stopped at a rate limit: ⏺ API Error: Request rejected (429)"),
         "{detail}"
@@ -123,6 +109,19 @@ fn a_rate_limit_the_agent_gave_up_on_waits_or_goes_to_the_fallback() {
     assert_eq!(f.log("codex-1").submissions(), [text]);
     assert_eq!(f.log("claude-1").submissions(), [text]);
     f.assert_no_violations();
+}
+
+/// The detail of prompt `id`'s `requeued-rate-limited` event, once it is
+/// certain that the requeue used no retry.
+fn requeued_at_no_cost(f: &Fleet, id: i64) -> String {
+    let shown = f.d.ctl_json(&["show", &id.to_string()]);
+    assert_eq!(shown["prompt"]["retry_count"], 0, "{shown}");
+    let history = shown["history"].as_array().unwrap();
+    let requeued = history
+        .iter()
+        .find(|e| e["event"] == "requeued-rate-limited")
+        .unwrap_or_else(|| panic!("{shown}"));
+    requeued["detail"].as_str().unwrap().to_owned()
 }
 
 #[test]

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use crate::agent::RealAgent;
+use crate::checks;
 use crate::launch::Agent;
-use crate::{ANSWER, checks};
 
 /// The versions driven: the latest must be installed.
 const VERSIONS: &[&str] = &["0.86.2"];
@@ -26,17 +26,7 @@ fn delivery_is_byte_exact() {
     // aider sends what was pasted as it is, tabs and 3,000 characters
     // included, and appends the rules of its edit format after it, which
     // the mock's log drops (mock.rs).
-    let lines = checks::AWKWARD;
-    let long = format!("3,000 characters: {}", "0123456789".repeat(300))[..3000].to_owned();
-    each_aider(|c| {
-        for text in [lines, long.as_str()] {
-            let id = c.d.send(&[text]);
-            c.wait_status(id, "completed", ANSWER);
-            let received = c.mock.turns().last().map(|t| t.text.clone());
-            assert_eq!(received.as_deref(), Some(text), "{}", c.context());
-        }
-        assert_eq!(c.mock.turns().len(), 2, "{:?}", c.mock.turns());
-    });
+    each_aider(checks::delivered_as_pasted);
 }
 
 #[test]

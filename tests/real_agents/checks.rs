@@ -17,6 +17,20 @@ pub const AWKWARD: &str = "Prüfe naïve Größen — 日本語 ✓ and emoji �
     quotes ' \" and a backslash \\ stay\n\
     the last line ends with a semicolon;";
 
+/// [`AWKWARD`] and a one-line paste of 3,000 characters reach the model
+/// exactly as pasted, for an agent that does not rewrite them (Codex CLI,
+/// Gemini CLI, aider: their notes in tests/fixtures/screens/).
+pub fn delivered_as_pasted(c: &RealAgent) {
+    let long = format!("3,000 characters: {}", "0123456789".repeat(300))[..3000].to_owned();
+    for text in [AWKWARD, long.as_str()] {
+        let id = c.d.send(&[text]);
+        c.wait_status(id, "completed", ANSWER);
+        let received = c.mock.turns().last().map(|t| t.text.clone());
+        assert_eq!(received.as_deref(), Some(text), "{}", c.context());
+    }
+    assert_eq!(c.mock.turns().len(), 2, "{:?}", c.mock.turns());
+}
+
 /// The daemon names the agent's provider and reads its pane idle.
 pub fn provider_and_idle(c: &RealAgent) {
     let expected = Some((c.agent.name().to_owned(), "idle".to_owned()));

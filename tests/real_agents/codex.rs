@@ -24,17 +24,7 @@ fn delivery_is_byte_exact() {
     // Codex sends what was pasted as it is: tabs included, and a paste of
     // 3,000 characters, which its input box shows collapsed as `[Pasted
     // Content 3000 chars]`, whole (tests/real/README.md).
-    let lines = checks::AWKWARD;
-    let long = format!("3,000 characters: {}", "0123456789".repeat(300))[..3000].to_owned();
-    each_codex(|c| {
-        for text in [lines, long.as_str()] {
-            let id = c.d.send(&[text]);
-            c.wait_status(id, "completed", ANSWER);
-            let received = c.mock.turns().last().map(|t| t.text.clone());
-            assert_eq!(received.as_deref(), Some(text), "{}", c.context());
-        }
-        assert_eq!(c.mock.turns().len(), 2, "{:?}", c.mock.turns());
-    });
+    each_codex(checks::delivered_as_pasted);
 }
 
 #[test]

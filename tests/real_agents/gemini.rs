@@ -30,17 +30,7 @@ fn delivery_is_byte_exact() {
     // paste of 3,000 characters, which its input box shows collapsed as
     // `[Pasted Text: 3000 chars]`, whole. Its one rewriting, whitespace at
     // either end stripped (NOTES.md), does not touch these texts.
-    let lines = checks::AWKWARD;
-    let long = format!("3,000 characters: {}", "0123456789".repeat(300))[..3000].to_owned();
-    each_gemini(|c| {
-        for text in [lines, long.as_str()] {
-            let id = c.d.send(&[text]);
-            c.wait_status(id, "completed", ANSWER);
-            let received = c.mock.turns().last().map(|t| t.text.clone());
-            assert_eq!(received.as_deref(), Some(text), "{}", c.context());
-        }
-        assert_eq!(c.mock.turns().len(), 2, "{:?}", c.mock.turns());
-    });
+    each_gemini(checks::delivered_as_pasted);
 }
 
 #[test]

@@ -9,6 +9,7 @@
 
 mod agent;
 mod aider;
+mod bench;
 mod checks;
 mod claude;
 mod codex;
