@@ -148,4 +148,24 @@ mod tests {
             assert_eq!(p.api_error("aider", &screen), None, "{fine}");
         }
     }
+
+    /// The error lines the agents end a 429 with, once their own retries
+    /// are used up, read as rate limits; a 500's do not.
+    #[test]
+    fn rate_limit_errors_are_told_from_other_errors() {
+        let p = Profiles::builtin();
+        for (agent, folder) in [
+            ("claude", "claude-2.1.332"),
+            ("claude", "claude-2.1.197"),
+            ("codex", "codex-0.171.0"),
+            ("aider", "aider-0.86.2"),
+        ] {
+            let limit = p.api_error(agent, &read(folder, "rate-limit-429.txt"));
+            let limit = limit.unwrap_or_else(|| panic!("{folder}: no error line"));
+            assert!(super::is_rate_limit(&limit), "{folder}: {limit}");
+            let failed = p.api_error(agent, &read(folder, "api-error-500.txt"));
+            let failed = failed.unwrap_or_else(|| panic!("{folder}: no error line"));
+            assert!(!super::is_rate_limit(&failed), "{folder}: {failed}");
+        }
+    }
 }
