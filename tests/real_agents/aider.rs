@@ -62,6 +62,12 @@ fn an_api_error_fails_the_prompt_and_the_pane_reads_idle() {
     });
 }
 
+// No 429 test: aider retries a rate limit as long as a 500 (about 80 s)
+// before it shows `litellm.RateLimitError: …`, which would add more than a
+// minute to the suite; src/detect/api_error.rs reads that line from its
+// captured screen as a rate limit, and claude.rs and codex.rs check what
+// the daemon then does with the real agents.
+
 #[test]
 fn quoted_dialog_phrases_do_not_change_the_state() {
     each_aider(checks::quotes_change_nothing);
