@@ -62,13 +62,19 @@ pub struct Config {
     pub profiles: BTreeMap<String, ProfileOverride>,
 }
 
+/// The pause between paste and Enter for a provider whose profile names
+/// none, when the config sets no `[delivery] settle_ms`.
+pub const DEFAULT_SETTLE_MS: u64 = 150;
+
 /// How text is typed into a pane.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DeliveryConfig {
     /// Pause between the paste and the Enter key, so the agent's input box
-    /// has taken the whole paste before it is submitted.
-    pub settle_ms: u64,
+    /// has taken the whole paste before it is submitted. Unset, each
+    /// provider's profile says (`[profiles.NAME] settle_ms`, measured per
+    /// agent), and [`DEFAULT_SETTLE_MS`] for a profile that does not.
+    pub settle_ms: Option<u64>,
     /// How long to wait for the agent to react before the one rescue Enter.
     pub verify_ms: u64,
     /// Milliseconds a pane must look idle again before its prompt counts
@@ -81,11 +87,20 @@ pub struct DeliveryConfig {
 impl Default for DeliveryConfig {
     fn default() -> Self {
         Self {
-            settle_ms: 150,
+            settle_ms: None,
             verify_ms: 1500,
             completion_debounce_ms: 1000,
             max_response_bytes: 64 * 1024,
         }
+    }
+}
+
+impl DeliveryConfig {
+    /// The pause between paste and Enter for a provider whose profile
+    /// names `profile`: this config's `settle_ms` when set (it is for every
+    /// agent), else the profile's, else [`DEFAULT_SETTLE_MS`].
+    pub fn settle_for(&self, profile: Option<u64>) -> u64 {
+        self.settle_ms.or(profile).unwrap_or(DEFAULT_SETTLE_MS)
     }
 }
 
@@ -201,6 +216,16 @@ fn describe_toml_error(text: &str, err: &toml::de::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settle_is_the_configs_then_the_profiles_then_the_default() {
+        let unset = Config::parse("", Path::new("x.toml")).unwrap().delivery;
+        assert_eq!(unset.settle_for(Some(100)), 100);
+        assert_eq!(unset.settle_for(None), DEFAULT_SETTLE_MS);
+        let set = Config::parse("[delivery]\nsettle_ms = 300\n", Path::new("x.toml")).unwrap();
+        assert_eq!(set.delivery.settle_for(Some(100)), 300);
+        assert_eq!(set.delivery.settle_for(None), 300);
+    }
 
     #[test]
     fn empty_file_gives_defaults() {

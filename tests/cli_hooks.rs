@@ -1,4 +1,4 @@
-//! `assignerctl hooks install|uninstall claude` with the real binary on a
+//! `assignerctl hooks install|uninstall claude|codex|gemini` with the real binary on a
 //! temporary HOME, and the installed hook run as Claude Code runs it: a
 //! shell command with the payload on stdin and `$TMUX_PANE` set.
 
@@ -17,6 +17,7 @@ fn hooks(home: &Path, args: &[&str]) -> Output {
         .args(args)
         .env("HOME", home)
         .env_remove("CLAUDE_CONFIG_DIR")
+        .env_remove("GEMINI_CLI_HOME")
         .output()
         .unwrap()
 }
@@ -106,6 +107,52 @@ fn project_and_explicit_settings_and_bad_json() {
         std::fs::read_to_string(&bad).unwrap(),
         "{ not json",
         "left as it was"
+    );
+}
+
+/// Gemini CLI's user settings are `~/.gemini/settings.json`, or in
+/// `$GEMINI_CLI_HOME/.gemini/` (a home of its own, not a config dir); a
+/// project's are `DIR/.gemini/settings.json`. Only AfterAgent is touched.
+#[test]
+fn gemini_settings_get_an_after_agent_hook() {
+    let home = tempfile::tempdir().unwrap();
+    let settings = home.path().join(".gemini/settings.json");
+    std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
+    let before = json!({"general": {"enableAutoUpdate": false}, "hooks": {"BeforeTool": []}});
+    std::fs::write(&settings, before.to_string()).unwrap();
+    ok(hooks(home.path(), &["install", "gemini"]));
+    let v = read(&settings);
+    let installed = commands(&v, "AfterAgent");
+    assert!(
+        installed[0].ends_with("--from-hook gemini >/dev/null 2>&1 || true"),
+        "{v}"
+    );
+    assert_eq!(v["general"], before["general"]);
+    assert!(v["hooks"].get("Stop").is_none(), "{v}");
+    ok(hooks(home.path(), &["uninstall", "gemini"]));
+    assert_eq!(read(&settings), before);
+
+    let other = home.path().join("gemini-home");
+    let out = Command::new(env!("CARGO_BIN_EXE_assignerctl"))
+        .args(["hooks", "install", "gemini"])
+        .env("HOME", home.path())
+        .env("GEMINI_CLI_HOME", &other)
+        .output()
+        .unwrap();
+    ok(out);
+    assert_eq!(
+        commands(&read(&other.join(".gemini/settings.json")), "AfterAgent").len(),
+        1
+    );
+    let project = home.path().join("proj");
+    let project_arg = project.to_str().unwrap();
+    ok(hooks(
+        home.path(),
+        &["install", "gemini", "--project", project_arg],
+    ));
+    assert_eq!(
+        commands(&read(&project.join(".gemini/settings.json")), "AfterAgent").len(),
+        1
     );
 }
 

@@ -141,7 +141,7 @@ fn a_report_during_the_delivery_check_completes_and_ends_the_check() {
 }
 
 #[test]
-fn a_rate_limit_requeues_without_a_retry_and_rests_the_pane() {
+fn a_rate_limit_requeues_without_a_retry_and_the_pane_reads_rate_limited() {
     let mut f = Fleet::with_agents(&["claude-1"]);
     let id = running(&f, "limited work #busy=60000");
     hook(
@@ -150,8 +150,9 @@ fn a_rate_limit_requeues_without_a_retry_and_rests_the_pane() {
         &stop_failure("rate_limit", "API Error: Request rejected (429)"),
     );
     assert_eq!(f.d.status_of(id), "pending");
-    // The agent stops working and is idle again, but rests.
-    rests_then_goes_elsewhere(&mut f, id, "rate limit");
+    // The agent stops working and is idle again, but its pane reads
+    // rate_limited while the limit is waited out (src/engine/limit.rs).
+    rests_then_goes_elsewhere(&mut f, id, "rate_limited", "waiting for an idle");
     let shown = f.d.ctl_json(&["show", &id.to_string()]);
     assert_eq!(shown["prompt"]["retry_count"], 0, "a limit uses no retry");
     assert!(
@@ -183,17 +184,18 @@ fn a_failure_is_retried_but_not_in_the_same_pane_at_once() {
     let id = running(&f, "flaky work #busy=60000");
     let pane = f.panes["claude-1"].clone();
     f.d.ctl_ok(&["complete", "--pane", &pane, "--failed", "tool crashed"]);
-    rests_then_goes_elsewhere(&mut f, id, "reported a failure");
+    rests_then_goes_elsewhere(&mut f, id, "idle", "reported a failure");
     let shown = f.d.ctl_json(&["show", &id.to_string()]);
     assert_eq!(shown["prompt"]["retry_count"], 1);
 }
 
-/// The agent in claude-1 stops (Escape) and is idle again, yet prompt `id`
-/// waits for a reason containing `why` until another agent takes it.
-fn rests_then_goes_elsewhere(f: &mut Fleet, id: i64, why: &str) {
+/// The agent in claude-1 stops (Escape) and its pane reads `state`, yet
+/// prompt `id` waits for a reason containing `why` until another agent
+/// takes it.
+fn rests_then_goes_elsewhere(f: &mut Fleet, id: i64, state: &str, why: &str) {
     let pane = f.panes["claude-1"].clone();
     f.tmux.ok(&["send-keys", "-t", &pane, "Escape"]);
-    f.wait_session_state("claude-1", "idle");
+    f.wait_session_state("claude-1", state);
     f.wait_waiting_reason(id, why);
     f.add_agent("claude-2", &[]);
     wait_taken(f, id, "claude-2");

@@ -73,6 +73,47 @@ fn usage_limit_mid_prompt_requeues_it_to_the_fallback_at_no_retry_cost() {
     assert_eq!(f.log("claude-1").submissions(), [text]);
     assert_eq!(f.log("codex-1").submissions(), [text]);
     assert_eq!(f.session_state("claude-1").as_deref(), Some("rate_limited"));
+    let detail = requeued_at_no_cost(&f, id);
+    assert!(
+        detail.starts_with("claude-1 stopped at a usage limit: ") && detail.contains("limit"),
+        "{detail}"
+    );
+    f.assert_no_violations();
+}
+
+/// An agent that gave up on a 429 ends its answer in the API's error and
+/// shows its input box again: the prompt goes back to the queue at no
+/// retry cost, the pane reads `rate_limited` and takes nothing, so the
+/// prompt waits rather than being tried again at once there, and goes to a
+/// fallback once one is there.
+#[test]
+fn a_rate_limit_the_agent_gave_up_on_waits_or_goes_to_the_fallback() {
+    let mut f = Fleet::with_agents(&["claude-1"]);
+    let text = "refused for a rate limit #apierror=429 #busy=100";
+    let id =
+        f.d.send(&[text, "--provider", "claude", "--fallback", "codex"]);
+    f.wait_session_state("claude-1", "rate_limited");
+    assert_eq!(f.d.status_of(id), "pending");
+    let detail = requeued_at_no_cost(&f, id);
+    assert!(
+        detail.starts_with("claude-1 stopped at a rate limit: ⏺ API Error: Request rejected (429)"),
+        "{detail}"
+    );
+    f.wait_waiting_reason(id, "waiting for an idle claude or codex session");
+    let sessions = f.d.ctl_json(&["sessions"]);
+    let rule = sessions["sessions"][0]["rule"].as_str().unwrap_or_default();
+    assert!(rule.ends_with("no prompt for 60 s"), "{sessions}");
+    assert_eq!(f.log("claude-1").submissions(), [text]);
+    f.add_agent("codex-1", &["--no-limits"]);
+    f.wait_status(id, "completed");
+    assert_eq!(f.log("codex-1").submissions(), [text]);
+    assert_eq!(f.log("claude-1").submissions(), [text]);
+    f.assert_no_violations();
+}
+
+/// The detail of prompt `id`'s `requeued-rate-limited` event, once it is
+/// certain that the requeue used no retry.
+fn requeued_at_no_cost(f: &Fleet, id: i64) -> String {
     let shown = f.d.ctl_json(&["show", &id.to_string()]);
     assert_eq!(shown["prompt"]["retry_count"], 0, "{shown}");
     let history = shown["history"].as_array().unwrap();
@@ -80,12 +121,7 @@ fn usage_limit_mid_prompt_requeues_it_to_the_fallback_at_no_retry_cost() {
         .iter()
         .find(|e| e["event"] == "requeued-rate-limited")
         .unwrap_or_else(|| panic!("{shown}"));
-    let detail = requeued["detail"].as_str().unwrap();
-    assert!(
-        detail.starts_with("claude-1 stopped at a usage limit: ") && detail.contains("limit"),
-        "{detail}"
-    );
-    f.assert_no_violations();
+    requeued["detail"].as_str().unwrap().to_owned()
 }
 
 #[test]

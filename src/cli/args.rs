@@ -111,13 +111,13 @@ pub enum Command {
         #[arg(long, value_name = "REASON", conflicts_with = "from_hook")]
         failed: Option<String>,
         /// With --failed: rate_limit (back to the queue without using a
-        /// retry; the pane rests 60 s) or final (failed, not retried).
-        /// Without it the prompt is retried while retries remain, and the
+        /// retry; the pane reads rate_limited for 60 s or longer) or final
+        /// (failed, not retried). Without it the prompt is retried while retries remain, and the
         /// pane rests 60 s.
         #[arg(long, value_name = "KIND", requires = "failed")]
         failure: Option<Failure>,
-        /// Read the hook's JSON payload as AGENT hands it over (claude: on
-        /// stdin; codex: the argument after --payload) and report the
+        /// Read the hook's JSON payload as AGENT hands it over (claude and
+        /// gemini: on stdin; codex: the argument after --payload) and report the
         /// answer it holds, or its failure. The pane defaults to
         /// $TMUX_PANE.
         #[arg(long, value_name = "AGENT")]
@@ -253,6 +253,8 @@ pub enum HookAgent {
     Claude,
     /// Codex: the `notify` program in its config.toml.
     Codex,
+    /// Gemini CLI: an AfterAgent hook in its settings.json.
+    Gemini,
 }
 
 /// `hooks` actions.
@@ -271,11 +273,13 @@ pub struct HooksArgs {
     pub agent: HookAgent,
     /// The settings file; default: ~/.claude/settings.json
     /// ($CLAUDE_CONFIG_DIR/settings.json when that is set) for claude,
-    /// ~/.codex/config.toml ($CODEX_HOME/config.toml) for codex.
+    /// ~/.codex/config.toml ($CODEX_HOME/config.toml) for codex,
+    /// ~/.gemini/settings.json ($GEMINI_CLI_HOME/.gemini/settings.json)
+    /// for gemini.
     #[arg(long, value_name = "PATH", conflicts_with = "project")]
     pub settings: Option<PathBuf>,
-    /// The project's settings instead: DIR/.claude/settings.json (claude
-    /// only).
+    /// The project's settings instead: DIR/.claude/settings.json (claude),
+    /// DIR/.gemini/settings.json (gemini).
     #[arg(long, value_name = "DIR")]
     pub project: Option<PathBuf>,
 }

@@ -46,6 +46,28 @@ pub fn read(agent: HookAgent, given: Option<String>) -> Result<HookReport, Strin
     match agent {
         HookAgent::Claude => claude(&text),
         HookAgent::Codex => codex(&text),
+        HookAgent::Gemini => gemini(&text),
+    }
+}
+
+/// A Gemini CLI AfterAgent payload: the turn's final answer in
+/// `prompt_response`. Gemini CLI runs no hook when a turn fails.
+pub fn gemini(payload: &str) -> Result<HookReport, String> {
+    let v: Value = serde_json::from_str(payload)
+        .map_err(|e| format!("the hook payload on stdin is not JSON: {e}"))?;
+    match v.get("hook_event_name").and_then(Value::as_str) {
+        Some("AfterAgent") => Ok(HookReport {
+            response: v
+                .get("prompt_response")
+                .and_then(Value::as_str)
+                .filter(|m| !m.trim().is_empty())
+                .map(keep_end),
+            ..HookReport::default()
+        }),
+        other => Err(format!(
+            "the hook payload is for {}, not AfterAgent",
+            other.map_or_else(|| "no hook_event_name".to_owned(), |e| format!("{e:?}"))
+        )),
     }
 }
 
@@ -186,6 +208,20 @@ mod tests {
         .unwrap();
         assert_eq!(r.response.as_deref(), Some("Fixed."));
         assert!(codex(r#"{"type":"approval-requested"}"#).is_err());
+    }
+
+    #[test]
+    fn gemini_after_agent() {
+        let r = gemini(
+            r#"{"session_id":"s","transcript_path":"/t.json","cwd":"/w",
+                "hook_event_name":"AfterAgent","timestamp":"2026-11-29T17:00:00Z",
+                "prompt":"say hi","prompt_response":"Hi.","stop_hook_active":false}"#,
+        )
+        .unwrap();
+        assert_eq!(r.response.as_deref(), Some("Hi."));
+        assert_eq!((r.error, r.failure), (None, None));
+        let e = gemini(r#"{"hook_event_name":"BeforeTool"}"#).unwrap_err();
+        assert!(e.contains("BeforeTool"), "{e}");
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! `assignerctl hooks install|uninstall claude|codex`: the hooks that run
-//! `complete --from-hook` (README, Agent hooks): Claude Code's Stop and
-//! StopFailure hooks in its settings.json, Codex's `notify` program in its
-//! config.toml. The file is merged, never rewritten from scratch: other
+//! `assignerctl hooks install|uninstall claude|codex|gemini`: the hooks
+//! that run `complete --from-hook` (README, Agent hooks): Claude Code's
+//! Stop and StopFailure hooks in its settings.json, Codex's `notify`
+//! program in its config.toml, Gemini CLI's AfterAgent hook in its
+//! settings.json. The file is merged, never rewritten from scratch: other
 //! keys and other hooks stay as they are, in their order.
 
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::args::{HookAgent, HooksAction, HooksArgs};
+use super::hooks_merge::{CLAUDE_EVENTS, GEMINI_EVENTS};
 use super::{hooks_codex, hooks_merge};
 use crate::error::exit;
 
@@ -35,10 +37,14 @@ pub fn run(action: &HooksAction, socket: Option<&Path>) -> i32 {
     let exe = std::env::current_exe()
         .map_or_else(|_| "assignerctl".to_owned(), |p| p.display().to_string());
     let edited = match (args.agent, installing) {
-        (HookAgent::Claude, true) => {
-            claude(&text, |v| hooks_merge::install(v, &command(&exe, socket)))
-        }
-        (HookAgent::Claude, false) => claude(&text, hooks_merge::uninstall),
+        (HookAgent::Claude, true) => json(&text, |v| {
+            hooks_merge::install(v, CLAUDE_EVENTS, &command(&exe, "claude", socket))
+        }),
+        (HookAgent::Claude, false) => json(&text, |v| hooks_merge::uninstall(v, CLAUDE_EVENTS)),
+        (HookAgent::Gemini, true) => json(&text, |v| {
+            hooks_merge::install(v, GEMINI_EVENTS, &command(&exe, "gemini", socket))
+        }),
+        (HookAgent::Gemini, false) => json(&text, |v| hooks_merge::uninstall(v, GEMINI_EVENTS)),
         (HookAgent::Codex, true) => hooks_codex::install(&text, &hooks_codex::notify(&exe, socket)),
         (HookAgent::Codex, false) => hooks_codex::uninstall(&text),
     };
@@ -65,9 +71,9 @@ pub fn run(action: &HooksAction, socket: Option<&Path>) -> i32 {
     exit::OK
 }
 
-/// Applies `change` to Claude Code's settings (a missing or empty file is
-/// `{}`); the new text when it changed anything.
-fn claude(
+/// Applies `change` to Claude Code's or Gemini CLI's settings (a missing
+/// or empty file is `{}`); the new text when it changed anything.
+fn json(
     text: &str,
     change: impl FnOnce(&mut Value) -> Result<bool, String>,
 ) -> Result<Option<String>, String> {
@@ -92,6 +98,8 @@ fn settings_path(args: &HooksArgs) -> Result<PathBuf, String> {
     let (var, dir, file) = match args.agent {
         HookAgent::Claude => ("CLAUDE_CONFIG_DIR", ".claude", "settings.json"),
         HookAgent::Codex => ("CODEX_HOME", ".codex", "config.toml"),
+        // GEMINI_CLI_HOME stands for HOME: `.gemini` is made inside it.
+        HookAgent::Gemini => ("GEMINI_CLI_HOME", ".gemini", "settings.json"),
     };
     if let Some(project) = &args.project {
         if args.agent == HookAgent::Codex {
@@ -100,7 +108,11 @@ fn settings_path(args: &HooksArgs) -> Result<PathBuf, String> {
         return Ok(project.join(dir).join(file));
     }
     if let Some(d) = std::env::var_os(var).filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(d).join(file));
+        let d = PathBuf::from(d);
+        return Ok(match args.agent {
+            HookAgent::Gemini => d.join(dir).join(file),
+            _ => d.join(file),
+        });
     }
     std::env::var_os("HOME")
         .filter(|h| !h.is_empty())
@@ -108,11 +120,13 @@ fn settings_path(args: &HooksArgs) -> Result<PathBuf, String> {
         .ok_or_else(|| "HOME is not set: name the file with --settings".into())
 }
 
-/// Claude Code's hook command line: this very program, so the hook does not depend
-/// on the agent's PATH, and the socket when one was named.
-pub fn command(exe: &str, socket: Option<&Path>) -> String {
+/// The hook command line of `agent` (`claude`, `gemini`): this very
+/// program, so the hook does not depend on the agent's PATH, and the
+/// socket when one was named. It prints nothing: Gemini CLI reads a hook's
+/// standard output as JSON.
+pub fn command(exe: &str, agent: &str, socket: Option<&Path>) -> String {
     let mut cmd = format!(
-        "{} complete --pane \"$TMUX_PANE\" --from-hook claude",
+        "{} complete --pane \"$TMUX_PANE\" --from-hook {agent}",
         quote(exe)
     );
     if let Some(s) = socket {
@@ -166,6 +180,7 @@ mod tests {
     fn the_command_quotes_what_needs_it() {
         let c = command(
             "/opt/my tools/assignerctl",
+            "claude",
             Some(Path::new("/run/a'b.sock")),
         );
         assert!(c.starts_with("'/opt/my tools/assignerctl' complete --pane \"$TMUX_PANE\""));

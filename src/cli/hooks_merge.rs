@@ -1,12 +1,16 @@
-//! The merge behind `assignerctl hooks`: Claude Code's settings hold, under
-//! `hooks`, a list of groups per event, each with a list of hook commands.
-//! Ours are told apart by their command, so other hooks, other groups and
-//! every other key stay as they are, in their order.
+//! The merge behind `assignerctl hooks`: Claude Code's and Gemini CLI's
+//! settings hold, under `hooks`, a list of groups per event, each with a
+//! list of hook commands. Ours are told apart by their command, so other
+//! hooks, other groups and every other key stay as they are, in their
+//! order.
 
 use serde_json::{Map, Value, json};
 
-/// The events whose hooks report a finished turn.
-const EVENTS: [&str; 2] = ["Stop", "StopFailure"];
+/// Claude Code's events whose hooks report a finished turn.
+pub const CLAUDE_EVENTS: &[&str] = &["Stop", "StopFailure"];
+
+/// Gemini CLI's: `AfterAgent` fires once a turn's final answer is there.
+pub const GEMINI_EVENTS: &[&str] = &["AfterAgent"];
 
 /// A hook command that reports to assigner, installed by any version.
 pub fn is_ours(hook: &Value) -> bool {
@@ -15,13 +19,13 @@ pub fn is_ours(hook: &Value) -> bool {
         .is_some_and(|c| c.contains("assignerctl") && c.contains(" complete --pane"))
 }
 
-/// Adds a hook running `command` to each event; a hook of an earlier
-/// install with another command is replaced. Returns whether anything
-/// changed.
-pub fn install(settings: &mut Value, command: &str) -> Result<bool, String> {
+/// Adds a hook running `command` to each of `events`; a hook of an
+/// earlier install with another command is replaced. Returns whether
+/// anything changed.
+pub fn install(settings: &mut Value, events: &[&str], command: &str) -> Result<bool, String> {
     let hooks = hooks_of(settings)?;
     let mut changed = false;
-    for event in EVENTS {
+    for &event in events {
         let groups = hooks
             .entry(event)
             .or_insert_with(|| Value::Array(Vec::new()))
@@ -40,9 +44,9 @@ pub fn install(settings: &mut Value, command: &str) -> Result<bool, String> {
     Ok(changed)
 }
 
-/// Removes every assigner hook; events and a `hooks` key left empty go
-/// too. Returns whether anything changed.
-pub fn uninstall(settings: &mut Value) -> Result<bool, String> {
+/// Removes every assigner hook of `events`; events and a `hooks` key left
+/// empty go too. Returns whether anything changed.
+pub fn uninstall(settings: &mut Value, events: &[&str]) -> Result<bool, String> {
     let Some(obj) = settings.as_object_mut() else {
         return Err("the settings are not a JSON object".into());
     };
@@ -50,7 +54,7 @@ pub fn uninstall(settings: &mut Value) -> Result<bool, String> {
         return Ok(false);
     };
     let mut changed = false;
-    for event in EVENTS {
+    for &event in events {
         let Some(groups) = hooks.get_mut(event).and_then(Value::as_array_mut) else {
             continue;
         };
@@ -114,7 +118,7 @@ mod tests {
     #[test]
     fn install_into_nothing() {
         let mut v = json!({});
-        assert!(install(&mut v, CMD).unwrap());
+        assert!(install(&mut v, CLAUDE_EVENTS, CMD).unwrap());
         assert_eq!(commands(&v, "Stop"), [CMD]);
         assert_eq!(commands(&v, "StopFailure"), [CMD]);
     }
@@ -129,9 +133,9 @@ mod tests {
             },
             "permissions": {"allow": ["Bash(ls)"]}
         });
-        assert!(install(&mut v, CMD).unwrap());
+        assert!(install(&mut v, CLAUDE_EVENTS, CMD).unwrap());
         let once = v.clone();
-        assert!(!install(&mut v, CMD).unwrap());
+        assert!(!install(&mut v, CLAUDE_EVENTS, CMD).unwrap());
         assert_eq!(v, once);
         assert_eq!(commands(&v, "Stop"), ["notify-send done", CMD]);
         assert_eq!(commands(&v, "PreToolUse"), ["audit"]);
@@ -145,7 +149,7 @@ mod tests {
     fn install_replaces_an_earlier_assigner_hook() {
         let old = "assignerctl complete --pane \"$TMUX_PANE\" 2>/dev/null || true";
         let mut v = json!({"hooks": {"Stop": [{"hooks": [{"type": "command", "command": old}]}]}});
-        assert!(install(&mut v, CMD).unwrap());
+        assert!(install(&mut v, CLAUDE_EVENTS, CMD).unwrap());
         assert_eq!(commands(&v, "Stop"), [CMD]);
     }
 
@@ -162,21 +166,36 @@ mod tests {
             },
             "model": "opus"
         });
-        assert!(uninstall(&mut v).unwrap());
+        assert!(uninstall(&mut v, CLAUDE_EVENTS).unwrap());
         assert_eq!(commands(&v, "Stop"), ["notify-send done"]);
         assert!(v["hooks"].get("StopFailure").is_none());
         assert_eq!(commands(&v, "PreToolUse"), ["audit"]);
-        assert!(!uninstall(&mut v).unwrap());
+        assert!(!uninstall(&mut v, CLAUDE_EVENTS).unwrap());
         let mut fresh = json!({"model": "opus"});
-        install(&mut fresh, CMD).unwrap();
-        assert!(uninstall(&mut fresh).unwrap());
+        install(&mut fresh, CLAUDE_EVENTS, CMD).unwrap();
+        assert!(uninstall(&mut fresh, CLAUDE_EVENTS).unwrap());
         assert_eq!(fresh, json!({"model": "opus"}));
     }
 
     #[test]
     fn settings_of_the_wrong_shape_are_refused() {
-        assert!(install(&mut json!([]), CMD).is_err());
-        assert!(install(&mut json!({"hooks": []}), CMD).is_err());
-        assert!(install(&mut json!({"hooks": {"Stop": {}}}), CMD).is_err());
+        assert!(install(&mut json!([]), CLAUDE_EVENTS, CMD).is_err());
+        assert!(install(&mut json!({"hooks": []}), CLAUDE_EVENTS, CMD).is_err());
+        assert!(install(&mut json!({"hooks": {"Stop": {}}}), CLAUDE_EVENTS, CMD).is_err());
+    }
+
+    #[test]
+    fn gemini_gets_after_agent_and_keeps_claude_events_alone() {
+        let gemini = CMD.replace("claude", "gemini");
+        let mut v = json!({
+            "general": {"enableAutoUpdate": false},
+            "hooks": {"AfterAgent": [{"matcher": "*", "hooks": [{"type": "command", "command": "log-turn"}]}]}
+        });
+        assert!(install(&mut v, GEMINI_EVENTS, &gemini).unwrap());
+        assert_eq!(commands(&v, "AfterAgent"), ["log-turn", gemini.as_str()]);
+        assert!(v["hooks"].get("Stop").is_none());
+        assert_eq!(v["general"]["enableAutoUpdate"], false);
+        assert!(uninstall(&mut v, GEMINI_EVENTS).unwrap());
+        assert_eq!(commands(&v, "AfterAgent"), ["log-turn"]);
     }
 }

@@ -3,6 +3,10 @@
 //! user override can be compared line by line. Strings come from the real
 //! agents' screens (Claude Code, Codex CLI, Gemini CLI, aider, ollama).
 //!
+//! `settle_ms` is the pause between paste and Enter each agent needs: the
+//! smallest that submitted every try with `tests/real/settle.py`, with a
+//! margin for a loaded machine (BENCHMARKS.md, "Settle time per agent").
+//!
 //! Rules are tried by priority (approval 40 > rate limit 30 > busy 20 >
 //! idle 10): the input box stays visible while an agent works, so a busy
 //! marker must beat the idle prompt. `lines` keeps each rule to the part of
@@ -19,6 +23,7 @@ tail_lines = 25
 composer = '^\s*│?\s*[>❯]\s?(.*?)\s*│?\s*$'
 placeholder = '^(Try "[^"]*"|Resend your message to try again|Once fixed, resend your message|Run /rewind to go back|Press up to edit queued messages)$'
 error = '^\s*[●⏺] API Error: .*$'
+settle_ms = 50
 prepare = "none"
 rules = [
   { name = "claude-approval-question", state = "waiting_approval", regex = 'Do you want to (proceed|make this edit|create|allow|run|overwrite)', lines = 15 },
@@ -38,6 +43,7 @@ tail_lines = 40
 composer = '^\s*[›▌]\s?(.*?)\s*$'
 placeholder = '^(Ask Codex to do anything|Explain this codebase|Summarize recent commits|Implement \{feature\}|Find and fix a bug in @filename|Write tests for @filename|Improve documentation in @filename|Run /review on my current changes)$'
 error = '^■ (?:[^C]|C[^o]|Co[^n]|Con[^v]).*$'
+settle_ms = 50
 prepare = "none"
 rules = [
   { name = "codex-approval-question", state = "waiting_approval", regex = '(Would you like to (run the following command|make the following edits|apply)|Allow command\?|Approve\?)', lines = 15 },
@@ -58,6 +64,7 @@ screen_patterns = ['Gemini CLI', 'Type your message or @path/to/file']
 tail_lines = 25
 composer = '^\s*│?\s*>\s*(.*?)\s*│?\s*$'
 placeholder = '^Type your message or @path/to/file$'
+settle_ms = 300
 prepare = "none"
 rules = [
   { name = "gemini-approval", state = "waiting_approval", regex = '(Allow execution|Apply this change\?|Do you want to proceed\?|[●❯]\s*1\.\s+(Yes|Allow))', lines = 15 },
@@ -73,12 +80,15 @@ commands = ["aider"]
 screen_patterns = ['^Aider v\d']
 tail_lines = 20
 composer = '^(?:[a-z-]+)?> ?(.*)$'
+error = '^[\s░█]*litellm\.[A-Za-z]+Error: .*$'
+settle_ms = 50
 prepare = "none"
 rules = [
   { name = "aider-confirm", state = "waiting_approval", regex = '\(Y\)es/\(N\)o', lines = 2 },
   { name = "aider-retrying", state = "busy", regex = 'Retrying in [\d.]+ seconds', not = '(?:^|\n)(?:[a-z-]+)?>( .*)?\z', priority = 35, lines = 6 },
   { name = "aider-rate-limit", state = "rate_limited", regex = '(?i)(RateLimitError|rate limit|retrying in \d)', not = '(?:^|\n)(?:[a-z-]+)?>( .*)?\z', lines = 6 },
   { name = "aider-waiting", state = "busy", regex = '(Waiting for |Thinking|Tokens: )', not = '(?:^|\n)(?:[a-z-]+)?>( .*)?\z', lines = 3 },
+  { name = "aider-answer-streaming", state = "busy", regex = '(?m)^(?:[a-z-]+)?> \S.*\n\n+\S', not = '(?:^|\n)(?:[a-z-]+)?>( .*)?\z' },
   { name = "aider-prompt", state = "idle", regex = '^(?:[a-z-]+)?>( .*)?$', lines = 1 },
 ]
 

@@ -16,6 +16,8 @@
 //! composer_holds(composer, text)                   -> the box shows our prompt
 //! profiles.shows_submitted(provider, screen, text)  -> the transcript above the box shows it
 //! profiles.shows_unsent_below(provider, screen, sent) -> our text waits below the box
+//! profiles.api_error(provider, answer)             -> the error line that ended it
+//! is_rate_limit(line)                              -> that error is a rate limit
 //! fingerprint(screen)                              -> u64
 //! Debouncer::new(settle, completion).observe(&verdict, fp, now) -> Option<Reported>
 //! ```
@@ -34,6 +36,7 @@ mod profile_spec;
 #[cfg(test)]
 mod region_tests;
 
+pub use api_error::is_rate_limit;
 pub use classify::{Verdict, tail};
 pub use composer::composer_holds;
 pub use debounce::{Debouncer, Reported, fingerprint};

@@ -72,6 +72,8 @@ pub struct Profile {
     pub(crate) error: Option<Regex>,
     /// How context may be prepared in this provider's panes.
     pub prepare: Prepare,
+    /// The pause between paste and Enter its agent needs, if known.
+    pub settle_ms: Option<u64>,
 }
 
 /// All profiles, ready for classification.
@@ -188,6 +190,7 @@ fn merge(base: &mut ProfileOverride, over: &ProfileOverride) {
         }
     }
     base.tail_lines = over.tail_lines.or(base.tail_lines);
+    base.settle_ms = over.settle_ms.or(base.settle_ms);
 }
 
 fn build(name: &str, spec: &ProfileOverride) -> Result<Profile, String> {
@@ -215,6 +218,7 @@ fn build(name: &str, spec: &ProfileOverride) -> Result<Profile, String> {
         } else {
             Prepare::None
         },
+        settle_ms: spec.settle_ms,
     })
 }
 
@@ -251,6 +255,26 @@ mod tests {
         );
         assert_eq!(p.get("shell").prepare, Prepare::Shell);
         assert_eq!(p.get("nope").name, "unknown");
+    }
+
+    /// Gemini CLI swallows an Enter that comes within about 100 ms of the
+    /// paste (BENCHMARKS.md, "Settle time per agent"); a profile's own
+    /// value is replaced by the config's.
+    #[test]
+    fn each_measured_agent_has_its_settle_time() {
+        let p = Profiles::builtin();
+        let settle = |name: &str| p.get(name).settle_ms;
+        assert_eq!(settle("gemini"), Some(300));
+        for fast in ["claude", "codex", "aider"] {
+            assert_eq!(settle(fast), Some(50), "{fast}");
+        }
+        assert_eq!(settle("ollama"), None);
+        let over: BTreeMap<String, ProfileOverride> =
+            toml::from_str("[gemini]\nsettle_ms = 500\n").unwrap();
+        assert_eq!(
+            Profiles::new(&over).unwrap().get("gemini").settle_ms,
+            Some(500)
+        );
     }
 
     #[test]

@@ -45,6 +45,10 @@ pub struct ProfileOverride {
     /// How context (cd, env, prerequisites) may be prepared: `shell` (type
     /// commands at a shell prompt) or `none`.
     pub prepare: Option<String>,
+    /// Milliseconds between the paste and Enter for this agent, unless the
+    /// config's `[delivery] settle_ms` says otherwise for every agent; the
+    /// built-in values come from measuring each real agent (BENCHMARKS.md).
+    pub settle_ms: Option<u64>,
 }
 
 /// One state rule: when its pattern is on screen, the pane is in `state`.

@@ -22,6 +22,15 @@ use crate::model::HistoryEvent;
 use crate::tmux::TmuxError;
 
 impl Engine {
+    /// The pause between paste and Enter in `provider`'s panes: the
+    /// config's `[delivery] settle_ms` when it is set, else the provider's
+    /// profile's, measured per agent (BENCHMARKS.md, "Settle time per
+    /// agent").
+    fn settle_ms(&self, provider: &str) -> u64 {
+        self.delivery
+            .settle_for(self.profiles.get(provider).settle_ms)
+    }
+
     /// A task's view of prompt `id` on `pane`, with no preparation and the
     /// pane's history mark unknown (0).
     pub(super) fn job(
@@ -32,6 +41,7 @@ impl Engine {
         text: String,
         sent: Vec<crate::detect::SentText>,
     ) -> Job {
+        let settle = std::time::Duration::from_millis(self.settle_ms(&provider));
         Job {
             id,
             pane: pane.to_owned(),
@@ -40,7 +50,7 @@ impl Engine {
             sent,
             prep: None,
             mark: 0,
-            settle: std::time::Duration::from_millis(self.delivery.settle_ms),
+            settle,
             verify: std::time::Duration::from_millis(self.delivery.verify_ms),
             tmux: self.tmux.clone(),
             server_pid: self.reach.server_pid,

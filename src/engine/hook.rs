@@ -14,19 +14,16 @@ use super::supervise::ignore_wrong_status;
 use super::{Engine, Watch};
 use crate::model::FailureKind;
 use crate::protocol::{ErrorKind, Failure, PromptStatus, Reply, WireError};
-use crate::store::{InFlight, Phase, Requeue, Store};
+use crate::store::{InFlight, Phase, Store};
 
 /// How long a hook's report without an answer waits for the pane to show
 /// the agent idle and stable before the screen is captured as it is: an
 /// agent whose idle screen is not recognised must still complete.
 pub(super) const HOOK_GRACE: Duration = Duration::from_secs(30);
 
-/// How long a pane whose agent reported a failure gets no prompt. A rate
-/// limit reported by Claude Code's StopFailure hook comes after its own ten
-/// retries, the last ones about half a minute apart, so the limit outlasted
-/// those; per-minute limits clear within a minute of the last refused
-/// request. Any other failure: the same pane should not take the next
-/// attempt at once, while another can.
+/// How long a pane whose agent reported a failure gets no prompt: the same
+/// pane should not take the next attempt at once, while another can. A
+/// rate limit waits as `limit.rs` says.
 pub(super) const REST_AFTER_FAILURE: Duration = Duration::from_secs(60);
 
 /// What a hook reported.
@@ -118,8 +115,8 @@ impl Engine {
         match failure {
             Some(Failure::Final) => store.fail(id, FailureKind::Agent, &why)?,
             Some(Failure::RateLimit) => {
-                store.requeue(id, Requeue::RateLimited, &why)?;
-                self.rest(pane, "its agent reported a rate limit");
+                // The watch is already over; the requeue is written here.
+                self.rate_limited(store, id, pane, &why)?;
             }
             None => {
                 store.fail_and_maybe_retry(

@@ -16,6 +16,7 @@ mod capture;
 mod deliver;
 mod hook;
 mod job;
+mod limit;
 mod message;
 mod observe;
 mod panes;

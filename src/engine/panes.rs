@@ -58,6 +58,12 @@ pub struct Tracked {
     /// Until when, and why, it gets no prompt after its agent reported a
     /// failure (`assignerctl complete --failed`).
     pub resting: Option<(Instant, String)>,
+    /// Until when, and why, its agent's model API refused for a rate limit
+    /// (`limit.rs`): it reads `rate_limited` and gets no prompt meanwhile.
+    pub limited: Option<(Instant, String)>,
+    /// Rate limits in a row without a completed prompt, which lengthen the
+    /// next wait.
+    pub limit_strikes: u32,
     /// The row last written to the database, to skip unchanged writes.
     pub persisted: Option<SessionRow>,
     /// When tracking began: a screen read before then is of another pane
@@ -88,15 +94,21 @@ impl Tracked {
             last_assigned: None,
             set_aside: None,
             resting: None,
+            limited: None,
+            limit_strikes: 0,
             persisted: None,
             since: Instant::now(),
         }
     }
 
-    /// The debounced state (unknown until one is confirmed).
+    /// The debounced state (unknown until one is confirmed), or
+    /// `rate_limited` while a rate limit is waited out.
     pub fn state(&self) -> SessionState {
         if self.pane.dead {
             return SessionState::Gone;
+        }
+        if self.limit().is_some() {
+            return SessionState::RateLimited;
         }
         self.debounce
             .reported()
@@ -109,7 +121,18 @@ impl Tracked {
         if self.pane.in_mode {
             return Some(format!("pane {IN_MODE}"));
         }
+        if let Some(why) = self.limit() {
+            return Some(why.to_owned());
+        }
         self.debounce.reported().and_then(|r| r.rule.clone())
+    }
+
+    /// Why the pane waits out a rate limit, while it does.
+    fn limit(&self) -> Option<&str> {
+        self.limited
+            .as_ref()
+            .filter(|(until, _)| Instant::now() < *until)
+            .map(|(_, why)| why.as_str())
     }
 
     /// Why routing must pass the pane over although it may look idle.
@@ -121,6 +144,9 @@ impl Tracked {
             && Instant::now() < *until
         {
             return Some(why.clone());
+        }
+        if let Some(why) = self.limit() {
+            return Some(why.to_owned());
         }
         self.set_aside.as_ref().map(|a| a.why.clone())
     }

@@ -179,6 +179,14 @@ impl Engine {
                     .iter()
                     .find(|text| !text.trim().is_empty())
                     .and_then(|text| self.profiles.api_error(&provider, text));
+                if let Some(line) = failed
+                    .as_deref()
+                    .filter(|l| crate::detect::is_rate_limit(l))
+                {
+                    let why = format!("{} stopped at a rate limit: {line}", w.session);
+                    self.rate_limited(store, id, &w.pane, &why)?;
+                    continue;
+                }
                 if let Some(line) = failed {
                     let why = format!("the agent's model API failed the prompt: {line}");
                     warn!(prompt_id = id, session = %w.session, pane = %w.pane, "{why}");
@@ -191,6 +199,9 @@ impl Engine {
                 // database takes writes again, never forgotten in flight.
                 ignore_wrong_status(store.complete(id, response.as_deref(), detail))?;
                 self.finish_watch(id);
+                if let Some(t) = self.panes.get_mut(&w.pane) {
+                    t.limit_strikes = 0;
+                }
                 info!(prompt_id = id, session = %w.session, pane = %w.pane, "prompt completed");
             }
         }

@@ -41,7 +41,8 @@
 //! interrupts). Directives in the text: `#busy=MS`, `#dialog` (an approval
 //! dialog after the work, answered with `1`, `2`, Enter or Escape),
 //! `#ratelimit[=MS]` (a usage-limit banner, default 2000 ms), `#apierror`
-//! (the work ends in `⏺ API Error: 500 …`, as when the model API failed),
+//! (the work ends in `⏺ API Error: 500 …`, as when the model API failed;
+//! `#apierror=429`: in Claude Code's line for a 429 it gave up on),
 //! `#exit`.
 //! Input while busy, in a dialog or rate limited is logged as
 //! `{"violation":"input while busy"|"input in dialog"|"input while rate limited","bytes":"…"}`;
@@ -88,7 +89,8 @@ struct Agent {
     /// `--slow-redraw MS`: how late the screen follows input.
     redraw_lag: Duration,
     /// The prompt at work asked for `#apierror`.
-    api_error: bool,
+    /// The API error line the work ends in, if any.
+    api_error: Option<&'static str>,
     log: File,
     seq: u64,
     transcript: Vec<String>,
@@ -144,7 +146,7 @@ fn main() {
         keep_on_clear: args.iter().any(|a| a == "--ignore-clear"),
         deaf_escape: args.iter().any(|a| a == "--ignore-escape"),
         echo_below: args.iter().any(|a| a == "--echo-below"),
-        api_error: false,
+        api_error: None,
         redraw_lag: Duration::from_millis(
             flag("--slow-redraw")
                 .and_then(|v| v.parse().ok())
@@ -322,7 +324,15 @@ impl Agent {
             self.exit = true;
             return;
         }
-        self.api_error = text.contains("#apierror");
+        self.api_error = if text.contains("#apierror=429") {
+            Some(
+                "⏺ API Error: Request rejected (429) · Number of request tokens has exceeded your per-minute rate limit (stand-in)",
+            )
+        } else if text.contains("#apierror") {
+            Some("⏺ API Error: 500 Internal server error (stand-in)")
+        } else {
+            None
+        };
         let busy = directive(&text, "#busy=").unwrap_or(self.busy_ms);
         let now = Instant::now();
         self.mode = Mode::Busy {
@@ -348,8 +358,8 @@ impl Agent {
     fn tick(&mut self, now: Instant) {
         match self.mode {
             Mode::Busy { until, .. } if now >= until => {
-                self.transcript.push(if self.api_error {
-                    "⏺ API Error: 500 Internal server error (stand-in)".to_owned()
+                self.transcript.push(if let Some(line) = self.api_error {
+                    line.to_owned()
                 } else {
                     format!("⏺ Done (prompt {})", self.seq)
                 });

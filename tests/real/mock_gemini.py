@@ -96,8 +96,8 @@ class GeminiHandler(ms.Handler):
         # are one-shot calls; the conversation streams with tools.
         side = not stream or not decls
         reply = ms.side_reply() if side else ms.plan(user, tool_result)
-        self.record(body, model=model, user=user, reply=reply.kind, side=side,
-                    tool=bool(decls), status=reply.status)
+        self.record(body, model=model, user=user, text=user, reply=reply.kind, side=side,
+                    tool_result=tool_result, tool=bool(decls), status=reply.status)
         if reply.kind == "error":
             headers = [("retry-after", "1")] if reply.status == 429 else []
             return self.send_json(reply.status, {"error": ERRORS[reply.status]}, headers)
@@ -115,6 +115,7 @@ class GeminiHandler(ms.Handler):
             last = i == len(reply.chunks) - 1
             self.sse(json.dumps(self.chunk(model, [{"text": text}], last)))
         self.end_sse()
+        self.server.answer_ended(user)
 
     @staticmethod
     def side_text(req):

@@ -251,6 +251,7 @@ class OpenAIHandler(ms.Handler):
         chunk({}, finish, usage=usage)
         self.sse("[DONE]")
         self.end_sse()
+        self.server.answer_ended(user)
 
 
 if __name__ == "__main__":

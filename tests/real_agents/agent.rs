@@ -45,8 +45,16 @@ pub struct RealAgent {
 
 impl RealAgent {
     /// Starts `agent` `version` from `binary` with `extra_env` on top of
-    /// the offline environment, and a daemon with [`CONFIG`].
-    pub fn start(agent: Agent, version: &str, binary: &Path, extra_env: &[(&str, &str)]) -> Self {
+    /// the offline environment, and a daemon with [`CONFIG`]. `setup` runs
+    /// once the agent's HOME is written and the daemon's socket named, but
+    /// before either starts (to install hooks, say).
+    pub fn start(
+        agent: Agent,
+        version: &str,
+        binary: &Path,
+        extra_env: &[(&str, &str)],
+        setup: &dyn Fn(&Path, &TestDaemon),
+    ) -> Self {
         let tmux = TmuxServer::new();
         let root = tmux.dir().to_owned();
         let work = root.join("work");
@@ -54,9 +62,12 @@ impl RealAgent {
         let (mock_process, port) = launch::start_mock(agent, &mock);
         let argv = agent.command(binary, &root, port, extra_env);
         let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+        let mut d = TestDaemon::unstarted_on(CONFIG, &[], Some(tmux.socket()));
+        setup(&root.join("home"), &d);
         let pane = tmux.new_session_in(&agent.session(), Some(&work), &argv);
         let agent_pid = tmux.pane_pid(&pane);
-        let d = TestDaemon::start_on_tmux(CONFIG, tmux.socket());
+        d.spawn();
+        d.wait_ready();
         Self {
             agent,
             version: version.to_owned(),

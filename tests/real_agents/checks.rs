@@ -3,6 +3,8 @@
 //! they draw, the key a person answers it with, how they word an API
 //! error).
 
+use std::time::Duration;
+
 use crate::agent::RealAgent;
 use crate::common::wait_until;
 use crate::{ANSWER, states_until};
@@ -14,6 +16,20 @@ pub const AWKWARD: &str = "Prüfe naïve Größen — 日本語 ✓ and emoji �
     \ta tab\tinside\n\
     quotes ' \" and a backslash \\ stay\n\
     the last line ends with a semicolon;";
+
+/// [`AWKWARD`] and a one-line paste of 3,000 characters reach the model
+/// exactly as pasted, for an agent that does not rewrite them (Codex CLI,
+/// Gemini CLI, aider: their notes in tests/fixtures/screens/).
+pub fn delivered_as_pasted(c: &RealAgent) {
+    let long = format!("3,000 characters: {}", "0123456789".repeat(300))[..3000].to_owned();
+    for text in [AWKWARD, long.as_str()] {
+        let id = c.d.send(&[text]);
+        c.wait_status(id, "completed", ANSWER);
+        let received = c.mock.turns().last().map(|t| t.text.clone());
+        assert_eq!(received.as_deref(), Some(text), "{}", c.context());
+    }
+    assert_eq!(c.mock.turns().len(), 2, "{:?}", c.mock.turns());
+}
 
 /// The daemon names the agent's provider and reads its pane idle.
 pub fn provider_and_idle(c: &RealAgent) {
@@ -85,11 +101,31 @@ pub fn streaming_holds_the_next_prompt_back(c: &RealAgent) {
     assert!(response.contains("line 12 of 12"), "response: {response:?}");
 }
 
+/// Completion is recorded once a slow four-line answer has ended, and
+/// the stored response holds its lines.
+pub fn completion_after_the_answer(c: &RealAgent) {
+    let text = "[[slow=2]] a short answer in four lines";
+    let id = c.d.send(&[text]);
+    c.wait_status(id, "completed", ANSWER);
+    let ended = c.mock.answer_end(text).expect("the answer ended");
+    let completed = c.event_at(id, "completed");
+    assert!(
+        completed >= ended,
+        "completed at {completed}, answer ended {ended}"
+    );
+    let response = c.response(id);
+    for n in 1..=4 {
+        let line = format!("Slow line {n} of 4.");
+        assert!(response.contains(&line), "{line} not in {response:?}");
+    }
+}
+
 /// An HTTP 500 leaves the pane idle, never unknown, and fails the prompt
-/// with `reason` in its error; the next prompt goes through.
-pub fn api_error_fails_the_prompt(c: &RealAgent, reason: &str) {
+/// with `reason` in its error once the agent has given up (`within`); the
+/// next prompt goes through.
+pub fn api_error_fails_the_prompt(c: &RealAgent, reason: &str, within: Duration) {
     let id = c.d.send(&["[[500]] this request fails"]);
-    let seen = states_until(c, ANSWER, |state| {
+    let seen = states_until(c, within, |state| {
         state == "idle" && matches!(c.d.status_of(id).as_str(), "failed" | "completed")
     });
     let shown = c.d.ctl_json(&["show", &id.to_string()]);
@@ -110,6 +146,46 @@ pub fn api_error_fails_the_prompt(c: &RealAgent, reason: &str) {
     let id = c.d.send(&[next]);
     c.wait_status(id, "completed", ANSWER);
     assert_eq!(c.mock.turns().last().map(|t| t.text.as_str()), Some(next));
+}
+
+/// A 429 the agent gave up on makes the pane `rate_limited`; the prompt
+/// goes back to the queue at no retry cost and waits, not tried again at
+/// once on this pane (src/engine/limit.rs), with the agent's error line as
+/// the reason it was requeued.
+pub fn rate_limit_waits(c: &RealAgent, reason: &str) {
+    let text = "[[429]] this request is refused";
+    let id = c.d.send(&[text]);
+    let seen = states_until(c, ANSWER, |state| state == "rate_limited");
+    assert_eq!(
+        seen.last().map(String::as_str),
+        Some("rate_limited"),
+        "{seen:?}\n{}",
+        c.context()
+    );
+    let shown = c.d.ctl_json(&["show", &id.to_string()]);
+    assert_eq!(
+        shown["prompt"]["status"],
+        "pending",
+        "{shown}\n{}",
+        c.context()
+    );
+    assert_eq!(shown["prompt"]["retry_count"], 0, "{shown}");
+    let history = shown["history"].as_array().expect("history");
+    let requeued = history
+        .iter()
+        .find(|e| e["event"] == "requeued-rate-limited");
+    let detail = requeued
+        .and_then(|e| e["detail"].as_str())
+        .unwrap_or_default();
+    assert!(detail.contains(reason), "{shown}");
+    let unknown = seen.iter().any(|s| s == "unknown");
+    assert!(!unknown, "states read: {seen:?}\n{}", c.context());
+    // Read after all of the above: still one round of the agent's own
+    // tries, and the prompt still waits.
+    let tried = c.mock.requests_for(text);
+    assert_eq!(c.d.status_of(id), "pending", "{}", c.context());
+    assert_eq!(c.mock.requests_for(text), tried, "{:?}", c.mock.turns());
+    assert_eq!(c.state(), "rate_limited", "{}", c.context());
 }
 
 /// A tool call that needs approval makes the pane `waiting_approval` with

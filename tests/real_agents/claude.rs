@@ -51,7 +51,16 @@ fn an_api_error_fails_the_prompt_and_the_pane_reads_idle() {
     // Without retries Claude Code shows the error at once, drawn as after
     // its ten (tests/real/README.md).
     each_claude(&[("CLAUDE_CODE_MAX_RETRIES", "0")], |c| {
-        checks::api_error_fails_the_prompt(c, "API Error: 500 Internal server error");
+        checks::api_error_fails_the_prompt(c, "API Error: 500 Internal server error", ANSWER);
+    });
+}
+
+#[test]
+fn a_rate_limit_makes_the_pane_rate_limited_and_the_prompt_waits() {
+    // Without retries Claude Code shows the 429 at once, drawn as after
+    // its ten.
+    each_claude(&[("CLAUDE_CODE_MAX_RETRIES", "0")], |c| {
+        checks::rate_limit_waits(c, "API Error: Request rejected (429)");
     });
 }
 

@@ -24,37 +24,12 @@ fn delivery_is_byte_exact() {
     // Codex sends what was pasted as it is: tabs included, and a paste of
     // 3,000 characters, which its input box shows collapsed as `[Pasted
     // Content 3000 chars]`, whole (tests/real/README.md).
-    let lines = checks::AWKWARD;
-    let long = format!("3,000 characters: {}", "0123456789".repeat(300))[..3000].to_owned();
-    each_codex(|c| {
-        for text in [lines, long.as_str()] {
-            let id = c.d.send(&[text]);
-            c.wait_status(id, "completed", ANSWER);
-            let received = c.mock.turns().last().map(|t| t.text.clone());
-            assert_eq!(received.as_deref(), Some(text), "{}", c.context());
-        }
-        assert_eq!(c.mock.turns().len(), 2, "{:?}", c.mock.turns());
-    });
+    each_codex(checks::delivered_as_pasted);
 }
 
 #[test]
 fn completion_is_recorded_after_the_answer_with_the_answer() {
-    let text = "[[slow=2]] a short answer in four lines";
-    each_codex(|c| {
-        let id = c.d.send(&[text]);
-        c.wait_status(id, "completed", ANSWER);
-        let ended = c.mock.answer_end(text).expect("the answer ended");
-        let completed = c.event_at(id, "completed");
-        assert!(
-            completed >= ended,
-            "completed at {completed}, answer ended {ended}"
-        );
-        let response = c.response(id);
-        for n in 1..=4 {
-            let line = format!("Slow line {n} of 4.");
-            assert!(response.contains(&line), "{line} not in {response:?}");
-        }
-    });
+    each_codex(checks::completion_after_the_answer);
 }
 
 /// Codex shows no busy marker while it streams an answer, only the answer
@@ -76,8 +51,14 @@ fn an_api_error_fails_the_prompt_and_the_pane_reads_idle() {
     // Codex retries once (launch.rs), then gives up with a `■` line above
     // its input box.
     each_codex(|c| {
-        checks::api_error_fails_the_prompt(c, "■ We’re currently experiencing high demand");
+        checks::api_error_fails_the_prompt(c, "■ We’re currently experiencing high demand", ANSWER);
     });
+}
+
+#[test]
+fn a_rate_limit_makes_the_pane_rate_limited_and_the_prompt_waits() {
+    // Codex retries once (launch.rs), then gives up with a `■` line.
+    each_codex(|c| checks::rate_limit_waits(c, "■ exceeded retry limit, last status: 429"));
 }
 
 #[test]

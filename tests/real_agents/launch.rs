@@ -17,6 +17,8 @@ use crate::mock::MockLog;
 pub enum Agent {
     Claude,
     Codex,
+    Gemini,
+    Aider,
 }
 
 impl Agent {
@@ -25,6 +27,8 @@ impl Agent {
         match self {
             Agent::Claude => "claude",
             Agent::Codex => "codex",
+            Agent::Gemini => "gemini",
+            Agent::Aider => "aider",
         }
     }
 
@@ -37,7 +41,8 @@ impl Agent {
     fn mock_script(self) -> &'static str {
         match self {
             Agent::Claude => "mock_anthropic.py",
-            Agent::Codex => "mock_openai.py",
+            Agent::Codex | Agent::Aider => "mock_openai.py",
+            Agent::Gemini => "mock_gemini.py",
         }
     }
 
@@ -60,18 +65,31 @@ impl Agent {
                 argv.extend(extra_env.iter().map(|(k, v)| format!("{k}={v}")));
                 argv.push(binary.to_str().expect("utf-8 path").to_owned());
             }
-            Agent::Codex => {
-                let prepared = codex_env(root, port);
+            Agent::Codex | Agent::Gemini | Agent::Aider => {
+                let prepared = others_env(self, root, port);
                 // Only the prepared environment: nothing of the test's own
-                // (a proxy, a real CODEX_HOME) may reach the agent.
-                argv.push("-i".to_owned());
+                // (a proxy, a real CODEX_HOME) may reach the agent; only
+                // the pane's id, which tmux gives the pane's first process
+                // and a hook's `complete --pane "$TMUX_PANE"` needs, goes
+                // through a shell that execs `env` in its place.
+                argv = [
+                    "sh",
+                    "-c",
+                    r#"exec env -i TMUX_PANE="$TMUX_PANE" "$@""#,
+                    "sh",
+                ]
+                .map(str::to_owned)
+                .to_vec();
                 let env = prepared["env"].as_object().expect("env");
                 argv.extend(
                     env.iter()
                         .map(|(k, v)| format!("{k}={}", v.as_str().unwrap())),
                 );
                 argv.extend(extra_env.iter().map(|(k, v)| format!("{k}={v}")));
+                // The prepared command line, its binary the one chosen here.
+                let args = prepared["argv"].as_array().expect("argv");
                 argv.push(binary.to_str().expect("utf-8 path").to_owned());
+                argv.extend(args[1..].iter().map(|a| a.as_str().unwrap().to_owned()));
             }
         }
         argv
@@ -158,20 +176,21 @@ fn claude_env(home: &Path, work: &Path, port: u16) -> Vec<String> {
     out.lines().map(str::to_owned).collect()
 }
 
-/// Writes Codex's HOME (its `config.toml`) and work directory (a git
-/// repository, trusted) under `root`; returns what `others_env.py` printed:
-/// `env`, `argv`, `workdir`. One retry of a failed request keeps an API
-/// error short while still showing Codex's retrying screen.
-fn codex_env(root: &Path, port: u16) -> serde_json::Value {
+/// Writes the HOME and work directory (a git repository) of Codex, Gemini
+/// CLI or aider under `root`; returns what `others_env.py` printed: `env`,
+/// `argv`, `workdir`. Codex gets one retry of a failed request, which keeps
+/// an API error short while still showing its retrying screen.
+fn others_env(agent: Agent, root: &Path, port: u16) -> serde_json::Value {
     let port = port.to_string();
-    let args = [
-        "codex".as_ref(),
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        agent.name().as_ref(),
         "--root".as_ref(),
         root.as_os_str(),
         "--port".as_ref(),
         port.as_ref(),
-        "--retries".as_ref(),
-        "1".as_ref(),
     ];
+    if agent == Agent::Codex {
+        args.extend::<[&std::ffi::OsStr; 2]>(["--retries".as_ref(), "1".as_ref()]);
+    }
     serde_json::from_str(&script_output("others_env.py", &args)).expect("others_env.py JSON")
 }

@@ -1,17 +1,21 @@
 //! The real agents driven end to end by the real `assignerd`, offline
 //! against the mocks of their model APIs (tests/real/README.md): Claude
-//! Code (`claude.rs`) and Codex CLI (`codex.rs`), the same checks for each
-//! (`checks.rs`).
+//! Code (`claude.rs`), Codex CLI (`codex.rs`), Gemini CLI (`gemini.rs`)
+//! and aider (`aider.rs`), the same checks for each (`checks.rs`) where
+//! they apply.
 //! One agent at a time per test, nothing shared. Without the agents cache
 //! (`tests/real/install.sh`) the suite says why once and every test
 //! passes; `tests/run.sh` installs the cache first.
 
 mod agent;
+mod aider;
+mod bench;
 mod checks;
 mod claude;
 mod codex;
 #[path = "../common/mod.rs"]
 mod common;
+mod gemini;
 mod helpers;
 mod launch;
 mod mock;
@@ -74,11 +78,23 @@ pub fn each_version(
     extra_env: &[(&str, &str)],
     body: impl Fn(&RealAgent),
 ) {
+    each_version_set_up(agent, versions, extra_env, &|_, _| {}, body);
+}
+
+/// [`each_version`] with `setup` run before each agent starts
+/// ([`RealAgent::start`]).
+pub fn each_version_set_up(
+    agent: Agent,
+    versions: &[&str],
+    extra_env: &[(&str, &str)],
+    setup: &dyn Fn(&std::path::Path, &common::TestDaemon),
+    body: impl Fn(&RealAgent),
+) {
     let Some(versions) = installed(agent, versions) else {
         return;
     };
     for (version, bin) in versions {
-        let a = RealAgent::start(agent, &version, &bin, extra_env);
+        let a = RealAgent::start(agent, &version, &bin, extra_env, setup);
         a.wait_state("idle", START);
         body(&a);
     }

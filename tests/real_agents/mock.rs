@@ -44,6 +44,12 @@ impl MockLog {
             .collect()
     }
 
+    /// How many model requests carried `text` as the new prompt: the
+    /// agent's own retries of a failed request included.
+    pub fn requests_for(&self, text: &str) -> usize {
+        self.turns().iter().filter(|t| t.text == text).count()
+    }
+
     /// When the answer to the prompt `text` finished streaming, if it has.
     pub fn answer_end(&self, text: &str) -> Option<String> {
         read(&self.ends)
@@ -54,9 +60,18 @@ impl MockLog {
     }
 }
 
+/// aider appends the rules of its edit format to every prompt
+/// (tests/fixtures/screens/aider-0.86.2/NOTES.md, "Text received vs.
+/// pasted"); what comes before them is the prompt, byte for byte.
+const AIDER_RULES: &str = "\n\n# *SEARCH/REPLACE block* Rules:\n";
+
 fn request(e: Value) -> Request {
+    let text = e["text"].as_str().unwrap_or_default();
+    let text = text
+        .split_once(AIDER_RULES)
+        .map_or(text, |(prompt, _)| prompt);
     Request {
-        text: e["text"].as_str().unwrap_or_default().to_owned(),
+        text: text.to_owned(),
         at: e["at"].as_str().unwrap_or_default().to_owned(),
     }
 }
