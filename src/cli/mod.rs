@@ -20,6 +20,7 @@ mod reports;
 mod request;
 mod send;
 mod table;
+mod top;
 mod wait;
 
 use std::path::PathBuf;
@@ -56,6 +57,9 @@ pub fn run() -> i32 {
     let socket = find_socket(cli.socket.clone());
     let json = cli.json;
     let deadline = (cli.request_timeout > 0).then(|| Duration::from_secs(cli.request_timeout));
+    if matches!(cli.command, Command::Top) {
+        return top::run(&socket, json, deadline);
+    }
     let job = match request::job(cli.command) {
         Ok(j) => j,
         Err(msg) => {
@@ -137,10 +141,12 @@ pub(crate) async fn open(
     req: &Request,
     deadline: Option<Duration>,
 ) -> Result<(Client, Reply), ClientError> {
-    let sent = std::cell::Cell::new(false);
+    // Atomic rather than a Cell so the future can run on a spawned task
+    // (`top` reads its snapshots on one).
+    let sent = std::sync::atomic::AtomicBool::new(false);
     let exchange = async {
         let mut client = Client::connect(socket).await?;
-        sent.set(true);
+        sent.store(true, std::sync::atomic::Ordering::Relaxed);
         let reply = client.call(req).await?;
         Ok::<_, ClientError>((client, reply))
     };
@@ -152,7 +158,7 @@ pub(crate) async fn open(
                 .map_err(|_| ClientError::Timeout {
                     path: socket.to_owned(),
                     after,
-                    sent: sent.get(),
+                    sent: sent.load(std::sync::atomic::Ordering::Relaxed),
                 })?
         }
     }

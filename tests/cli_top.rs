@@ -1,0 +1,263 @@
+//! `assignerctl top`: the live view in a real tmux pane against a daemon
+//! with stand-in agents, driven with send-keys and read with capture-pane;
+//! what each key does is checked on screen and through the daemon.
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::{Fleet, TopView, masked};
+
+/// A pending prompt that waits for a session that does not exist, and a
+/// failed one: the queue's two kinds of rows. Returns their ids.
+fn pending_and_failed(f: &Fleet) -> (i64, i64) {
+    let pending = f.d.send(&["--target", "ghost", "wait for a ghost"]);
+    f.wait_waiting_reason(pending, "ghost");
+    let doomed = f.d.send(&[
+        "--target",
+        "claude-1",
+        "--max-retries",
+        "0",
+        "doomed #busy=1500",
+    ]);
+    // A report about a prompt not yet typed into its pane is refused.
+    f.wait_status(doomed, "in_progress");
+    let id = doomed.to_string();
+    f.d.ctl_ok(&[
+        "complete",
+        &id,
+        "--failed",
+        "model refused",
+        "--failure",
+        "final",
+    ]);
+    f.wait_status(doomed, "failed");
+    f.wait_session_state("claude-1", "idle");
+    (pending, doomed)
+}
+
+#[test]
+fn top_shows_the_sessions_and_then_the_state_change_after_a_send() {
+    let f = Fleet::with_agents(&["claude-1", "codex-1"]);
+    let top = TopView::start(&f.d, 120, 30);
+    top.wait_screen("both sessions idle", |s| {
+        s.lines()
+            .any(|l| l.contains("claude-1") && l.contains("idle"))
+            && s.lines()
+                .any(|l| l.contains("codex-1") && l.contains("idle"))
+    });
+    let id =
+        f.d.send(&["--target", "claude-1", "take your time #busy=4000"]);
+    top.wait_screen("claude-1 busy with the prompt", |s| {
+        s.lines()
+            .any(|l| l.contains("claude-1") && l.contains("busy") && l.contains(&format!(" {id} ")))
+    });
+    top.wait_for(&format!("prompt {id} started"));
+    f.wait_status(id, "completed");
+    top.wait_screen("claude-1 idle again", |s| {
+        s.lines()
+            .any(|l| l.contains("claude-1") && l.contains("idle"))
+    });
+}
+
+#[test]
+fn top_keys_show_cancel_and_retry_through_the_protocol() {
+    let f = Fleet::with_agents(&["claude-1"]);
+    let (pending, failed) = pending_and_failed(&f);
+    let top = TopView::start(&f.d, 120, 30);
+    top.wait_for("wait for a ghost");
+    // Rows: claude-1, then the pending prompt, then the failed one.
+    top.keys(&["c"]);
+    top.wait_for("the selected row has no prompt");
+    top.keys(&["j", "Enter"]);
+    top.wait_for(&format!("prompt {pending}  (Esc closes"));
+    top.wait_for("--- prompt ---");
+    top.keys(&["Escape"]);
+    top.wait_screen("the text closed", |s| !s.contains("--- prompt ---"));
+    top.keys(&["Down", "c"]);
+    top.wait_screen("the daemon's refusal", |s| {
+        s.contains(&format!("cancel {failed}:")) && s.contains("(conflict)")
+    });
+    assert_eq!(f.d.status_of(failed), "failed");
+    top.keys(&["k", "c"]);
+    top.wait_for(&format!("prompt {pending} cancelled"));
+    assert_eq!(f.d.status_of(pending), "cancelled");
+    top.wait_screen("the cancelled prompt gone from the queue", |s| {
+        !s.contains("wait for a ghost")
+    });
+    // The failed prompt took the cancelled one's place, selected.
+    top.keys(&["r"]);
+    top.wait_for(&format!("back in the queue: {failed}"));
+    assert_ne!(f.d.status_of(failed), "failed");
+}
+
+#[test]
+fn top_explains_and_attaches_to_the_selected_session_then_comes_back() {
+    let f = Fleet::with_agents(&["claude-1"]);
+    let top = TopView::start(&f.d, 100, 30);
+    top.wait_for("claude-1");
+    top.keys(&["e"]);
+    top.wait_for("explain claude-1");
+    top.wait_for("provider");
+    // Escape and a key sent at once read as Alt and the key.
+    top.keys(&["Escape"]);
+    top.wait_screen("the text closed", |s| !s.contains("explain claude-1"));
+    top.keys(&["a"]);
+    top.wait_for("stand-in (claude-1)");
+    f.tmux.ok(&["detach-client", "-s", "claude-1"]);
+    top.wait_for("back from claude-1");
+    assert!(
+        !top.screen().contains("stand-in (claude-1)"),
+        "{}",
+        top.screen()
+    );
+}
+
+#[test]
+fn top_filters_the_rows_and_escape_drops_the_filter() {
+    let f = Fleet::with_agents(&["claude-1", "codex-1"]);
+    let top = TopView::start(&f.d, 100, 30);
+    top.wait_for("codex-1");
+    top.keys(&["/"]);
+    top.type_text("codex");
+    top.keys(&["Enter"]);
+    top.wait_screen("only codex-1", |s| {
+        s.contains("codex-1") && !s.contains("claude-1")
+    });
+    top.wait_for("[filter: codex]");
+    top.keys(&["Escape"]);
+    top.wait_screen("both again", |s| {
+        s.contains("codex-1") && s.contains("claude-1")
+    });
+}
+
+#[test]
+fn top_quits_on_q_and_gives_the_terminal_back() {
+    let f = Fleet::with_agents(&["claude-1"]);
+    let top = TopView::start(&f.d, 80, 24);
+    assert_eq!(top.pane("#{alternate_on}"), "1");
+    top.keys(&["q"]);
+    assert_eq!(top.exit_status(), 0);
+    assert_eq!(top.pane("#{alternate_on}"), "0");
+    assert_eq!(top.pane("#{cursor_flag}"), "1");
+}
+
+#[test]
+fn top_refuses_when_stdout_is_not_a_terminal() {
+    let f = Fleet::with_agents(&[]);
+    let out = f.d.ctl(&["top"]);
+    assert_eq!(out.status.code(), Some(64));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("top needs a terminal on standard output"),
+        "{err}"
+    );
+}
+
+#[test]
+fn top_reconnects_across_a_daemon_restart_and_says_so() {
+    let mut f = Fleet::with_agents(&["claude-1"]);
+    let top = TopView::start(&f.d, 120, 30);
+    top.wait_for("claude-1");
+    f.d.kill9();
+    top.wait_for("reconnecting");
+    f.d.spawn();
+    f.d.wait_ready();
+    top.wait_for("reconnected to assignerd");
+    let id = f.d.send(&["after the restart #busy=3000"]);
+    top.wait_for(&format!("prompt {id} started"));
+    top.wait_screen("claude-1 busy", |s| {
+        s.lines()
+            .any(|l| l.contains("claude-1") && l.contains("busy"))
+    });
+}
+
+/// Compares the masked screen with `tests/fixtures/top/NAME`, or writes it
+/// there with `UPDATE_GOLDEN=1`.
+fn golden(name: &str, screen: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/top")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, screen).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; UPDATE_GOLDEN=1 cargo test --test cli_top writes it",
+            path.display()
+        )
+    });
+    assert_eq!(
+        screen,
+        want,
+        "screen differs from {}:\n{screen}",
+        path.display()
+    );
+}
+
+/// Two agents, one at work, a prompt waiting and a failed one, once all
+/// is settled.
+fn golden_screen(width: u16, height: u16, name: &str) {
+    let mut f = Fleet::with_agents(&[]);
+    let dir = f.tmux.dir().to_owned();
+    f.add_agent_in("claude-1", Some(&dir), &[]);
+    f.add_agent_in("codex-1", Some(&dir), &[]);
+    pending_and_failed(&f);
+    let busy =
+        f.d.send(&["--target", "codex-1", "a long piece of work #busy=600000"]);
+    f.wait_status(busy, "in_progress");
+    f.wait_session_state("codex-1", "busy");
+    let top = TopView::start(&f.d, width, height);
+    let screen = top.wait_screen("the settled fleet", |s| {
+        s.contains("busy") && s.contains("doomed") && s.contains("ghost")
+    });
+    golden(name, &masked(&screen, &[f.d.dir.path(), &dir]));
+}
+
+#[test]
+fn top_at_80x24_matches_its_golden_screen() {
+    golden_screen(80, 24, "80x24.txt");
+}
+
+#[test]
+fn top_at_200x60_matches_its_golden_screen() {
+    golden_screen(200, 60, "200x60.txt");
+}
+
+/// The time from `send` to the busy state on `top`'s screen, for
+/// BENCHMARKS.md; run by hand:
+/// `cargo test --release --test cli_top -- --ignored --nocapture update_latency`
+#[test]
+#[ignore = "a benchmark, run by hand"]
+fn update_latency() {
+    let f = Fleet::with_agents(&["claude-1"]);
+    let top = TopView::start(&f.d, 120, 30);
+    let mut took = Vec::new();
+    for i in 0..20 {
+        top.wait_screen("claude-1 idle", |s| {
+            s.lines()
+                .any(|l| l.contains("claude-1") && l.contains("idle"))
+        });
+        let start = Instant::now();
+        let id =
+            f.d.send(&["--target", "claude-1", &format!("latency {i} #busy=300")]);
+        top.wait_screen("busy", |s| {
+            s.lines()
+                .any(|l| l.contains("claude-1") && l.contains(&format!(" {id} ")))
+        });
+        took.push(start.elapsed());
+        f.wait_status(id, "completed");
+    }
+    took.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "send -> shown on top, {} runs: median {:.0} ms, min {:.0} ms, max {:.0} ms",
+        took.len(),
+        ms(took[took.len() / 2]),
+        ms(took[0]),
+        ms(took[took.len() - 1])
+    );
+}

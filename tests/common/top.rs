@@ -1,0 +1,139 @@
+//! `assignerctl top` in a pane of its own private tmux server, at a fixed
+//! size, read with `capture-pane` and driven with `send-keys`. Dropping it
+//! kills that server, and `top` with it.
+
+use std::path::Path;
+
+use super::daemon::TestDaemon;
+use super::tmux::TmuxServer;
+use super::wait::{WAIT, wait_until};
+
+/// A running `top`.
+pub struct TopView {
+    /// The server `top` runs in (not the agents' server).
+    pub tmux: TmuxServer,
+}
+
+impl TopView {
+    /// Starts `top` against `d` in a `width`x`height` pane, without
+    /// colours, and waits until it shows its header.
+    pub fn start(d: &TestDaemon, width: u16, height: u16) -> Self {
+        let tmux = TmuxServer::new();
+        let (w, h) = (width.to_string(), height.to_string());
+        let ctl = env!("CARGO_BIN_EXE_assignerctl");
+        let socket = d.socket.to_str().expect("utf-8 path");
+        // A shell stays in the pane after top exits, to tell its exit
+        // status and show what top left on the terminal.
+        let after = "\"$@\"; echo \"top exited with $?\"; exec sleep 600";
+        tmux.ok(&[
+            "new-session",
+            "-d",
+            "-x",
+            &w,
+            "-y",
+            &h,
+            "-s",
+            "top",
+            "-e",
+            "NO_COLOR=1",
+            "sh",
+            "-c",
+            after,
+            "sh",
+            ctl,
+            "--socket",
+            socket,
+            "top",
+        ]);
+        let view = Self { tmux };
+        view.wait_for("assignerd");
+        view
+    }
+
+    /// What the pane shows.
+    pub fn screen(&self) -> String {
+        self.tmux.capture("top")
+    }
+
+    /// Presses keys, as `tmux send-keys` names them (`j`, `Enter`, `Escape`).
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "top"];
+        args.extend_from_slice(keys);
+        self.tmux.ok(&args);
+    }
+
+    /// Types text literally.
+    pub fn type_text(&self, text: &str) {
+        self.tmux.ok(&["send-keys", "-t", "top", "-l", text]);
+    }
+
+    /// Waits until the screen shows `text`; panics with the screen if not.
+    pub fn wait_for(&self, text: &str) -> String {
+        self.wait_screen(text, |s| s.contains(text))
+    }
+
+    /// Waits until `cond` holds for the screen.
+    pub fn wait_screen(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
+        let mut last = String::new();
+        let ok = wait_until(WAIT, || {
+            last = self.screen();
+            cond(&last)
+        });
+        assert!(ok, "the screen never showed {what:?}:\n{last}");
+        last
+    }
+
+    /// The line of the screen that holds `part`.
+    pub fn line_with(&self, part: &str) -> Option<String> {
+        self.screen()
+            .lines()
+            .find(|l| l.contains(part))
+            .map(str::to_owned)
+    }
+
+    /// A pane format value (`#{alternate_on}`, `#{cursor_flag}`).
+    pub fn pane(&self, format: &str) -> String {
+        self.tmux
+            .ok(&["display-message", "-p", "-t", "top", format])
+    }
+
+    /// Waits until `top` has exited; returns its exit status.
+    pub fn exit_status(&self) -> i32 {
+        let screen = self.wait_for("top exited with ");
+        let (_, code) = screen.split_once("top exited with ").expect("shown");
+        code.trim().parse().expect("a status")
+    }
+}
+
+/// The screen with what changes from run to run masked: temp paths, the
+/// version, the tmux path, the uptime, times of day and ages (padded, so
+/// the columns stay put).
+pub fn masked(screen: &str, paths: &[&Path]) -> String {
+    let mut s = screen.to_owned();
+    for p in paths {
+        s = s.replace(p.to_str().expect("utf-8 path"), "<tmp>");
+    }
+    let rules = [
+        (r"/tmp/[^ \n]*", "<tmp>"),
+        (r"assignerd \d+\.\d+\.\d+\S*", "assignerd <version>"),
+        (r"\((control mode|a process per call)\)", "(<tmux path>)"),
+        (r"up [0-9a-z ]{6}", "up ######"),
+        (r"\b\d\d:\d\d:\d\d\b", "hh:mm:ss"),
+    ];
+    for (re, with) in rules {
+        s = regex::Regex::new(re)
+            .unwrap()
+            .replace_all(&s, with)
+            .into_owned();
+    }
+    // An age after a prompt id in the sessions table, with its padding.
+    let age = regex::Regex::new(r"(\d+) \d+[smhd](\d\d[mh])? *").unwrap();
+    s = age
+        .replace_all(&s, |c: &regex::Captures| {
+            let whole = c.get(0).unwrap().as_str();
+            let short = format!("{} <age>", &c[1]);
+            format!("{short:<width$}", width = whole.len())
+        })
+        .into_owned();
+    s
+}
