@@ -67,15 +67,9 @@ pub fn run() -> i32 {
             return exit::USAGE;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("assignerctl: cannot start: {e}");
-            return exit::OSERR;
-        }
+        Err(code) => return code,
     };
     let done = runtime.block_on(async {
         match job {
@@ -91,6 +85,18 @@ pub fn run() -> i32 {
             exit_code_for(e.kind())
         }
     }
+}
+
+/// The client's runtime: one thread is plenty for one connection or a
+/// few. `Err` holds the exit status, the reason printed.
+fn runtime() -> Result<tokio::runtime::Runtime, i32> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("assignerctl: cannot start: {e}");
+            exit::OSERR
+        })
 }
 
 /// `--socket`, then `$ASSIGNER_SOCKET`, then the user socket when it
@@ -150,6 +156,20 @@ pub(crate) async fn open(
         let reply = client.call(req).await?;
         Ok::<_, ClientError>((client, reply))
     };
+    within(socket, deadline, exchange, || {
+        sent.load(std::sync::atomic::Ordering::Relaxed)
+    })
+    .await
+}
+
+/// Runs an exchange with the daemon within `deadline`; a timeout says
+/// whether the request had been sent (`sent`, asked when it passes).
+pub(crate) async fn within<T>(
+    socket: &std::path::Path,
+    deadline: Option<Duration>,
+    exchange: impl Future<Output = Result<T, ClientError>>,
+    sent: impl FnOnce() -> bool,
+) -> Result<T, ClientError> {
     match deadline {
         None => exchange.await,
         Some(after) => {
@@ -158,7 +178,7 @@ pub(crate) async fn open(
                 .map_err(|_| ClientError::Timeout {
                     path: socket.to_owned(),
                     after,
-                    sent: sent.load(std::sync::atomic::Ordering::Relaxed),
+                    sent: sent(),
                 })?
         }
     }

@@ -14,6 +14,7 @@ mod model;
 mod render;
 mod screen;
 mod source;
+mod tables;
 
 use std::path::Path;
 use std::time::Duration;
@@ -44,15 +45,9 @@ pub(super) fn run(socket: &Path, json: bool, deadline: Option<Duration>) -> i32 
         eprintln!("assignerctl: {why}");
         return exit::USAGE;
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("assignerctl: cannot start: {e}");
-            return exit::OSERR;
-        }
+        Err(code) => return code,
     };
     runtime.block_on(async {
         let (watch, first) = match source::connect(socket, deadline).await {

@@ -16,7 +16,7 @@ use tokio::sync::{Notify, mpsc};
 
 use super::clock;
 use super::model::Snapshot;
-use crate::cli::open;
+use crate::cli::{open, within};
 use crate::client::{Client, ClientError};
 use crate::protocol::{Event, PromptInfo, PromptStatus, Reply, Request};
 
@@ -164,18 +164,7 @@ pub async fn snapshot(socket: &Path, deadline: Option<Duration>) -> Result<Snaps
             taken_at: clock::now(),
         })
     };
-    match deadline {
-        None => read.await,
-        Some(after) => {
-            tokio::time::timeout(after, read)
-                .await
-                .map_err(|_| ClientError::Timeout {
-                    path: socket.to_owned(),
-                    after,
-                    sent: true,
-                })?
-        }
-    }
+    within(socket, deadline, read, || true).await
 }
 
 async fn prompts(
