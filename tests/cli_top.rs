@@ -147,6 +147,22 @@ fn top_quits_on_q_and_gives_the_terminal_back() {
 }
 
 #[test]
+fn top_colours_the_states_unless_no_color_is_set() {
+    let f = Fleet::with_agents(&["claude-1"]);
+    // A foreground colour, as tmux writes it back (39 is the default).
+    let colour = regex::Regex::new(r"\x1b\[(3[0-7]|38;5;\d+)m").unwrap();
+    let green = |s: &str| s.contains("\x1b[32m") || s.contains("\x1b[38;5;2m");
+    let coloured = TopView::start_with(&f.d, 100, 30, "NO_COLOR=");
+    coloured.wait_for("claude-1");
+    let ok = wait_until(WAIT, || green(&coloured.screen_styled()));
+    assert!(ok, "{:?}", coloured.screen_styled());
+    let plain = TopView::start(&f.d, 100, 30);
+    plain.wait_for("claude-1");
+    let styled = plain.screen_styled();
+    assert!(!colour.is_match(&styled), "{styled:?}");
+}
+
+#[test]
 fn top_refuses_when_stdout_is_not_a_terminal() {
     let f = Fleet::with_agents(&[]);
     let out = f.d.ctl(&["top"]);

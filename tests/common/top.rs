@@ -18,6 +18,12 @@ impl TopView {
     /// Starts `top` against `d` in a `width`x`height` pane, without
     /// colours, and waits until it shows its header.
     pub fn start(d: &TestDaemon, width: u16, height: u16) -> Self {
+        Self::start_with(d, width, height, "NO_COLOR=1")
+    }
+
+    /// Like [`Self::start`] with one variable set in top's environment
+    /// (`NO_COLOR=` for colours).
+    pub fn start_with(d: &TestDaemon, width: u16, height: u16, env: &str) -> Self {
         let tmux = TmuxServer::new();
         let (w, h) = (width.to_string(), height.to_string());
         let ctl = env!("CARGO_BIN_EXE_assignerctl");
@@ -35,7 +41,7 @@ impl TopView {
             "-s",
             "top",
             "-e",
-            "NO_COLOR=1",
+            env,
             "sh",
             "-c",
             after,
@@ -53,6 +59,11 @@ impl TopView {
     /// What the pane shows.
     pub fn screen(&self) -> String {
         self.tmux.capture("top")
+    }
+
+    /// What the pane shows, with its colours and attributes as escapes.
+    pub fn screen_styled(&self) -> String {
+        self.tmux.ok(&["capture-pane", "-p", "-e", "-t", "top"])
     }
 
     /// Presses keys, as `tmux send-keys` names them (`j`, `Enter`, `Escape`).
