@@ -4,41 +4,7 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::{Fleet, TopView, WAIT, masked, wait_until};
-
-/// A pending prompt that waits for a session that does not exist, and a
-/// failed one: the queue's two kinds of rows. Returns their ids.
-fn pending_and_failed(f: &Fleet) -> (i64, i64) {
-    let pending = f.d.send(&["--target", "ghost", "wait for a ghost"]);
-    f.wait_waiting_reason(pending, "ghost");
-    let doomed = f.d.send(&[
-        "--target",
-        "claude-1",
-        "--max-retries",
-        "0",
-        "doomed #busy=1500",
-    ]);
-    // A report about a prompt not yet typed into its pane is refused.
-    f.wait_status(doomed, "in_progress");
-    let id = doomed.to_string();
-    f.d.ctl_ok(&[
-        "complete",
-        &id,
-        "--failed",
-        "model refused",
-        "--failure",
-        "final",
-    ]);
-    f.wait_status(doomed, "failed");
-    // The agent works on for a while: idle only once its screen says so.
-    let pane = &f.panes["claude-1"];
-    let done = wait_until(WAIT, || !f.tmux.capture(pane).contains("esc to interrupt"));
-    assert!(done, "{}", f.tmux.capture(pane));
-    f.wait_session_state("claude-1", "idle");
-    (pending, doomed)
-}
+use common::{Fleet, TopView, WAIT, pending_and_failed, wait_until};
 
 #[test]
 fn top_shows_the_sessions_and_then_the_state_change_after_a_send() {
@@ -118,6 +84,82 @@ fn top_explains_and_attaches_to_the_selected_session_then_comes_back() {
 }
 
 #[test]
+fn top_inside_the_daemons_own_tmux_server_switches_its_client_to_the_pane() {
+    let f = Fleet::with_agents(&["claude-1"]);
+    let ctl = env!("CARGO_BIN_EXE_assignerctl");
+    let socket = f.d.socket.to_str().unwrap();
+    f.tmux.ok(&[
+        "new-session",
+        "-d",
+        "-x",
+        "120",
+        "-y",
+        "30",
+        "-s",
+        "viewer",
+        "-e",
+        "NO_COLOR=1",
+        ctl,
+        "--socket",
+        socket,
+        "top",
+    ]);
+    // A person's client on that server, in a pane of another one.
+    let outer = common::TmuxServer::new();
+    let fleet_socket = f.tmux.socket().to_str().unwrap();
+    outer.ok(&[
+        "new-session",
+        "-d",
+        "-x",
+        "130",
+        "-y",
+        "35",
+        "-s",
+        "person",
+        "env",
+        "-u",
+        "TMUX",
+        "tmux",
+        "-S",
+        fleet_socket,
+        "attach-session",
+        "-t",
+        "viewer",
+    ]);
+    // The person's client: the daemon's own control-mode client is not.
+    let client_on = || {
+        let all = f.tmux.ok(&[
+            "list-clients",
+            "-F",
+            "#{client_control_mode} #{client_session}",
+        ]);
+        let people: Vec<String> = all
+            .lines()
+            .filter_map(|l| l.strip_prefix("0 ").map(str::to_owned))
+            .collect();
+        people.join(",")
+    };
+    assert!(
+        wait_until(WAIT, || client_on() == "viewer"),
+        "{}",
+        client_on()
+    );
+    let shown = wait_until(WAIT, || f.tmux.capture("viewer").contains("claude-1"));
+    assert!(shown, "{}", f.tmux.capture("viewer"));
+    // claude-1 sorts first, so it is selected.
+    f.tmux.ok(&["send-keys", "-t", "viewer", "a"]);
+    assert!(
+        wait_until(WAIT, || client_on() == "claude-1"),
+        "{}",
+        client_on()
+    );
+    let told = wait_until(WAIT, || {
+        f.tmux.capture("viewer").contains("switched to claude-1")
+    });
+    assert!(told, "{}", f.tmux.capture("viewer"));
+}
+
+#[test]
 fn top_filters_the_rows_and_escape_drops_the_filter() {
     let f = Fleet::with_agents(&["claude-1", "codex-1"]);
     let top = TopView::start(&f.d, 100, 30);
@@ -190,58 +232,4 @@ fn top_reconnects_across_a_daemon_restart_and_says_so() {
         s.lines()
             .any(|l| l.contains("claude-1") && l.contains("busy"))
     });
-}
-
-/// Compares the masked screen with `tests/fixtures/top/NAME`, or writes it
-/// there with `UPDATE_GOLDEN=1`.
-fn golden(name: &str, screen: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/top")
-        .join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, screen).unwrap();
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; UPDATE_GOLDEN=1 cargo test --test cli_top writes it",
-            path.display()
-        )
-    });
-    assert_eq!(
-        screen,
-        want,
-        "screen differs from {}:\n{screen}",
-        path.display()
-    );
-}
-
-/// Two agents, one at work, a prompt waiting and a failed one, once all
-/// is settled.
-fn golden_screen(width: u16, height: u16, name: &str) {
-    let mut f = Fleet::with_agents(&[]);
-    let dir = f.tmux.dir().to_owned();
-    f.add_agent_in("claude-1", Some(&dir), &[]);
-    f.add_agent_in("codex-1", Some(&dir), &[]);
-    pending_and_failed(&f);
-    let busy =
-        f.d.send(&["--target", "codex-1", "a long piece of work #busy=600000"]);
-    f.wait_status(busy, "in_progress");
-    f.wait_session_state("codex-1", "busy");
-    let top = TopView::start(&f.d, width, height);
-    let screen = top.wait_screen("the settled fleet", |s| {
-        s.contains("busy") && s.contains("doomed") && s.contains("ghost")
-    });
-    golden(name, &masked(&screen, &[f.d.dir.path(), &dir]));
-}
-
-#[test]
-fn top_at_80x24_matches_its_golden_screen() {
-    golden_screen(80, 24, "80x24.txt");
-}
-
-#[test]
-fn top_at_200x60_matches_its_golden_screen() {
-    golden_screen(200, 60, "200x60.txt");
 }

@@ -24,5 +24,5 @@ pub use notify::NotifyListener;
 pub use peers::{other_users_group, reserved_slots_for_me};
 pub use raw::{RawClient, error_kind};
 pub use tmux::{AgentLog, TmuxServer};
-pub use top::{TopView, masked};
+pub use top::{TopView, masked, pending_and_failed};
 pub use wait::{WAIT, wait_for, wait_until};

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use super::daemon::TestDaemon;
+use super::fleet::Fleet;
 use super::tmux::TmuxServer;
 use super::wait::{WAIT, wait_until};
 
@@ -147,4 +148,36 @@ pub fn masked(screen: &str, paths: &[&Path]) -> String {
         })
         .into_owned();
     s
+}
+
+/// A pending prompt that waits for a session that does not exist, and a
+/// failed one: the queue's two kinds of rows. Returns their ids.
+pub fn pending_and_failed(f: &Fleet) -> (i64, i64) {
+    let pending = f.d.send(&["--target", "ghost", "wait for a ghost"]);
+    f.wait_waiting_reason(pending, "ghost");
+    let doomed = f.d.send(&[
+        "--target",
+        "claude-1",
+        "--max-retries",
+        "0",
+        "doomed #busy=1500",
+    ]);
+    // A report about a prompt not yet typed into its pane is refused.
+    f.wait_status(doomed, "in_progress");
+    let id = doomed.to_string();
+    f.d.ctl_ok(&[
+        "complete",
+        &id,
+        "--failed",
+        "model refused",
+        "--failure",
+        "final",
+    ]);
+    f.wait_status(doomed, "failed");
+    // The agent works on for a while: idle only once its screen says so.
+    let pane = &f.panes["claude-1"];
+    let done = wait_until(WAIT, || !f.tmux.capture(pane).contains("esc to interrupt"));
+    assert!(done, "{}", f.tmux.capture(pane));
+    f.wait_session_state("claude-1", "idle");
+    (pending, doomed)
 }

@@ -114,9 +114,13 @@ async fn view(
                                 let done = attach::run(&to, &way).await;
                                 screen.resume()?;
                                 keys = EventStream::new();
-                                m.notice = Some(match done {
-                                    Ok(()) => (format!("back from {}", to.name), false),
-                                    Err(why) => (why, true),
+                                m.notice = Some(match (done, way) {
+                                    (Ok(()), attach::Way::Attach) => (format!("back from {}", to.name), false),
+                                    (Ok(()), attach::Way::Switch) => (
+                                        format!("switched to {}; 'tmux switch-client -l' comes back", to.name),
+                                        false,
+                                    ),
+                                    (Err(why), _) => (why, true),
                                 });
                             }
                         }
