@@ -134,6 +134,12 @@ pub enum Command {
     },
     /// Stream prompt and session events until interrupted.
     Watch,
+    /// A full-screen live view of sessions, queue and events (see LIVE VIEW).
+    ///
+    /// Keys: arrows or j/k select, Enter shows the prompt, c cancels, r
+    /// retries, a attaches to the session's pane, e explains its state, /
+    /// filters, q quits. Needs a terminal on stdout.
+    Top,
     /// Wait until the prompts end; print their responses (see EXIT STATUS).
     Wait {
         /// Prompt ids.

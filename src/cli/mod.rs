@@ -20,6 +20,7 @@ mod reports;
 mod request;
 mod send;
 mod table;
+mod top;
 mod wait;
 
 use std::path::PathBuf;
@@ -56,6 +57,9 @@ pub fn run() -> i32 {
     let socket = find_socket(cli.socket.clone());
     let json = cli.json;
     let deadline = (cli.request_timeout > 0).then(|| Duration::from_secs(cli.request_timeout));
+    if matches!(cli.command, Command::Top) {
+        return top::run(&socket, json, deadline);
+    }
     let job = match request::job(cli.command) {
         Ok(j) => j,
         Err(msg) => {
@@ -63,15 +67,9 @@ pub fn run() -> i32 {
             return exit::USAGE;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("assignerctl: cannot start: {e}");
-            return exit::OSERR;
-        }
+        Err(code) => return code,
     };
     let done = runtime.block_on(async {
         match job {
@@ -87,6 +85,18 @@ pub fn run() -> i32 {
             exit_code_for(e.kind())
         }
     }
+}
+
+/// The client's runtime: one thread is plenty for one connection or a
+/// few. `Err` holds the exit status, the reason printed.
+fn runtime() -> Result<tokio::runtime::Runtime, i32> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("assignerctl: cannot start: {e}");
+            exit::OSERR
+        })
 }
 
 /// `--socket`, then `$ASSIGNER_SOCKET`, then the user socket when it
@@ -137,13 +147,29 @@ pub(crate) async fn open(
     req: &Request,
     deadline: Option<Duration>,
 ) -> Result<(Client, Reply), ClientError> {
-    let sent = std::cell::Cell::new(false);
+    // Atomic rather than a Cell so the future can run on a spawned task
+    // (`top` reads its snapshots on one).
+    let sent = std::sync::atomic::AtomicBool::new(false);
     let exchange = async {
         let mut client = Client::connect(socket).await?;
-        sent.set(true);
+        sent.store(true, std::sync::atomic::Ordering::Relaxed);
         let reply = client.call(req).await?;
         Ok::<_, ClientError>((client, reply))
     };
+    within(socket, deadline, exchange, || {
+        sent.load(std::sync::atomic::Ordering::Relaxed)
+    })
+    .await
+}
+
+/// Runs an exchange with the daemon within `deadline`; a timeout says
+/// whether the request had been sent (`sent`, asked when it passes).
+pub(crate) async fn within<T>(
+    socket: &std::path::Path,
+    deadline: Option<Duration>,
+    exchange: impl Future<Output = Result<T, ClientError>>,
+    sent: impl FnOnce() -> bool,
+) -> Result<T, ClientError> {
     match deadline {
         None => exchange.await,
         Some(after) => {
@@ -152,7 +178,7 @@ pub(crate) async fn open(
                 .map_err(|_| ClientError::Timeout {
                     path: socket.to_owned(),
                     after,
-                    sent: sent.get(),
+                    sent: sent(),
                 })?
         }
     }

@@ -114,7 +114,10 @@ fn to_request(cmd: Command) -> Result<Request, String> {
         Command::Backup { path } => Request::Backup {
             path: absolute(path)?,
         },
-        Command::Validate { .. } | Command::Completions { .. } | Command::Hooks { .. } => {
+        Command::Validate { .. }
+        | Command::Completions { .. }
+        | Command::Hooks { .. }
+        | Command::Top => {
             unreachable!("handled locally")
         }
         Command::Wait { .. } | Command::Follow { .. } => unreachable!("not one request"),

@@ -23,6 +23,7 @@ mod prompts;
 mod repair;
 mod row;
 mod sessions;
+mod time;
 mod transition;
 mod transitions;
 mod version;
@@ -42,6 +43,7 @@ pub(crate) use history::append as append_history;
 pub use prompts::prompts_in;
 pub(crate) use row::failure_kind_column;
 pub use sessions::SessionRow;
+pub use time::{now_rfc3339, rfc3339_ms};
 pub use transition::Requeue;
 pub use transitions::Claim;
 pub use version::Version;
@@ -209,30 +211,3 @@ pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> String {
 
 #[cfg(test)]
 mod tests;
-
-/// Now as RFC 3339 UTC with milliseconds, the same format SQLite writes,
-/// for values produced outside the database (session events).
-pub fn now_rfc3339() -> String {
-    let d = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    let secs = d.as_secs() as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        d.subsec_millis()
-    )
-}

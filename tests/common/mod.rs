@@ -13,6 +13,7 @@ pub mod pages;
 pub mod peers;
 pub mod raw;
 pub mod tmux;
+pub mod top;
 pub mod wait;
 
 pub use child::{ChildGuard, exit_of};
@@ -23,4 +24,5 @@ pub use notify::NotifyListener;
 pub use peers::{other_users_group, reserved_slots_for_me};
 pub use raw::{RawClient, error_kind};
 pub use tmux::{AgentLog, TmuxServer};
+pub use top::{TopView, masked, pending_and_failed};
 pub use wait::{WAIT, wait_for, wait_until};
