@@ -41,6 +41,7 @@ fn snap(sessions: Vec<SessionInfo>, queue: Vec<PromptInfo>) -> Snapshot {
                 reachable: true,
                 reason: None,
                 path: String::new(),
+                missed_by_events: 0,
             },
             prompts: Default::default(),
             sessions: Default::default(),
