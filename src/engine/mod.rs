@@ -18,6 +18,7 @@ mod job;
 mod message;
 mod observe;
 mod panes;
+mod pools;
 mod prepare;
 mod queue;
 mod reach;
@@ -99,6 +100,12 @@ pub struct Engine {
     last_broad: Option<Instant>,
     next_fast: Option<tokio::time::Instant>,
     session_events: Vec<Event>,
+    /// The last `list-panes`, and how many have been taken: what the pool
+    /// supervisor compares with what should run (`pools.rs`).
+    snapshot: Arc<crate::tmux::Snapshot>,
+    scans: u64,
+    /// Session name → provider, for the pools' agents.
+    pool_providers: HashMap<String, String>,
     tx: mpsc::Sender<EngineMsg>,
     rx: mpsc::Receiver<EngineMsg>,
 }
@@ -131,6 +138,9 @@ impl Engine {
             last_broad: None,
             next_fast: None,
             session_events: Vec::new(),
+            snapshot: Arc::default(),
+            scans: 0,
+            pool_providers: HashMap::new(),
             tx,
             rx,
         };

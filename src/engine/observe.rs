@@ -83,6 +83,8 @@ impl Engine {
             self.reach.server_pid = Some(snapshot.server_pid);
         }
         self.reconcile(store, &snapshot, restarted)?;
+        self.scans += 1;
+        self.snapshot = std::sync::Arc::new(snapshot);
         self.capture_due(broad).await;
         Ok(true)
     }

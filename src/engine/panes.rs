@@ -11,6 +11,9 @@ use crate::tmux::Pane;
 /// mode (copy mode takes Enter as "copy"), never to the agent.
 pub const IN_MODE: &str = "is in tmux copy mode: nothing is typed there until it leaves";
 
+/// Why a pool agent being stopped gets no prompt.
+pub const DRAINING: &str = "is being stopped by its pool once idle";
+
 /// Tracking state of one pane.
 #[derive(Debug)]
 pub struct Tracked {
@@ -60,6 +63,11 @@ pub struct Tracked {
     pub resting: Option<(Instant, String)>,
     /// The row last written to the database, to skip unchanged writes.
     pub persisted: Option<SessionRow>,
+    /// Its pool stops it once it holds no prompt (a scale-down, a restart):
+    /// it gets no new one meanwhile.
+    pub draining: bool,
+    /// Prompts it completed, for a pool's `recycle_after`.
+    pub completed: u32,
 }
 
 impl Tracked {
@@ -86,6 +94,8 @@ impl Tracked {
             set_aside: None,
             resting: None,
             persisted: None,
+            draining: false,
+            completed: 0,
         }
     }
 
@@ -112,6 +122,9 @@ impl Tracked {
     pub fn unfit(&self) -> Option<String> {
         if self.pane.in_mode {
             return Some(IN_MODE.to_owned());
+        }
+        if self.draining {
+            return Some(DRAINING.to_owned());
         }
         if let Some((until, why)) = &self.resting
             && Instant::now() < *until

@@ -190,6 +190,9 @@ impl Engine {
                 // disk) leaves the prompt watched, to be completed once the
                 // database takes writes again, never forgotten in flight.
                 ignore_wrong_status(store.complete(id, response.as_deref(), detail))?;
+                if let Some(t) = self.panes.get_mut(&w.pane) {
+                    t.completed += 1;
+                }
                 self.finish_watch(id);
                 info!(prompt_id = id, session = %w.session, pane = %w.pane, "prompt completed");
             }
