@@ -62,9 +62,15 @@ fn a_killed_agent_is_restarted_and_its_prompt_runs_again() {
         f.log().submissions(),
         ["survive the restart", "survive the restart"]
     );
+    // tmux 3.3 now and then never reports a dead pane's status (see
+    // pool::launch); the exit is then logged as one without a status.
     let logs = f.d.logs();
+    let logged = [
+        "agent killed by signal 9",
+        "agent ended without an exit status",
+    ];
     assert!(
-        logs.contains("agent killed by signal 9") && logs.contains("pool=\"claude\""),
+        logged.iter().any(|l| logs.contains(l)) && logs.contains("pool=\"claude\""),
         "{logs}"
     );
 }
@@ -80,7 +86,10 @@ fn a_crash_loop_stops_at_the_start_limit_and_shows_in_status() {
     let pool = &f.pools()[0];
     let agent = &pool["agents"][0];
     assert_eq!(agent["restarts"], 4, "{pool}");
-    assert_eq!(agent["last_exit"], "exited with status 1", "{pool}");
+    // Each exit is logged with its status (all but perhaps one: see
+    // pool::launch on the status tmux 3.3 sometimes loses).
+    let logged = f.d.logs().matches("agent exited with status 1").count();
+    assert!(logged >= 3, "{}", f.d.logs());
     assert!(
         pool["reason"]
             .as_str()
@@ -223,4 +232,104 @@ fn worktrees_are_made_once_and_kept_across_a_daemon_restart() {
         2,
         "made again after the restart"
     );
+}
+
+#[test]
+fn clear_between_is_typed_after_each_prompt_before_the_next() {
+    let f = PoolFleet::new(
+        &["--busy-ms", "200"],
+        "count = 1\nclear_between = \"/clear\"\n",
+    );
+    up(&f, 1);
+    let one = f.d.send(&["first task"]);
+    let two = f.d.send(&["second task"]);
+    for id in [one, two] {
+        let done = wait_until(WAIT, || f.d.status_of(id) == "completed");
+        assert!(
+            done,
+            "{}\n{}",
+            f.d.ctl_ok(&["show", &id.to_string()]),
+            f.d.logs()
+        );
+    }
+    let cleared = wait_until(WAIT, || f.log().submissions().len() == 4);
+    assert!(cleared, "{:?}", f.log().submissions());
+    assert_eq!(
+        f.log().submissions(),
+        ["first task", "/clear", "second task", "/clear"]
+    );
+}
+
+#[test]
+fn reload_applies_pool_changes_and_drains_a_removed_pool() {
+    let f = PoolFleet::new(&[], "count = 1\n");
+    up(&f, 1);
+    let first = f.agent(1)["pane"].clone();
+    let log = f.log_path();
+    let write = |pools: &str| {
+        let text = format!("{}{pools}", common::TEST_CONFIG);
+        std::fs::write(&f.d.config, common::daemon::forced_path(&text)).unwrap();
+        f.d.ctl_ok(&["reload"]);
+    };
+    let claude = |count: u32| {
+        common::stand_in_pool("claude", "claude", &log, &[], &format!("count = {count}\n"))
+    };
+    let codex = common::stand_in_pool("codex", "codex", &log, &["--style", "codex"], "");
+    write(&format!("{}{codex}", claude(2)));
+    f.wait_pools("grown and joined", |p| {
+        p.len() == 2 && p.iter().all(|p| p["state"] == "running")
+    });
+    f.wait_idle(&["claude-1", "claude-2", "codex-1"]);
+    assert_eq!(
+        f.agent(1)["pane"],
+        first,
+        "a reload leaves running agents alone"
+    );
+    write(&claude(2));
+    f.wait_pools("drained codex", |p| p.len() == 1);
+    let gone = wait_until(WAIT, || !f.d.ctl_ok(&["sessions"]).contains("codex-1"));
+    assert!(gone, "{}", f.d.ctl_ok(&["sessions"]));
+    let err = f.d.ctl(&["pool", "restart", "codex"]);
+    assert_eq!(err.status.code(), Some(66), "{err:?}");
+}
+
+#[test]
+fn an_agent_whose_screen_stays_unknown_is_restarted() {
+    let f = PoolFleet::with_pools(|_| {
+        "[pools.hung]\nprovider = \"claude\"\ncommand = [\"sleep\", \"3600\"]\nunknown_restart_secs = 1\nrestart_delay_ms = 50\n".into()
+    });
+    f.wait_pools("restarted the hung agent", |p| {
+        p.first()
+            .is_some_and(|p| p["agents"][0]["restarts"].as_u64() >= Some(1))
+    });
+    let agent = f.agent(1);
+    assert_eq!(
+        agent["last_exit"], "its screen read unknown for 1 s",
+        "{agent}"
+    );
+    assert!(
+        f.d.logs()
+            .contains("restarting the agent: its screen read unknown")
+    );
+}
+
+#[test]
+fn an_agent_is_recycled_after_its_prompts() {
+    let f = PoolFleet::new(&["--busy-ms", "100"], "count = 1\nrecycle_after = 2\n");
+    up(&f, 1);
+    let first = f.agent(1)["pane"].as_str().unwrap().to_owned();
+    let ids = [f.d.send(&["one"]), f.d.send(&["two"])];
+    for id in ids {
+        let done = wait_until(WAIT, || f.d.status_of(id) == "completed");
+        assert!(done, "{}", f.d.ctl_ok(&["show", &id.to_string()]));
+    }
+    f.wait_pools("recycled", |p| {
+        p[0]["agents"][0]["pane"]
+            .as_str()
+            .is_some_and(|p| p != first)
+    });
+    assert_eq!(f.agent(1)["restarts"], 1);
+    let third = f.d.send(&["three"]);
+    let done = wait_until(WAIT, || f.d.status_of(third) == "completed");
+    assert!(done, "{}", f.d.ctl_ok(&["show", &third.to_string()]));
 }

@@ -51,7 +51,7 @@ impl Core {
             }
         }
         self.engine
-            .set_pools(&self.pools.draining(), self.pools.providers());
+            .set_pools(&self.pools.draining(), self.pools.sessions());
         if acted {
             // Observe the new and ended sessions now, not at the next scan.
             self.engine.tmux_changed();

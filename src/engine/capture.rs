@@ -84,8 +84,8 @@ impl Engine {
     /// Classifies a captured screen and updates the pane's tracker.
     fn apply_screen(&mut self, id: &str, screen: String) -> Option<SessionState> {
         let t = self.panes.get(id)?;
-        let (provider, reason) = match self.pool_providers.get(&t.pane.session) {
-            Some(p) => (p.clone(), "its pool declares it".to_owned()),
+        let (provider, reason) = match self.pool_sessions.get(&t.pane.session) {
+            Some(p) => (p.provider.clone(), "its pool declares it".to_owned()),
             None => self
                 .profiles
                 .provider_for(&t.pane.session, &t.pane.command, Some(&screen)),

@@ -12,6 +12,7 @@ mod accept;
 mod assign;
 mod branch;
 mod capture;
+mod clear;
 mod deliver;
 mod hook;
 mod job;
@@ -104,8 +105,8 @@ pub struct Engine {
     /// supervisor compares with what should run (`pools.rs`).
     snapshot: Arc<crate::tmux::Snapshot>,
     scans: u64,
-    /// Session name → provider, for the pools' agents.
-    pool_providers: HashMap<String, String>,
+    /// The pools' sessions by name.
+    pool_sessions: HashMap<String, crate::pool::PoolSession>,
     tx: mpsc::Sender<EngineMsg>,
     rx: mpsc::Receiver<EngineMsg>,
 }
@@ -140,7 +141,7 @@ impl Engine {
             session_events: Vec::new(),
             snapshot: Arc::default(),
             scans: 0,
-            pool_providers: HashMap::new(),
+            pool_sessions: HashMap::new(),
             tx,
             rx,
         };
@@ -249,6 +250,7 @@ impl Engine {
             self.stale_at_start.clear();
         }
         self.supervise(store).await?;
+        self.clear_between().await;
         self.assign(store, full).await?;
         self.persist_sessions(store)?;
         self.schedule();

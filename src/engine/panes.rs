@@ -14,6 +14,9 @@ pub const IN_MODE: &str = "is in tmux copy mode: nothing is typed there until it
 /// Why a pool agent being stopped gets no prompt.
 pub const DRAINING: &str = "is being stopped by its pool once idle";
 
+/// Why a pool agent gets no prompt right after completing one.
+pub const CLEARING: &str = "is clearing its context before the next prompt";
+
 /// Tracking state of one pane.
 #[derive(Debug)]
 pub struct Tracked {
@@ -68,6 +71,8 @@ pub struct Tracked {
     pub draining: bool,
     /// Prompts it completed, for a pool's `recycle_after`.
     pub completed: u32,
+    /// Its pool's `clear_between` is to be typed before its next prompt.
+    pub clearing: bool,
 }
 
 impl Tracked {
@@ -96,6 +101,7 @@ impl Tracked {
             persisted: None,
             draining: false,
             completed: 0,
+            clearing: false,
         }
     }
 
@@ -125,6 +131,9 @@ impl Tracked {
         }
         if self.draining {
             return Some(DRAINING.to_owned());
+        }
+        if self.clearing {
+            return Some(CLEARING.to_owned());
         }
         if let Some((until, why)) = &self.resting
             && Instant::now() < *until

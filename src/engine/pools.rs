@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::Engine;
-use crate::pool::AgentUse;
+use crate::pool::{AgentUse, PoolSession};
 use crate::protocol::SessionState;
 use crate::tmux::Snapshot;
 
@@ -39,18 +39,18 @@ impl Engine {
         })
     }
 
-    /// The pools' word: `draining` panes get no new prompt; `providers`
-    /// names the provider of each pool session.
-    pub fn set_pools(&mut self, draining: &[String], providers: Vec<(String, String)>) {
+    /// The pools' word: `draining` panes get no new prompt; `sessions`
+    /// are the pools' sessions by name.
+    pub fn set_pools(&mut self, draining: &[String], sessions: Vec<(String, PoolSession)>) {
         let mut changed = false;
         for (id, t) in &mut self.panes {
             let now = draining.contains(id);
             changed |= t.draining != now;
             t.draining = now;
         }
-        let providers = providers.into_iter().collect();
-        if providers != self.pool_providers {
-            self.pool_providers = providers;
+        let sessions = sessions.into_iter().collect();
+        if sessions != self.pool_sessions {
+            self.pool_sessions = sessions;
             changed = true;
         }
         if changed {

@@ -192,6 +192,10 @@ impl Engine {
                 ignore_wrong_status(store.complete(id, response.as_deref(), detail))?;
                 if let Some(t) = self.panes.get_mut(&w.pane) {
                     t.completed += 1;
+                    t.clearing = self
+                        .pool_sessions
+                        .get(&t.pane.session)
+                        .is_some_and(|s| s.clear_between.is_some());
                 }
                 self.finish_watch(id);
                 info!(prompt_id = id, session = %w.session, pane = %w.pane, "prompt completed");

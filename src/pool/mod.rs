@@ -17,7 +17,7 @@ mod worktree;
 
 pub use launch::{kill, launch};
 pub use spec::{MAX_COUNT, PoolConfig, RestartPolicy};
-pub use supervisor::{Action, AgentUse, Supervisor};
+pub use supervisor::{Action, AgentUse, PoolSession, Supervisor};
 
 #[cfg(test)]
 mod tests;

@@ -177,8 +177,12 @@ impl PoolConfig {
         if self.unknown_restart_secs == Some(0) || self.recycle_after == Some(0) {
             return Err("unknown_restart_secs, recycle_after: must be at least 1".into());
         }
-        if self.clear_between.as_deref().is_some_and(str::is_empty) {
-            return Err("clear_between: must not be empty (leave it out to turn it off)".into());
+        if let Some(text) = &self.clear_between
+            && (text.trim().is_empty() || text.chars().any(char::is_control))
+        {
+            return Err(
+                "clear_between: one line of text, not empty (leave it out to turn it off)".into(),
+            );
         }
         Ok(())
     }

@@ -28,6 +28,15 @@ pub struct AgentUse {
     pub completed: u32,
 }
 
+/// What the engine must know of a pool's session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolSession {
+    /// Its provider, whatever its screen shows.
+    pub provider: String,
+    /// Typed after each prompt it completes, before the next.
+    pub clear_between: Option<String>,
+}
+
 /// What the core is to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -184,14 +193,18 @@ impl Supervisor {
             .collect()
     }
 
-    /// Session name → provider, for every pool agent.
-    pub fn providers(&self) -> Vec<(String, String)> {
+    /// Every pool agent's session, with what the engine must know of it.
+    pub fn sessions(&self) -> Vec<(String, PoolSession)> {
         self.pools
             .values()
             .flat_map(|p| {
+                let s = PoolSession {
+                    provider: p.spec.provider.clone(),
+                    clear_between: p.spec.clear_between.clone(),
+                };
                 p.agents
                     .values()
-                    .map(|a| (a.session.clone(), p.spec.provider.clone()))
+                    .map(move |a| (a.session.clone(), s.clone()))
             })
             .collect()
     }

@@ -15,9 +15,9 @@ pub struct PoolFleet {
     pub tmux: TmuxServer,
 }
 
-/// A `[pools.NAME]` table of stand-in agents (`extra` flags appended to
-/// their argv) plus `keys`, logging to `log`.
-pub fn stand_in_pool(name: &str, log: &Path, flags: &[&str], keys: &str) -> String {
+/// A `[pools.NAME]` table of stand-in agents of `provider` (`flags`
+/// appended to their argv) plus `keys`, logging to `log`.
+pub fn stand_in_pool(name: &str, provider: &str, log: &Path, flags: &[&str], keys: &str) -> String {
     let mut argv = vec![
         stand_in_agent().display().to_string(),
         "--name".into(),
@@ -28,7 +28,7 @@ pub fn stand_in_pool(name: &str, log: &Path, flags: &[&str], keys: &str) -> Stri
     argv.extend(flags.iter().map(|f| (*f).to_owned()));
     let argv: Vec<String> = argv.iter().map(|a| format!("{a:?}")).collect();
     format!(
-        "[pools.{name}]\nprovider = \"claude\"\ncommand = [{}]\n{keys}",
+        "[pools.{name}]\nprovider = \"{provider}\"\ncommand = [{}]\n{keys}",
         argv.join(", ")
     )
 }
@@ -37,7 +37,7 @@ impl PoolFleet {
     /// Pool `claude` of stand-in agents with `flags`, configured with
     /// `keys` (`count = 2`, ...).
     pub fn new(flags: &[&str], keys: &str) -> Self {
-        Self::with_pools(|log| stand_in_pool("claude", log, flags, keys))
+        Self::with_pools(|log| stand_in_pool("claude", "claude", log, flags, keys))
     }
 
     /// A daemon with [`TEST_CONFIG`] and the pools `pools(log)` declares on
