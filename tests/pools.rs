@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{PoolFleet, WAIT, wait_until};
+use common::{NotifyListener, PoolFleet, WAIT, wait_until};
 
 /// The agents are up and idle, each in its own session.
 fn up(f: &PoolFleet, count: usize) {
@@ -77,9 +77,15 @@ fn a_killed_agent_is_restarted_and_its_prompt_runs_again() {
 
 #[test]
 fn a_crash_loop_stops_at_the_start_limit_and_shows_in_status() {
-    let f = PoolFleet::with_pools(|_| {
-        "[pools.crash]\nprovider = \"claude\"\ncommand = [\"false\"]\nrestart_delay_ms = 20\nrestart_delay_max_ms = 40\nstart_limit_burst = 3\n".into()
-    });
+    let notify_dir = tempfile::tempdir().unwrap();
+    let notify = notify_dir.path().join("notify.sock");
+    let mut systemd = NotifyListener::bind(&notify);
+    let f = PoolFleet::with_pools_env(
+        |_| {
+            "[pools.crash]\nprovider = \"claude\"\ncommand = [\"false\"]\nrestart_delay_ms = 20\nrestart_delay_max_ms = 40\nstart_limit_burst = 3\n".into()
+        },
+        &[("NOTIFY_SOCKET", notify.to_str().unwrap())],
+    );
     f.wait_pools("failed", |p| {
         p.first().is_some_and(|p| p["state"] == "failed")
     });
@@ -99,6 +105,14 @@ fn a_crash_loop_stops_at_the_start_limit_and_shows_in_status() {
     );
     let status = f.d.ctl_json(&["status"]);
     assert_eq!(status["status"]["pools"][0]["state"], "failed", "{status}");
+    let told = wait_until(WAIT, || {
+        systemd.drain();
+        systemd
+            .seen
+            .iter()
+            .any(|m| m.starts_with("STATUS=") && m.contains("pool crash failed"))
+    });
+    assert!(told, "{:?}", systemd.seen);
     assert!(f.d.ctl_ok(&["status"]).contains("pool crash: failed"));
     // It stays failed: nothing more is started.
     let starts = f.d.logs().matches("agent started").count();

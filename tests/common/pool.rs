@@ -44,10 +44,15 @@ impl PoolFleet {
     /// a new tmux server. A placeholder session keeps the server up, as
     /// assigner-tmux.service does for the system service.
     pub fn with_pools(pools: impl FnOnce(&Path) -> String) -> Self {
+        Self::with_pools_env(pools, &[])
+    }
+
+    /// Like [`Self::with_pools`], with extra environment for the daemon.
+    pub fn with_pools_env(pools: impl FnOnce(&Path) -> String, env: &[(&str, &str)]) -> Self {
         let tmux = TmuxServer::new();
         tmux.new_session("keep", &["sleep", "3600"]);
         let config = format!("{TEST_CONFIG}{}", pools(&tmux.dir().join("agents.jsonl")));
-        let d = TestDaemon::start_on_tmux(&config, tmux.socket());
+        let d = TestDaemon::start_on_tmux_with(&config, env, tmux.socket());
         Self { d, tmux }
     }
 
