@@ -27,8 +27,7 @@ fn a_killed_agent_is_restarted_and_its_prompt_runs_again() {
     up(&f, 1);
     let first = f.agent(1)["pane"].as_str().unwrap().to_owned();
     let id = f.d.send(&["survive the restart"]);
-    let started = wait_until(WAIT, || f.d.status_of(id) == "in_progress");
-    assert!(started, "{}", f.d.ctl_ok(&["show", &id.to_string()]));
+    f.wait_status(id, "in_progress");
     let pid = f.tmux.pane_pid(&first);
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(pid),
@@ -43,13 +42,7 @@ fn a_killed_agent_is_restarted_and_its_prompt_runs_again() {
     assert!(a["last_exit"].as_str().unwrap().contains("signal"), "{a}");
     // The dead pane was retired: its prompt went back to the queue at no
     // retry cost, and the new agent ran it.
-    let done = wait_until(WAIT, || f.d.status_of(id) == "completed");
-    assert!(
-        done,
-        "{}\n{}",
-        f.d.ctl_ok(&["show", &id.to_string()]),
-        f.d.logs()
-    );
+    f.wait_status(id, "completed");
     let events = f.d.history_events(id);
     assert!(
         events.contains(&"requeued-from-stale-session".to_owned()),
@@ -134,8 +127,7 @@ fn scaling_down_drains_and_never_interrupts_a_prompt() {
     let f = PoolFleet::new(&["--busy-ms", "2500"], "count = 2\n");
     up(&f, 2);
     let id = f.d.send(&["-t", "claude-2", "finish me first"]);
-    let started = wait_until(WAIT, || f.d.status_of(id) == "in_progress");
-    assert!(started, "{}", f.d.ctl_ok(&["show", &id.to_string()]));
+    f.wait_status(id, "in_progress");
     let out = f.d.ctl_ok(&["pool", "scale", "claude", "1"]);
     assert!(out.contains("1 agent"), "{out}");
     f.wait_pools("drained", |p| p[0]["agents"].as_array().unwrap().len() == 1);
@@ -258,13 +250,7 @@ fn clear_between_is_typed_after_each_prompt_before_the_next() {
     let one = f.d.send(&["first task"]);
     let two = f.d.send(&["second task"]);
     for id in [one, two] {
-        let done = wait_until(WAIT, || f.d.status_of(id) == "completed");
-        assert!(
-            done,
-            "{}\n{}",
-            f.d.ctl_ok(&["show", &id.to_string()]),
-            f.d.logs()
-        );
+        f.wait_status(id, "completed");
     }
     let cleared = wait_until(WAIT, || f.log().submissions().len() == 4);
     assert!(cleared, "{:?}", f.log().submissions());
@@ -334,8 +320,7 @@ fn an_agent_is_recycled_after_its_prompts() {
     let first = f.agent(1)["pane"].as_str().unwrap().to_owned();
     let ids = [f.d.send(&["one"]), f.d.send(&["two"])];
     for id in ids {
-        let done = wait_until(WAIT, || f.d.status_of(id) == "completed");
-        assert!(done, "{}", f.d.ctl_ok(&["show", &id.to_string()]));
+        f.wait_status(id, "completed");
     }
     f.wait_pools("recycled", |p| {
         p[0]["agents"][0]["pane"]
@@ -344,6 +329,5 @@ fn an_agent_is_recycled_after_its_prompts() {
     });
     assert_eq!(f.agent(1)["restarts"], 1);
     let third = f.d.send(&["three"]);
-    let done = wait_until(WAIT, || f.d.status_of(third) == "completed");
-    assert!(done, "{}", f.d.ctl_ok(&["show", &third.to_string()]));
+    f.wait_status(third, "completed");
 }

@@ -95,6 +95,17 @@ impl PoolFleet {
         );
     }
 
+    /// Waits until prompt `id` has `status`.
+    pub fn wait_status(&self, id: i64, status: &str) {
+        let ok = wait_until(WAIT, || self.d.status_of(id) == status);
+        assert!(
+            ok,
+            "prompt {id} never became {status}: {}\nlog:\n{}",
+            self.d.ctl_ok(&["show", &id.to_string()]),
+            self.d.logs()
+        );
+    }
+
     /// Waits until `sessions` shows each of `names` idle.
     pub fn wait_idle(&self, names: &[&str]) {
         let ok = wait_until(WAIT, || {
