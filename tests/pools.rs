@@ -75,7 +75,7 @@ fn a_crash_loop_stops_at_the_start_limit_and_shows_in_status() {
     let mut systemd = NotifyListener::bind(&notify);
     let f = PoolFleet::with_pools_env(
         |_| {
-            "[pools.crash]\nprovider = \"claude\"\ncommand = [\"false\"]\nrestart_delay_ms = 20\nrestart_delay_max_ms = 40\nstart_limit_burst = 3\n".into()
+            "[pools.crash]\nprovider = \"claude\"\ncommand = [\"false\"]\nrestart_delay_ms = 20\nrestart_delay_max_ms = 40\nstart_limit_burst = 5\n".into()
         },
         &[("NOTIFY_SOCKET", notify.to_str().unwrap())],
     );
@@ -84,16 +84,19 @@ fn a_crash_loop_stops_at_the_start_limit_and_shows_in_status() {
     });
     let pool = &f.pools()[0];
     let agent = &pool["agents"][0];
-    assert_eq!(agent["restarts"], 4, "{pool}");
-    // Each exit is logged with its status (all but perhaps one: see
-    // pool::launch on the status tmux 3.3 sometimes loses).
-    let logged = f.d.logs().matches("agent exited with status 1").count();
-    assert!(logged >= 3, "{}", f.d.logs());
+    assert_eq!(agent["restarts"], 6, "{pool}");
+    // Each exit is logged with the status tmux reports; under load tmux
+    // 3.3 now and then reports none (see pool::launch), and the exit is
+    // then logged as one without a status.
+    let logs = f.d.logs();
+    let with_status = logs.matches("agent exited with status 1").count();
+    let without = logs.matches("agent ended without an exit status").count();
+    assert!(with_status >= 1 && with_status + without == 6, "{logs}");
     assert!(
         pool["reason"]
             .as_str()
             .unwrap()
-            .contains("more than 3 times"),
+            .contains("more than 5 times"),
         "{pool}"
     );
     let status = f.d.ctl_json(&["status"]);

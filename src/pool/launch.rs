@@ -9,7 +9,10 @@
 //! These calls run as a process each, never over the control-mode client:
 //! tmux 3.3 sometimes never records the exit status of a program that a
 //! control client's `respawn-pane` started (about one start in thirty in a
-//! tight loop), and the status is what the exit is logged and judged by.
+//! tight loop, against none in hundreds from a process each), and the
+//! status is what the exit is logged and judged by. Even so, on a loaded
+//! machine tmux now and then shows a dead pane without a status for good;
+//! such an exit is logged as one without a status (`lifecycle.rs`).
 
 use std::path::PathBuf;
 
