@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::detect::ProfileOverride;
 use crate::error::ConfigError;
+use crate::pool::PoolConfig;
 
 /// The whole configuration file.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -60,6 +61,8 @@ pub struct Config {
     pub delivery: DeliveryConfig,
     /// Per-provider detection overrides and additions, keyed by provider.
     pub profiles: BTreeMap<String, ProfileOverride>,
+    /// Agents the daemon starts and keeps running, keyed by pool name.
+    pub pools: BTreeMap<String, PoolConfig>,
 }
 
 /// The pause between paste and Enter for a provider whose profile names
@@ -123,6 +126,7 @@ impl Default for Config {
             exclude: Vec::new(),
             delivery: DeliveryConfig::default(),
             profiles: BTreeMap::new(),
+            pools: BTreeMap::new(),
         }
     }
 }
@@ -182,6 +186,28 @@ impl Config {
             profile
                 .check()
                 .map_err(|e| format!("profiles.{name}: {e}"))?;
+        }
+        self.check_pools()
+    }
+
+    /// Each pool on its own, then that no two pools name their sessions
+    /// alike (both would claim the same agents).
+    fn check_pools(&self) -> Result<(), String> {
+        let builtin = crate::detect::Profiles::builtin();
+        let providers: Vec<&str> = builtin
+            .names()
+            .chain(self.profiles.keys().map(String::as_str))
+            .filter(|p| *p != "unknown")
+            .collect();
+        let mut patterns = BTreeMap::new();
+        for (name, pool) in &self.pools {
+            pool.check(name, &providers)
+                .map_err(|e| format!("pools.{name}.{e}"))?;
+            if let Some(other) = patterns.insert(pool.session_pattern(name), name) {
+                return Err(format!(
+                    "pools.{name}.session: pool {other} names its sessions the same way"
+                ));
+            }
         }
         Ok(())
     }

@@ -18,6 +18,7 @@ pub mod logging;
 pub mod maintenance;
 pub mod model;
 pub mod paths;
+pub mod pool;
 pub mod protocol;
 pub mod route;
 pub mod store;

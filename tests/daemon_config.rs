@@ -185,3 +185,42 @@ fn a_reload_request_answers_once_the_new_config_applies() {
     );
     assert!(excluded(), "the refused config replaced the running one");
 }
+
+#[test]
+fn bad_pools_are_refused_naming_the_pool_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("pools.toml");
+    let pool = "[pools.claude]\nprovider = \"claude\"\ncommand = [\"claude\"]\n";
+    for (extra, says) in [
+        ("comand = [\"x\"]\n", "line 4"),
+        ("restart = \"sometimes\"\n", "on-failure"),
+        ("worktree = true\n", "pools.claude.worktree_dir"),
+        ("count = 500\n", "pools.claude.count"),
+        (
+            "[pools.other]\nprovider = \"codex\"\ncommand = [\"codex\"]\nsession = \"claude-{n}\"\n",
+            "pools.other.session",
+        ),
+    ] {
+        std::fs::write(&cfg, format!("{pool}{extra}")).unwrap();
+        let (code, err) = daemon_exit(&["--check-config", "--config", cfg.to_str().unwrap()], &[]);
+        assert_eq!(code, Some(78), "{extra}: {err}");
+        assert!(err.contains(says), "{extra}: {err}");
+        let out = Command::new(env!("CARGO_BIN_EXE_assignerctl"))
+            .args(["validate", "--config", cfg.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(78), "{extra}: {err}");
+        assert!(err.contains(says), "{extra}: {err}");
+    }
+    std::fs::write(
+        &cfg,
+        pool.replace("\"claude\"\ncommand", "\"claud\"\ncommand"),
+    )
+    .unwrap();
+    let (_, err) = daemon_exit(&["--check-config", "--config", cfg.to_str().unwrap()], &[]);
+    assert!(err.contains("'claud' is not a known provider"), "{err}");
+    std::fs::write(&cfg, pool).unwrap();
+    let (code, out) = daemon_exit(&["--check-config", "--config", cfg.to_str().unwrap()], &[]);
+    assert_eq!(code, Some(0), "{out}");
+}

@@ -11,6 +11,7 @@ use std::path::Path;
 
 use assigner::config::{Config, DeliveryConfig};
 use assigner::detect::{ProfileOverride, RuleSpec};
+use assigner::pool::PoolConfig;
 use assigner::protocol::{ErrorKind, Reply, Request};
 
 /// The names in "expected one of `a`, `b`" (or "expected `a`").
@@ -71,7 +72,7 @@ fn every_config_key_is_in_assigner_toml_5() {
 
     let top: Vec<_> = toml_keys::<Config>("__unknown__ = 1")
         .into_iter()
-        .filter(|k| !matches!(k.as_str(), "delivery" | "profiles"))
+        .filter(|k| !matches!(k.as_str(), "delivery" | "profiles" | "pools"))
         .collect();
     assert!(top.contains(&"allowed_group".to_owned()), "{top:?}");
     assert_documented(
@@ -88,6 +89,15 @@ fn every_config_key_is_in_assigner_toml_5() {
         "[delivery] keys",
         &delivery,
         section(&man, "[delivery] TABLE"),
+        term,
+    );
+
+    let pool = toml_keys::<PoolConfig>("__unknown__ = 1");
+    assert!(pool.contains(&"start_limit_burst".to_owned()), "{pool:?}");
+    assert_documented(
+        "[pools.NAME] keys",
+        &pool,
+        section(&man, "[pools.NAME] TABLES"),
         term,
     );
 

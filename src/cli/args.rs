@@ -132,6 +132,12 @@ pub enum Command {
         #[command(subcommand)]
         action: HooksAction,
     },
+    /// List the pools and their agents, or scale or restart one.
+    Pool {
+        /// scale or restart; none lists the pools.
+        #[command(subcommand)]
+        action: Option<super::pool::PoolAction>,
+    },
     /// Stream prompt and session events until interrupted.
     Watch,
     /// A full-screen live view of sessions, queue and events (see LIVE VIEW).

@@ -14,6 +14,7 @@ mod hooks_merge;
 mod journal;
 mod offline;
 mod output;
+mod pool;
 mod printable;
 mod reconnect;
 mod reports;

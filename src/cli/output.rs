@@ -31,6 +31,14 @@ pub fn human(reply: &Reply) -> String {
         Reply::Output { lines, .. } => lines.iter().map(|l| format!("{l}\n")).collect(),
         Reply::Explanation { explanation } => explain_text(explanation),
         Reply::Reloaded => "configuration reloaded\n".into(),
+        Reply::Pools { pools } => super::pool::pools_text(pools),
+        Reply::PoolScaled { pool, count } => format!("pool {pool} kept at {count} agent(s)\n"),
+        Reply::PoolRestarting { pool, sessions } => {
+            format!(
+                "pool {pool}: {} start afresh once idle\n",
+                sessions.join(", ")
+            )
+        }
         Reply::BackedUp { path, pages } => format!("backup written to {path} ({pages} pages)\n"),
         Reply::Imported { report } => {
             let mut s = format!(
@@ -97,6 +105,20 @@ fn status_text(s: &StatusInfo) -> String {
             out,
             "waiting for a human (approval dialog): {}",
             s.waiting_for_human.join(", ")
+        );
+    }
+    for p in &s.pools {
+        let _ = writeln!(
+            out,
+            "pool {}: {}, {}/{} running{}",
+            p.name,
+            p.state,
+            p.running,
+            p.count,
+            p.reason
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
         );
     }
     if s.unroutable > 0 {

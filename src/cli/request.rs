@@ -106,6 +106,7 @@ fn to_request(cmd: Command) -> Result<Request, String> {
             }
         }
         Command::Watch => Request::Watch {},
+        Command::Pool { action } => super::pool::request(action)?,
         Command::Reload => Request::Reload {},
         Command::Explain { session } => Request::Explain { session },
         Command::ImportLegacy { path } => Request::ImportLegacy {

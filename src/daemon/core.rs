@@ -45,6 +45,8 @@ pub struct Core {
     pub(super) started: Instant,
     pub(super) notices: Vec<String>,
     pub(super) last_prune: Instant,
+    /// The agent pools, whose state the core owns like the engine's.
+    pub(super) pools: crate::pool::Supervisor,
     /// The storage condition last announced.
     storage: Option<StorageFault>,
     status_at: Instant,
@@ -62,7 +64,10 @@ impl Core {
         events: broadcast::Sender<Event>,
     ) -> Self {
         let last_event = store.last_history_id().unwrap_or(0);
+        let mut pools = crate::pool::Supervisor::default();
+        pools.reconfigure(&settings.config.pools);
         Self {
+            pools,
             store,
             settings,
             engine,
@@ -103,7 +108,8 @@ impl Core {
             let wake = if self.store.storage_fault().is_some() {
                 next_scan
             } else {
-                self.engine.next_wake().min(next_scan)
+                let due = self.pools_due().unwrap_or(next_scan);
+                self.engine.next_wake().min(next_scan).min(due)
             };
             tokio::select! {
                 biased;
@@ -144,6 +150,9 @@ impl Core {
                         false
                     }
                 };
+            if healthy {
+                self.pool_tick().await;
+            }
             self.maintenance_tick();
             self.publish_events();
             // Counting the queue is a scan of its index: at most once a
@@ -183,6 +192,7 @@ impl Core {
         }
         self.engine
             .reconfigure(&settings.tmux_socket, &settings.config);
+        self.pools.reconfigure(&settings.config.pools);
         let retention = settings.config.retention_days;
         let changed = retention != self.settings.config.retention_days;
         self.settings = settings;
@@ -244,6 +254,10 @@ impl Core {
             get("in_progress"),
             self.engine.summary()
         );
+        if let Some(pools) = self.pools_line() {
+            line.push_str("; ");
+            line.push_str(&pools);
+        }
         if let Some(n) = self.notices.last() {
             line.push_str("; ");
             line.push_str(n);

@@ -66,6 +66,9 @@ impl Core {
             Request::Explain { session } => self.engine.explain(&session).await,
             Request::Backup { path } => self.backup(&path),
             Request::ImportLegacy { path } => self.import_legacy(&path),
+            Request::Pools {} => self.pool_list(),
+            Request::PoolScale { pool, count } => self.pool_scale(pool, count),
+            Request::PoolRestart { pool, agent } => self.pool_restart(pool, agent),
             Request::Watch {} | Request::Follow { .. } | Request::Reload {} => Err(WireError::new(
                 ErrorKind::Internal,
                 "watch, follow and reload are handled outside the core",
@@ -91,6 +94,12 @@ impl Core {
                 waiting_for_human: self.engine.waiting_for_human(),
                 notices: self.notices.clone(),
                 unroutable: crate::maintenance::unroutable_count(self.store.conn())?,
+                pools: self
+                    .pools
+                    .infos(std::time::Instant::now())
+                    .iter()
+                    .map(Into::into)
+                    .collect(),
             },
         })
     }

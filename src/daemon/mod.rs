@@ -16,6 +16,7 @@ mod handlers;
 mod listener;
 mod notify;
 mod peer;
+mod pools;
 mod settings;
 mod startup;
 mod stream;

@@ -132,9 +132,12 @@ impl Engine {
     /// Classifies a captured screen and updates the pane's tracker.
     fn apply_screen(&mut self, id: &str, screen: String) -> Option<SessionState> {
         let t = self.panes.get(id)?;
-        let (provider, reason) =
-            self.profiles
-                .provider_for(&t.pane.session, &t.pane.command, Some(&screen));
+        let (provider, reason) = match self.pool_sessions.get(&t.pane.session) {
+            Some(p) => (p.provider.clone(), "its pool declares it".to_owned()),
+            None => self
+                .profiles
+                .provider_for(&t.pane.session, &t.pane.command, Some(&screen)),
+        };
         let verdict = self.profiles.classify_sent(&provider, &screen, &t.sent);
         let raw = verdict.state;
         let fp = fingerprint(&screen);

@@ -13,6 +13,7 @@ mod assign;
 mod backstop;
 mod branch;
 mod capture;
+mod clear;
 mod deliver;
 mod hook;
 mod job;
@@ -20,6 +21,7 @@ mod limit;
 mod message;
 mod observe;
 mod panes;
+mod pools;
 mod prepare;
 mod queue;
 mod reach;
@@ -105,6 +107,12 @@ pub struct Engine {
     last_broad: Option<Instant>,
     next_fast: Option<tokio::time::Instant>,
     session_events: Vec<Event>,
+    /// The last `list-panes`, and how many have been taken: what the pool
+    /// supervisor compares with what should run (`pools.rs`).
+    snapshot: Arc<crate::tmux::Snapshot>,
+    scans: u64,
+    /// The pools' sessions by name.
+    pool_sessions: HashMap<String, crate::pool::PoolSession>,
     tx: mpsc::Sender<EngineMsg>,
     rx: mpsc::Receiver<EngineMsg>,
 }
@@ -139,6 +147,9 @@ impl Engine {
             last_broad: None,
             next_fast: None,
             session_events: Vec::new(),
+            snapshot: Arc::default(),
+            scans: 0,
+            pool_sessions: HashMap::new(),
             tx,
             rx,
         };
@@ -259,6 +270,7 @@ impl Engine {
             self.stale_at_start.clear();
         }
         self.supervise(store).await?;
+        self.clear_between().await;
         self.assign(store, full).await?;
         self.persist_sessions(store)?;
         self.schedule();

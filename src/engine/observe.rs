@@ -83,6 +83,8 @@ impl Engine {
             self.reach.server_pid = Some(snapshot.server_pid);
         }
         let changes = self.reconcile(store, &snapshot, restarted)?;
+        self.scans += 1;
+        self.snapshot = std::sync::Arc::new(snapshot);
         // The first scan finds every pane; none of them is a change.
         if self.recovered {
             self.backstop.judge(&self.tmux, changes).await;

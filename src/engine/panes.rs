@@ -11,6 +11,12 @@ use crate::tmux::Pane;
 /// mode (copy mode takes Enter as "copy"), never to the agent.
 pub const IN_MODE: &str = "is in tmux copy mode: nothing is typed there until it leaves";
 
+/// Why a pool agent being stopped gets no prompt.
+pub const DRAINING: &str = "is being stopped by its pool once idle";
+
+/// Why a pool agent gets no prompt right after completing one.
+pub const CLEARING: &str = "is clearing its context before the next prompt";
+
 /// Tracking state of one pane.
 #[derive(Debug)]
 pub struct Tracked {
@@ -69,6 +75,13 @@ pub struct Tracked {
     /// When tracking began: a screen read before then is of another pane
     /// (a restarted server reuses pane ids).
     pub since: Instant,
+    /// Its pool stops it once it holds no prompt (a scale-down, a restart):
+    /// it gets no new one meanwhile.
+    pub draining: bool,
+    /// Prompts it completed, for a pool's `recycle_after`.
+    pub completed: u32,
+    /// Its pool's `clear_between` is to be typed before its next prompt.
+    pub clearing: bool,
 }
 
 impl Tracked {
@@ -98,6 +111,9 @@ impl Tracked {
             limit_strikes: 0,
             persisted: None,
             since: Instant::now(),
+            draining: false,
+            completed: 0,
+            clearing: false,
         }
     }
 
@@ -139,6 +155,12 @@ impl Tracked {
     pub fn unfit(&self) -> Option<String> {
         if self.pane.in_mode {
             return Some(IN_MODE.to_owned());
+        }
+        if self.draining {
+            return Some(DRAINING.to_owned());
+        }
+        if self.clearing {
+            return Some(CLEARING.to_owned());
         }
         if let Some((until, why)) = &self.resting
             && Instant::now() < *until

@@ -198,6 +198,13 @@ impl Engine {
                 // disk) leaves the prompt watched, to be completed once the
                 // database takes writes again, never forgotten in flight.
                 ignore_wrong_status(store.complete(id, response.as_deref(), detail))?;
+                if let Some(t) = self.panes.get_mut(&w.pane) {
+                    t.completed += 1;
+                    t.clearing = self
+                        .pool_sessions
+                        .get(&t.pane.session)
+                        .is_some_and(|s| s.clear_between.is_some());
+                }
                 self.finish_watch(id);
                 if let Some(t) = self.panes.get_mut(&w.pane) {
                     t.limit_strikes = 0;

@@ -16,6 +16,7 @@
 //! The types live in one module so that the daemon and the client cannot
 //! drift apart; `man/assigner-protocol.7` documents the same wire format.
 
+mod pools;
 mod prefix;
 mod reply;
 mod reports;
@@ -23,6 +24,7 @@ mod request;
 mod types;
 mod validate;
 
+pub use pools::{PoolAgent, PoolInfo, PoolSummary};
 pub use prefix::command_prefix;
 pub use reply::{ErrorKind, Reply, Response, WireError};
 pub use reports::*;

@@ -4,6 +4,7 @@
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::pools::PoolInfo;
 use super::reports::{CleanupReport, Event, Explanation, ImportReport, StatusInfo};
 use super::types::{HistoryEntry, PromptInfo, PromptStatus, SessionInfo};
 
@@ -179,6 +180,25 @@ pub enum Reply {
     },
     /// `{"ok":true,"type":"reloaded"}`
     Reloaded,
+    /// `{"ok":true,"type":"pools","pools":[{"name":"claude","provider":"claude","count":2,"state":"running","agents":[{"n":1,"session":"claude-1","pane":"%3","state":"running","restarts":0}]}]}`
+    Pools {
+        /// Every pool.
+        pools: Vec<PoolInfo>,
+    },
+    /// `{"ok":true,"type":"pool_scaled","pool":"claude","count":2}`
+    PoolScaled {
+        /// The pool.
+        pool: String,
+        /// Agents it is kept at now.
+        count: u32,
+    },
+    /// `{"ok":true,"type":"pool_restarting","pool":"claude","sessions":["claude-2"]}`
+    PoolRestarting {
+        /// The pool.
+        pool: String,
+        /// The sessions to be started afresh.
+        sessions: Vec<String>,
+    },
     /// `{"ok":true,"type":"imported","report":{…}}`
     Imported {
         /// What was imported and skipped.

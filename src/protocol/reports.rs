@@ -36,6 +36,9 @@ pub struct StatusInfo {
     /// lists them with the reason).
     #[serde(default)]
     pub unroutable: u64,
+    /// The pools the daemon keeps running (none without `[pools.NAME]`).
+    #[serde(default)]
+    pub pools: Vec<super::PoolSummary>,
 }
 
 /// Which tmux server the daemon serves, and whether it answers.

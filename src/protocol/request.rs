@@ -240,6 +240,39 @@ pub enum Request {
     /// `{"type":"reload"}`
     Reload {},
 
+    /// The pools the daemon keeps running, with their agents. Answered by
+    /// [`Reply::Pools`](super::Reply::Pools).
+    ///
+    /// `{"type":"pools"}`
+    Pools {},
+
+    /// Keep pool `pool` at `count` agents (until a reload changes its
+    /// `count`, or the daemon restarts). Agents beyond it stop once they
+    /// hold no prompt. Answered by
+    /// [`Reply::PoolScaled`](super::Reply::PoolScaled), or `not_found`.
+    ///
+    /// `{"type":"pool_scale","pool":"claude","count":2}`
+    PoolScale {
+        /// Pool name.
+        pool: String,
+        /// Agents to keep running.
+        count: u32,
+    },
+
+    /// Start agent `agent` of pool `pool` (every agent when absent) afresh
+    /// once it holds no prompt, and lift the pool's start limit. Answered
+    /// by [`Reply::PoolRestarting`](super::Reply::PoolRestarting), or
+    /// `not_found`.
+    ///
+    /// `{"type":"pool_restart","pool":"claude","agent":2}`
+    PoolRestart {
+        /// Pool name.
+        pool: String,
+        /// Agent number, from 1.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agent: Option<u32>,
+    },
+
     /// Import prompts from the original worker's database. Answered by
     /// [`Reply::Imported`](super::Reply::Imported).
     ///
@@ -272,6 +305,9 @@ impl Request {
             Self::Backup { .. } => "backup",
             Self::Reload {} => "reload",
             Self::ImportLegacy { .. } => "import_legacy",
+            Self::Pools {} => "pools",
+            Self::PoolScale { .. } => "pool_scale",
+            Self::PoolRestart { .. } => "pool_restart",
         }
     }
 }

@@ -166,6 +166,9 @@ impl Request {
             Self::Backup { path } | Self::ImportLegacy { path } => {
                 validate_text_field("path", path)
             }
+            Self::PoolScale { pool, .. } | Self::PoolRestart { pool, .. } => {
+                validate_text_field("pool", pool)
+            }
             Self::Status {}
             | Self::Prompts { .. }
             | Self::Show { .. }
@@ -176,6 +179,7 @@ impl Request {
             | Self::Clear { .. }
             | Self::Cleanup { .. }
             | Self::Watch {}
+            | Self::Pools {}
             | Self::Reload {} => Ok(()),
         }
     }

@@ -130,8 +130,9 @@ impl Tmux {
     }
 
     /// The same server without the control client: what the client itself
-    /// uses for its own settings.
-    fn without_control(&self) -> Self {
+    /// uses for its own settings, and what starts a pool's agents (see
+    /// `pool::launch`).
+    pub(crate) fn without_control(&self) -> Self {
         Self {
             socket: self.socket.clone(),
             binary: self.binary.clone(),

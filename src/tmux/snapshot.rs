@@ -10,7 +10,7 @@
 const SEP: char = '\x1f';
 
 /// Fields requested, in order. Keep in sync with [`parse_snapshot`].
-const FIELDS: [&str; 16] = [
+const FIELDS: [&str; 18] = [
     "pid",
     "pane_id",
     "session_name",
@@ -26,6 +26,8 @@ const FIELDS: [&str; 16] = [
     "pane_in_mode",
     "pane_current_command",
     "pane_title",
+    "pane_dead_status",
+    "pane_dead_signal",
     "pane_current_path",
 ];
 
@@ -73,6 +75,12 @@ pub struct Pane {
     pub pid: u32,
     /// The pane's process exited and the pane remains (`remain-on-exit`).
     pub dead: bool,
+    /// A dead pane's exit status; `None` while alive, or when a signal
+    /// ended it.
+    pub dead_status: Option<i32>,
+    /// The signal that ended a dead pane's process, where tmux reports it
+    /// (3.4 and later; earlier, a death by signal shows no status at all).
+    pub dead_signal: Option<i32>,
     /// Foreground command (`pane_current_command`).
     pub command: String,
     /// Current working directory of the foreground process.
@@ -156,7 +164,9 @@ pub(crate) fn parse_snapshot(out: &str) -> Result<Snapshot, String> {
             in_mode: f[12] == "1",
             command: f[13].to_string(),
             title: f[14].to_string(),
-            path: f[15].to_string(),
+            dead_status: opt_num(f[15], "pane_dead_status")?,
+            dead_signal: opt_num(f[16], "pane_dead_signal")?,
+            path: f[17].to_string(),
         });
     }
     let counts = snap
@@ -172,6 +182,14 @@ pub(crate) fn parse_snapshot(out: &str) -> Result<Snapshot, String> {
     Ok(snap)
 }
 
+/// An optional number: tmux prints nothing for a value it does not have.
+fn opt_num<T: std::str::FromStr>(s: &str, field: &str) -> Result<Option<T>, String> {
+    if s.is_empty() {
+        return Ok(None);
+    }
+    num(s, field).map(Some)
+}
+
 fn num<T: std::str::FromStr>(s: &str, field: &str) -> Result<T, String> {
     s.parse()
         .map_err(|_| format!("{field} is not a number: {s:?}"))
@@ -181,7 +199,7 @@ fn num<T: std::str::FromStr>(s: &str, field: &str) -> Result<T, String> {
 mod tests {
     use super::*;
 
-    fn line(fields: [&str; 16]) -> String {
+    fn line(fields: [&str; 18]) -> String {
         fields.join("\x1f")
     }
 
@@ -190,7 +208,7 @@ mod tests {
         let f = list_format();
         assert!(f.starts_with("#{pid}\x1f#{pane_id}"));
         assert!(f.ends_with("#{pane_current_path}"));
-        assert_eq!(f.matches('\x1f').count(), 15);
+        assert_eq!(f.matches('\x1f').count(), 17);
     }
 
     #[test]
@@ -212,6 +230,8 @@ mod tests {
                 "1",
                 "claude",
                 "✳ Claude",
+                "",
+                "",
                 "/src/app",
             ]),
             line([
@@ -229,6 +249,8 @@ mod tests {
                 "80",
                 "0",
                 "bash",
+                "",
+                "",
                 "",
                 "/tmp/a b",
             ]),
@@ -248,6 +270,8 @@ mod tests {
                 "0",
                 "bash",
                 "t",
+                "3",
+                "",
                 "/weird\x1fpath",
             ]),
         ]
@@ -277,6 +301,8 @@ mod tests {
         assert_eq!(snap.panes[1].activity, 0);
         assert_eq!(snap.panes[1].display_name(), "my sess_x:1.0");
         assert!(snap.panes[2].dead);
+        assert_eq!(snap.panes[2].dead_status, Some(3));
+        assert_eq!(p.dead_status, None);
         assert_eq!(snap.panes[2].path, "/weird\x1fpath");
         assert_eq!(snap.pane("%2").unwrap().index, 1);
     }
@@ -285,7 +311,7 @@ mod tests {
     fn rejects_malformed_lines() {
         assert!(parse_snapshot("%0\x1fonly").is_err());
         let bad = line([
-            "x", "%0", "s", "0", "0", "1", "0", "0", "0", "0", "1", "1", "0", "c", "", "/",
+            "x", "%0", "s", "0", "0", "1", "0", "0", "0", "0", "1", "1", "0", "c", "", "", "", "/",
         ]);
         assert!(parse_snapshot(&bad).unwrap_err().contains("pid"));
         assert_eq!(parse_snapshot("").unwrap(), Snapshot::default());

@@ -406,6 +406,8 @@ t_remove_purge() {
     check "no assigner process left" sh -c "! nsenter -t $LEADER -a -- pgrep -u assigner ."
 }
 
+. "$REPO/tests/systemd/pools.sh"
+
 tests() {
     t_package
     t_activation
@@ -418,6 +420,7 @@ tests() {
     t_watchdog
     t_tmux_restart
     t_maintenance
+    t_pools
     t_remove_purge
 }
 
