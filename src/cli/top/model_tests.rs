@@ -48,6 +48,7 @@ fn snap(sessions: Vec<SessionInfo>, queue: Vec<PromptInfo>) -> Snapshot {
             waiting_for_human: Vec::new(),
             notices: Vec::new(),
             unroutable: 0,
+            pools: Vec::new(),
         },
         sessions,
         queue,
