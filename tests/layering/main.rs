@@ -69,16 +69,6 @@ const ALLOWED_CYCLES: &[(&[&str], &str)] = &[
     ),
     (
         &[
-            "daemon/connection.rs",
-            "daemon/core.rs",
-            "daemon/follow.rs",
-            "daemon/stream.rs",
-            "daemon/upkeep.rs",
-        ],
-        "the connection context and the core's messages live in the files that use them",
-    ),
-    (
-        &[
             "engine/accept.rs",
             "engine/capture.rs",
             "engine/deliver.rs",
