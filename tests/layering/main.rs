@@ -51,24 +51,6 @@ const NEVER: &[(&str, &str, &str)] = &[(
 const ALLOWED_CYCLES: &[(&[&str], &str)] = &[
     (
         &[
-            "cli/follow.rs",
-            "cli/mod.rs",
-            "cli/offline.rs",
-            "cli/request.rs",
-            "cli/top/actions.rs",
-            "cli/top/attach.rs",
-            "cli/top/mod.rs",
-            "cli/top/source.rs",
-            "cli/wait.rs",
-        ],
-        "the commands use the exchange and print helpers of cli/mod.rs, which dispatches to them",
-    ),
-    (
-        &["cli/top/render.rs", "cli/top/tables.rs"],
-        "the tables use render's paint, and render draws the tables",
-    ),
-    (
-        &[
             "engine/accept.rs",
             "engine/capture.rs",
             "engine/deliver.rs",
