@@ -67,17 +67,6 @@ const ALLOWED_CYCLES: &[(&[&str], &str)] = &[
     ),
     (
         &[
-            "maintenance/cleanup.rs",
-            "maintenance/lock.rs",
-            "maintenance/lock_file.rs",
-            "maintenance/mod.rs",
-            "maintenance/recover.rs",
-            "maintenance/verify.rs",
-        ],
-        "mod.rs holds helpers the files share (query_all) and calls into cleanup, lock and recover",
-    ),
-    (
-        &[
             "store/flight.rs",
             "store/history.rs",
             "store/mod.rs",
