@@ -38,7 +38,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("cli", 5),
 ];
 
-/// Imports a lower layer still may not make.
+/// Imports of a lower layer that are still refused, each with why.
 const NEVER: &[(&str, &str, &str)] = &[(
     "cli",
     "engine",
