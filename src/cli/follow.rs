@@ -6,9 +6,10 @@ use std::collections::VecDeque;
 use std::path::Path;
 use std::time::Duration;
 
+use super::exchange::open;
+use super::print::print;
 use super::reconnect::Reconnect;
 use super::wait::{Record, show_end};
-use super::{open, print};
 use crate::client::ClientError;
 use crate::protocol::{PromptStatus, Reply, Request};
 

@@ -50,8 +50,8 @@ pub fn cleanup(args: &CleanupArgs, json: bool) -> i32 {
     match run(args, db, &tmux) {
         Ok(report) => {
             let reply = Reply::Cleanup { report };
-            super::print(&reply, json);
-            super::exit_status(&reply)
+            super::print::print(&reply, json);
+            super::print::exit_status(&reply)
         }
         Err(e) => {
             eprintln!("assignerctl: {e}");

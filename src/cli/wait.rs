@@ -10,8 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Duration;
 
+use super::exchange::open;
+use super::print::{print, print_text};
 use super::reconnect::Reconnect;
-use super::{open, print};
 use crate::client::ClientError;
 use crate::error::exit;
 use crate::protocol::{HistoryEntry, PromptInfo, PromptStatus, Reply, Request};
@@ -167,7 +168,7 @@ pub(super) fn show_end((prompt, history): &Record, json: bool) -> i32 {
         if !text.is_empty() && !text.ends_with('\n') {
             text.push('\n');
         }
-        super::print_text(&text);
+        print_text(&text);
     } else {
         let why = prompt.error.as_deref().unwrap_or("no reason recorded");
         let why = super::printable::text(why);

@@ -10,7 +10,8 @@ use tokio::net::UnixStream;
 use tracing::warn;
 
 use super::admission::Slots;
-use super::connection::{self, ConnContext};
+use super::connection;
+use super::context::ConnContext;
 use crate::protocol::{ErrorKind, Response};
 
 /// Hands a connection to its own task, or refuses it when no slot is left

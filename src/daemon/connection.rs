@@ -7,40 +7,20 @@
 
 use std::sync::Arc;
 
-use tokio::io::{AsyncWriteExt, BufReader};
+use tokio::io::BufReader;
 use tokio::net::UnixStream;
 use tokio::net::unix::OwnedWriteHalf;
 use tokio::net::unix::UCred;
-use tokio::sync::{broadcast, mpsc, oneshot, watch};
+use tokio::sync::{broadcast, oneshot};
 use tokio::time::Instant;
 use tracing::{debug, warn};
 
-use super::admission::{Admission, SlotKind};
-use super::core::CoreMsg;
+use super::admission::SlotKind;
+use super::context::{ConnContext, refuse, send, still_allowed};
 use super::deadline::{Next, next_line};
+use super::message::CoreMsg;
 use crate::framing::LineRead;
-use crate::protocol::{
-    ErrorKind, Event, MAX_LINE_BYTES, MAX_RESPONSE_BYTES, Reply, Request, Response,
-};
-
-/// What every connection shares.
-pub struct ConnContext {
-    /// Requests go here.
-    pub core: mpsc::Sender<CoreMsg>,
-    /// Events for `watch`.
-    pub events: broadcast::Sender<Event>,
-    /// Who may connect, how many and for how long; replaced on SIGHUP.
-    pub admission: watch::Sender<Admission>,
-    /// Flips to true at shutdown.
-    pub shutdown: watch::Receiver<bool>,
-    /// `reload` requests go to the main loop, which reloads exactly as on
-    /// SIGHUP and answers once the new settings apply.
-    pub reload: mpsc::Sender<ReloadAsk>,
-}
-
-/// A `reload` request waiting for its outcome: `Err` holds why the new
-/// config was refused.
-pub type ReloadAsk = oneshot::Sender<Result<(), String>>;
+use crate::protocol::{ErrorKind, Event, MAX_LINE_BYTES, Reply, Request, Response};
 
 /// Serves one client until it leaves, stalls, or the daemon stops. On a
 /// [`SlotKind::HookOnly`] slot it may only say `hello` and `complete`,
@@ -185,38 +165,6 @@ async fn ask_core(ctx: &ConnContext, req: Request) -> Response {
         .unwrap_or_else(|_| Response::error(ErrorKind::Unavailable, "the daemon is shutting down"))
 }
 
-/// Writes one response line. An answer over [`MAX_RESPONSE_BYTES`] becomes
-/// an error the client can act on, instead of a line it would refuse; a
-/// client that stops reading is dropped after the idle timeout, so it
-/// cannot hold a connection slot (or a watch stream's memory) for ever.
-pub(super) async fn send(
-    write: &mut OwnedWriteHalf,
-    resp: &Response,
-    ctx: &ConnContext,
-) -> std::io::Result<()> {
-    let mut line = resp.to_line();
-    if line.len() > MAX_RESPONSE_BYTES {
-        line = Response::error(
-            ErrorKind::BadRequest,
-            format!(
-                "the answer would be {} bytes, over the {MAX_RESPONSE_BYTES}-byte limit; ask for \
-                 less (for example a smaller --limit)",
-                line.len()
-            ),
-        )
-        .to_line();
-    }
-    line.push('\n');
-    let idle_timeout = ctx.admission.borrow().idle_timeout;
-    match tokio::time::timeout(idle_timeout, write.write_all(line.as_bytes())).await {
-        Ok(r) => r,
-        Err(_) => {
-            warn!("client stopped reading its answers; disconnecting");
-            Err(std::io::ErrorKind::TimedOut.into())
-        }
-    }
-}
-
 /// Streams events until the client closes its end (or sends anything, which
 /// a watcher has no reason to do), or the daemon stops.
 async fn stream_events(
@@ -263,22 +211,4 @@ async fn stream_events(
             }
         }
     }
-}
-
-/// Tells a peer it may not use the daemon; the caller then hangs up.
-pub(super) async fn refuse(write: &mut OwnedWriteHalf, why: String, ctx: &ConnContext) {
-    let _ = send(write, &Response::error(ErrorKind::Forbidden, why), ctx).await;
-}
-
-/// Whether the peer may still use the daemon under the current admission.
-pub(super) fn still_allowed(ctx: &ConnContext, cred: &UCred) -> Result<(), String> {
-    let result = ctx.admission.borrow().policy.check(cred.uid(), cred.gid());
-    if result.is_err() {
-        warn!(
-            peer_uid = cred.uid(),
-            peer_pid = cred.pid(),
-            "access withdrawn by a reload; disconnecting"
-        );
-    }
-    result
 }

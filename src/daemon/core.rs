@@ -4,38 +4,19 @@
 
 use std::time::{Duration, Instant};
 
-use tokio::sync::{broadcast, mpsc, oneshot, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 use tracing::{error, info, warn};
 
+use super::message::CoreMsg;
 use super::notify::Notifier;
+use super::retention::prune;
 use super::settings::Settings;
 use crate::engine::Engine;
-use crate::protocol::{Event, Request, Response};
+use crate::protocol::Event;
 use crate::store::{StorageFault, Store};
 
 /// Least time between two `STATUS=` updates.
 const STATUS_EVERY: Duration = Duration::from_secs(1);
-
-/// Messages to the core.
-pub enum CoreMsg {
-    /// A client request and where to send its answer.
-    Request {
-        /// The request.
-        req: Box<Request>,
-        /// The answer goes here.
-        reply: oneshot::Sender<Response>,
-    },
-    /// Where a followed prompt stands now (`follow.rs`).
-    Follow {
-        /// Prompt id.
-        id: i64,
-        /// The answer goes here.
-        reply: oneshot::Sender<Result<super::follow::Point, crate::protocol::WireError>>,
-    },
-    /// New settings after SIGHUP (already validated); the sender is
-    /// answered once they are applied.
-    Reload(Box<Settings>, oneshot::Sender<()>),
-}
 
 /// The state owner.
 pub struct Core {
@@ -199,7 +180,7 @@ impl Core {
         if changed {
             // A new retention period applies now, not at the next hourly
             // prune.
-            super::upkeep::prune(&mut self.store, retention);
+            prune(&mut self.store, retention);
             self.last_prune = Instant::now();
         }
     }

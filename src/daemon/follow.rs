@@ -15,26 +15,15 @@ use tokio::net::unix::{OwnedReadHalf, OwnedWriteHalf, UCred};
 use tokio::sync::{broadcast, oneshot};
 use tracing::debug;
 
-use super::connection::{ConnContext, refuse, send};
-use super::core::{Core, CoreMsg};
+use super::context::{ConnContext, refuse, send};
+use super::core::Core;
+use super::message::{CoreMsg, Point};
 use crate::follow::PaneView;
-use crate::protocol::{
-    ErrorKind, HistoryEntry, PromptInfo, PromptStatus, Reply, Response, WireError,
-};
-use crate::tmux::Tmux;
+use crate::protocol::{ErrorKind, Reply, Response, WireError};
 
 /// How often a running prompt's pane is read. A line is shown once it held
 /// still between two reads, so this is about half the delay before it shows.
 const CAPTURE_EVERY: Duration = Duration::from_millis(300);
-
-/// Where a followed prompt stands.
-pub struct Point {
-    status: PromptStatus,
-    /// Its pane, the history line its output starts at, and the driver.
-    running: Option<(String, u64, Tmux)>,
-    /// Once it has ended: its final record.
-    record: Option<(PromptInfo, Vec<HistoryEntry>)>,
-}
 
 impl Core {
     /// Where prompt `id` stands, for a `follow` stream.

@@ -8,8 +8,8 @@
 
 use super::admission::Admission;
 use super::listener::{ControlSocket, ListenError};
+use super::retention::prune;
 use super::settings::Settings;
-use super::upkeep::prune;
 use crate::error::{StoreError, exit};
 use crate::maintenance::{DbLock, MaintError, Recovery, open_checked};
 use crate::store::Store;

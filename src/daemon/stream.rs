@@ -6,7 +6,7 @@ use tokio::net::unix::{OwnedReadHalf, UCred};
 use tokio::sync::watch;
 
 use super::admission::Admission;
-use super::connection::{ConnContext, still_allowed};
+use super::context::{ConnContext, still_allowed};
 use crate::framing::{LineRead, read_line};
 use crate::protocol::MAX_LINE_BYTES;
 

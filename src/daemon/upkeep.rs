@@ -7,30 +7,15 @@ use std::time::{Duration, Instant};
 use tracing::{info, warn};
 
 use super::core::Core;
+use super::retention::prune;
 use crate::maintenance::{MaintError, TmuxView, cleanup, legacy, verify};
 use crate::protocol::{CleanupReport, ErrorKind, Reply, WireError};
-use crate::store::Store;
 use crate::tmux::Tmux;
 
 type Handled = Result<Reply, WireError>;
 
 /// How often [`Core::maintenance_tick`] prunes.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
-
-/// Deletes finished prompts older than `retention_days` (when set). Called
-/// at start-up and from [`Core::maintenance_tick`].
-pub(super) fn prune(store: &mut Store, retention_days: Option<u32>) {
-    let Some(days) = retention_days else { return };
-    match store.prune(days) {
-        Ok(0) => {}
-        Ok(n) => info!(
-            deleted = n,
-            retention_days = days,
-            "pruned finished prompts"
-        ),
-        Err(e) => warn!(error = %e, "pruning finished prompts failed"),
-    }
-}
 
 impl Core {
     /// Periodic upkeep; cheap to call on every loop iteration: it prunes

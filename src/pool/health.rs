@@ -7,8 +7,8 @@
 use std::time::{Duration, Instant};
 
 use super::agent::{Agent, Stop};
+use super::exchange::AgentUse;
 use super::spec::PoolConfig;
-use super::supervisor::AgentUse;
 
 /// Notes a health or recycling reason to restart `agent`.
 pub(super) fn check(spec: &PoolConfig, agent: &mut Agent, usage: AgentUse, now: Instant) {

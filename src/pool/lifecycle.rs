@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use tracing::{error, info, warn};
 
 use super::agent::{Agent, Phase, Stop, describe_exit};
+use super::exchange::{Action, AgentUse};
 use super::spec::PoolConfig;
-use super::supervisor::{Action, AgentUse};
 use crate::tmux::Snapshot;
 
 /// How long a dead pane's exit status may take to show before the exit is

@@ -1,13 +1,15 @@
 //! Agent pools: the agents the daemon starts, watches and restarts itself
 //! (ARCHITECTURE.md, "Pools"; assigner.toml(5), POOLS).
 //!
-//! `spec.rs` is a pool as configured; `agent.rs` and `supervisor.rs` the
+//! `spec.rs` is a pool as configured; `exchange.rs` what the supervisor
+//! and the core tell each other; `agent.rs` and `supervisor.rs` the
 //! pure state machine that decides what to start and stop; `health.rs`
 //! when a running agent is started afresh; `control.rs` the requests;
 //! `launch.rs` and `worktree.rs` the tmux and git work the core carries out.
 
 mod agent;
 mod control;
+mod exchange;
 mod health;
 mod launch;
 mod lifecycle;
@@ -15,9 +17,10 @@ mod spec;
 mod supervisor;
 mod worktree;
 
+pub use exchange::{Action, AgentUse, PoolSession};
 pub use launch::{kill, launch};
 pub use spec::{MAX_COUNT, PoolConfig, RestartPolicy};
-pub use supervisor::{Action, AgentUse, PoolSession, Supervisor};
+pub use supervisor::Supervisor;
 
 #[cfg(test)]
 mod tests;

@@ -11,55 +11,10 @@ use std::time::Instant;
 use tracing::{info, warn};
 
 use super::agent::{Agent, Phase};
+use super::exchange::{Action, AgentUse, PoolSession};
 pub use super::lifecycle::Pool;
 use super::spec::PoolConfig;
 use crate::tmux::Snapshot;
-
-/// What the engine knows of a running agent's pane.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct AgentUse {
-    /// It holds a prompt (being typed, or at work).
-    pub busy: bool,
-    /// That prompt's timeout has passed.
-    pub overdue: bool,
-    /// Its screen reads `unknown`.
-    pub unknown: bool,
-    /// Prompts it completed.
-    pub completed: u32,
-}
-
-/// What the engine must know of a pool's session.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PoolSession {
-    /// Its provider, whatever its screen shows.
-    pub provider: String,
-    /// Typed after each prompt it completes, before the next.
-    pub clear_between: Option<String>,
-}
-
-/// What the core is to do.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    /// Start agent `n` of `pool` in a new session; report with
-    /// [`Supervisor::started`].
-    Start {
-        /// Pool name.
-        pool: String,
-        /// Agent number.
-        n: u32,
-        /// Session name.
-        session: String,
-        /// The pool as it is now.
-        spec: Box<PoolConfig>,
-    },
-    /// Kill the session of `pane` (a dead agent's, or one stopped).
-    Kill {
-        /// Pane id.
-        pane: String,
-        /// Its session, for the log.
-        session: String,
-    },
-}
 
 /// Every pool.
 #[derive(Debug, Default)]

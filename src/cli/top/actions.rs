@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use super::keys::Action;
 use super::model::{Model, Overlay};
-use crate::cli::{open, output, printable};
+use crate::cli::exchange::open;
+use crate::cli::{output, printable};
 use crate::client::ClientError;
 use crate::protocol::{Reply, Request};
 

@@ -14,6 +14,7 @@ mod model;
 mod render;
 mod screen;
 mod source;
+mod style;
 mod tables;
 
 use std::path::Path;
@@ -45,7 +46,7 @@ pub(super) fn run(socket: &Path, json: bool, deadline: Option<Duration>) -> i32 
         eprintln!("assignerctl: {why}");
         return exit::USAGE;
     }
-    let runtime = match super::runtime() {
+    let runtime = match super::exchange::runtime() {
         Ok(rt) => rt,
         Err(code) => return code,
     };
@@ -53,7 +54,7 @@ pub(super) fn run(socket: &Path, json: bool, deadline: Option<Duration>) -> i32 
         let (watch, first) = match source::connect(socket, deadline).await {
             Ok(ok) => ok,
             Err(e) => {
-                super::report(&e, socket, false);
+                super::print::report(&e, socket, false);
                 return exit_code_for(e.kind());
             }
         };

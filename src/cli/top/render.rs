@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::clock;
 use super::model::{Link, Model};
+use super::style::paint;
 use super::tables;
 use crate::protocol::{PromptStatus, SessionState};
 
@@ -40,14 +41,6 @@ pub fn draw(f: &mut Frame, m: &Model, now: i64) {
     status_line(f, foot, m);
     if m.overlay.is_some() {
         overlay(f, body, m);
-    }
-}
-
-pub(super) fn paint(m: &Model, color: Color) -> Style {
-    if m.color {
-        Style::default().fg(color)
-    } else {
-        Style::default()
     }
 }
 

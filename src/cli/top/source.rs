@@ -16,7 +16,7 @@ use tokio::sync::{Notify, mpsc};
 
 use super::clock;
 use super::model::Snapshot;
-use crate::cli::{open, within};
+use crate::cli::exchange::{open, within};
 use crate::client::{Client, ClientError};
 use crate::protocol::{Event, PromptInfo, PromptStatus, Reply, Request};
 

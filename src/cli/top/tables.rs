@@ -9,23 +9,10 @@ use ratatui::widgets::{Block, Borders, Cell, Row as TRow, Table, TableState};
 
 use super::clock;
 use super::model::{Model, Row};
-use super::render::paint;
+use super::style::{paint, state_style};
 use crate::cli::printable;
 use crate::cli::table::or_dash;
-use crate::protocol::{PromptStatus, SessionState};
-
-fn state_style(m: &Model, state: SessionState) -> Style {
-    paint(
-        m,
-        match state {
-            SessionState::Idle => Color::Green,
-            SessionState::Busy => Color::Yellow,
-            SessionState::WaitingApproval => Color::Magenta,
-            SessionState::RateLimited => Color::Red,
-            SessionState::Unknown | SessionState::Gone => Color::DarkGray,
-        },
-    )
-}
+use crate::protocol::PromptStatus;
 
 /// The table state that marks the selected row, if it is one of `rows`,
 /// and scrolls it into view.
