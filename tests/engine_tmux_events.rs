@@ -92,16 +92,7 @@ fn a_killed_session_is_retired_by_its_event_long_before_any_scan() {
 fn killing_the_control_clients_session_does_not_deafen_the_engine() {
     let f = slow_scan_fleet(&["claude-1", "claude-2", "claude-3"]);
     let db = Db::open(&f);
-    let attached = || {
-        f.tmux
-            .ok(&[
-                "list-clients",
-                "-F",
-                "#{client_control_mode} #{session_name}",
-            ])
-            .lines()
-            .find_map(|l| l.strip_prefix("1 ").map(str::to_owned))
-    };
+    let attached = || f.tmux.control_session();
     let first = attached().expect("a control client");
     let target = ["claude-1", "claude-2", "claude-3"]
         .into_iter()
@@ -136,15 +127,8 @@ fn status_counts_what_the_scan_found_and_the_events_missed() {
         "{}",
         status()
     );
-    let attached = f.tmux.ok(&[
-        "list-clients",
-        "-F",
-        "#{client_control_mode} #{session_name}",
-    ]);
-    let attached = attached
-        .lines()
-        .find_map(|l| l.strip_prefix("1 "))
-        .expect("a control client");
+    let attached = f.tmux.control_session().expect("a control client");
+    let attached = attached.as_str();
     let others: Vec<&str> = ["claude-1", "claude-2", "claude-3"]
         .into_iter()
         .filter(|s| *s != attached)

@@ -12,18 +12,6 @@ mod wait;
 use assigner::tmux::Tmux;
 use tmux_server::TmuxServer;
 
-/// The session the control client of `server` is attached to, if any.
-fn control_session(server: &TmuxServer) -> Option<String> {
-    server
-        .ok(&[
-            "list-clients",
-            "-F",
-            "#{client_control_mode} #{session_name}",
-        ])
-        .lines()
-        .find_map(|l| l.strip_prefix("1 ").map(str::to_owned))
-}
-
 /// Scans racing the kill of the client's session: each is answered, over
 /// the ending client or by a process, and none reports an error.
 fn scans_across_the_kill(
@@ -32,7 +20,7 @@ fn scans_across_the_kill(
     server: &TmuxServer,
     left: usize,
 ) {
-    let attached = control_session(server).expect("a control client");
+    let attached = server.control_session().expect("a control client");
     let scans: Vec<_> = (0..20)
         .map(|_| {
             let t = tmux.clone();
@@ -65,7 +53,7 @@ fn killing_the_attached_session_neither_fails_a_scan_nor_ends_control_mode() {
     // The first client to end is replaced by the next scan.
     scans_across_the_kill(&rt, &tmux, &server, 2);
     assert!(
-        control_session(&server).is_some(),
+        server.control_session().is_some(),
         "not attached again at once"
     );
     assert_eq!(tmux.path(), "control mode");
@@ -73,7 +61,7 @@ fn killing_the_attached_session_neither_fails_a_scan_nor_ends_control_mode() {
     // attaches again.
     scans_across_the_kill(&rt, &tmux, &server, 1);
     let attached = wait::wait_until(wait::WAIT, || {
-        rt.block_on(tmux.snapshot()).is_ok() && control_session(&server).is_some()
+        rt.block_on(tmux.snapshot()).is_ok() && server.control_session().is_some()
     });
     assert!(attached, "control mode never came back");
 }

@@ -101,6 +101,17 @@ impl TmuxServer {
         self.ok(&["kill-session", "-t", &format!("={name}")]);
     }
 
+    /// The session a control-mode client (the daemon's) is attached to.
+    pub fn control_session(&self) -> Option<String> {
+        self.ok(&[
+            "list-clients",
+            "-F",
+            "#{client_control_mode} #{session_name}",
+        ])
+        .lines()
+        .find_map(|l| l.strip_prefix("1 ").map(str::to_owned))
+    }
+
     /// The pane's visible text.
     pub fn capture(&self, pane: &str) -> String {
         self.ok(&["capture-pane", "-p", "-t", pane])
