@@ -37,10 +37,9 @@ impl Core {
                 record: Some((prompt, history)),
             });
         }
-        let mark = self.store.delivery_state(id)?.1;
         Ok(Point {
             status: prompt.status,
-            running: self.engine.running(id, mark),
+            running: self.engine.running(id),
             record: None,
         })
     }

@@ -101,7 +101,7 @@ impl Engine {
         for slot in &mut pending {
             let prompt = if shells {
                 Cow::Owned(PromptInfo {
-                    text: store.prompt(slot.id)?.text,
+                    text: store.prompt_text(slot.id)?,
                     ..slot.clone()
                 })
             } else {

@@ -42,11 +42,11 @@ impl Engine {
         let now = Instant::now();
         self.panes
             .values()
-            .filter(|t| !t.pane.dead && t.delivering.is_none())
+            .filter(|t| !t.pane.dead && t.job.delivering().is_none())
             .filter(|t| {
                 t.unsettled(now)
                     || t.captured_at.is_none()
-                    || ((broad || t.prompt.is_some()) && t.may_have_changed())
+                    || ((broad || t.job.running().is_some()) && t.may_have_changed())
             })
             .map(|t| (t.pane.id.clone(), usize::from(t.pane.height.max(24))))
             .collect()

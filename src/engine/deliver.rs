@@ -15,6 +15,7 @@
 use super::accept::{Before, accepted};
 use super::job::{Job, POLL, gone_or, record};
 use super::message::{Outcome, Step};
+use super::pane_job::Delivery;
 use super::prepare::{prepare, prepared_once};
 use super::withdraw::withdraw;
 use super::{Engine, EngineMsg};
@@ -61,16 +62,23 @@ impl Engine {
 
     /// Runs `task` for `job` as the one task typing into its pane: the
     /// pane takes no prompt meanwhile, and the task is stopped if the pane
-    /// is retired. Its outcome arrives as [`super::EngineMsg::Done`].
-    pub(super) fn run_task<F>(&mut self, job: Job, task: impl FnOnce(Job) -> F)
-    where
+    /// is retired. Its outcome arrives as [`super::EngineMsg::Done`];
+    /// `timeout` and `mark` (the prompt's, when known) are kept for the
+    /// watch that follows a submission.
+    pub(super) fn run_task<F>(
+        &mut self,
+        job: Job,
+        timeout: Option<std::time::Duration>,
+        mark: Option<u64>,
+        task: impl FnOnce(Job) -> F,
+    ) where
         F: std::future::Future<Output = ()> + Send + 'static,
     {
         let (id, pane) = (job.id, job.pane.clone());
         let handle = tokio::spawn(task(job));
         if let Some(t) = self.panes.get_mut(&pane) {
-            t.delivering = Some(id);
-            t.delivery_task = Some(handle.abort_handle());
+            let delivery = Delivery::new(id, handle.abort_handle(), timeout, mark);
+            t.job.start_delivery(delivery);
         }
     }
 }

@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 
 use tracing::info;
 
+use super::Engine;
+use super::pane_job::{self, Watch};
 use super::supervise::ignore_wrong_status;
-use super::{Engine, Watch};
 use crate::model::FailureKind;
 use crate::protocol::{ErrorKind, Failure, PromptStatus, Reply, WireError};
 use crate::store::{InFlight, Phase, Store};
@@ -87,12 +88,8 @@ impl Engine {
     /// Stops the task still typing or verifying prompt `id` on `pane`.
     fn stop_delivery(&mut self, pane: &str, id: i64) {
         if let Some(t) = self.panes.get_mut(pane)
-            && t.delivering == Some(id)
+            && t.job.stop(id).is_some()
         {
-            if let Some(task) = t.delivery_task.take() {
-                task.abort();
-            }
-            t.delivering = None;
             info!(
                 prompt_id = id,
                 pane, "delivery check ended by the agent hook's report"
@@ -148,7 +145,11 @@ impl Engine {
     /// the agent is idle and stable, so that the capture holds the answer.
     fn complete_when_idle(&mut self, store: &mut Store, f: &InFlight) -> Result<(), WireError> {
         let now = Instant::now();
-        if let Some(w) = self.watching.get_mut(&f.id) {
+        if let Some(w) = self
+            .panes
+            .values_mut()
+            .find_map(|t| t.job.running_mut().filter(|w| w.id == f.id))
+        {
             w.hooked.get_or_insert(now);
             return Ok(());
         }
@@ -156,30 +157,24 @@ impl Engine {
         if f.status == PromptStatus::Assigned {
             ignore_wrong_status(store.start(f.id, "the agent hook reported it finished"))?;
         }
-        let timeout = store
-            .prompt(f.id)?
-            .timeout_minutes
-            .map(|m| Duration::from_secs(u64::from(m) * 60));
-        let mark = store.delivery_state(f.id)?.1;
-        let session = match self.panes.get_mut(&pane) {
-            Some(t) => {
-                t.prompt = Some(f.id);
-                t.pane.display_name()
-            }
-            None => f.session.clone().unwrap_or_else(|| pane.clone()),
-        };
-        self.watching.insert(
-            f.id,
-            Watch {
-                pane,
-                session,
-                submitted: now,
-                mark,
-                timeout,
-                hooked: Some(now),
-            },
-        );
         self.dirty = true;
+        let Some(t) = self.panes.get_mut(&pane) else {
+            // Its pane is not tracked (the report came before the first
+            // scan): the next step resolves it from its pane, as after a
+            // restart.
+            self.recovered = false;
+            return Ok(());
+        };
+        // `f` was read with the report: its timeout and the mark the paste
+        // recorded are those of the store.
+        t.job.run(Watch {
+            id: f.id,
+            session: t.pane.display_name(),
+            submitted: now,
+            mark: f.mark,
+            timeout: pane_job::timeout(f.timeout_minutes),
+            hooked: Some(now),
+        });
         Ok(())
     }
 }

@@ -20,6 +20,7 @@ mod job;
 mod limit;
 mod message;
 mod observe;
+mod pane_job;
 mod panes;
 mod pools;
 mod prepare;
@@ -34,7 +35,7 @@ mod target_wait;
 mod views;
 mod withdraw;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -72,18 +73,6 @@ const SHUTDOWN_WAIT: Duration = Duration::from_secs(5);
 /// one `list-panes`, not one per request, for at most this much latency.
 const MIN_GAP: Duration = Duration::from_millis(15);
 
-/// A prompt the engine is watching after delivery.
-#[derive(Debug, Clone)]
-struct Watch {
-    pane: String,
-    session: String,
-    submitted: Instant,
-    mark: Option<u64>,
-    timeout: Option<Duration>,
-    /// When an agent hook said the prompt is finished, without its answer.
-    hooked: Option<Instant>,
-}
-
 /// The engine state.
 pub struct Engine {
     tmux: Tmux,
@@ -93,9 +82,9 @@ pub struct Engine {
     target_wait: Duration,
     missing_targets: MissingTargets,
     queue: QueueView,
+    /// Every pane known, with the prompt it holds (`Tracked::job`).
     panes: BTreeMap<String, Tracked>,
     branches: Branches,
-    watching: HashMap<i64, Watch>,
     reach: Reach,
     /// A background capture batch is running (`capture.rs`).
     screens_in_flight: bool,
@@ -133,7 +122,6 @@ impl Engine {
             queue: QueueView::default(),
             panes: BTreeMap::new(),
             branches: Branches::default(),
-            watching: HashMap::new(),
             reach: Reach {
                 reason: Some("not scanned yet".into()),
                 ..Reach::default()
@@ -286,7 +274,7 @@ impl Engine {
     fn schedule(&mut self) {
         let now = Instant::now();
         let stopping = |t: &panes::Tracked| {
-            t.prompt.is_some()
+            t.job.running().is_some()
                 && (t.idle_since.is_some()
                     || t.last_verdict
                         .as_ref()
@@ -295,7 +283,7 @@ impl Engine {
         let moving = self
             .panes
             .values()
-            .any(|t| t.delivering.is_some() || t.unsettled(now) || stopping(t));
+            .any(|t| t.job.delivering().is_some() || t.unsettled(now) || stopping(t));
         self.next_fast = moving.then(|| tokio::time::Instant::now() + FAST_POLL);
     }
 
@@ -314,7 +302,13 @@ impl Engine {
                 let ok = if self.delivering_on(&pane, id) {
                     match step {
                         Step::Preparing => store.note(id, HistoryEvent::Preparing, None, None),
-                        Step::Pasted => store.set_phase(id, Phase::Pasted, mark),
+                        Step::Pasted => store.set_phase(id, Phase::Pasted, mark).map(|()| {
+                            // Kept for the watch and `follow`, which read no
+                            // more of the store for it.
+                            if let Some(t) = self.panes.get_mut(&pane) {
+                                t.job.pasted(id, mark);
+                            }
+                        }),
                     }
                 } else {
                     Err(StoreError::Invalid(format!(
@@ -352,7 +346,7 @@ impl Engine {
     fn delivering_on(&self, pane: &str, id: i64) -> bool {
         self.panes
             .get(pane)
-            .is_some_and(|t| t.delivering == Some(id))
+            .is_some_and(|t| t.job.delivering() == Some(id))
     }
 
     /// Session events since the last call.
@@ -379,7 +373,7 @@ impl Engine {
     /// `cleanup`, say) shows every pane the engine knew of.
     pub async fn shutdown(&mut self, store: &mut Store) {
         let deadline = tokio::time::Instant::now() + SHUTDOWN_WAIT;
-        while self.panes.values().any(|t| t.delivering.is_some()) {
+        while self.panes.values().any(|t| t.job.delivering().is_some()) {
             match tokio::time::timeout_at(deadline, self.rx.recv()).await {
                 Ok(Some(msg)) => self.on_message(store, msg).await,
                 _ => break,

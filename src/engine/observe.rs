@@ -32,7 +32,7 @@ impl Engine {
                 }
                 if let Some(outage) = self.reach.answered() {
                     // Time out of reach does not count against a timeout.
-                    for w in self.watching.values_mut() {
+                    for w in self.panes.values_mut().filter_map(|t| t.job.running_mut()) {
                         w.submitted += outage;
                     }
                 }
@@ -187,17 +187,15 @@ impl Engine {
         id: &str,
         why: &str,
     ) -> Result<(), StoreError> {
-        let Some(t) = self.panes.remove(id) else {
+        let Some(mut t) = self.panes.remove(id) else {
             return Ok(());
         };
         let name = t.pane.display_name();
         info!(session = %name, pane = %id, "{why}");
-        if let (Some(task), Some(prompt)) = (&t.delivery_task, t.delivering) {
-            task.abort();
+        if let Some(prompt) = t.job.delivering() {
             info!(prompt_id = prompt, session = %name, pane = %id, "delivery stopped: its pane is gone");
         }
-        for prompt in t.prompt.into_iter().chain(t.delivering) {
-            self.watching.remove(&prompt);
+        if let Some(prompt) = t.job.retire() {
             let reason = format!("{why}: {name} ({id})");
             match store.requeue(prompt, Requeue::StaleSession, &reason) {
                 Ok(()) => {

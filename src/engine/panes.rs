@@ -2,6 +2,7 @@
 
 use std::time::{Duration, Instant};
 
+use super::pane_job::PaneJob;
 use crate::detect::{Debouncer, SentText, Verdict};
 use crate::protocol::{SessionInfo, SessionState};
 use crate::store::SessionRow;
@@ -45,14 +46,8 @@ pub struct Tracked {
     pub captured_at: Option<u64>,
     /// Raw idle observed continuously since, with this fingerprint.
     pub idle_since: Option<(Instant, u64)>,
-    /// A delivery task is typing into this pane.
-    pub delivering: Option<i64>,
-    /// That task, stopped when the pane is retired: pane ids are reused by
-    /// a restarted tmux server, and its next keystroke must not reach
-    /// whatever pane has the id now.
-    pub delivery_task: Option<tokio::task::AbortHandle>,
-    /// Prompt in flight (assigned or in progress) here.
-    pub prompt: Option<i64>,
+    /// The prompt it holds: being delivered, or running and watched.
+    pub job: PaneJob,
     /// The last prompts typed here, newest last: their echo on screen is
     /// not evidence of a state (see `Profiles::classify_sent`).
     pub sent: Vec<SentText>,
@@ -100,9 +95,7 @@ impl Tracked {
             fingerprint: 0,
             captured_at: None,
             idle_since: None,
-            delivering: None,
-            delivery_task: None,
-            prompt: None,
+            job: PaneJob::Free,
             sent: Vec::new(),
             last_assigned: None,
             set_aside: None,
@@ -187,10 +180,7 @@ impl Tracked {
 
     /// Free to receive a prompt now.
     pub fn available(&self) -> bool {
-        self.state() == SessionState::Idle
-            && self.delivering.is_none()
-            && self.prompt.is_none()
-            && !self.excluded
+        self.state() == SessionState::Idle && self.job.is_free() && !self.excluded
     }
 
     /// Records a raw verdict; keeps the continuous-idle clock.
@@ -260,7 +250,7 @@ impl Tracked {
             working_dir: Some(self.pane.path.clone()).filter(|p| !p.is_empty()),
             branch: self.branch.clone(),
             command: Some(self.pane.command.clone()).filter(|c| !c.is_empty()),
-            prompt: self.prompt,
+            prompt: self.job.running().map(|w| w.id),
             excluded: self.excluded,
             last_activity: None,
         }

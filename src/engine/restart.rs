@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use tracing::{info, warn};
 
-use super::{Engine, Watch};
+use super::Engine;
+use super::pane_job::{self, Watch};
 use crate::detect::{SentText, composer_holds};
 use crate::error::StoreError;
 use crate::model::{FailureKind, HistoryEvent};
@@ -32,9 +33,7 @@ impl Engine {
     /// Resolves every prompt left in flight by an earlier run.
     pub(super) async fn recover(&mut self, store: &mut Store) -> Result<(), StoreError> {
         for f in store.in_flight()? {
-            if self.watching.contains_key(&f.id)
-                || self.panes.values().any(|t| t.delivering == Some(f.id))
-            {
+            if self.panes.values().any(|t| t.job.prompt() == Some(f.id)) {
                 continue;
             }
             if f.status == PromptStatus::Assigned
@@ -52,7 +51,7 @@ impl Engine {
                 );
                 warn!(prompt_id = f.id, "{msg}");
                 store.fail(f.id, FailureKind::MaybeDelivered, &msg)?;
-                let text = store.prompt(f.id)?.text;
+                let text = store.prompt_text(f.id)?;
                 self.clear_unsent(&f, &text).await;
                 continue;
             }
@@ -65,12 +64,12 @@ impl Engine {
                 store.requeue(f.id, Requeue::StaleSession, &why)?;
                 continue;
             };
-            let text = store.prompt(f.id)?.text;
+            let text = store.prompt_text(f.id)?;
             if let Some(t) = self.panes.get_mut(&pane) {
                 t.remember_sent(&text);
             }
             if f.status == PromptStatus::InProgress {
-                self.resume_watch(store, &f, &pane)?;
+                self.resume_watch(&f, &pane);
                 continue;
             }
             let verdict = match self.judge_held(&pane, f.phase, &text).await {
@@ -86,7 +85,7 @@ impl Engine {
                             Some(&how),
                         )?;
                         store.start(f.id, "submitted during recovery")?;
-                        self.resume_watch(store, &f, &pane)?;
+                        self.resume_watch(&f, &pane);
                         continue;
                     }
                     Verdict::Unclear(why) => Verdict::Unclear(why),
@@ -105,7 +104,7 @@ impl Engine {
                         Some(&format!("delivery interrupted after submission ({how})")),
                     )?;
                     store.start(f.id, "submitted before the restart")?;
-                    self.resume_watch(store, &f, &pane)?;
+                    self.resume_watch(&f, &pane);
                 }
                 Verdict::NothingTyped => {
                     info!(
@@ -160,36 +159,24 @@ impl Engine {
         }
     }
 
-    fn resume_watch(
-        &mut self,
-        store: &mut Store,
-        f: &InFlight,
-        pane: &str,
-    ) -> Result<(), StoreError> {
-        let timeout = f
-            .timeout_minutes
-            .map(|m| Duration::from_secs(u64::from(m) * 60));
+    /// Watches prompt `f`, which the agent on `pane` has, as if it had
+    /// been delivered in this run: its timeout counts from its start.
+    fn resume_watch(&mut self, f: &InFlight, pane: &str) {
         let elapsed = Duration::from_secs_f64(f.elapsed_secs);
         let submitted = Instant::now()
             .checked_sub(elapsed)
             .unwrap_or_else(Instant::now);
         let session = f.session.clone().unwrap_or_else(|| pane.to_owned());
         if let Some(t) = self.panes.get_mut(pane) {
-            t.prompt = Some(f.id);
-        }
-        let mark = store.delivery_state(f.id)?.1;
-        self.watching.insert(
-            f.id,
-            Watch {
-                pane: pane.to_owned(),
+            t.job.run(Watch {
+                id: f.id,
                 session,
                 submitted,
-                mark,
-                timeout,
+                mark: f.mark,
+                timeout: pane_job::timeout(f.timeout_minutes),
                 hooked: None,
-            },
-        );
-        Ok(())
+            });
+        }
     }
 
     /// Like [`Self::judge`], but text of ours in the input box must stay

@@ -10,6 +10,7 @@ use tracing::{debug, info};
 use super::Engine;
 use super::deliver;
 use super::job::Job;
+use super::pane_job;
 use super::panes::SetAside;
 use super::prepare::{posix_only, prep_command};
 use crate::detect::Prepare;
@@ -91,10 +92,9 @@ impl Engine {
                 "provider {provider} has no way to prepare working dir, env or prerequisites; delivered as is"
             )))?;
         }
-        let text = store.prompt(prompt.id)?.text;
+        let text = store.prompt_text(prompt.id)?;
         let mut sent = Vec::new();
         if let Some(t) = self.panes.get_mut(pane) {
-            t.delivering = Some(prompt.id);
             t.remember_sent(&text);
             sent.clone_from(&t.sent);
             t.last_assigned = Some(Instant::now());
@@ -105,7 +105,8 @@ impl Engine {
             mark,
             ..self.job(prompt.id, pane, provider, text, sent)
         };
-        self.run_task(job, deliver::run);
+        let timeout = pane_job::timeout(prompt.timeout_minutes);
+        self.run_task(job, timeout, None, deliver::run);
         Ok(Attempt::Handled)
     }
 

@@ -2,12 +2,11 @@
 //! or a hook's `complete`), per-prompt timeouts, usage limits and response
 //! capture.
 
-use std::time::{Duration, Instant};
-
 use tracing::{info, warn};
 
+use super::Engine;
 use super::message::Outcome;
-use super::{Engine, Watch};
+use super::pane_job::Watch;
 use crate::error::StoreError;
 use crate::model::FailureKind;
 use crate::protocol::SessionState;
@@ -22,7 +21,11 @@ impl Engine {
         pane: &str,
         outcome: Outcome,
     ) -> Result<(), StoreError> {
-        if !self.delivering_on(pane, id) {
+        let Some((t, delivery)) = self
+            .panes
+            .get_mut(pane)
+            .and_then(|t| t.job.delivered(id).map(|d| (t, d)))
+        else {
             // The pane was retired meanwhile and the prompt requeued; it
             // may already be on its way elsewhere.
             info!(
@@ -30,17 +33,9 @@ impl Engine {
                 pane, "outcome of an abandoned delivery ignored: {outcome:?}"
             );
             return Ok(());
-        }
-        let tracked = self.panes.get_mut(pane);
-        let session = tracked
-            .as_ref()
-            .map(|t| t.pane.display_name())
-            .unwrap_or_else(|| pane.to_owned());
-        let mark = tracked.as_ref().map(|t| t.pane.history_size);
-        if let Some(t) = tracked {
-            t.delivering = None;
-            t.delivery_task = None;
-        }
+        };
+        let session = t.pane.display_name();
+        let mark = t.pane.history_size;
         match outcome {
             Outcome::Submitted { busy, enters } => {
                 let detail = format!(
@@ -58,25 +53,9 @@ impl Engine {
                     Err(e) => return Err(e),
                 }
                 info!(prompt_id = id, session = %session, pane, "prompt submitted: {detail}");
-                let timeout = store
-                    .prompt(id)?
-                    .timeout_minutes
-                    .map(|m| Duration::from_secs(u64::from(m) * 60));
-                let mark = store.delivery_state(id)?.1.or(mark);
                 if let Some(t) = self.panes.get_mut(pane) {
-                    t.prompt = Some(id);
+                    t.job.run(Watch::after(&delivery, session, mark));
                 }
-                self.watching.insert(
-                    id,
-                    Watch {
-                        pane: pane.to_owned(),
-                        session,
-                        submitted: Instant::now(),
-                        mark,
-                        timeout,
-                        hooked: None,
-                    },
-                );
             }
             Outcome::NotDelivered(why) => {
                 info!(
@@ -109,12 +88,14 @@ impl Engine {
     /// Completion and timeouts of every prompt being watched.
     pub(super) async fn supervise(&mut self, store: &mut Store) -> Result<(), StoreError> {
         let completion = self.completion();
-        let ids: Vec<i64> = self.watching.keys().copied().collect();
-        for id in ids {
-            let Some(w) = self.watching.get(&id).cloned() else {
-                continue;
-            };
-            let Some(t) = self.panes.get(&w.pane) else {
+        let watched: Vec<(String, Watch)> = self
+            .panes
+            .iter()
+            .filter_map(|(pane, t)| Some((pane.clone(), t.job.running()?.clone())))
+            .collect();
+        for (pane, w) in watched {
+            let id = w.id;
+            let Some(t) = self.panes.get(&pane) else {
                 continue;
             };
             if let Some(limit) = w.timeout
@@ -123,12 +104,14 @@ impl Engine {
                 // The agent may still be at work on it: interrupted, and
                 // retried only if the pane then shows it let go of it.
                 let why = format!("timed out after {} min", limit.as_secs() / 60);
-                info!(prompt_id = id, session = %w.session, pane = %w.pane, "{why}; interrupting the agent");
+                info!(prompt_id = id, session = %w.session, pane, "{why}; interrupting the agent");
                 let (provider, sent) = (t.provider.clone(), t.sent.clone());
-                let text = store.prompt(id)?.text;
+                let text = store.prompt_text(id)?;
                 self.finish_watch(id);
-                let job = self.job(id, &w.pane, provider, text, sent);
-                self.run_task(job, |job| super::deliver::time_out(job, why));
+                let job = self.job(id, &pane, provider, text, sent);
+                self.run_task(job, w.timeout, w.mark, |job| {
+                    super::deliver::time_out(job, why)
+                });
                 continue;
             }
             // Held as long as an idle agent must be before it counts as done:
@@ -152,7 +135,7 @@ impl Engine {
                 // watch, and the next step tries again.
                 ignore_wrong_status(store.requeue(id, Requeue::RateLimited, &why))?;
                 self.finish_watch(id);
-                info!(prompt_id = id, session = %w.session, pane = %w.pane, "{why}; back in the queue");
+                info!(prompt_id = id, session = %w.session, pane, "{why}; back in the queue");
                 continue;
             }
             let idle_long = t
@@ -168,7 +151,7 @@ impl Engine {
             };
             if done {
                 let (provider, screen) = (t.provider.clone(), t.last_screen.clone());
-                let response = self.response(&w).await;
+                let response = self.response(&pane, &w).await;
                 let detail = match w.hooked {
                     Some(_) => "reported by agent hook",
                     None => "agent idle again",
@@ -184,12 +167,12 @@ impl Engine {
                     .filter(|l| crate::detect::is_rate_limit(l))
                 {
                     let why = format!("{} stopped at a rate limit: {line}", w.session);
-                    self.rate_limited(store, id, &w.pane, &why)?;
+                    self.rate_limited(store, id, &pane, &why)?;
                     continue;
                 }
                 if let Some(line) = failed {
                     let why = format!("the agent's model API failed the prompt: {line}");
-                    warn!(prompt_id = id, session = %w.session, pane = %w.pane, "{why}");
+                    warn!(prompt_id = id, session = %w.session, pane, "{why}");
                     ignore_wrong_status(store.fail(id, FailureKind::Agent, &why))?;
                     self.finish_watch(id);
                     continue;
@@ -206,33 +189,31 @@ impl Engine {
                         .is_some_and(|s| s.clear_between.is_some());
                 }
                 self.finish_watch(id);
-                if let Some(t) = self.panes.get_mut(&w.pane) {
+                if let Some(t) = self.panes.get_mut(&pane) {
                     t.limit_strikes = 0;
                 }
-                info!(prompt_id = id, session = %w.session, pane = %w.pane, "prompt completed");
+                info!(prompt_id = id, session = %w.session, pane, "prompt completed");
             }
         }
         Ok(())
     }
 
+    /// Stops watching prompt `id`: its pane is free again.
     pub(super) fn finish_watch(&mut self, id: i64) {
-        if let Some(w) = self.watching.remove(&id)
-            && let Some(t) = self.panes.get_mut(&w.pane)
-            && t.prompt == Some(id)
-        {
-            t.prompt = None;
+        for t in self.panes.values_mut() {
+            t.job.finish(id);
         }
         self.dirty = true;
     }
 
     /// The pane output since delivery, bounded to the configured size
     /// (keeping the end, where the agent's answer is).
-    async fn response(&self, w: &Watch) -> Option<String> {
+    async fn response(&self, pane: &str, w: &Watch) -> Option<String> {
         let mark = w.mark?;
-        let text = match self.tmux.capture_since(&w.pane, mark).await {
+        let text = match self.tmux.capture_since(pane, mark).await {
             Ok(t) => t,
             Err(e) => {
-                warn!(pane = %w.pane, "cannot capture the response: {e}");
+                warn!(pane, "cannot capture the response: {e}");
                 return None;
             }
         };

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::Engine;
+use super::pane_job::PaneJob;
 use crate::protocol::{
     ErrorKind, Explanation, Reply, SessionInfo, SessionState, TmuxStatus, WireError,
 };
@@ -76,17 +77,17 @@ impl Engine {
 
     /// Where prompt `id` runs, for `follow`: its pane, the pane's history
     /// line the prompt's output starts at (as the response capture uses it,
-    /// `supervise.rs`), and the driver to read it with. `None` while it
-    /// runs nowhere (pending, or being put back in the queue).
-    pub fn running(&self, id: i64, recorded_mark: Option<u64>) -> Option<(String, u64, Tmux)> {
-        if let Some(w) = self.watching.get(&id) {
-            let mark = w
-                .mark
-                .or_else(|| self.panes.get(&w.pane).map(|t| t.pane.history_size));
-            return Some((w.pane.clone(), mark.unwrap_or(0), self.tmux.clone()));
-        }
-        let t = self.panes.values().find(|t| t.delivering == Some(id))?;
-        let mark = recorded_mark.unwrap_or(t.pane.history_size);
+    /// `supervise.rs`; the pane's size now until the paste recorded one),
+    /// and the driver to read it with. `None` while it runs nowhere
+    /// (pending, or being put back in the queue).
+    pub fn running(&self, id: i64) -> Option<(String, u64, Tmux)> {
+        let t = self.panes.values().find(|t| t.job.prompt() == Some(id))?;
+        let mark = match &t.job {
+            PaneJob::Running(w) => w.mark,
+            PaneJob::Delivering(d) => d.mark,
+            PaneJob::Free => None,
+        };
+        let mark = mark.unwrap_or(t.pane.history_size);
         Some((t.pane.id.clone(), mark, self.tmux.clone()))
     }
 

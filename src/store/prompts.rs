@@ -103,6 +103,18 @@ impl Store {
             .ok_or(StoreError::NoSuchPrompt(id))
     }
 
+    /// The full text of prompt `id`, for the engine to type or compare
+    /// with a screen: lists and the queue hold only its start.
+    pub fn prompt_text(&self, id: i64) -> Result<String, StoreError> {
+        self.conn
+            .query_row("SELECT content FROM prompts WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(StoreError::sqlite("reading a prompt's text"))?
+            .ok_or(StoreError::NoSuchPrompt(id))
+    }
+
     /// Prompts newest first, optionally of one status.
     pub fn list_prompts(
         &self,

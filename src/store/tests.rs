@@ -46,6 +46,11 @@ fn insert_validates_and_records_history() {
     let id = store.insert_prompt(&prompt("hello\nworld")).unwrap();
     let p = store.prompt(id).unwrap();
     assert_eq!(p.text, "hello\nworld");
+    assert_eq!(store.prompt_text(id).unwrap(), p.text);
+    assert!(matches!(
+        store.prompt_text(id + 1),
+        Err(StoreError::NoSuchPrompt(_))
+    ));
     assert_eq!(p.status, PromptStatus::Pending);
     assert_eq!(p.priority, 5);
     assert_eq!(p.max_retries, 3);
