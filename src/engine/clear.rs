@@ -18,11 +18,7 @@ impl Engine {
             .panes
             .iter()
             .filter(|(_, t)| {
-                t.clearing
-                    && t.prompt.is_none()
-                    && t.delivering.is_none()
-                    && !t.pane.in_mode
-                    && t.state() == SessionState::Idle
+                t.clearing && t.job.is_free() && !t.pane.in_mode && t.state() == SessionState::Idle
             })
             .filter_map(|(id, t)| {
                 let text = self

@@ -79,6 +79,9 @@ impl Engine {
         if let Some(t) = self.panes.get_mut(&pane) {
             let delivery = Delivery::new(id, handle.abort_handle(), timeout, mark);
             t.job.start_delivery(delivery);
+            // Idle from before this prompt says nothing about its end: the
+            // completion wait counts from a screen read after submission.
+            t.idle_since = None;
         }
     }
 }

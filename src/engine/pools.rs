@@ -24,15 +24,12 @@ impl Engine {
     /// What a pool needs to know of the agent in `pane`.
     pub fn agent_use(&self, pane: &str) -> Option<AgentUse> {
         let t = self.panes.get(pane)?;
-        let overdue = t
-            .prompt
-            .and_then(|id| self.watching.get(&id))
-            .is_some_and(|w| {
-                w.timeout
-                    .is_some_and(|limit| w.submitted.elapsed() >= limit)
-            });
+        let overdue = t.job.running().is_some_and(|w| {
+            w.timeout
+                .is_some_and(|limit| w.submitted.elapsed() >= limit)
+        });
         Some(AgentUse {
-            busy: t.prompt.is_some() || t.delivering.is_some(),
+            busy: !t.job.is_free(),
             overdue,
             unknown: t.state() == SessionState::Unknown,
             completed: t.completed,

@@ -181,7 +181,7 @@ impl Engine {
                 // disk) leaves the prompt watched, to be completed once the
                 // database takes writes again, never forgotten in flight.
                 ignore_wrong_status(store.complete(id, response.as_deref(), detail))?;
-                if let Some(t) = self.panes.get_mut(&w.pane) {
+                if let Some(t) = self.panes.get_mut(&pane) {
                     t.completed += 1;
                     t.clearing = self
                         .pool_sessions
