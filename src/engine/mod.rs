@@ -266,8 +266,9 @@ impl Engine {
     }
 
     /// Fast polling only while something is moving: a delivery, a state
-    /// being confirmed, or a prompt's agent that has stopped (idle or at a
-    /// usage limit) and is waiting out the completion debounce. An agent
+    /// being confirmed, a pane not read yet (new, or just given a prompt),
+    /// or a prompt's agent that has stopped (idle or at a usage limit) and
+    /// is waiting out the completion debounce. An agent
     /// that is simply working is read at the scan interval: polling fifty
     /// working agents ten times a second costs more than half a core of
     /// tmux processes and buys nothing but an earlier look at a spinner.
@@ -280,10 +281,12 @@ impl Engine {
                         .as_ref()
                         .is_some_and(|v| v.state == crate::protocol::SessionState::RateLimited))
         };
-        let moving = self
-            .panes
-            .values()
-            .any(|t| t.job.delivering().is_some() || t.unsettled(now) || stopping(t));
+        let moving = self.panes.values().any(|t| {
+            t.job.delivering().is_some()
+                || t.unsettled(now)
+                || stopping(t)
+                || (t.captured_at.is_none() && !t.pane.dead)
+        });
         self.next_fast = moving.then(|| tokio::time::Instant::now() + FAST_POLL);
     }
 

@@ -55,6 +55,10 @@ impl Engine {
                 info!(prompt_id = id, session = %session, pane, "prompt submitted: {detail}");
                 if let Some(t) = self.panes.get_mut(pane) {
                     t.job.run(Watch::after(&delivery, session, mark));
+                    // The agent just took work: its pane is read at the next
+                    // fast poll, so its state and the completion wait start
+                    // from a screen after submission, not one from before.
+                    t.captured_at = None;
                 }
             }
             Outcome::NotDelivered(why) => {
