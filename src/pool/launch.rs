@@ -100,7 +100,11 @@ pub async fn launch(
 
 /// Ends the session of `pane`, the agent with it.
 pub async fn kill(tmux: &Tmux, pane: &str) -> Result<(), TmuxError> {
-    tmux.run(&["kill-session", "-t", pane], Some(pane), None)
+    // A process, never the control client: the client may be attached to
+    // the very session killed, and would end before it answers, leaving
+    // the next kill it carries unsent.
+    tmux.without_control()
+        .run(&["kill-session", "-t", pane], Some(pane), None)
         .await
         .map(drop)
 }
