@@ -55,15 +55,43 @@ fn a_killed_agent_is_restarted_and_its_prompt_runs_again() {
         f.log().submissions(),
         ["survive the restart", "survive the restart"]
     );
-    // tmux 3.3 now and then never reports a dead pane's status (see
-    // pool::launch); the exit is then logged as one without a status.
     let logs = f.d.logs();
-    let logged = [
-        "agent killed by signal 9",
-        "agent ended without an exit status",
-    ];
     assert!(
-        logged.iter().any(|l| logs.contains(l)) && logs.contains("pool=\"claude\""),
+        logs.contains("agent killed by signal 9") && logs.contains("pool=\"claude\""),
+        "{logs}"
+    );
+}
+
+/// tmux 3.3 misses the end of a pane's program now and then (about one in
+/// seven here; `pool::launch`), and the exit would then be logged without
+/// its signal: an agent killed eight times is logged with it each time.
+/// One at a time, so that no other child of the server ends meanwhile
+/// (a restart's ends tmux's placeholder, which makes it reap them all).
+#[test]
+fn every_killed_agent_is_logged_with_its_signal() {
+    const KILLS: u32 = 8;
+    let f = PoolFleet::new(
+        &[],
+        "count = 1\nrestart_delay_ms = 50\nrestart_delay_max_ms = 100\nstart_limit_burst = 20\n",
+    );
+    for round in 1..=KILLS {
+        up(&f, 1);
+        let pane = f.agent(1)["pane"].as_str().unwrap().to_owned();
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(f.tmux.pane_pid(&pane)),
+            nix::sys::signal::Signal::SIGKILL,
+        )
+        .unwrap();
+        f.wait_pools("the agent restarted", |p| {
+            let a = &p[0]["agents"][0];
+            a["restarts"] == round && a["pane"].as_str().is_some_and(|p| p != pane)
+        });
+    }
+    let logs = f.d.logs();
+    assert!(!logs.contains("without an exit status"), "{logs}");
+    assert_eq!(
+        logs.matches("agent killed by signal 9").count(),
+        KILLS as usize,
         "{logs}"
     );
 }

@@ -48,6 +48,11 @@ impl Core {
                         warn!(session = %session, pane = %pane, "cannot end the agent's session: {e}");
                     }
                 }
+                Action::Reap => {
+                    if let Err(e) = pool::reap(&tmux).await {
+                        warn!("cannot make the tmux server reap its children: {e}");
+                    }
+                }
             }
         }
         self.engine

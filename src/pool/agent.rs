@@ -73,6 +73,9 @@ pub struct Agent {
     /// marks a pane dead when its terminal closes, and reads the status
     /// only once it has reaped the process, a moment later.
     pub dead_seen: Option<Instant>,
+    /// When the server was last asked to reap its children for this
+    /// agent's status ([`super::Action::Reap`]).
+    pub reaped_at: Option<Instant>,
 }
 
 impl Agent {
@@ -89,6 +92,7 @@ impl Agent {
             unknown_since: None,
             stop: None,
             dead_seen: None,
+            reaped_at: None,
         }
     }
 

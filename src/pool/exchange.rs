@@ -50,4 +50,7 @@ pub enum Action {
         /// Its session, for the log.
         session: String,
     },
+    /// Make the server reap its ended children, so a dead pane gets the
+    /// exit status tmux missed (`launch::reap`).
+    Reap,
 }

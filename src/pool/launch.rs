@@ -6,13 +6,15 @@
 //! runs in it, so the session starts with a placeholder that is then
 //! replaced (`respawn-pane -k`) by the agent's argv.
 //!
-//! These calls run as a process each, never over the control-mode client:
-//! tmux 3.3 sometimes never records the exit status of a program that a
-//! control client's `respawn-pane` started (about one start in thirty in a
-//! tight loop, against none in hundreds from a process each), and the
-//! status is what the exit is logged and judged by. Even so, on a loaded
-//! machine tmux now and then shows a dead pane without a status for good;
-//! such an exit is logged as one without a status (`lifecycle.rs`).
+//! These calls run as a process each, never over the control-mode client,
+//! which may be attached to the very session they end or replace.
+//!
+//! tmux 3.3 misses the end of a pane's program now and then (about one in
+//! seven in a tight loop): when the terminal closes first, tmux records
+//! it through libutempter, which sets SIGCHLD to its default while its
+//! helper runs, and a child ending in that moment goes unnoticed. The pane
+//! then reads dead without a status until some other child of the server
+//! ends and tmux reaps them all. [`reap`] makes one end.
 
 use std::path::PathBuf;
 
@@ -107,6 +109,13 @@ pub async fn kill(tmux: &Tmux, pane: &str) -> Result<(), TmuxError> {
         .run(&["kill-session", "-t", pane], Some(pane), None)
         .await
         .map(drop)
+}
+
+/// Makes the server reap every child that has ended, so that the status
+/// of an agent whose end it missed shows (see above): a `run-shell` job is
+/// a child of the server, and its end makes tmux collect them all.
+pub async fn reap(tmux: &Tmux) -> Result<(), TmuxError> {
+    tmux.run(&["run-shell", "true"], None, None).await.map(drop)
 }
 
 fn path_arg(dir: &std::path::Path) -> Result<String, String> {

@@ -15,8 +15,12 @@ use crate::tmux::Snapshot;
 
 /// How long a dead pane's exit status may take to show before the exit is
 /// taken as one without a status: a death by signal on a tmux too old to
-/// report the signal (before 3.3).
+/// report the signal (before 3.3), or an end tmux missed and the server's
+/// reaping ([`Action::Reap`]) did not bring to light.
 const STATUS_GRACE: Duration = Duration::from_secs(5);
+
+/// How often the server is asked to reap while a status is missing.
+const REAP_EVERY: Duration = Duration::from_millis(500);
 
 /// One pool.
 #[derive(Debug, Clone)]
@@ -88,10 +92,22 @@ impl Pool {
                             && now.duration_since(*agent.dead_seen.get_or_insert(now))
                                 < STATUS_GRACE =>
                     {
+                        // tmux can miss the agent's end (`launch::reap`):
+                        // ask it to look, twice a second at most.
+                        if agent
+                            .reaped_at
+                            .is_none_or(|t| now.duration_since(t) >= REAP_EVERY)
+                        {
+                            agent.reaped_at = Some(now);
+                            if !actions.contains(&Action::Reap) {
+                                actions.push(Action::Reap);
+                            }
+                        }
                         return true;
                     }
                     Some(p) if p.dead => {
                         agent.dead_seen = None;
+                        agent.reaped_at = None;
                         let why = describe_exit(p.dead_status, p.dead_signal);
                         warn!(
                             pool = name,

@@ -18,7 +18,7 @@ mod supervisor;
 mod worktree;
 
 pub use exchange::{Action, AgentUse, PoolSession};
-pub use launch::{kill, launch};
+pub use launch::{kill, launch, reap};
 pub use spec::{MAX_COUNT, PoolConfig, RestartPolicy};
 pub use supervisor::Supervisor;
 

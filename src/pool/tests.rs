@@ -38,7 +38,7 @@ fn starts(actions: &[Action]) -> Vec<String> {
         .iter()
         .filter_map(|a| match a {
             Action::Start { session, .. } => Some(session.clone()),
-            Action::Kill { .. } => None,
+            Action::Kill { .. } | Action::Reap => None,
         })
         .collect()
 }
@@ -48,7 +48,7 @@ fn kills(actions: &[Action]) -> Vec<String> {
         .iter()
         .filter_map(|a| match a {
             Action::Kill { pane, .. } => Some(pane.clone()),
-            Action::Start { .. } => None,
+            Action::Start { .. } | Action::Reap => None,
         })
         .collect()
 }
@@ -138,19 +138,32 @@ fn a_dead_pane_without_its_status_yet_is_read_again() {
     let t0 = Instant::now();
     let mut s = running("", t0);
     let early = snap(vec![pane("%1", "p-1", Some(None)), pane("%2", "p-2", None)]);
-    assert!(s.tick(t0, 2, &early, idle).is_empty());
+    // The server is asked to reap (tmux may have missed the end), once per
+    // half second however often it is scanned.
+    assert_eq!(s.tick(t0, 2, &early, idle), [Action::Reap]);
+    assert!(
+        s.tick(t0 + Duration::from_millis(100), 3, &early, idle)
+            .is_empty()
+    );
+    assert_eq!(
+        s.tick(t0 + Duration::from_millis(600), 4, &early, idle),
+        [Action::Reap]
+    );
     let later = snap(vec![
         pane("%1", "p-1", Some(Some(3))),
         pane("%2", "p-2", None),
     ]);
-    assert_eq!(kills(&s.tick(t0, 3, &later, idle)), ["%1"]);
+    assert_eq!(
+        kills(&s.tick(t0 + Duration::from_millis(700), 5, &later, idle)),
+        ["%1"]
+    );
     assert_eq!(
         s.infos(t0)[0].agents[0].last_exit.as_deref(),
         Some("exited with status 3")
     );
     // A tmux that never tells (a signal, before 3.3): given up on in time.
     let mut s = running("", t0);
-    assert!(s.tick(t0, 2, &early, idle).is_empty());
+    assert_eq!(s.tick(t0, 2, &early, idle), [Action::Reap]);
     let a = s.tick(t0 + Duration::from_secs(6), 3, &early, idle);
     assert_eq!(kills(&a), ["%1"]);
 }
