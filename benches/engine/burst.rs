@@ -20,7 +20,11 @@ pub(crate) fn burst(opts: &Opts) {
     for &n in sizes {
         let tmux = TmuxServer::new();
         start_agents(&tmux, n, 0);
-        let d = TestDaemon::start_on_tmux_with(DEFAULT_CONFIG, DAEMON_ENV, tmux.socket());
+        let d = TestDaemon::builder()
+            .config(DEFAULT_CONFIG)
+            .envs(DAEMON_ENV)
+            .tmux(tmux.socket())
+            .start();
         wait_sessions(&d, n, Some("idle"));
         let mut watch = d.raw();
         assert_eq!(watch.call(r#"{"type":"watch"}"#)["ok"], true);

@@ -10,7 +10,11 @@ pub(crate) fn busy(opts: &Opts) {
     let tmux = TmuxServer::new();
     // Busy far longer than the window measured.
     start_agents(&tmux, n, 3_600_000);
-    let d = TestDaemon::start_on_tmux_with(DEFAULT_CONFIG, DAEMON_ENV, tmux.socket());
+    let d = TestDaemon::builder()
+        .config(DEFAULT_CONFIG)
+        .envs(DAEMON_ENV)
+        .tmux(tmux.socket())
+        .start();
     wait_sessions(&d, n, Some("idle"));
     let mut c = d.raw();
     for i in 0..n {

@@ -11,7 +11,11 @@ pub(crate) fn idle(opts: &Opts, quiet: bool) {
     } else {
         start_agents(&tmux, n, 100);
     }
-    let d = TestDaemon::start_on_tmux_with(DEFAULT_CONFIG, DAEMON_ENV, tmux.socket());
+    let d = TestDaemon::builder()
+        .config(DEFAULT_CONFIG)
+        .envs(DAEMON_ENV)
+        .tmux(tmux.socket())
+        .start();
     wait_sessions(&d, n, (!quiet).then_some("idle"));
     let spid = server_pid(&tmux);
     let pid = d.pid();

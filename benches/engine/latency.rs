@@ -12,7 +12,11 @@ pub(crate) fn latency(opts: &Opts) {
     for n in SIZES {
         let tmux = TmuxServer::new();
         let logs = start_agents(&tmux, n, 100);
-        let d = TestDaemon::start_on_tmux_with(DEFAULT_CONFIG, DAEMON_ENV, tmux.socket());
+        let d = TestDaemon::builder()
+            .config(DEFAULT_CONFIG)
+            .envs(DAEMON_ENV)
+            .tmux(tmux.socket())
+            .start();
         wait_sessions(&d, n, Some("idle"));
         let mut watch = d.raw();
         assert_eq!(watch.call(r#"{"type":"watch"}"#)["ok"], true);

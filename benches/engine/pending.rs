@@ -70,7 +70,11 @@ fn all_busy(secs: u64) {
 /// `like`: queueing them through the socket would time the daemon under
 /// load, not the queue at rest.
 fn daemon_with_queue(tmux: &TmuxServer, n: usize, like: &NewPrompt) -> TestDaemon {
-    let mut d = TestDaemon::unstarted_on(DEFAULT_CONFIG, DAEMON_ENV, Some(tmux.socket()));
+    let mut d = TestDaemon::builder()
+        .config(DEFAULT_CONFIG)
+        .envs(DAEMON_ENV)
+        .tmux(tmux.socket())
+        .unstarted();
     let mut store = Store::open(&d.db).expect("open the database");
     for i in 0..n {
         let p = NewPrompt {

@@ -16,7 +16,11 @@ pub(crate) fn requeue(opts: &Opts) {
         let tmux = TmuxServer::new();
         // Busy far longer than the run: a prompt stays on its pane.
         start_agents(&tmux, n, 3_600_000);
-        let d = TestDaemon::start_on_tmux_with(DEFAULT_CONFIG, DAEMON_ENV, tmux.socket());
+        let d = TestDaemon::builder()
+            .config(DEFAULT_CONFIG)
+            .envs(DAEMON_ENV)
+            .tmux(tmux.socket())
+            .start();
         wait_sessions(&d, n, Some("idle"));
         let mut watch = d.raw();
         assert_eq!(watch.call(r#"{"type":"watch"}"#)["ok"], true);

@@ -63,7 +63,10 @@ impl World {
             })
             .collect();
         let config = format!("tmux_control_mode = {}\n{TEST_CONFIG}", plan.control_mode);
-        let d = TestDaemon::unstarted_on(&config, &[], Some(tmux.socket()));
+        let d = TestDaemon::builder()
+            .config(&config)
+            .tmux(tmux.socket())
+            .unstarted();
         let disk = if plan.fills_disk() {
             SmallDisk::mount(d.db.parent().unwrap(), "16m")
         } else {

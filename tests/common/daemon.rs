@@ -33,67 +33,82 @@ pub struct TestDaemon {
     pub extra_args: Vec<String>,
 }
 
-impl TestDaemon {
-    /// Starts a daemon with [`TEST_CONFIG`].
-    pub fn start() -> Self {
-        Self::start_with(TEST_CONFIG, &[])
+/// How a [`TestDaemon`] is set up: [`TEST_CONFIG`], a tmux server socket
+/// of its own in the temp dir, and no extra environment, unless told.
+#[must_use]
+pub struct Builder<'a> {
+    config: &'a str,
+    env: Vec<(String, String)>,
+    tmux: Option<PathBuf>,
+}
+
+impl<'a> Builder<'a> {
+    /// This config text instead of [`TEST_CONFIG`].
+    pub fn config(mut self, config: &'a str) -> Self {
+        self.config = config;
+        self
     }
 
-    /// Starts a daemon with this config text and extra environment.
-    pub fn start_with(config: &str, env: &[(&str, &str)]) -> Self {
-        let mut d = Self::unstarted_on(config, env, None);
-        d.spawn();
-        d.wait_ready();
-        d
+    /// Extra environment, which wins over the defaults (`RUST_LOG`
+    /// included).
+    pub fn envs(mut self, env: &[(&str, &str)]) -> Self {
+        self.env
+            .extend(env.iter().map(|(k, v)| ((*k).into(), (*v).into())));
+        self
     }
 
-    /// Starts a daemon serving the tmux server at `tmux_socket`.
-    pub fn start_on_tmux(config: &str, tmux_socket: &Path) -> Self {
-        let mut d = Self::unstarted_on(config, &[], Some(tmux_socket));
-        d.spawn();
-        d.wait_ready();
-        d
+    /// Serve the tmux server at `socket` (one the test owns).
+    pub fn tmux(mut self, socket: &Path) -> Self {
+        self.tmux = Some(socket.to_owned());
+        self
     }
 
-    /// Like [`Self::start_on_tmux`] with extra environment (which wins
-    /// over the defaults, `RUST_LOG` included).
-    pub fn start_on_tmux_with(config: &str, env: &[(&str, &str)], tmux_socket: &Path) -> Self {
-        let mut d = Self::unstarted_on(config, env, Some(tmux_socket));
-        d.spawn();
-        d.wait_ready();
-        d
-    }
-
-    /// Prepares the directory and config without starting the daemon, so a
-    /// test can write the database first; then [`spawn`](Self::spawn) and
-    /// [`wait_ready`](Self::wait_ready).
-    pub fn unstarted(config: &str, env: &[(&str, &str)]) -> Self {
-        Self::unstarted_on(config, env, None)
-    }
-
-    /// Like [`Self::unstarted`], serving the tmux server at `tmux`.
-    pub fn unstarted_on(config: &str, env: &[(&str, &str)], tmux: Option<&Path>) -> Self {
+    /// The directory and config, without the daemon, so a test can write
+    /// the database first; then [`TestDaemon::spawn`] and
+    /// [`TestDaemon::wait_ready`].
+    pub fn unstarted(self) -> TestDaemon {
         let dir = tempfile::Builder::new()
             .prefix("assigner-test")
             .tempdir()
             .unwrap();
-        let d = Self {
+        let d = TestDaemon {
             socket: dir.path().join("control.sock"),
             db: dir.path().join("state/assigner.db"),
-            tmux_socket: tmux.map_or_else(|| dir.path().join("tmux.sock"), Path::to_owned),
+            tmux_socket: self.tmux.unwrap_or_else(|| dir.path().join("tmux.sock")),
             config: dir.path().join("assigner.toml"),
             dir,
             child: None,
             spawns: 0,
-            extra_env: env
-                .iter()
-                .map(|(k, v)| ((*k).into(), (*v).into()))
-                .collect(),
+            extra_env: self.env,
             extra_args: Vec::new(),
         };
-        std::fs::write(&d.config, forced_path(config)).unwrap();
+        std::fs::write(&d.config, forced_path(self.config)).unwrap();
         std::fs::create_dir_all(d.db.parent().unwrap()).unwrap();
         d
+    }
+
+    /// Started, and ready for requests.
+    pub fn start(self) -> TestDaemon {
+        let mut d = self.unstarted();
+        d.spawn();
+        d.wait_ready();
+        d
+    }
+}
+
+impl TestDaemon {
+    /// A daemon to set up: see [`Builder`].
+    pub fn builder<'a>() -> Builder<'a> {
+        Builder {
+            config: TEST_CONFIG,
+            env: Vec::new(),
+            tmux: None,
+        }
+    }
+
+    /// Starts a daemon with [`TEST_CONFIG`]: `builder().start()`.
+    pub fn start() -> Self {
+        Self::builder().start()
     }
 
     /// Adds an environment variable for the next [`spawn`](Self::spawn).
@@ -226,7 +241,7 @@ impl TestDaemon {
     pub fn ctl_stdin(&self, args: &[&str], input: Option<&[u8]>) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_assignerctl"));
         // A safety net, not the 10 s default: a daemon held up by a frozen
-        // tmux server (tests/engine_faults.rs) answers late, but answers.
+        // tmux server (tests/it/engine/faults.rs) answers late, but answers.
         cmd.arg("--socket")
             .arg(&self.socket)
             .args(["--request-timeout", "120"])
@@ -270,22 +285,6 @@ impl TestDaemon {
         let mut all = vec!["send"];
         all.extend_from_slice(args);
         self.ctl_ok(&all).trim().parse().unwrap()
-    }
-
-    /// A prompt's status.
-    pub fn status_of(&self, id: i64) -> String {
-        let v = self.ctl_json(&["show", &id.to_string()]);
-        v["prompt"]["status"].as_str().unwrap().to_owned()
-    }
-
-    /// The event names of a prompt's history, oldest first.
-    pub fn history_events(&self, id: i64) -> Vec<String> {
-        self.ctl_json(&["show", &id.to_string()])["history"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| h["event"].as_str().unwrap().to_owned())
-            .collect()
     }
 
     /// A raw socket client.

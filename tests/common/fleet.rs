@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
+use assigner::protocol::PromptStatus;
+
 use super::daemon::{TEST_CONFIG, TestDaemon};
 use super::tmux::{AgentLog, TmuxServer};
 use super::wait::{WAIT, wait_until};
@@ -27,7 +29,10 @@ impl Fleet {
     pub fn new(names: &[&str], extra: &[&str], config: &str) -> Self {
         let tmux = TmuxServer::new();
         let mut fleet = Self {
-            d: TestDaemon::start_on_tmux(config, tmux.socket()),
+            d: TestDaemon::builder()
+                .config(config)
+                .tmux(tmux.socket())
+                .start(),
             tmux,
             logs: HashMap::new(),
             panes: HashMap::new(),
@@ -86,20 +91,14 @@ impl Fleet {
             .and_then(|s| s["state"].as_str().map(str::to_owned))
     }
 
-    /// Waits until prompt `id` has `status`; panics with context otherwise.
-    pub fn wait_status(&self, id: i64, status: &str) {
-        self.wait_status_within(id, status, WAIT);
+    /// Waits until prompt `id` has `status` (see [`TestDaemon::wait_status`]).
+    pub fn wait_status(&self, id: i64, status: PromptStatus) {
+        self.d.wait_status(id, status);
     }
 
     /// Like [`Self::wait_status`] with an explicit bound.
-    pub fn wait_status_within(&self, id: i64, status: &str, within: Duration) {
-        let ok = wait_until(within, || self.d.status_of(id) == status);
-        assert!(
-            ok,
-            "prompt {id} never became {status}:\n{}\nlog:\n{}",
-            self.d.ctl_ok(&["show", &id.to_string()]),
-            self.d.logs()
-        );
+    pub fn wait_status_within(&self, id: i64, status: PromptStatus, within: Duration) {
+        self.d.wait_status_within(id, status, within);
     }
 
     /// Kills the daemon (SIGKILL) once prompt `id` is pasted into `name`

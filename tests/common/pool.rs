@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use assigner::protocol::PromptStatus;
+
 use super::daemon::{TEST_CONFIG, TestDaemon};
 use super::tmux::{AgentLog, TmuxServer, stand_in_agent};
 use super::wait::{WAIT, wait_until};
@@ -52,7 +54,11 @@ impl PoolFleet {
         let tmux = TmuxServer::new();
         tmux.new_session("keep", &["sleep", "3600"]);
         let config = format!("{TEST_CONFIG}{}", pools(&tmux.dir().join("agents.jsonl")));
-        let d = TestDaemon::start_on_tmux_with(&config, env, tmux.socket());
+        let d = TestDaemon::builder()
+            .config(&config)
+            .envs(env)
+            .tmux(tmux.socket())
+            .start();
         Self { d, tmux }
     }
 
@@ -95,15 +101,9 @@ impl PoolFleet {
         );
     }
 
-    /// Waits until prompt `id` has `status`.
-    pub fn wait_status(&self, id: i64, status: &str) {
-        let ok = wait_until(WAIT, || self.d.status_of(id) == status);
-        assert!(
-            ok,
-            "prompt {id} never became {status}: {}\nlog:\n{}",
-            self.d.ctl_ok(&["show", &id.to_string()]),
-            self.d.logs()
-        );
+    /// Waits until prompt `id` has `status` (see [`TestDaemon::wait_status`]).
+    pub fn wait_status(&self, id: i64, status: PromptStatus) {
+        self.d.wait_status(id, status);
     }
 
     /// Waits until `sessions` shows each of `names` idle.

@@ -8,6 +8,7 @@ use super::daemon::TestDaemon;
 use super::fleet::Fleet;
 use super::tmux::TmuxServer;
 use super::wait::{WAIT, wait_until};
+use assigner::protocol::PromptStatus;
 
 /// A running `top`.
 pub struct TopView {
@@ -131,6 +132,9 @@ pub fn masked(screen: &str, paths: &[&Path]) -> String {
         (r"\((control mode|a process per call)\)", "(<tmux path>)"),
         (r"up [0-9a-z ]{6}", "up ######"),
         (r"\b\d\d:\d\d:\d\d\b", "hh:mm:ss"),
+        // The header's database path, cut short where the width ends
+        // (sooner on the process-per-call path, whose label is longer).
+        (r"(?m)^(assignerd .*  db )(<tmp>\S*|/\S*)?$", "${1}<db>"),
     ];
     for (re, with) in rules {
         s = regex::Regex::new(re)
@@ -163,7 +167,7 @@ pub fn pending_and_failed(f: &Fleet) -> (i64, i64) {
         "doomed #busy=1500",
     ]);
     // A report about a prompt not yet typed into its pane is refused.
-    f.wait_status(doomed, "in_progress");
+    f.wait_status(doomed, PromptStatus::InProgress);
     let id = doomed.to_string();
     f.d.ctl_ok(&[
         "complete",
@@ -173,7 +177,7 @@ pub fn pending_and_failed(f: &Fleet) -> (i64, i64) {
         "--failure",
         "final",
     ]);
-    f.wait_status(doomed, "failed");
+    f.wait_status(doomed, PromptStatus::Failed);
     // The agent works on for a while: idle only once its screen says so.
     let pane = &f.panes["claude-1"];
     let done = wait_until(WAIT, || !f.tmux.capture(pane).contains("esc to interrupt"));

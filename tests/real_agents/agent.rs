@@ -7,6 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use assigner::protocol::PromptStatus;
+
 use crate::common::{ChildGuard, TestDaemon, TmuxServer, wait_until};
 use crate::launch::{self, Agent};
 use crate::mock::MockLog;
@@ -62,7 +64,10 @@ impl RealAgent {
         let (mock_process, port) = launch::start_mock(agent, &mock);
         let argv = agent.command(binary, &root, port, extra_env);
         let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
-        let mut d = TestDaemon::unstarted_on(CONFIG, &[], Some(tmux.socket()));
+        let mut d = TestDaemon::builder()
+            .config(CONFIG)
+            .tmux(tmux.socket())
+            .unstarted();
         setup(&root.join("home"), &d);
         let pane = tmux.new_session_in(&agent.session(), Some(&work), &argv);
         let agent_pid = tmux.pane_pid(&pane);
@@ -114,11 +119,11 @@ impl RealAgent {
     }
 
     /// Waits until prompt `id` has `status`.
-    pub fn wait_status(&self, id: i64, status: &str, within: Duration) {
+    pub fn wait_status(&self, id: i64, status: PromptStatus, within: Duration) {
         let ok = wait_until(within, || self.d.status_of(id) == status);
         assert!(
             ok,
-            "prompt {id} never became {status}:\n{}\n{}",
+            "prompt {id} never became {status:?}:\n{}\n{}",
             self.d.ctl_ok(&["show", &id.to_string()]),
             self.context()
         );

@@ -12,6 +12,7 @@
 use crate::agent::RealAgent;
 use crate::launch::Agent;
 use crate::{ANSWER, each_version};
+use assigner::protocol::PromptStatus;
 
 /// Prompts per agent.
 const SAMPLES: usize = 5;
@@ -35,7 +36,7 @@ fn delays(c: &RealAgent) {
     for n in 0..SAMPLES {
         let text = format!("[[slow=2]] completion delay sample {n}");
         let id = c.d.send(&[&text]);
-        c.wait_status(id, "completed", ANSWER);
+        c.wait_status(id, PromptStatus::Completed, ANSWER);
         let ended = c.mock.answer_end(&text).expect("the answer ended");
         let delay = ms_of_day(&c.event_at(id, "completed")) - ms_of_day(&ended);
         eprintln!(

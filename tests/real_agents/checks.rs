@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::agent::RealAgent;
 use crate::common::wait_until;
 use crate::{ANSWER, states_until};
+use assigner::protocol::PromptStatus;
 
 /// A prompt for the delivery checks: five lines, Unicode, `$(…)`,
 /// backticks, `${…}`, quotes, a backslash, a tab, and a trailing `;`.
@@ -24,7 +25,7 @@ pub fn delivered_as_pasted(c: &RealAgent) {
     let long = format!("3,000 characters: {}", "0123456789".repeat(300))[..3000].to_owned();
     for text in [AWKWARD, long.as_str()] {
         let id = c.d.send(&[text]);
-        c.wait_status(id, "completed", ANSWER);
+        c.wait_status(id, PromptStatus::Completed, ANSWER);
         let received = c.mock.turns().last().map(|t| t.text.clone());
         assert_eq!(received.as_deref(), Some(text), "{}", c.context());
     }
@@ -76,8 +77,8 @@ pub fn streaming_holds_the_next_prompt_back(c: &RealAgent) {
         "read while streaming: {while_streaming:?}\n{}",
         c.context()
     );
-    c.wait_status(id, "completed", ANSWER);
-    c.wait_status(b, "completed", ANSWER);
+    c.wait_status(id, PromptStatus::Completed, ANSWER);
+    c.wait_status(b, PromptStatus::Completed, ANSWER);
 
     let ended = c.mock.answer_end(first).expect("the first answer ended");
     let turns = c.mock.turns();
@@ -106,7 +107,7 @@ pub fn streaming_holds_the_next_prompt_back(c: &RealAgent) {
 pub fn completion_after_the_answer(c: &RealAgent) {
     let text = "[[slow=2]] a short answer in four lines";
     let id = c.d.send(&[text]);
-    c.wait_status(id, "completed", ANSWER);
+    c.wait_status(id, PromptStatus::Completed, ANSWER);
     let ended = c.mock.answer_end(text).expect("the answer ended");
     let completed = c.event_at(id, "completed");
     assert!(
@@ -144,7 +145,7 @@ pub fn api_error_fails_the_prompt(c: &RealAgent, reason: &str, within: Duration)
 
     let next = "a plain prompt after the failure";
     let id = c.d.send(&[next]);
-    c.wait_status(id, "completed", ANSWER);
+    c.wait_status(id, PromptStatus::Completed, ANSWER);
     assert_eq!(c.mock.turns().last().map(|t| t.text.as_str()), Some(next));
 }
 
@@ -183,7 +184,7 @@ pub fn rate_limit_waits(c: &RealAgent, reason: &str) {
     // Read after all of the above: still one round of the agent's own
     // tries, and the prompt still waits.
     let tried = c.mock.requests_for(text);
-    assert_eq!(c.d.status_of(id), "pending", "{}", c.context());
+    assert_eq!(c.d.status_of(id), PromptStatus::Pending, "{}", c.context());
     assert_eq!(c.mock.requests_for(text), tried, "{:?}", c.mock.turns());
     assert_eq!(c.state(), "rate_limited", "{}", c.context());
 }
@@ -217,9 +218,9 @@ pub fn approval_is_left_to_a_person(c: &RealAgent, option: &str, key: &str) {
     );
 
     c.tmux.ok(&["send-keys", "-t", &c.pane, key]);
-    c.wait_status(a, "completed", ANSWER);
+    c.wait_status(a, PromptStatus::Completed, ANSWER);
     assert!(c.work.join("approved.txt").exists(), "{}", c.context());
-    c.wait_status(b, "completed", ANSWER);
+    c.wait_status(b, PromptStatus::Completed, ANSWER);
     assert_eq!(c.mock.turns().last().map(|t| t.text.as_str()), Some(queued));
 }
 
@@ -227,12 +228,17 @@ pub fn approval_is_left_to_a_person(c: &RealAgent, option: &str, key: &str) {
 /// and the next prompt goes through.
 pub fn quotes_change_nothing(c: &RealAgent) {
     let a = c.d.send(&["[[quote]] quote the dialog phrases"]);
-    let seen = states_until(c, ANSWER, |_| c.d.status_of(a) == "completed");
-    assert_eq!(c.d.status_of(a), "completed", "{seen:?}\n{}", c.context());
+    let seen = states_until(c, ANSWER, |_| c.d.status_of(a) == PromptStatus::Completed);
+    assert_eq!(
+        c.d.status_of(a),
+        PromptStatus::Completed,
+        "{seen:?}\n{}",
+        c.context()
+    );
     let only_idle_or_busy = seen.iter().all(|s| s == "idle" || s == "busy");
     assert!(only_idle_or_busy, "states read: {seen:?}\n{}", c.context());
     let next = "the prompt after the quotes";
     let b = c.d.send(&[next]);
-    c.wait_status(b, "completed", ANSWER);
+    c.wait_status(b, PromptStatus::Completed, ANSWER);
     assert_eq!(c.mock.turns().last().map(|t| t.text.as_str()), Some(next));
 }

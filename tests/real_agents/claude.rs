@@ -4,6 +4,7 @@
 use crate::agent::RealAgent;
 use crate::launch::Agent;
 use crate::{ANSWER, checks, mock};
+use assigner::protocol::PromptStatus;
 
 /// The versions driven: the latest must be installed, the others are
 /// driven when they are.
@@ -28,7 +29,7 @@ fn delivery_is_byte_exact() {
     let expected = text.replace('\t', "    ");
     each_claude(&[], |c| {
         let id = c.d.send(&[text]);
-        c.wait_status(id, "completed", ANSWER);
+        c.wait_status(id, PromptStatus::Completed, ANSWER);
         let turns = c.mock.turns();
         assert_eq!(turns.len(), 1, "{}: {turns:?}", c.version);
         let received = &turns[0].text;

@@ -10,6 +10,7 @@ use crate::agent::RealAgent;
 use crate::common::TestDaemon;
 use crate::launch::Agent;
 use crate::{ANSWER, checks, states_until};
+use assigner::protocol::PromptStatus;
 
 /// The versions driven: the latest must be installed.
 const VERSIONS: &[&str] = &["0.61.0"];
@@ -79,7 +80,12 @@ fn an_api_error_keeps_the_pane_busy_until_a_person_cancels() {
             "states read: {seen:?}\n{}",
             c.context()
         );
-        assert_eq!(c.d.status_of(a), "in_progress", "{}", c.context());
+        assert_eq!(
+            c.d.status_of(a),
+            PromptStatus::InProgress,
+            "{}",
+            c.context()
+        );
         assert!(
             !c.d.history_events(b).contains(&"pasted".to_owned()),
             "{}",
@@ -89,10 +95,10 @@ fn an_api_error_keeps_the_pane_busy_until_a_person_cancels() {
         // person's interrupt, which completes the prompt as Escape does in
         // Codex (src/detect/api_error.rs), with what the screen showed.
         c.tmux.ok(&["send-keys", "-t", &c.pane, "Escape"]);
-        c.wait_status(a, "completed", ANSWER);
+        c.wait_status(a, PromptStatus::Completed, ANSWER);
         let response = c.response(a);
         assert!(response.contains("Request cancelled."), "{response:?}");
-        c.wait_status(b, "completed", ANSWER);
+        c.wait_status(b, PromptStatus::Completed, ANSWER);
         assert_eq!(c.mock.turns().last().map(|t| t.text.as_str()), Some(queued));
     });
 }
@@ -128,7 +134,7 @@ fn the_installed_after_agent_hook_completes_the_prompt() {
     let home_of = |c: &RealAgent| c.tmux.dir().join("home");
     crate::each_version_set_up(Agent::Gemini, VERSIONS, &[], &install, |c| {
         let id = c.d.send(&[text]);
-        c.wait_status(id, "completed", ANSWER);
+        c.wait_status(id, PromptStatus::Completed, ANSWER);
         let shown = c.d.ctl_json(&["show", &id.to_string()]);
         let history = shown["history"].as_array().expect("history");
         let completed = history.iter().find(|h| h["event"] == "completed");

@@ -1,0 +1,20 @@
+//! The integration tests, one crate (one build and one link for all of
+//! them), one module per area. Each test drives the real binaries against a
+//! real tmux server of its own, real Unix sockets and real SQLite files in a
+//! temp dir; `common` is the harness (`TestDaemon`, `wait_until`, the
+//! stand-in agents). Run one area with `cargo test --test it engine::`.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod cleanup;
+mod cli;
+mod control;
+mod daemon;
+mod docs;
+mod engine;
+mod layering;
+mod pools;
+mod recovery;
+mod store;
+mod tmux;

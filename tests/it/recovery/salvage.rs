@@ -1,0 +1,143 @@
+//! Salvage of a corrupt database keeps what the readable rows say: a
+//! prompt an agent is working on stays in flight on its pane, for restart
+//! recovery to resolve from that pane, and never goes to a second agent.
+
+use std::path::Path;
+
+use assigner::maintenance::open_checked;
+use assigner::protocol::{NewPrompt, PromptStatus, SessionInfo, SessionState};
+use assigner::store::{Claim, Phase, SessionRow, Store};
+use rusqlite::Connection;
+
+/// Overwrites the root page of the index `name` (small enough to be a
+/// single leaf) with garbage; every table row stays readable.
+fn corrupt_index(db: &Path, name: &str) {
+    let page_size = crate::common::pages::checkpointed_page_size(db);
+    let conn = Connection::open(db).unwrap();
+    let root: usize = conn
+        .query_row(
+            "SELECT rootpage FROM sqlite_master WHERE type = 'index' AND name = ?1",
+            [name],
+            |r| r.get(0),
+        )
+        .unwrap();
+    drop(conn);
+    let mut bytes = std::fs::read(db).unwrap();
+    let page = &mut bytes[(root - 1) * page_size..root * page_size];
+    assert_eq!(page[0], 0x0A, "index {name} is not a single leaf page");
+    page.fill(0xA5);
+    std::fs::write(db, bytes).unwrap();
+}
+
+fn queue(store: &mut Store, text: &str) -> i64 {
+    store
+        .insert_prompt(&NewPrompt {
+            text: text.into(),
+            ..NewPrompt::default()
+        })
+        .unwrap()
+}
+
+fn claim(store: &mut Store, id: i64, pane: &str) {
+    let claim = Claim {
+        pane: pane.into(),
+        session: format!("agent{pane}"),
+    };
+    store.claim(id, &claim).unwrap();
+}
+
+/// A prompt an agent on `pane` is working on.
+fn at_work(store: &mut Store, pane: &str) -> i64 {
+    let id = queue(store, "an agent is working on this");
+    claim(store, id, pane);
+    store.set_phase(id, Phase::Pasted, Some(40)).unwrap();
+    store.start(id, "agent busy").unwrap();
+    id
+}
+
+#[test]
+fn prompts_in_flight_keep_status_phase_and_pane_through_salvage() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("assigner.db");
+    let mut store = Store::open(&db).unwrap();
+    let waiting = queue(&mut store, "still waiting");
+    let working = at_work(&mut store, "%7");
+    let pasted = queue(&mut store, "pasted, not yet submitted");
+    claim(&mut store, pasted, "%8");
+    store.set_phase(pasted, Phase::Pasted, Some(12)).unwrap();
+    let before = store.in_flight().unwrap();
+    drop(store);
+    corrupt_index(&db, "prompts_queue");
+
+    let (store, recovery) = open_checked(&db).unwrap();
+    let recovery = recovery.expect("the damaged index was found");
+    assert_eq!(recovery.salvaged.prompts, 3);
+    assert_eq!(recovery.salvaged.prompts_lost, 0);
+    assert_eq!(recovery.salvaged.in_flight, 2);
+    assert!(
+        recovery
+            .notice()
+            .contains("2 in flight left to restart recovery"),
+        "{}",
+        recovery.notice()
+    );
+    let after = store.in_flight().unwrap();
+    let kept = |f: &assigner::store::InFlight| (f.id, f.status, f.pane.clone(), f.phase, f.mark);
+    assert_eq!(
+        after.iter().map(kept).collect::<Vec<_>>(),
+        before.iter().map(kept).collect::<Vec<_>>()
+    );
+    assert_eq!(after[0].status, PromptStatus::InProgress);
+    assert_eq!(after[0].pane.as_deref(), Some("%7"));
+    assert_eq!(store.prompt(waiting).unwrap().status, PromptStatus::Pending);
+    let last = store.history(working).unwrap().pop().unwrap();
+    assert_eq!(last.event, "recovered");
+    assert!(
+        last.detail
+            .as_deref()
+            .unwrap_or_default()
+            .contains("it was in_progress, and restart recovery resolves it from its pane"),
+        "{last:?}"
+    );
+}
+
+/// The session rows name the tmux server the panes were on. Without them a
+/// restarted daemon cannot tell a tmux socket out of reach from a server
+/// that is gone, and sends the prompts kept in flight to second agents.
+#[test]
+fn session_rows_and_their_tmux_server_survive_salvage() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("assigner.db");
+    let mut store = Store::open(&db).unwrap();
+    let working = at_work(&mut store, "%7");
+    let row = SessionRow {
+        info: SessionInfo {
+            name: "agent%7".into(),
+            pane: "%7".into(),
+            provider: "claude".into(),
+            state: SessionState::Busy,
+            rule: None,
+            working_dir: None,
+            branch: None,
+            command: Some("claude".into()),
+            prompt: Some(working),
+            excluded: false,
+            last_activity: None,
+        },
+        server_pid: Some(4242),
+        session_name: "agent".into(),
+        window: 0,
+        index: 0,
+        pane_pid: Some(4343),
+    };
+    store.upsert_session(&row).unwrap();
+    drop(store);
+    corrupt_index(&db, "prompts_queue");
+
+    let (store, recovery) = open_checked(&db).unwrap();
+    assert!(recovery.is_some(), "the damaged index was not found");
+    let sessions = store.sessions().unwrap();
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    assert_eq!(sessions[0].server_pid, Some(4242));
+    assert_eq!(sessions[0].info.prompt, Some(working));
+}
