@@ -186,6 +186,33 @@ impl From<StoreError> for WireError {
     }
 }
 
+/// Why the engine refused a request about a prompt or a session; the
+/// daemon turns it into the wire's error kinds, as it does a
+/// [`StoreError`].
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The prompt or session named is not there (not in flight, not
+    /// tracked, or gone while it was looked at).
+    #[error("{0}")]
+    NotFound(String),
+    /// The request speaks of a state the prompt is not in yet.
+    #[error("{0}")]
+    Conflict(String),
+    /// The database refused.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<EngineError> for WireError {
+    fn from(e: EngineError) -> Self {
+        match e {
+            EngineError::NotFound(why) => WireError::new(ErrorKind::NotFound, why),
+            EngineError::Conflict(why) => WireError::new(ErrorKind::Conflict, why),
+            EngineError::Store(e) => e.into(),
+        }
+    }
+}
+
 /// Maps a wire error kind to the client's exit status.
 pub fn exit_code_for(kind: ErrorKind) -> i32 {
     match kind {
@@ -205,5 +232,29 @@ fn one_of(statuses: &[PromptStatus]) -> String {
         None => "nothing".to_owned(),
         Some((last, [])) => (*last).to_owned(),
         Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_errors_keep_their_kind_and_words_on_the_wire() {
+        let wire = |e: EngineError| {
+            let w = WireError::from(e);
+            (w.kind, w.message)
+        };
+        assert_eq!(
+            wire(EngineError::NotFound("no tracked session named 'x'".into())),
+            (ErrorKind::NotFound, "no tracked session named 'x'".into())
+        );
+        assert_eq!(
+            wire(EngineError::Conflict("not typed yet".into())).0,
+            ErrorKind::Conflict
+        );
+        let store = StoreError::Storage("disk full".into());
+        let kind = store.kind();
+        assert_eq!(wire(EngineError::Store(store)).0, kind);
     }
 }

@@ -53,7 +53,8 @@ impl Core {
                     response,
                     error: error.map(|why| (why, failure)),
                 };
-                self.engine
+                let done = self
+                    .engine
                     .complete(
                         &mut self.store,
                         pane.as_deref(),
@@ -61,9 +62,14 @@ impl Core {
                         id,
                         report,
                     )
-                    .await
+                    .await;
+                wrap(done, |id| Reply::Completed { id })
             }
-            Request::Explain { session } => self.engine.explain(&session).await,
+            Request::Explain { session } => {
+                wrap(self.engine.explain(&session).await, |explanation| {
+                    Reply::Explanation { explanation }
+                })
+            }
             Request::Backup { path } => self.backup(&path),
             Request::ImportLegacy { path } => self.import_legacy(&path),
             Request::Pools {} => self.pool_list(),
@@ -162,6 +168,12 @@ impl Core {
         self.engine.wake();
         Ok(Reply::Reassigned { id, to })
     }
+}
+
+/// A domain result as a reply: the value through `reply`, the error as
+/// its wire kind (`crate::error`'s `From` impls say which).
+fn wrap<T, E: Into<WireError>>(result: Result<T, E>, reply: impl FnOnce(T) -> Reply) -> Handled {
+    result.map(reply).map_err(Into::into)
 }
 
 fn hello(version: u32) -> Handled {

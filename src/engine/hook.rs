@@ -13,8 +13,9 @@ use tracing::info;
 use super::Engine;
 use super::pane_job::{self, Watch};
 use super::supervise::ignore_wrong_status;
+use crate::error::{EngineError, StoreError};
 use crate::model::FailureKind;
-use crate::protocol::{ErrorKind, Failure, PromptStatus, Reply, WireError};
+use crate::protocol::{Failure, PromptStatus};
 use crate::store::{InFlight, Phase, Store};
 
 /// How long a hook's report without an answer waits for the pane to show
@@ -38,7 +39,7 @@ pub struct Report {
 
 impl Engine {
     /// `complete`: settles the prompt in flight on `pane`, `session` or
-    /// with `id` as the hook reported.
+    /// with `id` as the hook reported; the prompt's id.
     pub async fn complete(
         &mut self,
         store: &mut Store,
@@ -46,16 +47,15 @@ impl Engine {
         session: Option<&str>,
         id: Option<i64>,
         report: Report,
-    ) -> Result<Reply, WireError> {
+    ) -> Result<i64, EngineError> {
         let f = find(store, pane, session, id)?;
         let id = f.id;
         if f.status == PromptStatus::Assigned && matches!(f.phase, None | Some(Phase::Claimed)) {
             // Nothing of it is in the pane yet: the hook speaks of an
             // earlier turn, and the delivery goes on.
-            return Err(WireError::new(
-                ErrorKind::Conflict,
-                format!("prompt {id} is not typed into its pane yet; this report is not about it"),
-            ));
+            return Err(EngineError::Conflict(format!(
+                "prompt {id} is not typed into its pane yet; this report is not about it"
+            )));
         }
         let pane = f.pane.clone().unwrap_or_default();
         self.stop_delivery(&pane, id);
@@ -72,7 +72,7 @@ impl Engine {
                         pane, "agent hook reported completion with its answer"
                     );
                 }
-                done.map_err(WireError::from)
+                done
             }
             (None, None) => self.complete_when_idle(store, &f),
         };
@@ -82,7 +82,8 @@ impl Engine {
             // step resolves it from its pane, as after a restart.
             self.recovered = false;
         }
-        outcome.map(|()| Reply::Completed { id })
+        outcome?;
+        Ok(id)
     }
 
     /// Stops the task still typing or verifying prompt `id` on `pane`.
@@ -106,7 +107,7 @@ impl Engine {
         pane: &str,
         why: &str,
         failure: Option<Failure>,
-    ) -> Result<(), WireError> {
+    ) -> Result<(), StoreError> {
         self.finish_watch(id);
         let why = format!("agent hook reported a failure: {why}");
         match failure {
@@ -143,7 +144,7 @@ impl Engine {
 
     /// The hook gave no answer: the prompt completes by the screen, once
     /// the agent is idle and stable, so that the capture holds the answer.
-    fn complete_when_idle(&mut self, store: &mut Store, f: &InFlight) -> Result<(), WireError> {
+    fn complete_when_idle(&mut self, store: &mut Store, f: &InFlight) -> Result<(), StoreError> {
         let now = Instant::now();
         if let Some(w) = self
             .panes
@@ -185,7 +186,7 @@ fn find(
     pane: Option<&str>,
     session: Option<&str>,
     id: Option<i64>,
-) -> Result<InFlight, WireError> {
+) -> Result<InFlight, EngineError> {
     let flights = store.in_flight()?;
     let found = flights.into_iter().find(|f| match (id, pane, session) {
         (Some(id), _, _) => f.id == id,
@@ -200,6 +201,6 @@ fn find(
             (None, None, Some(s)) => format!("no prompt is in flight on session {s}"),
             _ => "complete needs an id, a pane or a session".into(),
         };
-        WireError::new(ErrorKind::NotFound, what)
+        EngineError::NotFound(what)
     })
 }

@@ -5,9 +5,8 @@ use std::collections::BTreeMap;
 
 use super::Engine;
 use super::pane_job::PaneJob;
-use crate::protocol::{
-    ErrorKind, Explanation, Reply, SessionInfo, SessionState, TmuxStatus, WireError,
-};
+use crate::error::EngineError;
+use crate::protocol::{Explanation, SessionInfo, SessionState, TmuxStatus};
 use crate::tmux::Tmux;
 
 impl Engine {
@@ -92,7 +91,7 @@ impl Engine {
     }
 
     /// `explain SESSION`: a fresh look at the pane and the rule that decided.
-    pub async fn explain(&mut self, session: &str) -> Result<Reply, WireError> {
+    pub async fn explain(&mut self, session: &str) -> Result<Explanation, EngineError> {
         let id = self
             .panes
             .values()
@@ -100,15 +99,13 @@ impl Engine {
             .or_else(|| self.panes.values().find(|t| t.pane.session == session))
             .map(|t| t.pane.id.clone())
             .ok_or_else(|| {
-                WireError::new(
-                    ErrorKind::NotFound,
-                    format!("no tracked session named '{session}'"),
-                )
+                EngineError::NotFound(format!("no tracked session named '{session}'"))
             })?;
         self.inspect(&id).await;
-        let t = self.panes.get(&id).ok_or_else(|| {
-            WireError::new(ErrorKind::NotFound, format!("session '{session}' vanished"))
-        })?;
+        let t = self
+            .panes
+            .get(&id)
+            .ok_or_else(|| EngineError::NotFound(format!("session '{session}' vanished")))?;
         let verdict = t.last_verdict.clone();
         let lines = self.profiles.get(&t.provider).tail_lines;
         let tail: Vec<String> = crate::detect::tail(&t.last_screen, lines)
@@ -133,14 +130,12 @@ impl Engine {
         } else {
             rule
         };
-        Ok(Reply::Explanation {
-            explanation: Explanation {
-                session: t.info(),
-                provider_reason: t.provider_reason.clone(),
-                rule,
-                matched: verdict.map(|v| v.lines).unwrap_or_default(),
-                screen_tail: tail,
-            },
+        Ok(Explanation {
+            session: t.info(),
+            provider_reason: t.provider_reason.clone(),
+            rule,
+            matched: verdict.map(|v| v.lines).unwrap_or_default(),
+            screen_tail: tail,
         })
     }
 }

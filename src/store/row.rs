@@ -70,9 +70,15 @@ pub(crate) fn prompt_from_row(row: &Row<'_>, full: bool) -> rusqlite::Result<Pro
     let json = |idx: usize| -> rusqlite::Result<Option<String>> { row.get(idx) };
     Ok(PromptInfo {
         id: row.get(0)?,
-        status: status
-            .parse::<PromptStatus>()
-            .unwrap_or(PromptStatus::Failed),
+        // The schema's CHECK allows only known statuses: another one is a
+        // damaged row, said as such, never read as some status it is not.
+        status: status.parse::<PromptStatus>().map_err(|_| {
+            rusqlite::Error::FromSqlConversionFailure(
+                1,
+                rusqlite::types::Type::Text,
+                format!("unknown prompt status '{status}'").into(),
+            )
+        })?,
         preview: preview(&text),
         text: if full { text } else { String::new() },
         priority: row.get::<_, i64>(3)?.clamp(0, 10) as u8,
@@ -127,7 +133,24 @@ pub(crate) fn preview(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::preview;
+    use super::{preview, prompt_from_row};
+
+    #[test]
+    fn an_unknown_status_is_an_error_not_another_status() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let nulls = vec!["NULL"; 26].join(", ");
+        let read = |status: &str| {
+            conn.query_row(&format!("SELECT 1, '{status}', 'text', {nulls}"), [], |r| {
+                prompt_from_row(r, true)
+            })
+        };
+        let err = read("half-done").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("unknown prompt status 'half-done'"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn previews() {
