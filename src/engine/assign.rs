@@ -18,7 +18,7 @@ use crate::error::StoreError;
 use crate::model::FailureKind;
 use crate::protocol::{PromptInfo, PromptStatus};
 use crate::route::{Candidate, Wait, route};
-use crate::store::Store;
+use crate::store::backend::Backend;
 
 /// What one prompt's turn in a pass came to.
 enum Verdict {
@@ -62,7 +62,11 @@ impl Engine {
     /// in flight) the queue is read only when some pane is free. Either is
     /// skipped when it would repeat the last pass (`queue.rs`), so waiting
     /// prompts cost nothing while nothing changes.
-    pub(super) async fn assign(&mut self, store: &mut Store, full: bool) -> Result<(), StoreError> {
+    pub(super) async fn assign(
+        &mut self,
+        store: &mut dyn Backend,
+        full: bool,
+    ) -> Result<(), StoreError> {
         for t in self.panes.values_mut() {
             if t.set_aside.as_ref().is_some_and(|a| a.screen.is_none()) {
                 t.set_aside = None;
@@ -132,7 +136,7 @@ impl Engine {
     /// them.
     async fn assign_one(
         &mut self,
-        store: &mut Store,
+        store: &mut dyn Backend,
         prompt: &PromptInfo,
         candidates: &mut Vec<Candidate>,
         waits: &mut Waits,
@@ -207,7 +211,7 @@ impl Engine {
     }
 }
 
-fn deps(store: &Store, prompt: &PromptInfo) -> Result<Deps, StoreError> {
+fn deps(store: &dyn Backend, prompt: &PromptInfo) -> Result<Deps, StoreError> {
     if prompt.after.is_empty() {
         return Ok(Deps::Ready);
     }

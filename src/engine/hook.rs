@@ -16,7 +16,8 @@ use super::supervise::ignore_wrong_status;
 use crate::error::{EngineError, StoreError};
 use crate::model::FailureKind;
 use crate::protocol::{Failure, PromptStatus};
-use crate::store::{InFlight, Phase, Store};
+use crate::store::backend::Backend;
+use crate::store::{InFlight, Phase};
 
 /// How long a hook's report without an answer waits for the pane to show
 /// the agent idle and stable before the screen is captured as it is: an
@@ -42,7 +43,7 @@ impl Engine {
     /// with `id` as the hook reported; the prompt's id.
     pub async fn complete(
         &mut self,
-        store: &mut Store,
+        store: &mut dyn Backend,
         pane: Option<&str>,
         session: Option<&str>,
         id: Option<i64>,
@@ -102,7 +103,7 @@ impl Engine {
     /// rests in any case but a final failure, which no pane would fix.
     fn failed(
         &mut self,
-        store: &mut Store,
+        store: &mut dyn Backend,
         id: i64,
         pane: &str,
         why: &str,
@@ -144,7 +145,11 @@ impl Engine {
 
     /// The hook gave no answer: the prompt completes by the screen, once
     /// the agent is idle and stable, so that the capture holds the answer.
-    fn complete_when_idle(&mut self, store: &mut Store, f: &InFlight) -> Result<(), StoreError> {
+    fn complete_when_idle(
+        &mut self,
+        store: &mut dyn Backend,
+        f: &InFlight,
+    ) -> Result<(), StoreError> {
         let now = Instant::now();
         if let Some(w) = self
             .panes
@@ -182,7 +187,7 @@ impl Engine {
 
 /// The prompt in flight that the report names.
 fn find(
-    store: &Store,
+    store: &dyn Backend,
     pane: Option<&str>,
     session: Option<&str>,
     id: Option<i64>,

@@ -14,7 +14,8 @@ use tracing::info;
 
 use super::Engine;
 use crate::error::StoreError;
-use crate::store::{Requeue, Store};
+use crate::store::Requeue;
+use crate::store::backend::Backend;
 
 /// The first wait after a rate limit. The agents give up only after their
 /// own retries (Claude Code's ten take about three minutes), and a
@@ -36,7 +37,7 @@ impl Engine {
     /// `pane` (`why` says how it was told), and makes the pane wait.
     pub(super) fn rate_limited(
         &mut self,
-        store: &mut Store,
+        store: &mut dyn Backend,
         id: i64,
         pane: &str,
         why: &str,

@@ -48,7 +48,8 @@ use crate::detect::Profiles;
 use crate::error::StoreError;
 use crate::model::HistoryEvent;
 use crate::protocol::Event;
-use crate::store::{Phase, Store};
+use crate::store::Phase;
+use crate::store::backend::Backend;
 use crate::tmux::Tmux;
 
 use backstop::Backstop;
@@ -207,7 +208,11 @@ impl Engine {
     }
 
     /// One observe/reconcile/assign/supervise pass, when one is due.
-    pub async fn step(&mut self, store: &mut Store, scan_due: bool) -> Result<(), StoreError> {
+    pub async fn step(
+        &mut self,
+        store: &mut dyn Backend,
+        scan_due: bool,
+    ) -> Result<(), StoreError> {
         let now = tokio::time::Instant::now();
         let fast_due = self.next_fast.is_some_and(|t| now >= t);
         if !(scan_due || fast_due || self.dirty) {
@@ -291,7 +296,7 @@ impl Engine {
     }
 
     /// Applies progress from a delivery task.
-    pub async fn on_message(&mut self, store: &mut Store, msg: EngineMsg) {
+    pub async fn on_message(&mut self, store: &mut dyn Backend, msg: EngineMsg) {
         let result = match msg {
             EngineMsg::Phase {
                 id,
@@ -374,7 +379,7 @@ impl Engine {
     /// next start from its recorded phase. The session rows are brought
     /// up to date last, so the database left behind (for an offline
     /// `cleanup`, say) shows every pane the engine knew of.
-    pub async fn shutdown(&mut self, store: &mut Store) {
+    pub async fn shutdown(&mut self, store: &mut dyn Backend) {
         let deadline = tokio::time::Instant::now() + SHUTDOWN_WAIT;
         while self.panes.values().any(|t| t.job.delivering().is_some()) {
             match tokio::time::timeout_at(deadline, self.rx.recv()).await {

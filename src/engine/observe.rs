@@ -9,7 +9,8 @@ use super::Engine;
 use super::panes::{Tracked, is_excluded};
 use super::reach::server_alive;
 use crate::error::StoreError;
-use crate::store::{Requeue, Store};
+use crate::store::Requeue;
+use crate::store::backend::Backend;
 use crate::tmux::{Snapshot, TmuxError};
 
 impl Engine {
@@ -21,7 +22,7 @@ impl Engine {
     /// [`Engine::capture_due`]).
     pub(super) async fn observe(
         &mut self,
-        store: &mut Store,
+        store: &mut dyn Backend,
         broad: bool,
     ) -> Result<bool, StoreError> {
         let socket = self.tmux.socket().display().to_string();
@@ -95,7 +96,7 @@ impl Engine {
 
     /// The pid of the server that last listed panes; before the first
     /// listing of this run, the one the session rows of the last run name.
-    fn known_server(&self, store: &Store) -> Result<Option<u32>, StoreError> {
+    fn known_server(&self, store: &dyn Backend) -> Result<Option<u32>, StoreError> {
         if self.reach.server_pid.is_some() || self.recovered {
             return Ok(self.reach.server_pid);
         }
@@ -106,7 +107,7 @@ impl Engine {
     /// returns how many were added or retired.
     fn reconcile(
         &mut self,
-        store: &mut Store,
+        store: &mut dyn Backend,
         snap: &Snapshot,
         restarted: bool,
     ) -> Result<usize, StoreError> {
@@ -183,7 +184,7 @@ impl Engine {
     /// Forgets a pane; its prompt goes back to the queue at no cost.
     pub(super) fn retire(
         &mut self,
-        store: &mut Store,
+        store: &mut dyn Backend,
         id: &str,
         why: &str,
     ) -> Result<(), StoreError> {
@@ -211,7 +212,7 @@ impl Engine {
     }
 
     /// Writes changed session rows.
-    pub(super) fn persist_sessions(&mut self, store: &mut Store) -> Result<(), StoreError> {
+    pub(super) fn persist_sessions(&mut self, store: &mut dyn Backend) -> Result<(), StoreError> {
         for t in self.panes.values_mut() {
             let row = t.row();
             if t.persisted.as_ref() != Some(&row) {

@@ -29,7 +29,8 @@ use std::time::Instant;
 use crate::error::StoreError;
 use crate::protocol::{PromptInfo, PromptStatus};
 use crate::route::{Candidate, Wait};
-use crate::store::{Store, Version};
+use crate::store::Version;
+use crate::store::backend::Backend;
 
 /// What an assignment pass decides from.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,7 +79,11 @@ impl QueueView {
     /// The pending prompts at `version`: from memory when read at it, or
     /// when only new prompts were queued since (those are read and put in
     /// their place); otherwise read again.
-    pub fn take(&mut self, store: &Store, version: Version) -> Result<Vec<PromptInfo>, StoreError> {
+    pub fn take(
+        &mut self,
+        store: &dyn Backend,
+        version: Version,
+    ) -> Result<Vec<PromptInfo>, StoreError> {
         self.last_pass = None;
         self.again = false;
         let Some(read_at) = self.read_at.take() else {
@@ -110,7 +115,7 @@ impl QueueView {
     /// unless another connection wrote meanwhile.
     pub fn finish(
         &mut self,
-        store: &Store,
+        store: &dyn Backend,
         prompts: Vec<PromptInfo>,
         mut inputs: PassInputs,
         moved: bool,
@@ -129,7 +134,7 @@ impl QueueView {
     }
 }
 
-/// The queue's order, as [`Store::prompts_in`] reads it: highest
+/// The queue's order, as [`Backend::prompts_in`] reads it: highest
 /// priority, then oldest.
 fn queue_order(p: &PromptInfo) -> (std::cmp::Reverse<u8>, i64) {
     (std::cmp::Reverse(p.priority), p.id)
@@ -175,8 +180,9 @@ pub(super) type Waits = HashMap<RouteKey, Wait>;
 mod tests {
     use super::*;
     use crate::protocol::NewPrompt;
+    use crate::store::Store;
 
-    fn queue(store: &mut Store, text: &str, priority: u8) -> i64 {
+    fn queue(store: &mut dyn Backend, text: &str, priority: u8) -> i64 {
         let p = NewPrompt {
             text: text.into(),
             priority: Some(priority),
@@ -186,7 +192,7 @@ mod tests {
     }
 
     /// Takes the queue as a pass does and finishes the pass unmoved.
-    fn pass(view: &mut QueueView, store: &Store) -> Vec<i64> {
+    fn pass(view: &mut QueueView, store: &dyn Backend) -> Vec<i64> {
         let version = store.version().unwrap();
         let prompts = view.take(store, version).unwrap();
         let ids = prompts.iter().map(|p| p.id).collect();
@@ -200,7 +206,7 @@ mod tests {
         ids
     }
 
-    fn read(store: &Store) -> Vec<i64> {
+    fn read(store: &dyn Backend) -> Vec<i64> {
         let pending = store.prompts_in(PromptStatus::Pending).unwrap();
         pending.iter().map(|p| p.id).collect()
     }
@@ -231,7 +237,7 @@ mod tests {
         let mut view = QueueView::default();
         queue(&mut store, "a", 5);
         pass(&mut view, &store);
-        let inputs = |store: &Store| PassInputs {
+        let inputs = |store: &dyn Backend| PassInputs {
             version: store.version().unwrap(),
             candidates: Vec::new(),
             reachable: true,

@@ -12,7 +12,8 @@ use crate::detect::{SentText, composer_holds};
 use crate::error::StoreError;
 use crate::model::{FailureKind, HistoryEvent};
 use crate::protocol::{MAYBE_DELIVERED, PromptStatus, SessionState};
-use crate::store::{InFlight, Phase, Requeue, Store};
+use crate::store::backend::Backend;
+use crate::store::{InFlight, Phase, Requeue};
 
 /// How often [`Engine::judge_held`] reads the pane again.
 const HELD_POLL: Duration = Duration::from_millis(100);
@@ -31,7 +32,7 @@ enum Verdict {
 
 impl Engine {
     /// Resolves every prompt left in flight by an earlier run.
-    pub(super) async fn recover(&mut self, store: &mut Store) -> Result<(), StoreError> {
+    pub(super) async fn recover(&mut self, store: &mut dyn Backend) -> Result<(), StoreError> {
         for f in store.in_flight()? {
             if self.panes.values().any(|t| t.job.prompt() == Some(f.id)) {
                 continue;
@@ -287,7 +288,7 @@ impl Engine {
 /// Whether the current assignment of prompt `id` recorded the start of a
 /// context preparation (`Step::Preparing`, a history row after the last
 /// `assigned` one).
-fn preparation_started(store: &Store, id: i64) -> Result<bool, StoreError> {
+fn preparation_started(store: &dyn Backend, id: i64) -> Result<bool, StoreError> {
     let history = store.history(id)?;
     let since_claim = history
         .iter()

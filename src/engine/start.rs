@@ -17,7 +17,8 @@ use crate::detect::Prepare;
 use crate::error::StoreError;
 use crate::model::{FailureKind, HistoryEvent};
 use crate::protocol::{PromptInfo, SessionState};
-use crate::store::{Claim, Store};
+use crate::store::Claim;
+use crate::store::backend::Backend;
 
 /// How an attempt to deliver to a routed pane ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -33,7 +34,7 @@ impl Engine {
     /// it to a delivery task.
     pub(super) async fn start_delivery(
         &mut self,
-        store: &mut Store,
+        store: &mut dyn Backend,
         prompt: &PromptInfo,
         pane: &str,
     ) -> Result<Attempt, StoreError> {

@@ -10,13 +10,14 @@ use super::pane_job::Watch;
 use crate::error::StoreError;
 use crate::model::FailureKind;
 use crate::protocol::SessionState;
-use crate::store::{Requeue, Store};
+use crate::store::Requeue;
+use crate::store::backend::Backend;
 
 impl Engine {
     /// A delivery task finished.
     pub(super) fn delivered(
         &mut self,
-        store: &mut Store,
+        store: &mut dyn Backend,
         id: i64,
         pane: &str,
         outcome: Outcome,
@@ -90,7 +91,7 @@ impl Engine {
     }
 
     /// Completion and timeouts of every prompt being watched.
-    pub(super) async fn supervise(&mut self, store: &mut Store) -> Result<(), StoreError> {
+    pub(super) async fn supervise(&mut self, store: &mut dyn Backend) -> Result<(), StoreError> {
         let completion = self.completion();
         let watched: Vec<(String, Watch)> = self
             .panes

@@ -14,6 +14,7 @@ macro_rules! now_sql {
     };
 }
 
+pub mod backend;
 mod files;
 mod flight;
 mod health;
