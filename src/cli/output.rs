@@ -93,11 +93,11 @@ fn status_text(s: &StatusInfo) -> String {
     let _ = writeln!(out, "tmux:      {} ({tmux})", s.tmux.socket);
     let _ = writeln!(out, "prompts:   {}", prompt_counts(&s.prompts));
     let states = [
-        "idle",
-        "busy",
-        "waiting_approval",
-        "rate_limited",
-        "unknown",
+        crate::protocol::SessionState::Idle,
+        crate::protocol::SessionState::Busy,
+        crate::protocol::SessionState::WaitingApproval,
+        crate::protocol::SessionState::RateLimited,
+        crate::protocol::SessionState::Unknown,
     ];
     let _ = writeln!(out, "sessions:  {}", counts_line(&s.sessions, &states));
     if !s.waiting_for_human.is_empty() {

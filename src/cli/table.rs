@@ -58,21 +58,18 @@ pub fn or_dash(v: Option<&str>) -> String {
 }
 
 /// Prompt counts in lifecycle order.
-pub(crate) fn prompt_counts(counts: &std::collections::BTreeMap<String, u64>) -> String {
-    let order: Vec<&str> = crate::protocol::PromptStatus::ALL
-        .iter()
-        .map(|s| s.as_str())
-        .collect();
-    counts_line(counts, &order)
+pub(crate) fn prompt_counts(counts: &crate::protocol::PromptCounts) -> String {
+    counts_line(counts, &crate::protocol::PromptStatus::ALL)
 }
 
-pub(crate) fn counts_line(
-    counts: &std::collections::BTreeMap<String, u64>,
-    order: &[&str],
+/// `3 idle, 0 busy, …` for the keys in `order`, zero when absent.
+pub(crate) fn counts_line<K: Ord + std::fmt::Display>(
+    counts: &std::collections::BTreeMap<K, u64>,
+    order: &[K],
 ) -> String {
     let parts: Vec<String> = order
         .iter()
-        .map(|k| format!("{} {k}", counts.get(*k).copied().unwrap_or(0)))
+        .map(|k| format!("{} {k}", counts.get(k).copied().unwrap_or(0)))
         .collect();
     parts.join(", ")
 }

@@ -227,12 +227,12 @@ impl Core {
     /// The one-line summary for `STATUS=`.
     pub(super) fn status_line(&self) -> String {
         let counts = self.store.counts().unwrap_or_default();
-        let get = |k: &str| counts.get(k).copied().unwrap_or(0);
+        let get = |k| counts.get(&k).copied().unwrap_or(0);
         let mut line = format!(
             "{} pending, {} assigned, {} in progress; {}",
-            get("pending"),
-            get("assigned"),
-            get("in_progress"),
+            get(crate::protocol::PromptStatus::Pending),
+            get(crate::protocol::PromptStatus::Assigned),
+            get(crate::protocol::PromptStatus::InProgress),
             self.engine.summary()
         );
         if let Some(pools) = self.pools_line() {

@@ -1,12 +1,10 @@
 //! Read-only views of the engine for `status`, `sessions`, `explain` and
 //! `follow`.
 
-use std::collections::BTreeMap;
-
 use super::Engine;
 use super::pane_job::PaneJob;
 use crate::error::EngineError;
-use crate::protocol::{Explanation, SessionInfo, SessionState, TmuxStatus};
+use crate::protocol::{Explanation, SessionCounts, SessionInfo, SessionState, TmuxStatus};
 use crate::tmux::Tmux;
 
 impl Engine {
@@ -33,13 +31,10 @@ impl Engine {
     }
 
     /// Sessions per state, every state present.
-    pub fn session_counts(&self) -> BTreeMap<String, u64> {
-        let mut out: BTreeMap<String, u64> = SessionState::ALL
-            .iter()
-            .map(|s| (s.as_str().to_owned(), 0))
-            .collect();
+    pub fn session_counts(&self) -> SessionCounts {
+        let mut out: SessionCounts = SessionState::ALL.iter().map(|s| (*s, 0)).collect();
         for t in self.panes.values() {
-            *out.entry(t.state().as_str().to_owned()).or_default() += 1;
+            *out.entry(t.state()).or_default() += 1;
         }
         out
     }
@@ -65,9 +60,13 @@ impl Engine {
             );
         }
         let counts = self.session_counts();
-        let get = |k: &str| counts.get(k).copied().unwrap_or(0);
-        let mut s = format!("sessions: {} idle, {} busy", get("idle"), get("busy"));
-        let waiting = get("waiting_approval");
+        let get = |k| counts.get(&k).copied().unwrap_or(0);
+        let mut s = format!(
+            "sessions: {} idle, {} busy",
+            get(SessionState::Idle),
+            get(SessionState::Busy)
+        );
+        let waiting = get(SessionState::WaitingApproval);
         if waiting > 0 {
             s.push_str(&format!(", {waiting} waiting for approval"));
         }

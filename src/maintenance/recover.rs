@@ -159,7 +159,10 @@ mod tests {
         assert!(rec.moved_to.to_string_lossy().contains("a.db.corrupt-"));
         assert_eq!(std::fs::read(&rec.moved_to).unwrap(), vec![0x5a; 8192]);
         assert_eq!(rec.salvaged.prompts, 0);
-        assert_eq!(store.counts().unwrap()["pending"], 0);
+        assert_eq!(
+            store.counts().unwrap()[&crate::protocol::PromptStatus::Pending],
+            0
+        );
         drop(store);
         let (_, again) = open_checked(&db).unwrap();
         assert!(again.is_none(), "a healthy database is opened as it is");

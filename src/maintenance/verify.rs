@@ -1,10 +1,8 @@
 //! SQLite's own consistency checks, worded for a report.
 
-use std::collections::BTreeMap;
-
 use rusqlite::Connection;
 
-use crate::protocol::PromptStatus;
+use crate::protocol::{PromptCounts, PromptStatus};
 
 /// Runs `PRAGMA integrity_check` and `PRAGMA foreign_key_check`. Each
 /// check yields `"<check>: ok"` or one line per finding; a check that
@@ -48,17 +46,17 @@ pub fn is_healthy(findings: &[String]) -> bool {
 }
 
 /// Prompt counts per status from any connection (every status present).
-pub fn counts(conn: &Connection) -> rusqlite::Result<BTreeMap<String, u64>> {
-    let mut out: BTreeMap<String, u64> = PromptStatus::ALL
-        .iter()
-        .map(|s| (s.as_str().to_owned(), 0))
-        .collect();
+pub fn counts(conn: &Connection) -> rusqlite::Result<PromptCounts> {
+    let mut out: PromptCounts = PromptStatus::ALL.iter().map(|s| (*s, 0)).collect();
     for (status, n) in super::query_all(
         conn,
         "SELECT status, count(*) FROM prompts GROUP BY status",
         |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
     )? {
-        out.insert(status, n.max(0) as u64);
+        // A damaged database may hold any text: `verify` reports it.
+        if let Ok(status) = status.parse() {
+            out.insert(status, n.max(0) as u64);
+        }
     }
     Ok(out)
 }
@@ -85,6 +83,9 @@ mod tests {
             found.iter().any(|l| l.contains("history row 1")),
             "{found:?}"
         );
-        assert_eq!(counts(&conn).unwrap()["pending"], 0);
+        assert_eq!(
+            counts(&conn).unwrap()[&crate::protocol::PromptStatus::Pending],
+            0
+        );
     }
 }

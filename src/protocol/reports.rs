@@ -6,6 +6,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::types::SessionInfo;
+use crate::model::{PromptStatus, SessionState};
+
+/// Prompts per status, every status present (zero included); on the wire
+/// an object keyed by the status's name.
+pub type PromptCounts = BTreeMap<PromptStatus, u64>;
+
+/// Sessions per state, every state present.
+pub type SessionCounts = BTreeMap<SessionState, u64>;
 
 /// Answer to `status`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,9 +31,9 @@ pub struct StatusInfo {
     /// The tmux server served.
     pub tmux: TmuxStatus,
     /// Prompt counts by status (every status present, zero included).
-    pub prompts: BTreeMap<String, u64>,
+    pub prompts: PromptCounts,
     /// Session counts by state.
-    pub sessions: BTreeMap<String, u64>,
+    pub sessions: SessionCounts,
     /// Sessions waiting for a human (approval dialogs), by name.
     #[serde(default)]
     pub waiting_for_human: Vec<String>,
@@ -118,7 +126,7 @@ pub struct CleanupReport {
     #[serde(default)]
     pub unroutable: Vec<Unroutable>,
     /// Prompt counts by status.
-    pub counts: BTreeMap<String, u64>,
+    pub counts: PromptCounts,
     /// Actions taken (or, in a dry run, that `--apply` would take).
     pub actions: Vec<String>,
     /// Integrity-check findings (`verify_only`, or always on apply).

@@ -1,7 +1,5 @@
 //! Queueing and querying prompts.
 
-use std::collections::BTreeMap;
-
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::history::append;
@@ -9,7 +7,7 @@ use super::row::{PROMPT_COLUMNS, PROMPT_SUMMARY_COLUMNS, prompt_from_row, summar
 use super::{NOW, Store, to_json};
 use crate::error::StoreError;
 use crate::model::HistoryEvent;
-use crate::protocol::{NewPrompt, PromptInfo, PromptStatus};
+use crate::protocol::{NewPrompt, PromptCounts, PromptInfo, PromptStatus};
 
 /// Default priority when a prompt names none.
 pub const DEFAULT_PRIORITY: u8 = 5;
@@ -171,11 +169,8 @@ impl Store {
     }
 
     /// Count of prompts per status, every status present.
-    pub fn counts(&self) -> Result<BTreeMap<String, u64>, StoreError> {
-        let mut out: BTreeMap<String, u64> = PromptStatus::ALL
-            .iter()
-            .map(|s| (s.as_str().to_owned(), 0))
-            .collect();
+    pub fn counts(&self) -> Result<PromptCounts, StoreError> {
+        let mut out: PromptCounts = PromptStatus::ALL.iter().map(|s| (*s, 0)).collect();
         let mut stmt = self
             .conn
             .prepare_cached("SELECT status, count(*) FROM prompts GROUP BY status")
@@ -185,7 +180,10 @@ impl Store {
             .map_err(StoreError::sqlite("counting prompts"))?;
         for row in rows {
             let (status, n) = row.map_err(StoreError::sqlite("counting prompts"))?;
-            out.insert(status, n.max(0) as u64);
+            // The schema's CHECK allows no other status.
+            if let Ok(status) = status.parse() {
+                out.insert(status, n.max(0) as u64);
+            }
         }
         Ok(out)
     }

@@ -259,11 +259,17 @@ fn clear_and_counts() {
     let a = store.insert_prompt(&prompt("a")).unwrap();
     let _b = store.insert_prompt(&prompt("b")).unwrap();
     store.cancel(a).unwrap();
-    assert_eq!(store.counts().unwrap()["cancelled"], 1);
+    assert_eq!(
+        store.counts().unwrap()[&crate::protocol::PromptStatus::Cancelled],
+        1
+    );
     assert_eq!(store.clear_finished(Some(1)).unwrap(), 0);
     assert_eq!(store.clear_finished(None).unwrap(), 1);
     assert!(store.history(a).unwrap().is_empty());
-    assert_eq!(store.counts().unwrap()["pending"], 1);
+    assert_eq!(
+        store.counts().unwrap()[&crate::protocol::PromptStatus::Pending],
+        1
+    );
     let (evs, last) = store.events_since(0).unwrap();
     assert_eq!(evs.len(), 1);
     assert_eq!(last, store.last_history_id().unwrap());

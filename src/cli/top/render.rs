@@ -70,20 +70,20 @@ fn header(f: &mut Frame, at: Rect, m: &Model, now: i64) {
     ];
     let second = format!(
         "prompts: {}  sessions: {}",
-        totals(&s.prompts),
-        totals(&s.sessions)
+        totals(&s.prompts, &PromptStatus::ALL),
+        totals(&s.sessions, &SessionState::ALL)
     );
     let text = vec![Line::from(first), Line::raw(second)];
     f.render_widget(Paragraph::new(text), at);
 }
 
 /// The counts that are not zero, in the daemon's order.
-fn totals(counts: &std::collections::BTreeMap<String, u64>) -> String {
-    let order = PromptStatus::ALL
-        .iter()
-        .map(|s| s.as_str())
-        .chain(SessionState::ALL.iter().map(|s| s.as_str()));
+fn totals<K: Ord + std::fmt::Display>(
+    counts: &std::collections::BTreeMap<K, u64>,
+    order: &[K],
+) -> String {
     let parts: Vec<String> = order
+        .iter()
         .filter_map(|k| {
             counts
                 .get(k)

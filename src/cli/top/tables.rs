@@ -121,7 +121,13 @@ pub(super) fn queue(f: &mut Frame, at: Rect, m: &Model) {
         Constraint::Min(10),
     ];
     let head = ["ID", "PRI", "STATUS", "PROMPT", "WAITING FOR / ERROR"];
-    let failed = m.snap.status.prompts.get("failed").copied().unwrap_or(0);
+    let failed = m
+        .snap
+        .status
+        .prompts
+        .get(&PromptStatus::Failed)
+        .copied()
+        .unwrap_or(0);
     let title = format!("Queue ({} pending, {failed} failed)", m.snap.queue.len());
     let mut state = selection(m, list.iter().map(|p| Row::Prompt(p.id)));
     let t = table(rows.collect(), &widths, &head, title);
