@@ -4,7 +4,6 @@
 //! the re-check is set aside and the prompt tries the next best one, so a
 //! single pane with a draft in its input box cannot stall the queue.
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 use std::time::Instant;
 
@@ -16,7 +15,8 @@ use super::start::Attempt;
 use crate::detect::Prepare;
 use crate::error::StoreError;
 use crate::model::FailureKind;
-use crate::protocol::{PromptInfo, PromptStatus};
+use crate::model::Queued;
+use crate::protocol::PromptStatus;
 use crate::route::{Candidate, Wait, route};
 use crate::store::backend::Backend;
 
@@ -97,24 +97,12 @@ impl Engine {
         if !self.reach.reachable {
             self.missing_targets.forget_all();
         }
-        // The queue is read without the texts; routing needs one only to
-        // keep a multi-line prompt from a shell pane.
-        let shells = candidates.iter().any(|c| c.line_by_line);
         let mut moved = false;
         let mut waits = Waits::new();
         for slot in &mut pending {
-            let prompt = if shells {
-                Cow::Owned(PromptInfo {
-                    text: store.prompt_text(slot.id)?,
-                    ..slot.clone()
-                })
-            } else {
-                Cow::Borrowed(&*slot)
-            };
             let verdict = self
-                .assign_one(store, &prompt, &mut candidates, &mut waits)
+                .assign_one(store, slot, &mut candidates, &mut waits)
                 .await?;
-            drop(prompt);
             match verdict {
                 Verdict::Moved => moved = true,
                 Verdict::Waits(why) => {
@@ -137,7 +125,7 @@ impl Engine {
     async fn assign_one(
         &mut self,
         store: &mut dyn Backend,
-        prompt: &PromptInfo,
+        prompt: &Queued,
         candidates: &mut Vec<Candidate>,
         waits: &mut Waits,
     ) -> Result<Verdict, StoreError> {
@@ -211,7 +199,7 @@ impl Engine {
     }
 }
 
-fn deps(store: &dyn Backend, prompt: &PromptInfo) -> Result<Deps, StoreError> {
+fn deps(store: &dyn Backend, prompt: &Queued) -> Result<Deps, StoreError> {
     if prompt.after.is_empty() {
         return Ok(Deps::Ready);
     }

@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use crate::error::StoreError;
-use crate::protocol::{PromptInfo, PromptStatus};
+use crate::model::Queued;
 use crate::route::{Candidate, Wait};
 use crate::store::Version;
 use crate::store::backend::Backend;
@@ -44,9 +44,8 @@ pub(super) struct PassInputs {
 /// The queue last read, and the inputs of the last pass.
 #[derive(Debug, Default)]
 pub(super) struct QueueView {
-    /// Pending prompts without their texts, highest priority then oldest;
-    /// waiting reasons kept as the passes set them.
-    prompts: Vec<PromptInfo>,
+    /// Pending prompts without their texts, highest priority then oldest.
+    prompts: Vec<Queued>,
     /// The version `prompts` reflects; `None` when it must be read again.
     read_at: Option<Version>,
     /// What the last complete pass saw; `None` forces the next pass.
@@ -83,11 +82,11 @@ impl QueueView {
         &mut self,
         store: &dyn Backend,
         version: Version,
-    ) -> Result<Vec<PromptInfo>, StoreError> {
+    ) -> Result<Vec<Queued>, StoreError> {
         self.last_pass = None;
         self.again = false;
         let Some(read_at) = self.read_at.take() else {
-            return store.prompts_in(PromptStatus::Pending);
+            return store.queue();
         };
         let mut prompts = std::mem::take(&mut self.prompts);
         if read_at == version {
@@ -96,10 +95,10 @@ impl QueueView {
         // Only new prompts since: read those alone.
         let Some(ids) = store.queued_since(read_at)? else {
             drop(prompts);
-            return store.prompts_in(PromptStatus::Pending);
+            return store.queue();
         };
         for id in ids {
-            if let Some(p) = store.pending_prompt(id)? {
+            if let Some(p) = store.queued(id)? {
                 let at = prompts.partition_point(|q| queue_order(q) < queue_order(&p));
                 prompts.insert(at, p);
             }
@@ -116,7 +115,7 @@ impl QueueView {
     pub fn finish(
         &mut self,
         store: &dyn Backend,
-        prompts: Vec<PromptInfo>,
+        prompts: Vec<Queued>,
         mut inputs: PassInputs,
         moved: bool,
     ) -> Result<(), StoreError> {
@@ -134,9 +133,9 @@ impl QueueView {
     }
 }
 
-/// The queue's order, as [`Backend::prompts_in`] reads it: highest
+/// The queue's order, as [`Backend::queue`] reads it: highest
 /// priority, then oldest.
-fn queue_order(p: &PromptInfo) -> (std::cmp::Reverse<u8>, i64) {
+fn queue_order(p: &Queued) -> (std::cmp::Reverse<u8>, i64) {
     (std::cmp::Reverse(p.priority), p.id)
 }
 
@@ -157,9 +156,9 @@ pub(super) struct RouteKey {
 }
 
 impl RouteKey {
-    pub fn new(p: &PromptInfo, last_pane: Option<&str>) -> Self {
+    pub fn new(p: &Queued, last_pane: Option<&str>) -> Self {
         Self {
-            multi_line: p.text.trim_end().contains('\n'),
+            multi_line: p.multi_line,
             target: p.target.clone(),
             provider: p.provider.clone(),
             providers: p.providers.clone(),
@@ -207,7 +206,7 @@ mod tests {
     }
 
     fn read(store: &dyn Backend) -> Vec<i64> {
-        let pending = store.prompts_in(PromptStatus::Pending).unwrap();
+        let pending = store.queue().unwrap();
         pending.iter().map(|p| p.id).collect()
     }
 

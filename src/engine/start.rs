@@ -15,8 +15,9 @@ use super::panes::SetAside;
 use super::prepare::{posix_only, prep_command};
 use crate::detect::Prepare;
 use crate::error::StoreError;
+use crate::model::Queued;
 use crate::model::{FailureKind, HistoryEvent};
-use crate::protocol::{PromptInfo, SessionState};
+use crate::protocol::SessionState;
 use crate::store::Claim;
 use crate::store::backend::Backend;
 
@@ -35,7 +36,7 @@ impl Engine {
     pub(super) async fn start_delivery(
         &mut self,
         store: &mut dyn Backend,
-        prompt: &PromptInfo,
+        prompt: &Queued,
         pane: &str,
     ) -> Result<Attempt, StoreError> {
         if self.inspect(pane).await != Some(SessionState::Idle) {

@@ -166,7 +166,7 @@ fn imported_prompts_reach_the_sessions_the_original_worker_would_have_used() {
     assert_eq!(report.imported.len(), rows.len(), "{:?}", report.skipped);
     let mut wrong = Vec::new();
     for ((_, id), inputs) in report.imported.iter().zip(&rows) {
-        let prompt = store.prompt(*id).unwrap();
+        let prompt = store.queued(*id).unwrap().expect("imported prompts wait");
         for s in &FLEET {
             let now = route(&prompt, &[only(s)], None).is_ok();
             if now != original(inputs, s) {

@@ -11,7 +11,8 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 
 use crate::error::StoreError;
-use crate::protocol::{PromptInfo, SessionState, Unroutable};
+use crate::model::Queued;
+use crate::protocol::{SessionState, Unroutable};
 use crate::route::{Candidate, unreachable};
 
 /// The columns that decide whether a prompt is reachable: its target and
@@ -102,19 +103,19 @@ fn key(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Key> {
 
 /// A prompt with only the routing columns of `key`, enough for
 /// [`unreachable`].
-fn as_prompt(key: &Key) -> PromptInfo {
+fn as_prompt(key: &Key) -> Queued {
     let list = |s: &Option<String>| -> Vec<String> {
         s.as_deref()
             .and_then(|s| serde_json::from_str(s).ok())
             .unwrap_or_default()
     };
-    PromptInfo {
+    Queued {
         target: key.0.clone(),
         provider: key.1.clone(),
         providers: list(&key.2),
         fallback: list(&key.3),
         allow_fallback: key.4,
-        ..PromptInfo::default()
+        ..Queued::default()
     }
 }
 

@@ -7,9 +7,11 @@
 mod failure_kind;
 mod history_event;
 mod phase;
+mod queued;
 mod status;
 
 pub use failure_kind::FailureKind;
 pub use history_event::HistoryEvent;
 pub use phase::Phase;
+pub use queued::Queued;
 pub use status::{PromptStatus, SessionState};

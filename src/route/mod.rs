@@ -20,7 +20,8 @@
 
 use std::time::Instant;
 
-use crate::protocol::{PromptInfo, SessionState};
+use crate::model::Queued;
+use crate::protocol::SessionState;
 
 /// One pane as routing sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,14 +89,13 @@ pub fn matches_target(c: &Candidate, target: &str) -> bool {
 }
 
 /// Picks the pane for `prompt`, or says why it must wait. `last_pane`: the
-/// pane the prompt last failed on. `prompt.text` needs to be filled only
-/// when some candidate is [`Candidate::line_by_line`].
+/// pane the prompt last failed on.
 pub fn route(
-    prompt: &PromptInfo,
+    prompt: &Queued,
     panes: &[Candidate],
     last_pane: Option<&str>,
 ) -> Result<String, Wait> {
-    let multi_line = prompt.text.trim_end().contains('\n');
+    let multi_line = prompt.multi_line;
     let unfit = |c: &&Candidate| !c.excluded && multi_line && c.line_by_line;
     let usable: Vec<&Candidate> = panes.iter().filter(|c| !c.excluded && !unfit(c)).collect();
     if let Some(target) = prompt.target.as_deref() {
@@ -212,7 +212,7 @@ enum Tier {
 }
 
 /// The provider tiers to try, in order.
-fn provider_tiers(p: &PromptInfo) -> Vec<Tier> {
+fn provider_tiers(p: &Queued) -> Vec<Tier> {
     let mut tiers = Vec::new();
     if let Some(required) = &p.provider {
         tiers.push(Tier::Named(required.clone()));
@@ -231,7 +231,7 @@ fn provider_tiers(p: &PromptInfo) -> Vec<Tier> {
 /// accepts. `None` when one could, or when any agent may take it. Shown by
 /// `cleanup` and counted by `status`, so a prompt that would wait for ever
 /// is visible.
-pub fn unreachable(prompt: &PromptInfo, panes: &[Candidate]) -> Option<String> {
+pub fn unreachable(prompt: &Queued, panes: &[Candidate]) -> Option<String> {
     let usable = || panes.iter().filter(|c| !c.excluded);
     if let Some(target) = prompt.target.as_deref() {
         if usable().any(|c| matches_target(c, target)) {
@@ -254,7 +254,7 @@ pub fn unreachable(prompt: &PromptInfo, panes: &[Candidate]) -> Option<String> {
     Some(format!("no tracked session runs {}", names.join(" or ")))
 }
 
-fn describe_wait(p: &PromptInfo) -> String {
+fn describe_wait(p: &Queued) -> String {
     let mut names: Vec<&str> = p.provider.iter().map(String::as_str).collect();
     names.extend(p.providers.iter().map(String::as_str));
     let primary = !names.is_empty();
@@ -267,7 +267,7 @@ fn describe_wait(p: &PromptInfo) -> String {
 }
 
 /// The best available pane among `pool`, other than `avoid`.
-fn best(prompt: &PromptInfo, pool: &[&Candidate], avoid: Option<&str>) -> Option<String> {
+fn best(prompt: &Queued, pool: &[&Candidate], avoid: Option<&str>) -> Option<String> {
     pool.iter()
         .filter(|c| c.available && c.set_aside.is_none() && Some(c.pane.as_str()) != avoid)
         .max_by_key(|c| {

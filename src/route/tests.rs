@@ -23,8 +23,8 @@ fn pane(id: &str, session: &str, provider: &str, available: bool) -> Candidate {
     }
 }
 
-fn prompt() -> PromptInfo {
-    PromptInfo::default()
+fn prompt() -> Queued {
+    Queued::default()
 }
 
 #[test]
@@ -276,9 +276,8 @@ fn multi_line_prompts_never_go_to_a_shell() {
     let panes = [pane("%1", "sh", "shell", true)];
     let mut p = prompt();
     p.provider = Some("shell".into());
-    p.text = "echo one\n".into();
     assert_eq!(route(&p, &panes, None), Ok("%1".into()));
-    p.text = "echo one\necho two".into();
+    p.multi_line = true;
     let why = route(&p, &panes, None).unwrap_err().reason();
     assert!(
         why.starts_with("sh is a shell") && why.contains("single-line"),

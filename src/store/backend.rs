@@ -10,8 +10,8 @@
 
 use super::{Claim, InFlight, Phase, Requeue, SessionRow, Store, Version};
 use crate::error::StoreError;
-use crate::model::{FailureKind, HistoryEvent};
-use crate::protocol::{HistoryEntry, NewPrompt, PromptInfo, PromptStatus};
+use crate::model::{FailureKind, HistoryEvent, Queued};
+use crate::protocol::{HistoryEntry, NewPrompt, PromptStatus};
 
 /// The queue and session storage the engine works on (ARCHITECTURE.md,
 /// "One owner of state"). Each method is documented on [`Store`].
@@ -22,10 +22,10 @@ pub trait Backend: Send {
     fn queued_since(&self, since: Version) -> Result<Option<Vec<i64>>, StoreError>;
     /// Whether any prompt is pending.
     fn has_pending(&self) -> Result<bool, StoreError>;
-    /// The prompts in `status`, in routing order.
-    fn prompts_in(&self, status: PromptStatus) -> Result<Vec<PromptInfo>, StoreError>;
-    /// Prompt `id` as `prompts_in` reads it, if it is pending.
-    fn pending_prompt(&self, id: i64) -> Result<Option<PromptInfo>, StoreError>;
+    /// The pending prompts, highest priority then oldest.
+    fn queue(&self) -> Result<Vec<Queued>, StoreError>;
+    /// Prompt `id` as `queue` reads it, if it is pending.
+    fn queued(&self, id: i64) -> Result<Option<Queued>, StoreError>;
     /// Prompt `id`'s text alone.
     fn prompt_text(&self, id: i64) -> Result<String, StoreError>;
     /// The status of each prompt `id` waits for.
@@ -92,11 +92,11 @@ impl Backend for Store {
     fn has_pending(&self) -> Result<bool, StoreError> {
         Store::has_pending(self)
     }
-    fn prompts_in(&self, status: PromptStatus) -> Result<Vec<PromptInfo>, StoreError> {
-        Store::prompts_in(self, status)
+    fn queue(&self) -> Result<Vec<Queued>, StoreError> {
+        Store::queue(self)
     }
-    fn pending_prompt(&self, id: i64) -> Result<Option<PromptInfo>, StoreError> {
-        Store::pending_prompt(self, id)
+    fn queued(&self, id: i64) -> Result<Option<Queued>, StoreError> {
+        Store::queued(self, id)
     }
     fn prompt_text(&self, id: i64) -> Result<String, StoreError> {
         Store::prompt_text(self, id)

@@ -21,6 +21,7 @@ mod health;
 mod history;
 pub mod migrations;
 mod prompts;
+mod queue;
 mod repair;
 mod row;
 mod sessions;

@@ -137,24 +137,10 @@ impl Store {
     }
 
     /// Prompts in `status`, highest priority then oldest first, without
-    /// their text (the engine reads it with [`Store::prompt`] when it
-    /// delivers).
+    /// their text, for lists and maintenance (the engine reads the queue
+    /// as [`Store::queue`]).
     pub fn prompts_in(&self, status: PromptStatus) -> Result<Vec<PromptInfo>, StoreError> {
         prompts_in(&self.conn, status)
-    }
-
-    /// Prompt `id` as [`Store::prompts_in`] reads it, if it is pending.
-    pub fn pending_prompt(&self, id: i64) -> Result<Option<PromptInfo>, StoreError> {
-        self.conn
-            .query_row(
-                &format!(
-                    "SELECT {PROMPT_SUMMARY_COLUMNS} FROM prompts WHERE id = ?1 AND status = 'pending'"
-                ),
-                [id],
-                |r| prompt_from_row(r, false),
-            )
-            .optional()
-            .map_err(StoreError::sqlite("reading a prompt"))
     }
 
     /// Whether any prompt waits in the queue.

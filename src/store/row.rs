@@ -115,7 +115,7 @@ pub(crate) fn prompt_from_row(row: &Row<'_>, full: bool) -> rusqlite::Result<Pro
 
 /// Parses a JSON column, falling back to the empty value for NULL or
 /// malformed data (imported rows may carry either).
-fn parse_or_default<T: serde::de::DeserializeOwned + Default>(s: Option<String>) -> T {
+pub(super) fn parse_or_default<T: serde::de::DeserializeOwned + Default>(s: Option<String>) -> T {
     s.and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or_default()
 }
