@@ -1,6 +1,7 @@
 //! Store behaviour on real database files.
 
-use super::*;
+use super::{Claim, Phase, Store};
+use crate::error::StoreError;
 use crate::protocol::{NewPrompt, PromptStatus};
 
 pub(super) fn temp_store() -> (tempfile::TempDir, Store) {

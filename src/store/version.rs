@@ -1,8 +1,6 @@
 //! A cheap way to know that nothing was written: what lets the engine skip
 //! work over a long queue while nothing changes (src/engine/queue.rs).
 
-use std::collections::VecDeque;
-
 use super::Store;
 use crate::error::StoreError;
 
@@ -20,28 +18,6 @@ impl Version {
     }
 }
 
-/// Most writes remembered by [`Queued`]: a reader further behind reads
-/// the whole queue again.
-const QUEUED_KEPT: usize = 256;
-
-/// The writes of this connection lately that only added to the queue (a
-/// prompt queued) or left it alone (a session row), each with the count of
-/// rows written just before and just after: enough to tell a reader that
-/// nothing else happened since its version.
-#[derive(Debug, Default)]
-pub(super) struct Queued(VecDeque<(u64, u64, Option<i64>)>);
-
-impl Queued {
-    /// A write from `before` to `after` rows that queued prompt `id`, or
-    /// (`None`) touched no prompt.
-    pub(super) fn record(&mut self, before: u64, after: u64, id: Option<i64>) {
-        if self.0.len() == QUEUED_KEPT {
-            self.0.pop_front();
-        }
-        self.0.push_back((before, after, id));
-    }
-}
-
 impl Store {
     /// The prompts queued since `since`, when queueing them (and session
     /// rows) is all that was written since, by this connection or another;
@@ -54,7 +30,7 @@ impl Store {
         }
         let mut at = since.own;
         let mut ids = Vec::new();
-        for &(before, after, id) in &self.queued.0 {
+        for (before, after, id) in self.queued.iter() {
             if after <= at {
                 continue;
             }
@@ -88,9 +64,17 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Claim;
-    use super::super::tests::prompt;
     use super::*;
+    use crate::protocol::NewPrompt;
+    use crate::store::Claim;
+    use crate::store::queued_writes::QUEUED_KEPT;
+
+    fn prompt(text: &str) -> NewPrompt {
+        NewPrompt {
+            text: text.into(),
+            ..NewPrompt::default()
+        }
+    }
 
     fn queue(store: &mut Store, text: &str) -> i64 {
         store.insert_prompt(&prompt(text)).unwrap()

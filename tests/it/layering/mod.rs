@@ -68,20 +68,6 @@ const ALLOWED_CYCLES: &[(&[&str], &str)] = &[
         "Engine's step is split over files that each add methods and call each other's helpers",
     ),
     (
-        &[
-            "store/flight.rs",
-            "store/history.rs",
-            "store/mod.rs",
-            "store/prompts.rs",
-            "store/sessions.rs",
-            "store/tests.rs",
-            "store/transition.rs",
-            "store/transitions.rs",
-            "store/version.rs",
-        ],
-        "Store is defined in mod.rs and its methods are split by concern over these files",
-    ),
-    (
         &["tmux/control/mod.rs", "tmux/mod.rs", "tmux/pane_io.rs"],
         "the driver owns its control-mode client, which falls back to the driver's own calls",
     ),
