@@ -1,4 +1,8 @@
 //! `assignerctl` end to end against a real daemon.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

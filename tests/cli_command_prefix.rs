@@ -2,6 +2,10 @@
 //! opens an overlay, `!cmd` runs a shell command): `send` refuses it when
 //! its route could reach such an agent, unless it is sent raw
 //! (assignerctl(1), COMMAND PREFIXES).
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -1,6 +1,10 @@
 //! `assignerctl` gives up on a daemon that does not answer: a socket
 //! nobody accepts on, or a stopped daemon, ends in exit 69 naming the
 //! socket instead of a client (or an agent hook) waiting for ever.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -1,5 +1,9 @@
 //! `follow ID`: what the agent's pane shows while the prompt runs, read
 //! through the daemon, to the prompt's end and across a daemon restart.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

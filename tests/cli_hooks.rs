@@ -1,6 +1,10 @@
 //! `assignerctl hooks install|uninstall claude|codex|gemini` with the real binary on a
 //! temporary HOME, and the installed hook run as Claude Code runs it: a
 //! shell command with the payload on stdin and `$TMUX_PANE` set.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

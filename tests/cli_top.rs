@@ -1,6 +1,10 @@
 //! `assignerctl top`: the live view in a real tmux pane against a daemon
 //! with stand-in agents, driven with send-keys and read with capture-pane;
 //! what each key does is checked on screen and through the daemon.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

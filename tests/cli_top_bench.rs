@@ -4,6 +4,10 @@
 //! ```sh
 //! cargo test --test cli_top_bench -- --ignored --nocapture
 //! ```
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -2,6 +2,10 @@
 //! from run to run masked, kept as golden files under
 //! `tests/fixtures/top/`; `UPDATE_GOLDEN=1 cargo test --test cli_top_golden`
 //! writes them again.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -1,5 +1,9 @@
 //! `wait ID…` and `send --wait`: the response on stdout, the outcome in
 //! the exit status (assignerctl(1), EXIT STATUS), across a daemon restart.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

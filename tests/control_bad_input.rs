@@ -1,6 +1,10 @@
 //! Bad input on the control socket: every kind gets a clear error or a
 //! clean drop, the daemon stays up, other clients are unaffected, and no
 //! prompt is lost or half-written.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

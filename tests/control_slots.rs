@@ -2,6 +2,10 @@
 //! half-sent requests are dropped after `line_timeout_secs`, each uid but
 //! root has at most `max_connections_per_uid` connections, and slots
 //! beyond `max_connections` are kept for root and for `complete`.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -2,6 +2,10 @@
 //! by `assignerctl`, and escaped on output when a row holds them anyway
 //! (one written before the rule, or imported), so no escape sequence from
 //! a client reaches an operator's terminal.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

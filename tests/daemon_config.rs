@@ -1,6 +1,10 @@
 //! assignerd's configuration at start-up: strict config errors with the key
 //! and line, flags over environment over config, the log level, and errors
 //! that reach the journal before logging is set up, and the `reload` request.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -1,4 +1,8 @@
 //! assignerd start-up, refusal and shutdown behaviour.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -3,6 +3,10 @@
 //! is neither root nor the daemon's user can reach it at all. Needs root,
 //! to run a client as another uid and to give the socket to a group the
 //! daemon's user is not in; CI runs as root.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -1,6 +1,10 @@
 //! What the daemon does when the file system under its database fails it:
 //! a database it cannot write, files outside systemd's umask, a WAL file
 //! removed under it.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -1,5 +1,9 @@
 //! The database lock: one daemon per database file whatever path names
 //! it, and a lock file that cannot be turned against another file.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -1,6 +1,10 @@
 //! A pane in tmux copy mode takes keys for the mode, not for its program:
 //! an Enter there is swallowed. Such a pane gets no prompt until it leaves
 //! the mode, and people are told why.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -1,6 +1,10 @@
 //! The engine against real tmux and stand-in agents: dispatch, priority,
 //! routing, exact targets, busy and approval panes, fidelity and
 //! dependencies (hook completion: `engine_hooks.rs`).
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -4,6 +4,10 @@
 //! for submitted; a restart between paste and Enter must not mark the
 //! prompt completed, and the next prompt must not be pasted on top of the
 //! text left there (the agent would take both as one).
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -1,6 +1,10 @@
 //! Faults: panes, the tmux server and the daemon itself dying mid-run. No
 //! prompt is lost, none is delivered twice, and none fails for a session
 //! that cannot be seen only because the server is down.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -3,6 +3,10 @@
 //! payload, a report without one that waits for the screen, a report that
 //! overtakes the delivery check, and failure reports that do not send the
 //! prompt straight back into the same pane.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -3,6 +3,10 @@
 //! the queue must therefore be seen: each path here enqueues a prompt while
 //! the only agent sits idle and nothing else moves, and the prompt must
 //! reach it.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -1,6 +1,10 @@
 //! Routing against live panes: the exclude list, rate-limited agents and
 //! fallbacks, providers defined in the config file, a pane with a draft in
 //! its input box, and the git branch a pane is on.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

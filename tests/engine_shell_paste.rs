@@ -1,5 +1,9 @@
 //! A shell with bracketed paste turned off runs each line of a paste as it
 //! arrives, before any Enter: a multi-line prompt never goes to a shell.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -2,6 +2,10 @@
 //! Enter waits until the paste shows in the input box, since an agent that
 //! reads the Enter before the paste is drawn may lose it or take it into
 //! the paste, and a rescue Enter then lands in a working agent.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -3,6 +3,10 @@
 //! while retries remain, but only once the agent has let go of it: one that
 //! keeps working may still have it, and its prompt is not run twice.
 //! Timeouts are whole minutes, so this test takes one.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -1,6 +1,10 @@
 //! tmux's own notifications drive observation in control mode: a session
 //! killed while its agent works is seen at once, not at the next periodic
 //! scan (set here to ten minutes, so only the event path can see it).
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

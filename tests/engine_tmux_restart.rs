@@ -1,6 +1,10 @@
 //! A tmux server that restarts while prompts are in flight: pane ids are
 //! reused by the new server, and nothing meant for a pane of the old one
 //! may reach the pane that has its id now.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -1,6 +1,10 @@
 //! The tmux server itself: one that stays up with no sessions left (the
 //! system service's `tmux -D`, or `exit-empty off`) is a server with no
 //! panes, not a failed scan.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -2,6 +2,10 @@
 //! keys. A multi-line prompt must still arrive as one submission: its
 //! newlines must not reach the agent as Enter (CR), or the first line is
 //! submitted alone and the rest after it.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -1,6 +1,10 @@
 //! Deliveries the agent did not visibly take: the prompt is sent again only
 //! when its text is verifiably unsent (cleared from the input box), and
 //! fails without a retry when that cannot be shown. Never run twice.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

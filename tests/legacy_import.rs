@@ -2,6 +2,10 @@
 //! schema, including rows with missing, malformed or mistyped metadata,
 //! imported once and only once; files that are not such databases are
 //! refused with a clear error.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -5,6 +5,10 @@
 //! (`priority` would become a second `PRIORITY=`), and that id fields are
 //! recorded as plain values (`prompt_id = 42`, not `?Some(42)` or `%id`),
 //! so `journalctl PROMPT_ID=42` matches them.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 use std::path::{Path, PathBuf};
 

@@ -6,6 +6,10 @@
 //! generates; run `UPDATE_MAN=1 cargo test --test man_pages` to rewrite them.
 //!
 //! Lives in `tests/man_pages.rs`; needs `clap_mangen` as a dev-dependency.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 use std::fmt::Write as _;
 use std::path::Path;

@@ -1,5 +1,9 @@
 //! The sd_notify protocol without systemd: a datagram socket stands in for
 //! `$NOTIFY_SOCKET` and records what the daemon says, and when.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -1,6 +1,10 @@
 //! Agent pools against real tmux and stand-in agents: the daemon starts
 //! them, restarts one that dies (its prompt handled by the restart rules),
 //! stops at the start limit, drains on scale-down, and keeps worktrees.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

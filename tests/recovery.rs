@@ -1,5 +1,9 @@
 //! Database corruption at start-up (real pages overwritten), online backup
 //! under load, and retention pruning.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -1,5 +1,9 @@
 //! A restart during context preparation in a shell pane: the shell may
 //! have run the prerequisites, so recovery never types them again.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

@@ -1,6 +1,10 @@
 //! Salvage of a corrupt database keeps what the readable rows say: a
 //! prompt an agent is working on stays in flight on its pane, for restart
 //! recovery to resolve from that pane, and never goes to a second agent.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

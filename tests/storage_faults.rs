@@ -1,6 +1,10 @@
 //! Storage that fails under a running daemon: the database file removed,
 //! the disk full. Sends are refused with the reason, `status` and
 //! `STATUS=` show it, and the log says it once.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod common;
 

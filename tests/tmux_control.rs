@@ -1,6 +1,10 @@
 //! The control-mode client against real tmux servers: pipelined replies,
 //! captures that hold framing lookalikes, errors, notifications, a server
 //! killed mid-request, a large capture, and buffer text byte for byte.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 #[path = "common/tmux.rs"]
 mod tmux_server;

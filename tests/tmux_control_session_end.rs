@@ -2,6 +2,10 @@
 //! killed. Calls made as it ends must still get their answer (a command the
 //! client never took whole is run as a process instead), and the next scan
 //! attaches a new client to a session that remains.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 #[path = "common/tmux.rs"]
 mod tmux_server;

@@ -1,6 +1,10 @@
 //! Detection over the stand-in agent's real screens in tmux: both styles
 //! are told apart and classified idle, busy, waiting for approval and rate
 //! limited, and the composer's unsent text is visible.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 #[path = "common/tmux.rs"]
 mod tmux_server;

@@ -1,6 +1,10 @@
 //! The tmux driver against real tmux servers (one private server per
 //! test): snapshot fields, error classification, exact targeting and
 //! byte-exact delivery into the stand-in agent.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 #[path = "common/tmux.rs"]
 mod tmux_server;

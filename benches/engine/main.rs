@@ -25,6 +25,10 @@
 //! first wave confirmed, throughput, CPU per prompt; not in the default
 //! run), `requeue` (a killed session's prompt back in the queue; not in the
 //! default run).
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod burst;
 mod busy;

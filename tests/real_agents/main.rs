@@ -6,6 +6,10 @@
 //! One agent at a time per test, nothing shared. Without the agents cache
 //! (`tests/real/install.sh`) the suite says why once and every test
 //! passes; `tests/run.sh` installs the cache first.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod agent;
 mod aider;
