@@ -117,7 +117,7 @@ fn machine_notes() {
         .and_then(|l| l.split(':').nth(1))
         .map(|s| s.trim().to_owned())
         .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
     let tmux = std::process::Command::new("tmux")
         .arg("-V")
         .output()

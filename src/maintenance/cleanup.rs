@@ -277,7 +277,7 @@ pub fn apply(store: &mut Store, plan: Plan) -> Result<CleanupReport, StoreError>
                         continue;
                     }
                     None => {
-                        info!(session = %session, pane = %pane, "cleanup: removed stale session")
+                        info!(session = %session, pane = %pane, "cleanup: removed stale session");
                     }
                 }
                 Ok(())

@@ -52,13 +52,13 @@ pub fn rfc3339_ms(at: &str) -> Option<i64> {
     let rest = at[19..].strip_suffix('Z').unwrap_or(&at[19..]);
     let millis = match rest.strip_prefix('.') {
         None if rest.is_empty() => 0,
-        None => return None,
         Some(frac) if !frac.is_empty() && frac.bytes().all(|c| c.is_ascii_digit()) => {
             // The first three digits are the milliseconds.
             let three: String = frac.chars().chain("00".chars()).take(3).collect();
             three.parse::<i64>().ok()?
         }
-        Some(_) => return None,
+        // Anything else after the seconds is not a time this store wrote.
+        _ => return None,
     };
     let secs = days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s;
     Some(secs * 1000 + millis)
