@@ -325,6 +325,10 @@ fn text(v: &Value) -> Option<String> {
 }
 
 /// A value as an integer, accepting numeric text.
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "a legacy REAL in an integer field keeps its whole part; `as` saturates"
+)]
 fn int(v: &Value) -> Option<i64> {
     match v {
         Value::Integer(i) => Some(*i),

@@ -58,7 +58,7 @@ pub fn counts(conn: &Connection) -> rusqlite::Result<BTreeMap<String, u64>> {
         "SELECT status, count(*) FROM prompts GROUP BY status",
         |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
     )? {
-        out.insert(status, n.max(0) as u64);
+        out.insert(status, crate::store::u64_from(n));
     }
     Ok(out)
 }

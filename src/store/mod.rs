@@ -26,6 +26,7 @@ mod sessions;
 mod time;
 mod transition;
 mod transitions;
+mod unsigned;
 mod version;
 
 use std::path::{Path, PathBuf};
@@ -46,6 +47,7 @@ pub use sessions::SessionRow;
 pub use time::{now_rfc3339, rfc3339_ms};
 pub use transition::Requeue;
 pub use transitions::Claim;
+pub(crate) use unsigned::{i64_from, u32_from, u64_from};
 pub use version::Version;
 
 /// How long a writer waits for another connection's lock (the daemon, an

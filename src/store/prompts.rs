@@ -185,7 +185,7 @@ impl Store {
             .map_err(StoreError::sqlite("counting prompts"))?;
         for row in rows {
             let (status, n) = row.map_err(StoreError::sqlite("counting prompts"))?;
-            out.insert(status, n.max(0) as u64);
+            out.insert(status, super::u64_from(n));
         }
         Ok(out)
     }

@@ -220,7 +220,7 @@ impl Agent {
             }
             if signal_ready {
                 while let Ok(Some(info)) = signals.read_signal() {
-                    match Signal::try_from(info.ssi_signo as i32) {
+                    match Signal::try_from(i32::try_from(info.ssi_signo).unwrap_or(0)) {
                         Ok(Signal::SIGUSR1) => self.mode = Mode::Dialog,
                         Ok(Signal::SIGUSR2) if self.mode == Mode::Dialog => self.mode = Mode::Idle,
                         Ok(Signal::SIGWINCH) => size = term::size(),
@@ -307,9 +307,8 @@ impl Agent {
         self.seq += 1;
         let at_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_millis())
-            .unwrap_or(0);
-        self.record(&json!({"seq": self.seq, "text": text, "at_ms": at_ms as u64}));
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        self.record(&json!({"seq": self.seq, "text": text, "at_ms": at_ms}));
         let mut lines = text.lines();
         let first: String = lines.next().unwrap_or("").chars().take(200).collect();
         let more = lines.count();
