@@ -25,6 +25,10 @@
 //! first wave confirmed, throughput, CPU per prompt; not in the default
 //! run), `requeue` (a killed session's prompt back in the queue; not in the
 //! default run).
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod burst;
 mod busy;
@@ -113,7 +117,7 @@ fn machine_notes() {
         .and_then(|l| l.split(':').nth(1))
         .map(|s| s.trim().to_owned())
         .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
     let tmux = std::process::Command::new("tmux")
         .arg("-V")
         .output()

@@ -117,6 +117,11 @@ pub(crate) fn vm_hwm_kb(pid: u32) -> u64 {
 }
 
 /// Nearest-rank percentile.
+#[expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "the rank is in 0..=len: whole, non-negative and small"
+)]
 pub(crate) fn pct(v: &mut [f64], p: f64) -> f64 {
     v.sort_by(f64::total_cmp);
     let rank = ((p / 100.0) * v.len() as f64).ceil() as usize;

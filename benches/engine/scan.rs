@@ -27,7 +27,7 @@ pub(crate) fn scan(opts: &Opts) {
         let list = measure(k_list, spid, background, || {
             rt.block_on(async {
                 tmux.snapshot().await.expect("snapshot");
-            })
+            });
         });
         let full = measure(k_full, spid, background, || {
             rt.block_on(async {
@@ -36,7 +36,7 @@ pub(crate) fn scan(opts: &Opts) {
                 for id in &ids {
                     tmux.capture(id, 40).await.expect("capture");
                 }
-            })
+            });
         });
         println!(
             "| {n} | {} | {:.1} ms | {} | {:.1} ms | {} |",

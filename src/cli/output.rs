@@ -25,9 +25,9 @@ pub fn human(reply: &Reply) -> String {
         Reply::Cleared { deleted } => format!("deleted {deleted} finished prompt(s)\n"),
         Reply::Cleanup { report } => cleanup_text(report),
         Reply::Completed { id } => format!("prompt {id} marked finished\n"),
-        Reply::Watching => String::new(),
+        // Acknowledgements of a stream: what follows them is the output.
+        Reply::Watching | Reply::Following { .. } => String::new(),
         Reply::Event { event } => event_line(event),
-        Reply::Following { .. } => String::new(),
         Reply::Output { lines, .. } => lines.iter().map(|l| format!("{l}\n")).collect(),
         Reply::Explanation { explanation } => explain_text(explanation),
         Reply::Reloaded => "configuration reloaded\n".into(),

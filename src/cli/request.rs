@@ -1,14 +1,14 @@
 //! Turns a parsed command line into what is sent over the socket: one
 //! request, or a `wait` or `follow` job made of several.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use super::args::Command;
 use super::{hook, send, wait};
 use crate::protocol::Request;
 
-fn absolute(p: PathBuf) -> Result<String, String> {
-    std::path::absolute(&p)
+fn absolute(p: &Path) -> Result<String, String> {
+    std::path::absolute(p)
         .map(|a| a.display().to_string())
         .map_err(|e| format!("{}: {e}", p.display()))
 }
@@ -110,10 +110,10 @@ fn to_request(cmd: Command) -> Result<Request, String> {
         Command::Reload => Request::Reload {},
         Command::Explain { session } => Request::Explain { session },
         Command::ImportLegacy { path } => Request::ImportLegacy {
-            path: absolute(path)?,
+            path: absolute(&path)?,
         },
         Command::Backup { path } => Request::Backup {
-            path: absolute(path)?,
+            path: absolute(&path)?,
         },
         Command::Validate { .. }
         | Command::Completions { .. }

@@ -86,7 +86,11 @@ pub struct Slot {
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        let mut c = self.slots.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut c = self
+            .slots
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         c.total -= 1;
         if let Some(n) = c.per_uid.get_mut(&self.uid) {
             *n -= 1;
@@ -100,7 +104,10 @@ impl Drop for Slot {
 impl Slots {
     /// A slot for `uid` under these limits, or why there is none.
     pub(super) fn take(self: &Arc<Self>, uid: u32, a: &Admission) -> Result<Slot, String> {
-        let mut c = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut c = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mine = c.per_uid.get(&uid).copied().unwrap_or(0);
         if uid != 0 && mine >= a.max_per_uid {
             return Err(format!(

@@ -113,7 +113,7 @@ impl Core {
                     self.engine.on_message(&mut self.store, ev).await;
                 }
                 () = tmux_changes.notified() => self.engine.tmux_changed(),
-                _ = tokio::time::sleep_until(wake) => {}
+                () = tokio::time::sleep_until(wake) => {}
             }
             let now = tokio::time::Instant::now();
             let scan_due = now >= next_scan;

@@ -15,7 +15,7 @@ impl Core {
         let result = match req {
             Request::Hello { version, .. } => hello(version),
             Request::Status {} => self.status(),
-            Request::Send { prompt, .. } => self.send(prompt),
+            Request::Send { prompt, .. } => self.send(&prompt),
             Request::Prompts { status, limit } => self.prompts(status, limit),
             Request::Show { id } => self.show(id),
             Request::Sessions {} => {
@@ -110,10 +110,10 @@ impl Core {
         })
     }
 
-    fn send(&mut self, prompt: crate::protocol::NewPrompt) -> Handled {
+    fn send(&mut self, prompt: &crate::protocol::NewPrompt) -> Handled {
         let id = self
             .store
-            .insert_prompt(&prompt)
+            .insert_prompt(prompt)
             .inspect_err(|e| self.store.note_failure(e))?;
         info!(
             prompt_id = id,

@@ -99,16 +99,13 @@ async fn serve(
     log: LogHandle,
 ) -> i32 {
     // First, so that a signal during start-up is handled, not fatal.
-    let (mut term, mut int, mut hup) = match (
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
         signal(SignalKind::hangup()),
-    ) {
-        (Ok(t), Ok(i), Ok(h)) => (t, i, h),
-        _ => {
-            error!("cannot install signal handlers");
-            return exit::OSERR;
-        }
+    ) else {
+        error!("cannot install signal handlers");
+        return exit::OSERR;
     };
     let Opened {
         admission,

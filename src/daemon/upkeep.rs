@@ -67,7 +67,7 @@ impl Core {
         let copied = rusqlite::Connection::open(dest).and_then(|mut out| {
             let backup = rusqlite::backup::Backup::new(self.store.conn(), &mut out)?;
             backup.run_to_completion(256, Duration::from_millis(5), None)?;
-            Ok(backup.progress().pagecount.max(0) as u64)
+            Ok(u64::try_from(backup.progress().pagecount).unwrap_or(0))
         });
         match copied {
             Ok(pages) => {

@@ -34,7 +34,7 @@ impl Verdict {
 /// The bottom `n` lines of `screen` after trailing blank lines are dropped
 /// (agents leave empty rows below their UI on a tall pane).
 pub fn tail(screen: &str, n: usize) -> Vec<&str> {
-    let lines: Vec<&str> = screen.lines().map(|l| l.trim_end()).collect();
+    let lines: Vec<&str> = screen.lines().map(str::trim_end).collect();
     let end = lines
         .iter()
         .rposition(|l| !l.is_empty())

@@ -24,7 +24,7 @@ static PASTE_MARKER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Whether `composer` (the box's text, as `Profiles::composer_text` reads
 /// it) shows `text`: the start of its first non-blank line, at least
-/// [`MIN_SHOWN`] characters of it, compared with whitespace runs as one
+/// `MIN_SHOWN` characters of it, compared with whitespace runs as one
 /// space (boxes show tabs as spaces and cut lines at their width); or an
 /// agent's collapsed-paste marker, when `text` is one the agent would
 /// collapse and the marker's line count, if shown, is the text's.

@@ -236,7 +236,7 @@ impl Engine {
             if !known
                 && let Some(gap) = self.last_scan.map(|t| t.elapsed()).filter(|e| *e < MIN_GAP)
             {
-                self.next_fast = Some(now + (MIN_GAP - gap));
+                self.next_fast = Some(now + MIN_GAP.saturating_sub(gap));
                 return Ok(());
             }
         }

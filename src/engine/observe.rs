@@ -200,7 +200,7 @@ impl Engine {
             let reason = format!("{why}: {name} ({id})");
             match store.requeue(prompt, Requeue::StaleSession, &reason) {
                 Ok(()) => {
-                    info!(prompt_id = prompt, session = %name, pane = %id, "prompt back in the queue: {reason}")
+                    info!(prompt_id = prompt, session = %name, pane = %id, "prompt back in the queue: {reason}");
                 }
                 Err(StoreError::WrongStatus { .. }) => {}
                 Err(e) => return Err(e),

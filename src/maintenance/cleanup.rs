@@ -15,7 +15,7 @@ use super::verify;
 use crate::error::StoreError;
 use crate::model::FailureKind;
 use crate::protocol::{CleanupReport, FailedGroup, FailedPrompt, MAYBE_DELIVERED, StaleSession};
-use crate::store::{Store, failure_kind_column};
+use crate::store::{Store, failure_kind_column, u32_from};
 
 /// One change `--apply` makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,8 +194,8 @@ pub fn plan(conn: &Connection, view: &TmuxView, retry_failed: bool) -> Result<Pl
                 kind.as_deref().map(FailureKind::parse),
                 FailedPrompt {
                     id: r.get(0)?,
-                    retry_count: r.get::<_, i64>(2)?.max(0) as u32,
-                    max_retries: r.get::<_, i64>(3)?.max(0) as u32,
+                    retry_count: u32_from(r.get(2)?),
+                    max_retries: u32_from(r.get(3)?),
                     error: r.get(4)?,
                 },
             ))
@@ -277,7 +277,7 @@ pub fn apply(store: &mut Store, plan: Plan) -> Result<CleanupReport, StoreError>
                         continue;
                     }
                     None => {
-                        info!(session = %session, pane = %pane, "cleanup: removed stale session")
+                        info!(session = %session, pane = %pane, "cleanup: removed stale session");
                     }
                 }
                 Ok(())

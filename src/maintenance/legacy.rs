@@ -193,7 +193,7 @@ fn import_one(
                 .unwrap_or(3)
                 .clamp(0, i64::from(*MAX_RETRIES.end())),
             int(&row["retry_count"]).unwrap_or(0).max(0),
-            ctx.extra.as_ref().map(|v| v.to_string()),
+            ctx.extra.as_ref().map(std::string::ToString::to_string),
             text(&row["assigned_session"]).filter(|_| finished),
             text(&row["response"]),
             text(&row["error"]).filter(|_| !handed_out),
@@ -325,6 +325,10 @@ fn text(v: &Value) -> Option<String> {
 }
 
 /// A value as an integer, accepting numeric text.
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "a legacy REAL in an integer field keeps its whole part; `as` saturates"
+)]
 fn int(v: &Value) -> Option<i64> {
     match v {
         Value::Integer(i) => Some(*i),

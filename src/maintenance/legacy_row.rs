@@ -60,14 +60,11 @@ pub fn parse_metadata(raw: Option<&str>) -> Context {
     let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty() && *r != "null") else {
         return ctx;
     };
-    let mut map = match serde_json::from_str::<Value>(raw) {
-        Ok(Value::Object(map)) => map,
-        Ok(_) | Err(_) => {
-            ctx.notes
-                .push("metadata was not a JSON object; kept as text".into());
-            ctx.extra = Some(serde_json::json!({ "legacy_metadata": raw }));
-            return ctx;
-        }
+    let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(raw) else {
+        ctx.notes
+            .push("metadata was not a JSON object; kept as text".into());
+        ctx.extra = Some(serde_json::json!({ "legacy_metadata": raw }));
+        return ctx;
     };
     ctx.working_dir = take_string(&mut map, "working_dir", &mut ctx.notes);
     ctx.branch = take_string(&mut map, "git_branch", &mut ctx.notes);

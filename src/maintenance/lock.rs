@@ -2,7 +2,7 @@
 //! `<db>.lock` for its whole life, and offline tools take the same lock
 //! before writing. `flock` locks vanish with the process, so a crashed
 //! daemon never leaves a stale lock behind. Which file is locked, and how
-//! it is opened safely, is [`super::lock_file`]'s business.
+//! it is opened safely, is `super::lock_file`'s business.
 
 use std::fs::File;
 use std::io::{Read, Seek, Write};
@@ -24,7 +24,7 @@ pub struct DbLock {
 }
 
 /// The lock file next to the database `db` resolves to (see
-/// [`resolve_db`]). Never deleted: removing a lock file while someone waits
+/// `resolve_db`). Never deleted: removing a lock file while someone waits
 /// on it would let two holders in.
 pub fn lock_path(db: &Path) -> PathBuf {
     let db = resolve_db(db).unwrap_or_else(|_| db.to_owned());

@@ -158,7 +158,7 @@ mod tests {
         }
         match open_lock_file(&lock) {
             Err(MaintError::UnsafeLock { reason, .. }) => {
-                assert!(reason.contains("owned by uid 65534"), "{reason}")
+                assert!(reason.contains("owned by uid 65534"), "{reason}");
             }
             other => panic!("expected UnsafeLock, got {other:?}"),
         }

@@ -3,7 +3,7 @@
 //! A corrupt file is never opened for writing and never silently replaced:
 //! it is moved aside as `<db>.corrupt-<UTC time>` (with its `-wal` and
 //! `-shm`), a fresh database is built in its place, and every row that can
-//! still be read is copied over (see [`super::salvage`]).
+//! still be read is copied over (see `super::salvage`).
 
 use std::path::{Path, PathBuf};
 

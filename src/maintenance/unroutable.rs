@@ -86,7 +86,7 @@ fn unreachable_keys(conn: &Connection) -> Result<HashMap<Key, (String, u64)>, St
         .into_iter()
         .filter_map(|(n, key)| {
             let reason = unreachable(&as_prompt(&key), &sessions)?;
-            Some((key, (reason, n.max(0) as u64)))
+            Some((key, (reason, crate::store::u64_from(n))))
         })
         .collect())
 }

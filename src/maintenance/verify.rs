@@ -55,7 +55,7 @@ pub fn counts(conn: &Connection) -> rusqlite::Result<PromptCounts> {
     )? {
         // A damaged database may hold any text: `verify` reports it.
         if let Ok(status) = status.parse() {
-            out.insert(status, n.max(0) as u64);
+            out.insert(status, crate::store::u64_from(n));
         }
     }
     Ok(out)

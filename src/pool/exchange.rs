@@ -32,7 +32,7 @@ pub struct PoolSession {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// Start agent `n` of `pool` in a new session; report with
-    /// [`Supervisor::started`].
+    /// [`Supervisor::started`](super::Supervisor::started).
     Start {
         /// Pool name.
         pool: String,

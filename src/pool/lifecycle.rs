@@ -231,7 +231,7 @@ impl Pool {
             return;
         }
         let delay = self.spec.backoff(agent.exits_in_row);
-        info!(pool = name, session = %agent.session, delay_ms = delay.as_millis() as u64, "agent restarts after its back-off");
+        info!(pool = name, session = %agent.session, delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX), "agent restarts after its back-off");
         agent.phase = Phase::Due { at: now + delay };
     }
 

@@ -95,7 +95,7 @@ fn an_exit_restarts_after_the_back_off_and_a_crash_loop_stops_at_the_limit() {
         assert!(starts(&a).is_empty(), "not before the back-off");
         let wait = Duration::from_millis(100 << (round - 1));
         let a = s.tick(
-            now + wait - Duration::from_millis(1),
+            now + wait.saturating_sub(Duration::from_millis(1)),
             seq,
             &both(pane("%9", "x", None)),
             idle,

@@ -66,7 +66,8 @@ impl From<&PoolInfo> for PoolSummary {
         Self {
             name: p.name.clone(),
             state: p.state.clone(),
-            running: p.agents.iter().filter(|a| a.pane.is_some()).count() as u32,
+            running: u32::try_from(p.agents.iter().filter(|a| a.pane.is_some()).count())
+                .unwrap_or(u32::MAX),
             count: p.count,
             reason: p.reason.clone(),
         }

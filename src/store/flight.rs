@@ -19,12 +19,7 @@ impl Store {
             )
             .optional()
             .map_err(StoreError::sqlite("reading delivery state"))?
-            .map(|(p, m)| {
-                (
-                    p.as_deref().and_then(Phase::parse),
-                    m.map(|m| m.max(0) as u64),
-                )
-            })
+            .map(|(p, m)| (p.as_deref().and_then(Phase::parse), m.map(super::u64_from)))
             .ok_or(StoreError::NoSuchPrompt(id))
     }
 
@@ -108,9 +103,9 @@ impl Store {
                         .get::<_, Option<String>>(4)?
                         .as_deref()
                         .and_then(Phase::parse),
-                    mark: r.get::<_, Option<i64>>(5)?.map(|m| m.max(0) as u64),
+                    mark: r.get::<_, Option<i64>>(5)?.map(super::u64_from),
                     elapsed_secs: r.get::<_, Option<f64>>(6)?.unwrap_or(0.0).max(0.0),
-                    timeout_minutes: r.get::<_, Option<i64>>(7)?.map(|m| m.max(0) as u32),
+                    timeout_minutes: r.get::<_, Option<i64>>(7)?.map(super::u32_from),
                 })
             })
             .map_err(StoreError::sqlite("reading prompts in flight"))?;

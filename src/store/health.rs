@@ -35,7 +35,7 @@ pub enum StorageFault {
         why: String,
         /// Free bytes when it was found full: space counts as back only
         /// well above that, so a write that failed with more free than
-        /// [`LOW_SPACE`] is not retried on every step.
+        /// `LOW_SPACE` is not retried on every step.
         free: u64,
     },
 }

@@ -109,7 +109,7 @@ pub const MIGRATIONS: &[&str] = &[
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {
-    MIGRATIONS.len() as i64
+    i64::try_from(MIGRATIONS.len()).expect("a handful of migrations fit an i64")
 }
 
 /// Reads the schema version.
@@ -118,11 +118,19 @@ pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
 }
 
 /// Applies migrations up to `target`. Returns the version found before.
+///
+/// A version this build never wrote (negative: `user_version` is any signed
+/// integer a hand or another program may have set) is an error, not a
+/// migration to guess at.
 pub fn migrate_to(conn: &mut Connection, target: i64) -> rusqlite::Result<i64> {
     let found = version(conn)?;
     for v in found..target {
+        let sql = usize::try_from(v)
+            .ok()
+            .and_then(|i| MIGRATIONS.get(i))
+            .ok_or(rusqlite::Error::IntegralValueOutOfRange(0, v))?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute_batch(MIGRATIONS[v as usize])?;
+        tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", v + 1)?;
         tx.commit()?;
     }
@@ -150,6 +158,19 @@ mod tests {
         assert_eq!(table_count(&conn), 5);
         // Idempotent.
         assert_eq!(migrate_to(&mut conn, latest()).unwrap(), latest());
+    }
+
+    #[test]
+    fn a_negative_version_is_refused_not_migrated() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", -1).unwrap();
+        let refused = migrate_to(&mut conn, latest()).unwrap_err();
+        assert!(
+            matches!(refused, rusqlite::Error::IntegralValueOutOfRange(0, -1)),
+            "{refused}"
+        );
+        assert_eq!(version(&conn).unwrap(), -1, "nothing was applied");
+        assert_eq!(table_count(&conn), 0);
     }
 
     #[test]

@@ -31,6 +31,7 @@ mod sql;
 mod time;
 mod transition;
 mod transitions;
+mod unsigned;
 mod version;
 
 pub use crate::model::Phase;
@@ -46,6 +47,7 @@ pub(crate) use sql::{NOW, to_json};
 pub use time::{now_rfc3339, rfc3339_ms};
 pub use transition::Requeue;
 pub use transitions::Claim;
+pub(crate) use unsigned::{i64_from, u32_from, u64_from};
 pub use version::Version;
 
 #[cfg(test)]

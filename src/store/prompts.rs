@@ -168,7 +168,7 @@ impl Store {
             let (status, n) = row.map_err(StoreError::sqlite("counting prompts"))?;
             // The schema's CHECK allows no other status.
             if let Ok(status) = status.parse() {
-                out.insert(status, n.max(0) as u64);
+                out.insert(status, super::u64_from(n));
             }
         }
         Ok(out)

@@ -54,7 +54,7 @@ fn queued_from_row(row: &Row<'_>) -> rusqlite::Result<Queued> {
     };
     Ok(Queued {
         id: row.get(0)?,
-        priority: row.get::<_, i64>(1)?.clamp(0, 10) as u8,
+        priority: u8::try_from(row.get::<_, i64>(1)?.clamp(0, 10)).unwrap_or(10),
         target: row.get(2)?,
         provider: row.get(3)?,
         providers: list(4)?,
@@ -64,8 +64,8 @@ fn queued_from_row(row: &Row<'_>) -> rusqlite::Result<Queued> {
         env: super::row::parse_or_default(row.get(8)?),
         prereqs: list(9)?,
         branch: row.get(10)?,
-        timeout_minutes: row.get::<_, Option<i64>>(11)?.map(|v| v.max(0) as u32),
-        retry_count: row.get::<_, i64>(12)?.max(0) as u32,
+        timeout_minutes: row.get::<_, Option<i64>>(11)?.map(super::u32_from),
+        retry_count: super::u32_from(row.get(12)?),
         after: super::row::parse_or_default(row.get(13)?),
         multi_line: row.get(14)?,
         waiting_reason: row.get(15)?,

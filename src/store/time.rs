@@ -9,7 +9,7 @@ pub fn now_rfc3339() -> String {
     let d = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
-    let secs = d.as_secs() as i64;
+    let secs = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days + 719_468;
@@ -52,13 +52,13 @@ pub fn rfc3339_ms(at: &str) -> Option<i64> {
     let rest = at[19..].strip_suffix('Z').unwrap_or(&at[19..]);
     let millis = match rest.strip_prefix('.') {
         None if rest.is_empty() => 0,
-        None => return None,
         Some(frac) if !frac.is_empty() && frac.bytes().all(|c| c.is_ascii_digit()) => {
             // The first three digits are the milliseconds.
             let three: String = frac.chars().chain("00".chars()).take(3).collect();
             three.parse::<i64>().ok()?
         }
-        Some(_) => return None,
+        // Anything else after the seconds is not a time this store wrote.
+        _ => return None,
     };
     let secs = days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s;
     Some(secs * 1000 + millis)
@@ -90,7 +90,8 @@ mod tests {
         let real = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
-            .as_millis() as i64;
+            .as_millis();
+        let real = i64::try_from(real).unwrap();
         assert!((real - back).abs() < 1000, "{now}: {back} vs {real}");
         for bad in [
             "yesterday",

@@ -81,7 +81,7 @@ impl Store {
             Phase::Pasted => &t::RECORD_PASTED,
             Phase::Submitted => &t::RECORD_SUBMITTED,
         };
-        let mark = mark.map(|m| m as i64);
+        let mark = mark.map(super::i64_from);
         self.apply(row, id, &[&phase.as_str(), &mark], None, None)
     }
 

@@ -220,7 +220,7 @@ impl Agent {
             }
             if signal_ready {
                 while let Ok(Some(info)) = signals.read_signal() {
-                    match Signal::try_from(info.ssi_signo as i32) {
+                    match Signal::try_from(i32::try_from(info.ssi_signo).unwrap_or(0)) {
                         Ok(Signal::SIGUSR1) => self.mode = Mode::Dialog,
                         Ok(Signal::SIGUSR2) if self.mode == Mode::Dialog => self.mode = Mode::Idle,
                         Ok(Signal::SIGWINCH) => size = term::size(),
@@ -246,28 +246,28 @@ impl Agent {
                 self.composer = chars.as_str().as_bytes().to_vec();
             }
             (Mode::Idle, Event::ClearLine) if self.keep_on_clear => {
-                self.record(json!({"ignored": "clear"}));
+                self.record(&json!({"ignored": "clear"}));
             }
             (Mode::Idle, Event::ClearLine) => {
                 let text =
                     String::from_utf8_lossy(&std::mem::take(&mut self.composer)).into_owned();
-                self.record(json!({"cleared": text}));
+                self.record(&json!({"cleared": text}));
             }
             (Mode::Idle, Event::Enter) if self.deaf_enters > 0 && !self.composer.is_empty() => {
                 self.deaf_enters -= 1;
-                self.record(json!({"ignored": "enter"}));
+                self.record(&json!({"ignored": "enter"}));
             }
             (Mode::Idle, Event::Enter) if self.picker_open() => {
-                self.record(json!({"picker": "accepted"}));
+                self.record(&json!({"picker": "accepted"}));
                 self.composer.push(b' ');
             }
             (Mode::Idle, Event::Enter) if !self.composer.is_empty() => self.submit(),
             (Mode::Idle, _) => {}
             (Mode::Busy { .. }, Event::Escape) if self.deaf_escape => {
-                self.record(json!({"ignored": "escape"}));
+                self.record(&json!({"ignored": "escape"}));
             }
             (Mode::Busy { .. }, Event::Escape) => {
-                self.record(json!({"interrupt": "esc"}));
+                self.record(&json!({"interrupt": "esc"}));
                 self.transcript.push("⎿ Interrupted by user".into());
                 self.then = None;
                 self.mode = Mode::Idle;
@@ -282,7 +282,7 @@ impl Agent {
                     Event::Escape => "esc".into(),
                     _ => return self.violation("input in dialog", &ev),
                 };
-                self.record(json!({"answer": answer}));
+                self.record(&json!({"answer": answer}));
                 self.transcript.push(format!("⏺ Dialog answered: {answer}"));
                 self.mode = Mode::Idle;
             }
@@ -307,9 +307,8 @@ impl Agent {
         self.seq += 1;
         let at_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_millis())
-            .unwrap_or(0);
-        self.record(json!({"seq": self.seq, "text": text, "at_ms": at_ms as u64}));
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        self.record(&json!({"seq": self.seq, "text": text, "at_ms": at_ms}));
         let mut lines = text.lines();
         let first: String = lines.next().unwrap_or("").chars().take(200).collect();
         let more = lines.count();
@@ -365,7 +364,7 @@ impl Agent {
                 });
                 self.mode = self.then.take().unwrap_or(Mode::Idle);
                 if matches!(self.mode, Mode::Limited { .. }) {
-                    self.record(json!({"limited": self.seq}));
+                    self.record(&json!({"limited": self.seq}));
                 }
             }
             Mode::Limited { until } if now >= until => self.mode = Mode::Idle,
@@ -374,12 +373,12 @@ impl Agent {
     }
 
     fn violation(&mut self, what: &str, ev: &Event) {
-        self.record(json!({"violation": what, "bytes": String::from_utf8_lossy(&ev.raw())}));
+        self.record(&json!({"violation": what, "bytes": String::from_utf8_lossy(&ev.raw())}));
     }
 
     /// One log line, flushed and fsynced: the test reads the log as the
     /// truth about what was delivered.
-    fn record(&mut self, value: serde_json::Value) {
+    fn record(&mut self, value: &serde_json::Value) {
         let mut line = value.to_string();
         line.push('\n');
         self.log.write_all(line.as_bytes()).expect("write log");

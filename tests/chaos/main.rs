@@ -10,6 +10,10 @@
 //! cargo test --test chaos -- --seed 17          # replay one seed
 //! cargo test --test chaos -- --faults kill9,stop-tmux
 //! ```
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 #[path = "../common/mod.rs"]
 mod common;

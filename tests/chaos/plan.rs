@@ -77,7 +77,7 @@ pub fn plan(seed: u64, kinds: &[Kind]) -> Plan {
             shell: true,
         });
     }
-    let n = rng.range(8, 17) as usize;
+    let n = 8 + rng.below(9);
     let prompts = (0..n)
         .map(|i| {
             if shell && rng.chance(40) {
@@ -173,7 +173,7 @@ fn shell_prompt(rng: &mut Rng, seed: u64, i: usize) -> Prompt {
 }
 
 fn fault(rng: &mut Rng, kind: Kind, agents: usize) -> Fault {
-    let agent = rng.range(0, agents as u64) as usize;
+    let agent = rng.below(agents);
     match kind {
         Kind::Kill9 => Fault::Kill9 {
             phase: if rng.chance(25) {

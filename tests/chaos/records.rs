@@ -47,7 +47,7 @@ pub fn operator_retries(db: &Path) -> BTreeMap<i64, usize> {
              AND detail LIKE 'cleanup --retry-failed%' GROUP BY prompt_id",
         )
         .unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, usize>(1)?)))
         .unwrap()
         .flatten()
         .collect()

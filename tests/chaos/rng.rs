@@ -29,8 +29,13 @@ impl Rng {
         self.range(0, 100) < percent
     }
 
+    /// An index in `0..n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.range(0, n as u64)).expect("below n, itself a usize")
+    }
+
     /// One element of `items`.
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.range(0, items.len() as u64) as usize]
+        &items[self.below(items.len())]
     }
 }

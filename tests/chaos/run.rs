@@ -12,7 +12,7 @@ use crate::plan::{Action, Plan};
 use crate::world::World;
 
 /// Something a fault undoes later.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Restore {
     ContDaemon,
     ContTmux(i32),
@@ -118,7 +118,7 @@ impl Runner<'_> {
             .restores
             .iter()
             .filter(|(_, r)| matches!(r, Restore::ContTmux(_) | Restore::SocketBack))
-            .map(|(_, r)| r.clone())
+            .map(|(_, r)| *r)
             .collect();
         self.restores.retain(|(_, r)| !urgent.contains(r));
         for r in urgent {

@@ -72,7 +72,7 @@ impl World {
         } else {
             None
         };
-        write_shell_tools(tools_dir(&tmux));
+        write_shell_tools(&tools_dir(&tmux));
         let mut w = Self {
             disk,
             d,
@@ -211,9 +211,9 @@ fn tools_dir(tmux: &TmuxServer) -> PathBuf {
     tmux.dir().join("bin")
 }
 
-fn write_shell_tools(dir: PathBuf) {
+fn write_shell_tools(dir: &Path) {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::create_dir_all(&dir).expect("create the shell tools' directory");
+    std::fs::create_dir_all(dir).expect("create the shell tools' directory");
     for (name, script) in SHELL_TOOLS {
         let path = dir.join(name);
         std::fs::write(&path, script).expect("write a shell tool");

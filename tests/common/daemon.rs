@@ -200,7 +200,11 @@ impl TestDaemon {
 
     /// Sends a signal to the daemon.
     pub fn signal(&self, sig: nix::sys::signal::Signal) {
-        nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.pid() as i32), sig).unwrap();
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(i32::try_from(self.pid()).unwrap()),
+            sig,
+        )
+        .unwrap();
     }
 
     /// SIGTERM and wait; returns the exit status.

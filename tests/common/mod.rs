@@ -1,7 +1,14 @@
 //! Shared test harness: a real `assignerd` in a temp dir, driven by the real
 //! `assignerctl` and by raw socket clients. Each integration test file
 //! includes this module; not every file uses every helper.
-#![allow(dead_code, unused_imports)]
+// `allow`, not `expect`: each test crate compiles its own copy of this
+// module, and one that happens to use every helper would find the
+// expectation unfulfilled.
+#![allow(
+    dead_code,
+    unused_imports,
+    reason = "shared by test crates that each use only some of it"
+)]
 
 pub mod child;
 pub mod ctl;

@@ -23,7 +23,8 @@ pub fn corrupt_btree_page(db: &Path, pick: u64) -> Option<usize> {
     let pages: Vec<usize> = (1..bytes.len() / page_size)
         .filter(|&i| matches!(bytes[i * page_size], 0x02 | 0x05 | 0x0A | 0x0D))
         .collect();
-    let victim = *pages.get(pick as usize % pages.len().max(1))?;
+    let at = usize::try_from(pick % pages.len().max(1) as u64).expect("below the page count");
+    let victim = *pages.get(at)?;
     bytes[victim * page_size..(victim + 1) * page_size].fill(0xA5);
     std::fs::write(db, bytes).unwrap();
     Some(victim + 1)

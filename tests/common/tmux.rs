@@ -1,7 +1,12 @@
 //! A private tmux server per test (`tmux -S <tempdir>/sock`, no config
 //! file), so tests never touch the user's server and clean up after
 //! themselves, plus access to the stand-in agent and its log.
-#![allow(dead_code)]
+// `allow`, not `expect`: some test crates include this file on its own
+// (`#[path]`) and use only part of it, others through `common` and all of it.
+#![allow(
+    dead_code,
+    reason = "shared by test crates that each use only some of it"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -3,6 +3,10 @@
 //! real tmux server of its own, real Unix sockets and real SQLite files in a
 //! temp dir; `common` is the harness (`TestDaemon`, `wait_until`, the
 //! stand-in agents). Run one area with `cargo test --test it engine::`.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 #[path = "../common/mod.rs"]
 mod common;

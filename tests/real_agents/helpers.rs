@@ -25,7 +25,9 @@ pub fn naming(home: &Path, except: u32) -> Vec<i32> {
     };
     entries
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
-        .filter(|&pid| pid != except as i32 && pid != std::process::id() as i32)
+        .filter(|&pid| {
+            i64::from(pid) != i64::from(except) && i64::from(pid) != i64::from(std::process::id())
+        })
         .filter(|pid| {
             std::fs::read(format!("/proc/{pid}/cmdline"))
                 .is_ok_and(|c| c.windows(needle.len()).any(|w| w == needle))

@@ -6,6 +6,10 @@
 //! One agent at a time per test, nothing shared. Without the agents cache
 //! (`tests/real/install.sh`) the suite says why once and every test
 //! passes; `tests/run.sh` installs the cache first.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a panic is how a test fails (clippy.toml)"
+)]
 
 mod agent;
 mod aider;
@@ -40,7 +44,9 @@ fn installed(agent: Agent, versions: &[&str]) -> Option<Vec<(String, PathBuf)>> 
         // Straight to stderr, once per agent: the test harness hides
         // `eprintln!` of a passing test, and a skip must be seen.
         static SAID: std::sync::Mutex<Vec<Agent>> = std::sync::Mutex::new(Vec::new());
-        let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+        let mut said = SAID
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if !said.contains(&agent) {
             said.push(agent);
             let name = agent.name();

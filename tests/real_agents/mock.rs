@@ -38,7 +38,7 @@ impl MockLog {
     /// prompt's text with it, as the last user message).
     pub fn turns(&self) -> Vec<Request> {
         read(&self.requests)
-            .into_iter()
+            .iter()
             .filter(|e| e["side"] != true && e["tool_result"] != true)
             .map(request)
             .collect()
@@ -53,7 +53,7 @@ impl MockLog {
     /// When the answer to the prompt `text` finished streaming, if it has.
     pub fn answer_end(&self, text: &str) -> Option<String> {
         read(&self.ends)
-            .into_iter()
+            .iter()
             .map(request)
             .find(|e| e.text == text)
             .map(|e| e.at)
@@ -65,7 +65,7 @@ impl MockLog {
 /// pasted"); what comes before them is the prompt, byte for byte.
 const AIDER_RULES: &str = "\n\n# *SEARCH/REPLACE block* Rules:\n";
 
-fn request(e: Value) -> Request {
+fn request(e: &Value) -> Request {
     let text = e["text"].as_str().unwrap_or_default();
     let text = text
         .split_once(AIDER_RULES)

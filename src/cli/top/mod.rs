@@ -156,7 +156,7 @@ fn take(m: &mut Model, got: Feed) {
             m.link = Link::Up;
         }
         Feed::Failed(why) => {
-            m.notice = Some((format!("cannot read the daemon's state: {why}"), true))
+            m.notice = Some((format!("cannot read the daemon's state: {why}"), true));
         }
     }
 }

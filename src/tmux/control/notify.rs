@@ -91,7 +91,14 @@ fn unescape(data: &str) -> Vec<u8> {
             let v = u32::from(b[i + 1] - b'0') * 64
                 + u32::from(b[i + 2] - b'0') * 8
                 + u32::from(b[i + 3] - b'0');
-            out.push(v as u8);
+            // tmux escapes single bytes (`\000` to `\377`); anything above
+            // is not its escape, and is kept as the text it is.
+            let Ok(byte) = u8::try_from(v) else {
+                out.push(b[i]);
+                i += 1;
+                continue;
+            };
+            out.push(byte);
             i += 4;
         } else {
             out.push(b[i]);
@@ -137,5 +144,10 @@ mod tests {
             Some(Notification::Output("%3".into(), b"a\r\nb\\c".to_vec()))
         );
         assert_eq!(unescape("trailing \\01"), b"trailing \\01".to_vec());
+        assert_eq!(
+            unescape("\\477"),
+            b"\\477".to_vec(),
+            "not a byte: kept as text"
+        );
     }
 }

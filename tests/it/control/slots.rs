@@ -67,8 +67,7 @@ fn one_user_is_capped_and_root_and_hooks_still_get_in() {
         return;
     };
     let config = format!(
-        "allowed_group = {:?}\nmax_connections = 3\nmax_connections_per_uid = 2\n{TEST_CONFIG}",
-        group
+        "allowed_group = {group:?}\nmax_connections = 3\nmax_connections_per_uid = 2\n{TEST_CONFIG}"
     );
     let d = TestDaemon::builder().config(&config).start();
     std::fs::set_permissions(d.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();

@@ -192,7 +192,7 @@ fn socket_activation_takes_fd_3_and_never_unlinks_it() {
         "bound its own socket despite LISTEN_FDS"
     );
     nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.0.id() as i32),
+        nix::unistd::Pid::from_raw(i32::try_from(child.0.id()).unwrap()),
         nix::sys::signal::Signal::SIGTERM,
     )
     .unwrap();

@@ -40,7 +40,7 @@ fn arg_label(arg: &Arg) -> String {
     if arg.is_positional() {
         let name = arg
             .get_value_names()
-            .and_then(|v| v.first().map(|n| n.to_string()))
+            .and_then(|v| v.first().map(std::string::ToString::to_string))
             .unwrap_or_else(|| arg.get_id().to_string().to_uppercase());
         return format!("\\fI{}\\fR", esc(&name));
     }
@@ -86,7 +86,7 @@ fn render_commands(out: &mut String, prefix: &str, cmd: &Command) {
     }
 }
 
-fn render(cmd: Command, section: &str, tail: &str) -> String {
+fn render(cmd: &Command, section: &str, tail: &str) -> String {
     let man = clap_mangen::Man::new(cmd.clone())
         .section(section)
         .source(format!("{} {}", cmd.get_name(), env!("CARGO_PKG_VERSION")));
@@ -99,7 +99,7 @@ fn render(cmd: Command, section: &str, tail: &str) -> String {
     let mut out = String::from_utf8(buf).unwrap();
     if cmd.has_subcommands() {
         out.push_str(".SH COMMANDS\n");
-        render_commands(&mut out, cmd.get_name(), &cmd);
+        render_commands(&mut out, cmd.get_name(), cmd);
     }
     let tail_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("man").join(tail);
     out.push_str(
@@ -109,10 +109,10 @@ fn render(cmd: Command, section: &str, tail: &str) -> String {
     out
 }
 
-fn check(page: &str, generated: String) {
+fn check(page: &str, generated: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("man").join(page);
     if std::env::var_os("UPDATE_MAN").is_some() {
-        std::fs::write(&path, &generated).unwrap();
+        std::fs::write(&path, generated).unwrap();
         return;
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
@@ -126,11 +126,11 @@ fn check(page: &str, generated: String) {
 #[test]
 fn assignerd_8_is_current() {
     let cmd = assigner::daemon::Args::command().name("assignerd");
-    check("assignerd.8", render(cmd, "8", "assignerd.8.tail"));
+    check("assignerd.8", &render(&cmd, "8", "assignerd.8.tail"));
 }
 
 #[test]
 fn assignerctl_1_is_current() {
     let cmd = assigner::cli::Cli::command().name("assignerctl");
-    check("assignerctl.1", render(cmd, "1", "assignerctl.1.tail"));
+    check("assignerctl.1", &render(&cmd, "1", "assignerctl.1.tail"));
 }

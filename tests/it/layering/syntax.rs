@@ -224,7 +224,10 @@ mod tests {
     use crate::layering::tokens::tokens;
 
     fn refs(src: &str, module: &[&str]) -> Vec<String> {
-        let module: Vec<String> = module.iter().map(|s| s.to_string()).collect();
+        let module: Vec<String> = module
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         let s = syntax(&tokens(src), &module);
         s.refs.iter().map(|p| p.join("::")).collect()
     }

@@ -69,7 +69,7 @@ fn corrupt_pages_are_moved_aside_and_readable_rows_salvaged() {
     d.stop();
     // Two prompts in flight when the file broke.
     let mut store = Store::open(&d.db).unwrap();
-    for id in [1, PROMPTS as i64] {
+    for id in [1, i64::try_from(PROMPTS).unwrap()] {
         let claim = Claim {
             pane: "%1".into(),
             session: "agent".into(),
@@ -163,7 +163,7 @@ fn corrupt_pages_are_moved_aside_and_readable_rows_salvaged() {
         assert_eq!(resolved["event"], "requeued-from-stale-session", "{show}");
     }
     // Lost ids are not reused, and the rebuilt file is sound.
-    assert!(d.send(&["after recovery"]) > PROMPTS as i64);
+    assert!(d.send(&["after recovery"]) > i64::try_from(PROMPTS).unwrap());
     let verify = d.ctl_json(&["cleanup", "--verify-only"]);
     assert_eq!(verify["report"]["integrity"][0], "integrity_check: ok");
     // A restart finds a healthy database and no new notice.

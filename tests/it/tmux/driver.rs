@@ -54,7 +54,7 @@ fn snapshot_lists_every_pane_with_its_fields() {
         ("alpha", 1, "sleep")
     );
     assert_eq!((pa.width, pa.height, pa.dead), (120, 40, false));
-    assert_eq!(pa.pid as i32, server.pane_pid(&a));
+    assert_eq!(i32::try_from(pa.pid).unwrap(), server.pane_pid(&a));
     assert!(!pa.path.is_empty());
     assert_eq!(pa.display_name(), "alpha");
     let (p0, p1) = (snap.pane(&b0).unwrap(), snap.pane(&b1).unwrap());
