@@ -3,8 +3,9 @@
 //! Every state change is a single immediate transaction whose `UPDATE` is
 //! guarded on the current status, and it appends to the prompt's history in
 //! the same transaction. A change that lost a race (the prompt moved on
-//! meanwhile) changes nothing and reports [`StoreError::WrongStatus`]; a
-//! crash leaves either the old or the new state, never half of one.
+//! meanwhile) changes nothing and reports
+//! [`WrongStatus`](crate::error::StoreError::WrongStatus); a crash leaves
+//! either the old or the new state, never half of one.
 
 /// SQL for "now" as RFC 3339 UTC with milliseconds; a macro so that the
 /// transition table's column sets can be `concat!`ed constants.
