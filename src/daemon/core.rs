@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use tokio::sync::{broadcast, mpsc, watch};
+use tokio::task::JoinSet;
 use tracing::{error, info, warn};
 
 use super::message::CoreMsg;
@@ -28,6 +29,8 @@ pub struct Core {
     pub(super) last_prune: Instant,
     /// The agent pools, whose state the core owns like the engine's.
     pub(super) pools: crate::pool::Supervisor,
+    /// Worktrees being made for the pools' agents, off this loop.
+    pub(super) pool_work: JoinSet<crate::pool::Prepared>,
     /// The storage condition last announced.
     storage: Option<StorageFault>,
     status_at: Instant,
@@ -49,6 +52,7 @@ impl Core {
         pools.reconfigure(&settings.config.pools);
         Self {
             pools,
+            pool_work: JoinSet::new(),
             store,
             settings,
             engine,
@@ -113,6 +117,7 @@ impl Core {
                     self.engine.on_message(&mut self.store, ev).await;
                 }
                 () = tmux_changes.notified() => self.engine.tmux_changed(),
+                Some(done) = self.pool_work.join_next() => self.pool_prepared(done),
                 () = tokio::time::sleep_until(wake) => {}
             }
             let now = tokio::time::Instant::now();

@@ -2,14 +2,17 @@
 //! (`crate::pool`) compares the step's scan with what should run, and the
 //! core carries out what it decides, through the engine's tmux driver.
 //! One owner, one loop: nothing here runs beside the engine
-//! (ARCHITECTURE.md, "Pools").
+//! (ARCHITECTURE.md, "Pools"), except the git work of making a worktree,
+//! which can take seconds: it runs as a task whose outcome the loop takes
+//! like any message ([`Core::pool_prepared`]).
 
 use std::time::Instant;
 
-use tracing::warn;
+use tokio::task::JoinError;
+use tracing::{error, warn};
 
 use super::core::Core;
-use crate::pool::{self, Action};
+use crate::pool::{self, Action, Prepared};
 use crate::protocol::{ErrorKind, Reply, WireError};
 
 type Handled = Result<Reply, WireError>;
@@ -34,13 +37,26 @@ impl Core {
         let tmux = self.engine.tmux().clone();
         for action in actions {
             match action {
+                Action::Prepare {
+                    pool,
+                    n,
+                    session,
+                    repo,
+                    under,
+                } => {
+                    self.pool_work.spawn(async move {
+                        let made = pool::worktree(&repo, &under, &pool, &session).await;
+                        (pool, n, made)
+                    });
+                }
                 Action::Start {
                     pool,
                     n,
                     session,
+                    dir,
                     spec,
                 } => {
-                    let result = pool::launch(&tmux, &pool, &session, &spec).await;
+                    let result = pool::launch(&tmux, &session, dir.as_deref(), &spec).await;
                     self.pools.started(&pool, n, result, seq, Instant::now());
                 }
                 Action::Kill { pane, session } => {
@@ -60,6 +76,19 @@ impl Core {
         if acted {
             // Observe the new and ended sessions now, not at the next scan.
             self.engine.tmux_changed();
+        }
+    }
+
+    /// A worktree made (or not) away from the loop: the agent starts on
+    /// the step this asks for.
+    pub(super) fn pool_prepared(&mut self, done: Result<Prepared, JoinError>) {
+        match done {
+            Ok((pool, n, made)) => {
+                self.pools.prepared(&pool, n, made, Instant::now());
+                self.engine.tmux_changed();
+            }
+            // `worktree::ensure` returns its failures; a panic is a bug.
+            Err(e) => error!("making an agent's worktree failed: {e}"),
         }
     }
 

@@ -3,6 +3,7 @@
 //! supervisor (`supervisor.rs`).
 
 use std::collections::VecDeque;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// Where an agent is in its life.
@@ -13,6 +14,9 @@ pub enum Phase {
         /// Not before.
         at: Instant,
     },
+    /// Its worktree is being made (`worktree.rs`), off the core's loop;
+    /// due again once it is there.
+    Preparing,
     /// Running in `pane`, started at `since`; `seq` is the engine's scan
     /// count when it was started: a scan no later than that cannot show it.
     Running {
@@ -76,6 +80,8 @@ pub struct Agent {
     /// When the server was last asked to reap its children for this
     /// agent's status ([`super::Action::Reap`]).
     pub reaped_at: Option<Instant>,
+    /// Its worktree, made for its next start ([`super::Action::Prepare`]).
+    pub worktree: Option<PathBuf>,
 }
 
 impl Agent {
@@ -93,6 +99,7 @@ impl Agent {
             stop: None,
             dead_seen: None,
             reaped_at: None,
+            worktree: None,
         }
     }
 
@@ -129,6 +136,7 @@ impl Agent {
                 format!("restarting in {} ms", at.duration_since(now).as_millis())
             }
             (Phase::Due { .. }, _) => "starting".into(),
+            (Phase::Preparing, _) => "creating its worktree".into(),
             (Phase::Down { why }, _) => format!("down: {why}"),
         }
     }

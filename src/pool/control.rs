@@ -53,6 +53,8 @@ impl Supervisor {
                     });
                 }
                 Phase::Running { .. } => continue,
+                // Started as soon as its worktree is there.
+                Phase::Preparing => {}
                 Phase::Due { .. } | Phase::Down { .. } => a.phase = Phase::Due { at: now },
             }
             sessions.push(a.session.clone());

@@ -4,6 +4,8 @@
 //! supervisor, so that its helpers (`lifecycle.rs`, `health.rs`) can use
 //! them without importing the supervisor that uses them.
 
+use std::path::PathBuf;
+
 use super::spec::PoolConfig;
 
 /// What the engine knows of a running agent's pane.
@@ -31,8 +33,23 @@ pub struct PoolSession {
 /// What the core is to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// Start agent `n` of `pool` in a new session; report with
-    /// [`Supervisor::started`](super::Supervisor::started).
+    /// Make agent `n`'s git worktree (`worktree.rs`) away from the core's
+    /// loop, as `git worktree add` can take seconds; report with
+    /// [`super::Supervisor::prepared`].
+    Prepare {
+        /// Pool name.
+        pool: String,
+        /// Agent number.
+        n: u32,
+        /// Session name, the worktree's directory name.
+        session: String,
+        /// The repository the worktree is made from.
+        repo: PathBuf,
+        /// Where the worktrees go.
+        under: PathBuf,
+    },
+    /// Start agent `n` of `pool` in a new session, in `dir`; report with
+    /// [`super::Supervisor::started`].
     Start {
         /// Pool name.
         pool: String,
@@ -40,6 +57,8 @@ pub enum Action {
         n: u32,
         /// Session name.
         session: String,
+        /// Its working directory (its worktree, made by a `Prepare`).
+        dir: Option<PathBuf>,
         /// The pool as it is now.
         spec: Box<PoolConfig>,
     },
@@ -54,3 +73,7 @@ pub enum Action {
     /// exit status tmux missed (`launch::reap`).
     Reap,
 }
+
+/// What an [`Action::Prepare`] returns to the core: the pool, the agent's
+/// number, and its worktree or why not.
+pub type Prepared = (String, u32, Result<PathBuf, String>);

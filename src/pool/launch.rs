@@ -16,7 +16,7 @@
 //! then reads dead without a status until some other child of the server
 //! ends and tmux reaps them all. [`reap`] makes one end.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::spec::PoolConfig;
 use crate::tmux::{Tmux, TmuxError};
@@ -26,24 +26,20 @@ use crate::tmux::{Tmux, TmuxError};
 const WIDTH: &str = "160";
 const HEIGHT: &str = "48";
 
-/// Starts agent `session` of `pool`; returns its pane id, or why not.
+/// Starts agent `session` in `dir` (made beforehand: its worktree comes
+/// from [`super::worktree::ensure`], off the core's loop); returns its
+/// pane id, or why not.
 pub async fn launch(
     driver: &Tmux,
-    pool: &str,
     session: &str,
+    dir: Option<&Path>,
     spec: &PoolConfig,
 ) -> Result<String, String> {
-    let dir = match (&spec.workdir, &spec.worktree_dir) {
-        (Some(repo), Some(under)) if spec.worktree => {
-            Some(super::worktree::ensure(repo, under, pool, session).await?)
-        }
-        (dir, _) => dir.clone(),
-    };
     let tmux = &driver.without_control();
     if let Some(d) = dir.as_ref().filter(|d| !d.is_dir()) {
         return Err(format!("workdir {} is not a directory", d.display()));
     }
-    let dir = dir.map(|d| path_arg(&d)).transpose()?;
+    let dir = dir.map(path_arg).transpose()?;
     let mut create = vec![
         "new-session",
         "-d",
@@ -118,7 +114,7 @@ pub async fn reap(tmux: &Tmux) -> Result<(), TmuxError> {
     tmux.run(&["run-shell", "true"], None, None).await.map(drop)
 }
 
-fn path_arg(dir: &std::path::Path) -> Result<String, String> {
+fn path_arg(dir: &Path) -> Result<String, String> {
     dir.to_str()
         .map(str::to_owned)
         .ok_or_else(|| format!("{} is not UTF-8", PathBuf::from(dir).display()))

@@ -169,24 +169,45 @@ impl Pool {
                             seq: 0,
                         };
                     }
-                    _ => {
-                        if let Some(p) = existing {
-                            actions.push(Action::Kill {
-                                pane: p.id.clone(),
+                    _ => match self.spec.worktree_source() {
+                        // Made (or found) again before each start: a
+                        // person may have removed it meanwhile.
+                        Some((repo, under)) if agent.worktree.is_none() => {
+                            actions.push(Action::Prepare {
+                                pool: name.to_owned(),
+                                n: agent.n,
                                 session: agent.session.clone(),
+                                repo: repo.to_owned(),
+                                under: under.to_owned(),
+                            });
+                            agent.phase = Phase::Preparing;
+                        }
+                        source => {
+                            if let Some(p) = existing {
+                                actions.push(Action::Kill {
+                                    pane: p.id.clone(),
+                                    session: agent.session.clone(),
+                                });
+                            }
+                            let made = agent.worktree.take();
+                            actions.push(Action::Start {
+                                pool: name.to_owned(),
+                                n: agent.n,
+                                session: agent.session.clone(),
+                                dir: if source.is_some() {
+                                    made
+                                } else {
+                                    self.spec.workdir.clone()
+                                },
+                                spec: Box::new(self.spec.clone()),
                             });
                         }
-                        actions.push(Action::Start {
-                            pool: name.to_owned(),
-                            n: agent.n,
-                            session: agent.session.clone(),
-                            spec: Box::new(self.spec.clone()),
-                        });
-                    }
+                    },
                 }
                 true
             }
-            Phase::Due { .. } | Phase::Down { .. } => true,
+            // Its worktree's outcome decides (`Supervisor::prepared`).
+            Phase::Preparing | Phase::Due { .. } | Phase::Down { .. } => true,
         }
     }
 

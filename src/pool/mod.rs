@@ -17,10 +17,11 @@ mod spec;
 mod supervisor;
 mod worktree;
 
-pub use exchange::{Action, AgentUse, PoolSession};
+pub use exchange::{Action, AgentUse, PoolSession, Prepared};
 pub use launch::{kill, launch, reap};
 pub use spec::{MAX_COUNT, PoolConfig, RestartPolicy};
 pub use supervisor::Supervisor;
+pub use worktree::ensure as worktree;
 
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,7 @@
 //! the rest of the config: unknown keys are errors naming key and line.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -197,6 +197,15 @@ impl PoolConfig {
     /// The session name of agent `n` (from 1).
     pub fn session_name(&self, name: &str, n: u32) -> String {
         self.session_pattern(name).replace("{n}", &n.to_string())
+    }
+
+    /// With `worktree`: the repository each agent's worktree is made from,
+    /// and where the worktrees go.
+    pub fn worktree_source(&self) -> Option<(&Path, &Path)> {
+        match (&self.workdir, &self.worktree_dir) {
+            (Some(repo), Some(under)) if self.worktree => Some((repo, under)),
+            _ => None,
+        }
     }
 
     /// The wait before the restart that follows `exits` exits in a row.

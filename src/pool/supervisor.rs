@@ -6,6 +6,7 @@
 //! (ARCHITECTURE.md, "Pools").
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use tracing::{info, warn};
@@ -135,6 +136,31 @@ impl Supervisor {
             Err(why) => {
                 warn!(pool, session = %agent.session, "agent could not be started: {why}");
                 p.exited(pool, &mut agent, why, None, now);
+            }
+        }
+        p.agents.insert(n, agent);
+    }
+
+    /// The outcome of an [`Action::Prepare`]: the agent is due to start
+    /// in its worktree, or its start failed (which counts as such).
+    pub fn prepared(&mut self, pool: &str, n: u32, result: Result<PathBuf, String>, now: Instant) {
+        let Some(p) = self.pools.get_mut(pool) else {
+            return;
+        };
+        let Some(mut agent) = p.agents.remove(&n) else {
+            return;
+        };
+        if agent.phase == Phase::Preparing {
+            match result {
+                // A retired agent is dropped by the next tick, unstarted.
+                Ok(dir) => {
+                    agent.worktree = Some(dir);
+                    agent.phase = Phase::Due { at: now };
+                }
+                Err(why) => {
+                    warn!(pool, session = %agent.session, "agent could not be started: {why}");
+                    p.exited(pool, &mut agent, why, None, now);
+                }
             }
         }
         p.agents.insert(n, agent);

@@ -38,7 +38,7 @@ fn starts(actions: &[Action]) -> Vec<String> {
         .iter()
         .filter_map(|a| match a {
             Action::Start { session, .. } => Some(session.clone()),
-            Action::Kill { .. } | Action::Reap => None,
+            Action::Kill { .. } | Action::Prepare { .. } | Action::Reap => None,
         })
         .collect()
 }
@@ -48,7 +48,7 @@ fn kills(actions: &[Action]) -> Vec<String> {
         .iter()
         .filter_map(|a| match a {
             Action::Kill { pane, .. } => Some(pane.clone()),
-            Action::Start { .. } | Action::Reap => None,
+            Action::Start { .. } | Action::Prepare { .. } | Action::Reap => None,
         })
         .collect()
 }
@@ -229,4 +229,53 @@ fn a_removed_pool_drains_and_goes() {
     assert_eq!(kills(&a), ["%1", "%2"]);
     assert!(s.infos(t0).is_empty());
     assert!(s.scale("p", 3).unwrap_err().contains("no pool p"));
+}
+
+#[test]
+fn a_worktree_is_made_before_each_start_and_a_retired_agent_is_not_started() {
+    let t0 = Instant::now();
+    let mut s = Supervisor::default();
+    s.reconfigure(&config(
+        "worktree = true\nworkdir = \"/repo\"\nworktree_dir = \"/trees\"\n",
+    ));
+    let a = s.tick(t0, 1, &snap(vec![]), idle);
+    assert!(starts(&a).is_empty(), "{a:?}");
+    let prepared: Vec<(u32, String)> = a
+        .iter()
+        .filter_map(|a| match a {
+            Action::Prepare { n, repo, under, .. } => {
+                Some((*n, format!("{}:{}", repo.display(), under.display())))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        prepared,
+        [(1, "/repo:/trees".into()), (2, "/repo:/trees".into())]
+    );
+    assert_eq!(s.infos(t0)[0].agents[0].state, "creating its worktree");
+    // Nothing more is asked while the worktrees are being made.
+    assert!(s.tick(t0, 2, &snap(vec![]), idle).is_empty());
+    s.scale("p", 1).unwrap();
+    s.prepared("p", 1, Ok("/trees/p-1".into()), t0);
+    s.prepared("p", 2, Ok("/trees/p-2".into()), t0);
+    let a = s.tick(t0, 3, &snap(vec![]), idle);
+    let dirs: Vec<_> = a
+        .iter()
+        .filter_map(|a| match a {
+            Action::Start { session, dir, .. } => Some((session.as_str(), dir.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(dirs, [("p-1", Some("/trees/p-1".into()))]);
+    assert_eq!(s.infos(t0)[0].agents.len(), 1, "agent 2 retired unstarted");
+    // A failure to make it is a failed start.
+    s.started("p", 1, Err("gone".into()), 3, t0);
+    s.restart("p", Some(1), t0).unwrap();
+    let a = s.tick(t0, 4, &snap(vec![]), idle);
+    assert!(matches!(a[..], [Action::Prepare { n: 1, .. }]), "{a:?}");
+    s.prepared("p", 1, Err("git worktree add: no".into()), t0);
+    let agent = &s.infos(t0)[0].agents[0];
+    assert_eq!(agent.last_exit.as_deref(), Some("git worktree add: no"));
+    assert!(agent.state.starts_with("restarting in"), "{agent:?}");
 }

@@ -35,8 +35,8 @@ pub struct PoolAgent {
     /// Its pane while it runs (`%12`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pane: Option<String>,
-    /// `running`, `starting`, `restarting in N ms`, `draining`,
-    /// `restarting once idle` or `down: WHY`.
+    /// `running`, `starting`, `creating its worktree`, `restarting in N
+    /// ms`, `draining`, `restarting once idle` or `down: WHY`.
     pub state: String,
     /// Restarts since the daemon started.
     pub restarts: u32,

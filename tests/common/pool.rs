@@ -106,6 +106,19 @@ impl PoolFleet {
         self.d.wait_status(id, status);
     }
 
+    /// Pool `claude`'s `count` agents are up and idle, each in its own
+    /// session.
+    pub fn up(&self, count: usize) {
+        self.wait_pools("all running", |p| {
+            p.first().is_some_and(|p| {
+                p["state"] == "running" && p["agents"].as_array().unwrap().len() == count
+            })
+        });
+        let names: Vec<String> = (1..=count).map(|n| format!("claude-{n}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        self.wait_idle(&names);
+    }
+
     /// Waits until `sessions` shows each of `names` idle.
     pub fn wait_idle(&self, names: &[&str]) {
         let ok = wait_until(WAIT, || {

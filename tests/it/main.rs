@@ -19,6 +19,7 @@ mod docs;
 mod engine;
 mod layering;
 mod pools;
+mod pools_worktree;
 mod recovery;
 mod store;
 mod tmux;

@@ -1,21 +1,10 @@
 //! Agent pools against real tmux and stand-in agents: the daemon starts
 //! them, restarts one that dies (its prompt handled by the restart rules),
-//! stops at the start limit, drains on scale-down, and keeps worktrees.
+//! stops at the start limit, drains on scale-down, clears between
+//! prompts and follows reloads (worktrees: `pools_worktree.rs`).
 
 use crate::common::{NotifyListener, PoolFleet, WAIT, wait_until};
 use assigner::protocol::PromptStatus;
-
-/// The agents are up and idle, each in its own session.
-fn up(f: &PoolFleet, count: usize) {
-    f.wait_pools("all running", |p| {
-        p.first().is_some_and(|p| {
-            p["state"] == "running" && p["agents"].as_array().unwrap().len() == count
-        })
-    });
-    let names: Vec<String> = (1..=count).map(|n| format!("claude-{n}")).collect();
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    f.wait_idle(&names);
-}
 
 #[test]
 fn a_killed_agent_is_restarted_and_its_prompt_runs_again() {
@@ -23,7 +12,7 @@ fn a_killed_agent_is_restarted_and_its_prompt_runs_again() {
         &["--busy-ms", "4000"],
         "count = 1\nrestart_delay_ms = 200\n",
     );
-    up(&f, 1);
+    f.up(1);
     let first = f.agent(1)["pane"].as_str().unwrap().to_owned();
     let id = f.d.send(&["survive the restart"]);
     f.wait_status(id, PromptStatus::InProgress);
@@ -74,7 +63,7 @@ fn every_killed_agent_is_logged_with_its_signal() {
         "count = 1\nrestart_delay_ms = 50\nrestart_delay_max_ms = 100\nstart_limit_burst = 20\n",
     );
     for round in 1..=KILLS {
-        up(&f, 1);
+        f.up(1);
         let pane = f.agent(1)["pane"].as_str().unwrap().to_owned();
         nix::sys::signal::kill(
             nix::unistd::Pid::from_raw(f.tmux.pane_pid(&pane)),
@@ -155,7 +144,7 @@ fn a_crash_loop_stops_at_the_start_limit_and_shows_in_status() {
 #[test]
 fn scaling_down_drains_and_never_interrupts_a_prompt() {
     let f = PoolFleet::new(&["--busy-ms", "2500"], "count = 2\n");
-    up(&f, 2);
+    f.up(2);
     let id = f.d.send(&["-t", "claude-2", "finish me first"]);
     f.wait_status(id, PromptStatus::InProgress);
     let out = f.d.ctl_ok(&["pool", "scale", "claude", "1"]);
@@ -184,99 +173,12 @@ fn scaling_down_drains_and_never_interrupts_a_prompt() {
 }
 
 #[test]
-fn worktrees_are_made_once_and_kept_across_a_daemon_restart() {
-    let repo = tempfile::tempdir().unwrap();
-    let git = |args: &[&str]| {
-        let out = std::process::Command::new("git")
-            .arg("-C")
-            .arg(repo.path())
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    git(&["init", "-q", "-b", "main"]);
-    git(&[
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@t",
-        "commit",
-        "-q",
-        "--allow-empty",
-        "-m",
-        "start",
-    ]);
-    let trees = repo.path().join("trees");
-    let keys = format!(
-        "count = 2\nworktree = true\nworkdir = {:?}\nworktree_dir = {:?}\n",
-        repo.path(),
-        trees
-    );
-    let mut f = PoolFleet::new(&[], &keys);
-    up(&f, 2);
-    let one = trees.join("claude-1");
-    assert!(
-        one.join(".git").is_file(),
-        "no worktree at {}",
-        one.display()
-    );
-    assert_eq!(
-        git(&["-C", one.to_str().unwrap(), "branch", "--show-current"]).trim(),
-        "claude/claude-1"
-    );
-    std::fs::write(one.join("work.txt"), "kept").unwrap();
-    let panes: Vec<String> = (1..=2)
-        .map(|n| f.agent(n)["pane"].as_str().unwrap().to_owned())
-        .collect();
-    // The daemon restarts; the agents, on their own server, do not.
-    f.d.stop();
-    f.d.spawn();
-    f.d.wait_ready();
-    up(&f, 2);
-    let again: Vec<String> = (1..=2)
-        .map(|n| f.agent(n)["pane"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(again, panes, "the running agents were adopted, not doubled");
-    // An agent started afresh goes back to its own worktree.
-    f.d.ctl_ok(&["pool", "restart", "claude/1"]);
-    f.wait_pools("restarted agent 1", |p| {
-        p[0]["agents"][0]["pane"]
-            .as_str()
-            .is_some_and(|p| p != panes[0])
-            && p[0]["state"] == "running"
-    });
-    f.wait_idle(&["claude-1"]);
-    let sessions = f.d.ctl_json(&["sessions"]);
-    let dir = sessions["sessions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "claude-1")
-        .map(|s| s["working_dir"].clone())
-        .unwrap();
-    assert_eq!(dir.as_str(), one.to_str(), "{sessions}");
-    assert_eq!(
-        std::fs::read_to_string(one.join("work.txt")).unwrap(),
-        "kept"
-    );
-    let listed = git(&["worktree", "list"]);
-    assert_eq!(listed.lines().count(), 3, "{listed}");
-    assert_eq!(
-        f.d.logs().matches("worktree created").count(),
-        2,
-        "made again after the restart"
-    );
-}
-
-#[test]
 fn clear_between_is_typed_after_each_prompt_before_the_next() {
     let f = PoolFleet::new(
         &["--busy-ms", "200"],
         "count = 1\nclear_between = \"/clear\"\n",
     );
-    up(&f, 1);
+    f.up(1);
     let one = f.d.send(&["first task"]);
     let two = f.d.send(&["second task"]);
     for id in [one, two] {
@@ -293,7 +195,7 @@ fn clear_between_is_typed_after_each_prompt_before_the_next() {
 #[test]
 fn reload_applies_pool_changes_and_drains_a_removed_pool() {
     let f = PoolFleet::new(&[], "count = 1\n");
-    up(&f, 1);
+    f.up(1);
     let first = f.agent(1)["pane"].clone();
     let log = f.log_path();
     let write = |pools: &str| {
@@ -346,7 +248,7 @@ fn an_agent_whose_screen_stays_unknown_is_restarted() {
 #[test]
 fn an_agent_is_recycled_after_its_prompts() {
     let f = PoolFleet::new(&["--busy-ms", "100"], "count = 1\nrecycle_after = 2\n");
-    up(&f, 1);
+    f.up(1);
     let first = f.agent(1)["pane"].as_str().unwrap().to_owned();
     let ids = [f.d.send(&["one"]), f.d.send(&["two"])];
     for id in ids {

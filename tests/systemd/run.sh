@@ -270,8 +270,11 @@ t_user_service() {   # the per-user units, for a person's own agents on their ow
         wait_for 30 cx grep -q 'hello from my own queue' /home/outsider/claude-u.log
     check "the user's prompt completes" \
         wait_for 30 sh -c "nsenter -t $LEADER -a -- runuser -u outsider -- env XDG_RUNTIME_DIR=$rt assignerctl show ${id:-0} | grep -qw completed"
-    run as_user systemctl --user stop assigner.service assigner.socket
-    run as_user tmux kill-server
+    check "the user's running tmux server is used: assigner-tmux.service is skipped, not started beside it" \
+        test "$(as_user systemctl --user show -p Result --value assigner-tmux.service)" = exec-condition \
+            -a "$(as_user systemctl --user show -p ActiveState --value assigner-tmux.service)" = inactive
+    t_user_pools
+    run as_user systemctl --user stop assigner.service assigner.socket assigner-tmux.service
     run cx loginctl disable-linger outsider
 }
 
