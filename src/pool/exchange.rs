@@ -4,6 +4,8 @@
 //! supervisor, so that its helpers (`lifecycle.rs`, `health.rs`) can use
 //! them without importing the supervisor that uses them.
 
+use std::time::Instant;
+
 use super::spec::PoolConfig;
 
 /// What the engine knows of a running agent's pane.
@@ -17,6 +19,9 @@ pub struct AgentUse {
     pub unknown: bool,
     /// Prompts it completed.
     pub completed: u32,
+    /// Its screen reads `rate_limited`, and its banner says the limit
+    /// resets then (`detect::reset_time`).
+    pub limit_resets: Option<Instant>,
 }
 
 /// What the engine must know of a pool's session.
