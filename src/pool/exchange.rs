@@ -24,6 +24,16 @@ pub struct AgentUse {
     pub limit_resets: Option<Instant>,
 }
 
+/// A pool's count set by `pool scale`, kept in the state database: it
+/// applies while the config's `count` is still the one it was set against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolScale {
+    /// Agents to keep.
+    pub count: u32,
+    /// The config's `count` when it was set.
+    pub config_count: u32,
+}
+
 /// What the engine must know of a pool's session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PoolSession {

@@ -19,6 +19,7 @@ mod flight;
 mod health;
 mod history;
 pub mod migrations;
+mod pool_scales;
 mod prompts;
 mod repair;
 mod row;
