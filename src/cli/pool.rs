@@ -11,7 +11,8 @@ use crate::protocol::{PoolInfo, Request};
 /// `pool` actions; without one, the pools are listed.
 #[derive(Debug, Subcommand)]
 pub enum PoolAction {
-    /// Keep pool NAME at N agents; agents beyond N stop once idle.
+    /// Keep pool NAME at N agents, across daemon restarts, until the
+    /// config's count for it changes; agents beyond N stop once idle.
     Scale {
         /// Pool name.
         name: String,
@@ -58,9 +59,13 @@ pub(super) fn pools_text(pools: &[PoolInfo]) -> String {
     }
     let mut out = String::new();
     for p in pools {
+        let scaled = p
+            .config_count
+            .map(|c| format!(" (set by pool scale; the config says {c})"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "pool {} ({}): {}, {} agent(s)",
+            "pool {} ({}): {}, {} agent(s){scaled}",
             p.name, p.provider, p.state, p.count
         );
         if let Some(why) = &p.reason {

@@ -48,10 +48,8 @@ impl Core {
         events: broadcast::Sender<Event>,
     ) -> Self {
         let last_event = store.last_history_id().unwrap_or(0);
-        let mut pools = crate::pool::Supervisor::default();
-        pools.reconfigure(&settings.config.pools);
-        Self {
-            pools,
+        let mut core = Self {
+            pools: crate::pool::Supervisor::default(),
             pool_work: JoinSet::new(),
             store,
             settings,
@@ -64,7 +62,9 @@ impl Core {
             events,
             last_event,
             notifier: Notifier::from_env(),
-        }
+        };
+        core.configure_pools();
+        core
     }
 
     /// How long the loop may sleep: the scan interval, but never so long
@@ -178,10 +178,10 @@ impl Core {
         }
         self.engine
             .reconfigure(&settings.tmux_socket, &settings.config);
-        self.pools.reconfigure(&settings.config.pools);
         let retention = settings.config.retention_days;
         let changed = retention != self.settings.config.retention_days;
         self.settings = settings;
+        self.configure_pools();
         if changed {
             // A new retention period applies now, not at the next hourly
             // prune.

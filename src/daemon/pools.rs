@@ -9,7 +9,7 @@
 use std::time::Instant;
 
 use tokio::task::JoinError;
-use tracing::{error, warn};
+use tracing::{error, info, warn};
 
 use super::core::Core;
 use crate::pool::{self, Action, Prepared};
@@ -104,7 +104,30 @@ impl Core {
         })
     }
 
-    /// `pool_scale`.
+    /// Applies the config's pools, each at the count `pool scale` set while
+    /// the config's `count` for it is unchanged, and forgets the counts
+    /// the config now overrides (assignerctl(1), `pool scale`).
+    pub(super) fn configure_pools(&mut self) {
+        let scales = self.store.pool_scales().unwrap_or_else(|e| {
+            warn!("the config's pool counts apply: {e}");
+            Vec::new()
+        });
+        for name in self.pools.reconfigure(&self.settings.config.pools, &scales) {
+            match self.store.set_pool_scale(&name, None) {
+                Ok(()) => info!(
+                    pool = %name,
+                    "the count `pool scale` set is dropped: the config's count changed or the pool is gone"
+                ),
+                Err(e) => {
+                    self.store.note_failure(&e);
+                    warn!(pool = %name, "{e}");
+                }
+            }
+        }
+    }
+
+    /// `pool_scale`: recorded first, so a count the reply confirms
+    /// outlives a daemon restart.
     pub(super) fn pool_scale(&mut self, pool: String, count: u32) -> Handled {
         if count > pool::MAX_COUNT {
             return Err(WireError::new(
@@ -112,6 +135,10 @@ impl Core {
                 format!("count: a pool has at most {} agents", pool::MAX_COUNT),
             ));
         }
+        let scale = self.pools.scale_of(&pool, count).map_err(not_found)?;
+        self.store
+            .set_pool_scale(&pool, scale)
+            .inspect_err(|e| self.store.note_failure(e))?;
         self.pools.scale(&pool, count).map_err(not_found)?;
         tracing::info!(pool = %pool, count, "pool scaled");
         // A step that lists the panes, so the supervisor acts on this scan.

@@ -28,7 +28,7 @@ prepare = "none"
 rules = [
   { name = "claude-approval-question", state = "waiting_approval", regex = 'Do you want to (proceed|make this edit|create|allow|run|overwrite)', lines = 15 },
   { name = "claude-approval-options", state = "waiting_approval", regex = '^\s*│?\s*❯\s*1\.\s+Yes', lines = 12 },
-  { name = "claude-usage-limit", state = "rate_limited", regex = '(?i)(usage limit reached|\d+-hour limit reached|weekly limit reached|you.ve hit your (usage )?limit|stop and wait for limit to reset|limit will reset at)', not = '(?i)approaching', lines = 10 },
+  { name = "claude-usage-limit", state = "rate_limited", regex = '(?i)(usage limit reached|\d+-hour limit reached|weekly limit reached|you.ve hit your (usage |session |weekly |opus |sonnet |\d+-hour )?limit|stop and wait for limit to reset|limit will reset at)', not = '(?i)approaching', lines = 10 },
   { name = "claude-esc-to-interrupt", state = "busy", contains = "esc to interrupt", lines = 10 },
   { name = "claude-ctrl-c-to-interrupt", state = "busy", contains = "ctrl+c to interrupt", lines = 10 },
   { name = "claude-spinner-verb", state = "busy", regex = '^\s*[·✢✳✶✻✽*]\s*[A-Z][a-z]+(ing)?…', lines = 10 },

@@ -264,6 +264,15 @@ mod tests {
             state("claude", CLAUDE_LIMIT),
             (RateLimited, Some("claude-usage-limit".into()))
         );
+        // Claude Code's own words since 2.1 (its binary's `You've hit your
+        // ${limit}` with the limit's name).
+        for name in ["5-hour", "session", "weekly", "Opus", "Sonnet"] {
+            let banner = CLAUDE_IDLE.replace(
+                "⏺ Done.",
+                &format!("⏺ You've hit your {name} limit · resets 3pm (Europe/Paris)"),
+            );
+            assert_eq!(state("claude", &banner).0, RateLimited, "{name}");
+        }
         let warn = CLAUDE_IDLE.replace("⏺ Done.", "Approaching usage limit reached soon ·");
         assert_eq!(
             state("claude", &warn).0,

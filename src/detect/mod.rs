@@ -18,6 +18,7 @@
 //! profiles.shows_unsent_below(provider, screen, sent) -> our text waits below the box
 //! profiles.api_error(provider, answer)             -> the error line that ended it
 //! is_rate_limit(line)                              -> that error is a rate limit
+//! reset_time(screen, seen, local_zone)             -> when its usage-limit banner says it resets
 //! fingerprint(screen)                              -> u64
 //! Debouncer::new(settle, completion).observe(&verdict, fp, now) -> Option<Reported>
 //! ```
@@ -35,6 +36,7 @@ mod profile_set;
 mod profile_spec;
 #[cfg(test)]
 mod region_tests;
+mod reset_time;
 
 pub use api_error::is_rate_limit;
 pub use classify::{Verdict, tail};
@@ -43,3 +45,4 @@ pub use debounce::{Debouncer, Reported, fingerprint};
 pub use echo::SentText;
 pub use profile_set::{Prepare, Profile, Profiles};
 pub use profile_spec::{MAX_TAIL_LINES, ProfileOverride, RuleSpec};
+pub use reset_time::{ResetWatch, reset_text, reset_time};

@@ -2,8 +2,11 @@
 
 use std::time::{Duration, Instant};
 
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
 use super::pane_job::PaneJob;
-use crate::detect::{Debouncer, SentText, Verdict};
+use crate::detect::{Debouncer, ResetWatch, SentText, Verdict};
 use crate::protocol::{SessionInfo, SessionState};
 use crate::store::SessionRow;
 use crate::tmux::Pane;
@@ -77,6 +80,9 @@ pub struct Tracked {
     pub completed: u32,
     /// Its pool's `clear_between` is to be typed before its next prompt.
     pub clearing: bool,
+    /// While its screen reads `rate_limited`: when the banner says the
+    /// limit resets, read at the banner's first sight (`agent_use`).
+    pub limit_reset: Option<ResetWatch>,
 }
 
 impl Tracked {
@@ -107,6 +113,7 @@ impl Tracked {
             draining: false,
             completed: 0,
             clearing: false,
+            limit_reset: None,
         }
     }
 
@@ -205,6 +212,11 @@ impl Tracked {
             (SessionState::Idle, _) => Some((now, fingerprint)),
             _ => None,
         };
+        self.limit_reset = (verdict.state == SessionState::RateLimited).then(|| {
+            let mut watch = self.limit_reset.take().unwrap_or_default();
+            watch.observe(&screen, Timestamp::now(), &TimeZone::system());
+            watch
+        });
         self.last_verdict = Some(verdict);
         self.last_screen = screen;
         self.fingerprint = fingerprint;

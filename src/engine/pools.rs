@@ -3,6 +3,9 @@
 //! (no new prompt for them) and which provider a pool's sessions are.
 
 use std::sync::Arc;
+use std::time::Instant;
+
+use jiff::Timestamp;
 
 use super::Engine;
 use crate::pool::{AgentUse, PoolSession};
@@ -28,11 +31,18 @@ impl Engine {
             w.timeout
                 .is_some_and(|limit| w.submitted.elapsed() >= limit)
         });
+        let limit_resets = t
+            .debounce
+            .reported()
+            .filter(|r| r.state == SessionState::RateLimited)
+            .and_then(|_| t.limit_reset.as_ref()?.reset())
+            .map(instant_of);
         Some(AgentUse {
             busy: !t.job.is_free(),
             overdue,
             unknown: t.state() == SessionState::Unknown,
             completed: t.completed,
+            limit_resets,
         })
     }
 
@@ -54,5 +64,16 @@ impl Engine {
             self.queue.invalidate();
             self.dirty = true;
         }
+    }
+}
+
+/// The monotonic instant of wall-clock time `at`, which the pools compare
+/// with their own clock; a past one before the clock's start reads as now.
+fn instant_of(at: Timestamp) -> Instant {
+    let (now, wall) = (Instant::now(), Timestamp::now());
+    let ahead = at.duration_since(wall);
+    match ahead.is_negative() {
+        false => now + ahead.unsigned_abs(),
+        true => now.checked_sub(ahead.unsigned_abs()).unwrap_or(now),
     }
 }

@@ -5,19 +5,33 @@
 use std::time::Instant;
 
 use super::agent::{Phase, Stop};
+use super::exchange::PoolScale;
 use super::spec::MAX_COUNT;
 use super::supervisor::Supervisor;
 use crate::protocol::{PoolAgent, PoolInfo};
 
 impl Supervisor {
-    /// Keeps `pool` at `count` agents until the next reload that changes
-    /// its `count` (or restart). Agents beyond it stop once idle.
-    pub fn scale(&mut self, pool: &str, count: u32) -> Result<(), String> {
+    /// What `pool scale` would keep: `None` when `count` is the config's
+    /// own (nothing to remember). The pool must exist.
+    pub fn scale_of(&mut self, pool: &str, count: u32) -> Result<Option<PoolScale>, String> {
         if count > MAX_COUNT {
             return Err(format!("a pool has at most {MAX_COUNT} agents"));
         }
+        let config_count = self.pool_mut(pool)?.spec.count;
+        Ok((count != config_count).then_some(PoolScale {
+            count,
+            config_count,
+        }))
+    }
+
+    /// Keeps `pool` at `count` agents while the config's `count` stays as
+    /// it is (the caller records it, so it outlives a restart). Agents
+    /// beyond it stop once idle.
+    pub fn scale(&mut self, pool: &str, count: u32) -> Result<(), String> {
+        let scaled = self.scale_of(pool, count)?.is_some();
         let p = self.pool_mut(pool)?;
         p.count = count;
+        p.scaled = scaled;
         Ok(())
     }
 
@@ -98,6 +112,7 @@ impl Supervisor {
                     name: name.clone(),
                     provider: p.spec.provider.clone(),
                     count: p.count,
+                    config_count: p.scaled.then_some(p.spec.count),
                     state: state.into(),
                     reason: p.failed.clone(),
                     agents: p

@@ -5,6 +5,7 @@
 //! them without importing the supervisor that uses them.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use super::spec::PoolConfig;
 
@@ -19,6 +20,19 @@ pub struct AgentUse {
     pub unknown: bool,
     /// Prompts it completed.
     pub completed: u32,
+    /// Its screen reads `rate_limited`, and its banner says the limit
+    /// resets then (`detect::reset_time`).
+    pub limit_resets: Option<Instant>,
+}
+
+/// A pool's count set by `pool scale`, kept in the state database: it
+/// applies while the config's `count` is still the one it was set against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolScale {
+    /// Agents to keep.
+    pub count: u32,
+    /// The config's `count` when it was set.
+    pub config_count: u32,
 }
 
 /// What the engine must know of a pool's session.

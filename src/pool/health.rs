@@ -1,8 +1,11 @@
 //! When a running agent is to be started afresh: its screen stayed
-//! `unknown` too long (`unknown_restart_secs`), or it completed
-//! `recycle_after` prompts; and whether a pending stop may happen now. A
-//! stop never cuts into a prompt, except a health restart of an agent whose
-//! prompt is past its timeout (assigner.toml(5), POOLS).
+//! `unknown` too long (`unknown_restart_secs`), it still reads
+//! `rate_limited` past the reset time its banner shows (plus
+//! `limit_restart_margin_secs`), or it completed `recycle_after` prompts;
+//! and whether a pending stop may happen now. A stop never cuts into a
+//! prompt, except a health restart of an agent whose prompt is past its
+//! timeout (assigner.toml(5), POOLS). A limit that lifted is no failure of
+//! the agent's, so that restart does not count against the start limit.
 
 use std::time::{Duration, Instant};
 
@@ -26,6 +29,18 @@ pub(super) fn check(spec: &PoolConfig, agent: &mut Agent, usage: AgentUse, now: 
         agent.stop = Some(Stop::Restart {
             why: format!("its screen read unknown for {limit} s"),
             failure: true,
+            overdue: true,
+        });
+    } else if let Some(reset) = usage.limit_resets
+        && let margin = Duration::from_secs(spec.limit_restart_margin_secs)
+        && now >= reset + margin
+    {
+        let late = now.duration_since(reset).as_secs();
+        agent.stop = Some(Stop::Restart {
+            why: format!(
+                "its screen still reads rate_limited {late} s past the reset time its banner shows"
+            ),
+            failure: false,
             overdue: true,
         });
     } else if let Some(n) = spec.recycle_after
@@ -79,6 +94,58 @@ mod tests {
             ..unknown_busy
         };
         assert!(may_stop(&a, overdue));
+    }
+
+    #[test]
+    fn a_limit_past_its_reset_time_restarts_only_after_the_margin_and_never_into_a_live_prompt() {
+        let (spec, t0) = (spec(), Instant::now());
+        let reset = t0 + Duration::from_secs(100);
+        let limited = AgentUse {
+            busy: true,
+            limit_resets: Some(reset),
+            ..AgentUse::default()
+        };
+        let mut a = Agent::new(1, "p-1".into(), t0);
+        for at in [t0, reset, reset + Duration::from_secs(59)] {
+            check(&spec, &mut a, limited, at);
+            assert_eq!(a.stop, None, "not before the reset time and its margin");
+        }
+        check(&spec, &mut a, limited, reset + Duration::from_secs(60));
+        assert!(
+            matches!(
+                a.stop,
+                Some(Stop::Restart {
+                    failure: false,
+                    overdue: true,
+                    ..
+                })
+            ),
+            "{:?}",
+            a.stop
+        );
+        assert!(!may_stop(&a, limited), "its prompt has time left");
+        assert!(may_stop(
+            &a,
+            AgentUse {
+                overdue: true,
+                ..limited
+            }
+        ));
+        assert!(may_stop(
+            &a,
+            AgentUse {
+                busy: false,
+                ..limited
+            }
+        ));
+        // No time on the banner: nothing to go by, the agent is left alone.
+        let mut b = Agent::new(2, "p-2".into(), t0);
+        let no_time = AgentUse {
+            limit_resets: None,
+            ..limited
+        };
+        check(&spec, &mut b, no_time, t0 + Duration::from_secs(86_400));
+        assert_eq!(b.stop, None);
     }
 
     #[test]

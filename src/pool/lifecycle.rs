@@ -29,6 +29,8 @@ pub struct Pool {
     pub spec: PoolConfig,
     /// Agents to keep running.
     pub count: u32,
+    /// `count` comes from `pool scale`, not the config.
+    pub scaled: bool,
     /// Why the start limit stopped it.
     pub failed: Option<String>,
     /// Gone from the config: its agents stop once idle.

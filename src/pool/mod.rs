@@ -17,7 +17,7 @@ mod spec;
 mod supervisor;
 mod worktree;
 
-pub use exchange::{Action, AgentUse, PoolSession, Prepared};
+pub use exchange::{Action, AgentUse, PoolScale, PoolSession, Prepared};
 pub use launch::{kill, launch, reap};
 pub use spec::{MAX_COUNT, PoolConfig, RestartPolicy};
 pub use supervisor::Supervisor;

@@ -87,6 +87,11 @@ pub struct PoolConfig {
     /// Start an agent afresh after it completed this many prompts.
     #[serde(default)]
     pub recycle_after: Option<u32>,
+    /// How long past the reset time its usage-limit banner shows an agent
+    /// whose screen still reads `rate_limited` is restarted: the banners
+    /// drop the seconds, so the limit may lift up to a minute late.
+    #[serde(default = "limit_restart_margin_secs")]
+    pub limit_restart_margin_secs: u64,
     /// Text typed (then Enter) into an agent after each prompt it completes,
     /// before it gets the next, such as `/clear`. Default: off.
     #[serde(default)]
@@ -107,6 +112,9 @@ fn start_limit_burst() -> u32 {
 }
 fn start_limit_interval_secs() -> u64 {
     300
+}
+fn limit_restart_margin_secs() -> u64 {
+    60
 }
 
 /// Most agents one pool may ask for: a typo (`count = 1000`) must not fill

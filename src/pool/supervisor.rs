@@ -12,7 +12,7 @@ use std::time::Instant;
 use tracing::{info, warn};
 
 use super::agent::{Agent, Phase};
-use super::exchange::{Action, AgentUse, PoolSession};
+use super::exchange::{Action, AgentUse, PoolScale, PoolSession};
 pub use super::lifecycle::Pool;
 use super::spec::PoolConfig;
 use crate::tmux::Snapshot;
@@ -26,15 +26,24 @@ pub struct Supervisor {
 
 impl Supervisor {
     /// Applies the config's pools: new ones start, changed ones start their
-    /// next agents with the new spec (a changed `count` applies now), and
-    /// removed ones drain.
-    pub fn reconfigure(&mut self, config: &BTreeMap<String, PoolConfig>) {
+    /// next agents with the new spec, and removed ones drain. A pool's
+    /// count is its `scales` entry (from `pool scale`) while the config's
+    /// `count` is still the one that was scaled, else the config's.
+    /// Returns the pools whose scaled count no longer applies (the config's
+    /// count changed, or the pool is gone), to be forgotten.
+    pub fn reconfigure(
+        &mut self,
+        config: &BTreeMap<String, PoolConfig>,
+        scales: &[(String, PoolScale)],
+    ) -> Vec<String> {
+        let scale_of = |name: &str| scales.iter().find(|(n, _)| n == name).map(|(_, s)| *s);
         for (name, spec) in config {
+            let scaled = scale_of(name).filter(|s| s.config_count == spec.count);
+            let count = scaled.map_or(spec.count, |s| s.count);
             match self.pools.get_mut(name) {
                 Some(p) => {
-                    if p.spec.count != spec.count || p.removed {
-                        p.count = spec.count;
-                    }
+                    p.count = count;
+                    p.scaled = scaled.is_some();
                     p.spec = spec.clone();
                     p.removed = false;
                 }
@@ -43,13 +52,17 @@ impl Supervisor {
                         name.clone(),
                         Pool {
                             spec: spec.clone(),
-                            count: spec.count,
+                            count,
+                            scaled: scaled.is_some(),
                             failed: None,
                             removed: false,
                             agents: BTreeMap::new(),
                         },
                     );
                 }
+            }
+            if let Some(s) = scaled {
+                info!(pool = %name, count = s.count, "pool kept at the count `pool scale` set");
             }
         }
         for (name, p) in &mut self.pools {
@@ -58,6 +71,11 @@ impl Supervisor {
                 p.removed = true;
             }
         }
+        scales
+            .iter()
+            .filter(|(name, s)| config.get(name).is_none_or(|c| c.count != s.config_count))
+            .map(|(name, _)| name.clone())
+            .collect()
     }
 
     /// Compares what should run with `snapshot` (scan number `seq`) and

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use super::{Action, AgentUse, PoolConfig, Supervisor};
+use super::{Action, AgentUse, PoolConfig, PoolScale, Supervisor};
 use crate::tmux::{Pane, Snapshot};
 
 fn config(extra: &str) -> BTreeMap<String, PoolConfig> {
@@ -56,7 +56,7 @@ fn kills(actions: &[Action]) -> Vec<String> {
 /// Starts both agents in panes %1 and %2 at scan 1.
 fn running(extra: &str, t0: Instant) -> Supervisor {
     let mut s = Supervisor::default();
-    s.reconfigure(&config(extra));
+    s.reconfigure(&config(extra), &[]);
     let a = s.tick(t0, 1, &snap(vec![]), idle);
     assert_eq!(starts(&a), ["p-1", "p-2"]);
     s.started("p", 1, Ok("%1".into()), 1, t0);
@@ -67,7 +67,7 @@ fn running(extra: &str, t0: Instant) -> Supervisor {
 #[test]
 fn a_live_session_of_the_name_is_adopted_not_doubled() {
     let mut s = Supervisor::default();
-    s.reconfigure(&config(""));
+    s.reconfigure(&config(""), &[]);
     let a = s.tick(
         Instant::now(),
         1,
@@ -223,7 +223,7 @@ fn a_restarted_tmux_server_starts_agents_again_without_counting_a_failure() {
 fn a_removed_pool_drains_and_goes() {
     let t0 = Instant::now();
     let mut s = running("", t0);
-    s.reconfigure(&BTreeMap::new());
+    s.reconfigure(&BTreeMap::new(), &[]);
     let both = snap(vec![pane("%1", "p-1", None), pane("%2", "p-2", None)]);
     let a = s.tick(t0, 2, &both, idle);
     assert_eq!(kills(&a), ["%1", "%2"]);
@@ -235,9 +235,10 @@ fn a_removed_pool_drains_and_goes() {
 fn a_worktree_is_made_before_each_start_and_a_retired_agent_is_not_started() {
     let t0 = Instant::now();
     let mut s = Supervisor::default();
-    s.reconfigure(&config(
-        "worktree = true\nworkdir = \"/repo\"\nworktree_dir = \"/trees\"\n",
-    ));
+    s.reconfigure(
+        &config("worktree = true\nworkdir = \"/repo\"\nworktree_dir = \"/trees\"\n"),
+        &[],
+    );
     let a = s.tick(t0, 1, &snap(vec![]), idle);
     assert!(starts(&a).is_empty(), "{a:?}");
     let prepared: Vec<(u32, String)> = a
@@ -278,4 +279,32 @@ fn a_worktree_is_made_before_each_start_and_a_retired_agent_is_not_started() {
     let agent = &s.infos(t0)[0].agents[0];
     assert_eq!(agent.last_exit.as_deref(), Some("git worktree add: no"));
     assert!(agent.state.starts_with("restarting in"), "{agent:?}");
+}
+
+#[test]
+fn a_scaled_count_holds_until_the_config_s_count_changes_or_the_pool_goes() {
+    let counted = |n: u32| -> BTreeMap<String, PoolConfig> {
+        toml::from_str(&format!(
+            "[p]\nprovider = \"claude\"\ncommand = [\"agent\"]\ncount = {n}\n"
+        ))
+        .unwrap()
+    };
+    let scaled = vec![(
+        "p".to_owned(),
+        PoolScale {
+            count: 5,
+            config_count: 2,
+        },
+    )];
+    let mut s = Supervisor::default();
+    assert!(s.reconfigure(&counted(2), &scaled).is_empty());
+    let info = &s.infos(Instant::now())[0];
+    assert_eq!((info.count, info.config_count), (5, Some(2)));
+    // The config's count changed: it wins, and the scale is to be forgotten.
+    assert_eq!(s.reconfigure(&counted(3), &scaled), ["p"]);
+    let info = &s.infos(Instant::now())[0];
+    assert_eq!((info.count, info.config_count), (3, None));
+    // Scaling to the config's own count leaves nothing to remember.
+    assert_eq!(s.scale_of("p", 3), Ok(None));
+    assert_eq!(s.reconfigure(&BTreeMap::new(), &scaled), ["p"]);
 }

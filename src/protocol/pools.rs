@@ -13,6 +13,9 @@ pub struct PoolInfo {
     /// How many agents it is kept at (the config's `count`, or the last
     /// `pool scale`).
     pub count: u32,
+    /// The config's `count`, given when `count` comes from `pool scale`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_count: Option<u32>,
     /// `running` (every agent up), `starting` (some are on their way),
     /// `failed` (the start limit was hit: no restarts until
     /// `pool restart`) or `draining` (removed from the config; its agents

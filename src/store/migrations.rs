@@ -105,6 +105,17 @@ pub const MIGRATIONS: &[&str] = &[
     "
     ALTER TABLE prompts ADD COLUMN failure_kind TEXT;
     ",
+    // 4: a pool's count set by `pool scale`, with the config's count it
+    // was set against: it outlives a daemon restart while that count is
+    // unchanged (`store/pool_scales.rs`).
+    "
+    CREATE TABLE pool_scales (
+        pool         TEXT    PRIMARY KEY,
+        count        INTEGER NOT NULL,
+        config_count INTEGER NOT NULL,
+        scaled_at    TEXT    NOT NULL
+    ) WITHOUT ROWID;
+    ",
 ];
 
 /// The schema version this build writes.
@@ -155,7 +166,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         assert_eq!(migrate_to(&mut conn, latest()).unwrap(), 0);
         assert_eq!(version(&conn).unwrap(), latest());
-        assert_eq!(table_count(&conn), 5);
+        assert_eq!(table_count(&conn), 6);
         // Idempotent.
         assert_eq!(migrate_to(&mut conn, latest()).unwrap(), latest());
     }

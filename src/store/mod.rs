@@ -22,6 +22,7 @@ mod handle;
 mod health;
 mod history;
 pub mod migrations;
+mod pool_scales;
 mod prompts;
 mod queue;
 mod queued_writes;

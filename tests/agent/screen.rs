@@ -12,9 +12,15 @@ pub enum Style {
 /// What the agent is doing, as far as drawing is concerned.
 pub enum View {
     Idle,
-    Busy { secs: u64, frame: usize },
+    Busy {
+        secs: u64,
+        frame: usize,
+    },
     Dialog,
-    Limited,
+    /// A usage-limit banner; `resets`: the reset time it shows.
+    Limited {
+        resets: Option<String>,
+    },
 }
 
 /// Everything the screen shows.
@@ -52,12 +58,17 @@ pub fn render(f: &Frame) -> Vec<String> {
             ));
             bottom.push(String::new());
         }
-        (View::Limited, Style::Claude) => {
+        (View::Limited { resets: Some(at) }, Style::Claude) => {
+            bottom.push(format!("⏺ You've hit your 5-hour limit · resets {at}"));
+            bottom.push("  /upgrade to increase your usage limit.".into());
+            bottom.push(String::new());
+        }
+        (View::Limited { .. }, Style::Claude) => {
             bottom.push("⏺ 5-hour limit reached ∙ resets 3pm".into());
             bottom.push("  /upgrade to increase your usage limit.".into());
             bottom.push(String::new());
         }
-        (View::Limited, Style::Codex) => {
+        (View::Limited { .. }, Style::Codex) => {
             bottom.push("■ You've hit your usage limit. Try again in 2 hours.".into());
             bottom.push(String::new());
         }

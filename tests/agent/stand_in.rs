@@ -4,7 +4,7 @@
 //! byte-exact and exactly-once without a real agent.
 //!
 //! ```text
-//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--ignore-escape] [--echo-below] [--limit-every N] [--slow-redraw MS] [--no-bracketed-paste]
+//! stand-in-agent --log FILE [--busy-ms 300] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--ignore-escape] [--echo-below] [--limit-every N] [--slow-redraw MS] [--no-bracketed-paste] [--limited-for SECS]
 //!
 //! `--ignore-enters N` leaves the first N Enter presses on a filled input
 //! box without effect (logged as `{"ignored":"enter"}`), as an agent that
@@ -25,6 +25,10 @@
 //! banner, whatever its text, as an agent near its quota does.
 //! Each usage limit is logged as `{"limited":SEQ}`, SEQ being the
 //! submission it cut short: an agent that hit its limit did not run it.
+//! `--limited-for SECS` (Claude style) starts in a usage-limit banner
+//! that stays, as Claude Code's does until someone types: `You've hit your
+//! 5-hour limit · resets 3:05pm (UTC)`, the first whole minute at least
+//! SECS ahead, logged at start as `{"limit_resets_at":UNIX_SECS,"at_ms":…}`.
 //! `--slow-redraw MS` draws the screen MS late after input, as a TUI
 //! under load does: a paste shows in the box only after a while.
 //! `--no-bracketed-paste` never asks for bracketed paste, so a paste
@@ -86,6 +90,8 @@ struct Agent {
     keep_on_clear: bool,
     deaf_escape: bool,
     echo_below: bool,
+    /// `--limited-for SECS`: the reset time its lasting banner shows.
+    resets: Option<String>,
     /// `--slow-redraw MS`: how late the screen follows input.
     redraw_lag: Duration,
     /// The prompt at work asked for `#apierror`.
@@ -111,7 +117,7 @@ fn main() {
     };
     let Some(log) = flag("--log") else {
         eprintln!(
-            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--ignore-escape] [--echo-below] [--limit-every N] [--slow-redraw MS] [--no-bracketed-paste]"
+            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--ignore-escape] [--echo-below] [--limit-every N] [--slow-redraw MS] [--no-bracketed-paste] [--limited-for SECS]"
         );
         std::process::exit(64);
     };
@@ -147,6 +153,7 @@ fn main() {
         deaf_escape: args.iter().any(|a| a == "--ignore-escape"),
         echo_below: args.iter().any(|a| a == "--echo-below"),
         api_error: None,
+        resets: None,
         redraw_lag: Duration::from_millis(
             flag("--slow-redraw")
                 .and_then(|v| v.parse().ok())
@@ -160,6 +167,9 @@ fn main() {
         then: None,
         exit: false,
     };
+    if let Some(secs) = flag("--limited-for").and_then(|v| v.parse::<u64>().ok()) {
+        agent.limit_lasting(secs);
+    }
     let mut mask = SigSet::empty();
     for s in [
         Signal::SIGUSR1,
@@ -302,13 +312,25 @@ impl Agent {
                 .is_some_and(|w| w.len() > 1 && w.starts_with('@'))
     }
 
+    /// Starts in a banner that shows a reset time SECS ahead or a little
+    /// more, and stays.
+    fn limit_lasting(&mut self, secs: u64) {
+        let now = unix_ms();
+        let reset = (now / 1000 + secs).div_ceil(60) * 60;
+        let (hour, minute) = ((reset / 3600) % 24, (reset / 60) % 60);
+        let half = if hour < 12 { "am" } else { "pm" };
+        let hour12 = if hour % 12 == 0 { 12 } else { hour % 12 };
+        self.resets = Some(format!("{hour12}:{minute:02}{half} (UTC)"));
+        self.mode = Mode::Limited {
+            until: Instant::now() + Duration::from_secs(365 * 86_400),
+        };
+        self.record(&json!({"limit_resets_at": reset, "at_ms": now}));
+    }
+
     fn submit(&mut self) {
         let text = String::from_utf8_lossy(&std::mem::take(&mut self.composer)).into_owned();
         self.seq += 1;
-        let at_ms = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-        self.record(&json!({"seq": self.seq, "text": text, "at_ms": at_ms}));
+        self.record(&json!({"seq": self.seq, "text": text, "at_ms": unix_ms()}));
         let mut lines = text.lines();
         let first: String = lines.next().unwrap_or("").chars().take(200).collect();
         let more = lines.count();
@@ -396,7 +418,9 @@ impl Agent {
                 }
             }
             Mode::Dialog => View::Dialog,
-            Mode::Limited { .. } => View::Limited,
+            Mode::Limited { .. } => View::Limited {
+                resets: self.resets.clone(),
+            },
         };
         let mut composer = String::from_utf8_lossy(&self.composer).into_owned();
         if self.collapse && composer.contains('\n') {
@@ -440,4 +464,10 @@ fn directive(text: &str, key: &str) -> Option<u64> {
         .take_while(char::is_ascii_digit)
         .collect();
     digits.parse().ok()
+}
+
+fn unix_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }

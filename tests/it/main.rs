@@ -19,6 +19,8 @@ mod docs;
 mod engine;
 mod layering;
 mod pools;
+mod pools_limits;
+mod pools_scale;
 mod pools_worktree;
 mod recovery;
 mod store;
