@@ -3,7 +3,13 @@
 use super::*;
 
 pub(crate) fn idle(opts: &Opts, quiet: bool) {
-    let n = 50;
+    for n in SIZES {
+        idle_at(opts, quiet, n);
+    }
+}
+
+/// One size: `n` panes, the daemon with the built-in defaults.
+fn idle_at(opts: &Opts, quiet: bool, n: usize) {
     let secs = if opts.quick { 15 } else { 60 };
     let tmux = TmuxServer::new();
     if quiet {

@@ -16,8 +16,8 @@
 //!
 //! Sections: `latency` (enqueue to paste and to submission, 10/50/200
 //! panes), `scan` (wall and CPU of one scan, in process, 10/50/200 panes),
-//! `idle` (daemon and tmux server CPU over 60 s with 50 idle stand-in
-//! agents, peak RSS), `idle-quiet` (the same with 50 panes that print
+//! `idle` (daemon and tmux server CPU over 60 s with 10, 50 and 200 idle stand-in
+//! agents, peak RSS), `idle-quiet` (the same with panes that print
 //! nothing; not in the default run), `busy` (the same with every agent
 //! working on a prompt; not in the default run), `pending` (CPU, `status` and
 //! `send` latency with 10,000 prompts no session can take now; not in the
