@@ -122,6 +122,17 @@ pub(crate) fn classify_failure(
     }
 }
 
+/// Why a tmux process could not be started: no tmux to run, or the
+/// system refused a process (it then did nothing).
+pub(super) fn spawn_error(e: std::io::Error) -> TmuxError {
+    match e.kind() {
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
+            TmuxError::NotInstalled
+        }
+        _ => TmuxError::Spawn(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,8 +26,10 @@
 
 pub mod control;
 mod error;
+mod lines;
 mod pane_io;
 mod snapshot;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -39,7 +41,9 @@ use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
 
 pub use error::TmuxError;
+use error::spawn_error;
 pub use snapshot::{Pane, Snapshot, exact_session_target};
+use sync::lock;
 
 /// Default bound on one tmux call.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -81,25 +85,20 @@ impl std::fmt::Debug for ControlSlot {
     }
 }
 
-/// Why a tmux process could not be started: no tmux to run, or the
-/// system refused a process (it then did nothing).
-fn spawn_error(e: std::io::Error) -> TmuxError {
-    match e.kind() {
-        std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
-            TmuxError::NotInstalled
-        }
-        _ => TmuxError::Spawn(e),
-    }
-}
-
 /// Whether a tmux command only reads the server's state, so that running
 /// it twice changes nothing.
 fn reads_only(args: &[&str]) -> bool {
     matches!(args.first(), Some(&("list-panes" | "capture-pane")))
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+impl From<&Tmux> for control::Endpoint {
+    fn from(t: &Tmux) -> Self {
+        Self {
+            socket: t.socket.clone(),
+            binary: t.binary.clone(),
+            timeout: t.timeout,
+        }
+    }
 }
 
 impl Tmux {

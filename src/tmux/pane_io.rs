@@ -6,6 +6,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::lines::{bottom_lines, trim_trailing_blank};
 use super::{Tmux, TmuxError};
 
 /// Makes paste buffer names unique across calls and daemons.
@@ -142,31 +143,9 @@ fn is_key_name(key: &str) -> bool {
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
-fn trim_trailing_blank<'a>(lines: &'a [&'a str]) -> &'a [&'a str] {
-    let end = lines
-        .iter()
-        .rposition(|l| !l.trim().is_empty())
-        .map_or(0, |i| i + 1);
-    &lines[..end]
-}
-
-/// The last `n` lines after trailing blank lines are dropped.
-pub(crate) fn bottom_lines(text: &str, n: usize) -> String {
-    let all: Vec<&str> = text.lines().collect();
-    let kept = trim_trailing_blank(&all);
-    kept[kept.len().saturating_sub(n)..].join("\n")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bottom_lines_trims_then_takes_tail() {
-        assert_eq!(bottom_lines("a\nb\nc\n\n  \n\n", 2), "b\nc");
-        assert_eq!(bottom_lines("a\n\nb\n", 10), "a\n\nb");
-        assert_eq!(bottom_lines("\n\n", 3), "");
-    }
 
     #[test]
     fn key_names() {

@@ -38,7 +38,9 @@ pub use framing::{Framed, Framer};
 pub use notify::Notification;
 pub use quote::quote;
 
-use super::{Tmux, TmuxError, error, lock};
+use super::TmuxError;
+use super::error::{self, spawn_error};
+use super::sync::lock;
 
 /// Notifications buffered for a consumer that lags; more are dropped (the
 /// periodic scan is the backstop).
@@ -53,9 +55,22 @@ struct Pending {
     answer: oneshot::Sender<Answer>,
 }
 
+/// The server a client attaches to, and how: what of the driver
+/// ([`super::Tmux`]) a client needs, and nothing that would tie the two
+/// together (the driver holds its client).
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// The server's socket (`tmux -S`).
+    pub(super) socket: std::path::PathBuf,
+    /// The tmux program.
+    pub(super) binary: std::path::PathBuf,
+    /// How long an answer may take.
+    pub(super) timeout: std::time::Duration,
+}
+
 /// A live control-mode client. Dropping it ends the client.
 pub struct Control {
-    tmux: Tmux,
+    tmux: Endpoint,
     stdin: tokio::sync::Mutex<Option<ChildStdin>>,
     pending: Arc<Mutex<VecDeque<Pending>>>,
     /// Set by the reader when the client's output ended.
@@ -83,9 +98,10 @@ impl Control {
     /// Returns it with the stream of notifications, which ends (after an
     /// [`Notification::Exit`]) when the client does.
     pub async fn connect(
-        tmux: &Tmux,
+        server: impl Into<Endpoint>,
         session: &str,
     ) -> Result<(Self, mpsc::Receiver<Notification>), TmuxError> {
+        let tmux: Endpoint = server.into();
         let target = super::exact_session_target(session);
         let mut child = Command::new(&tmux.binary)
             .arg("-S")
@@ -98,7 +114,7 @@ impl Control {
             .process_group(0)
             .kill_on_drop(true)
             .spawn()
-            .map_err(super::spawn_error)?;
+            .map_err(spawn_error)?;
         let stdout = child.stdout.take().expect("piped stdout");
         let pending: Arc<Mutex<VecDeque<Pending>>> = Arc::default();
         let (events_tx, events) = mpsc::channel(EVENTS);
@@ -112,7 +128,7 @@ impl Control {
             closed.clone(),
         ));
         let control = Self {
-            tmux: tmux.without_control(),
+            tmux: tmux.clone(),
             stdin: tokio::sync::Mutex::new(child.stdin.take()),
             pending,
             closed,
@@ -142,12 +158,12 @@ impl Control {
     }
 
     /// The bottom `lines` lines of `pane`'s visible screen, as
-    /// [`Tmux::capture`] gives them.
+    /// [`super::Tmux::capture`] gives them.
     pub async fn capture(&self, pane: &str, lines: usize) -> Result<String, TmuxError> {
         let out = self
             .request(&["capture-pane", "-p", "-t", pane], true, Some(pane))
             .await?;
-        Ok(super::pane_io::bottom_lines(&out.join("\n"), lines))
+        Ok(super::lines::bottom_lines(&out.join("\n"), lines))
     }
 
     /// Runs a command whose output is raw content (a capture of history,
@@ -170,7 +186,7 @@ impl Control {
         !self.closed.load(Ordering::Acquire)
     }
 
-    /// Runs what [`Tmux::run`] would have run as a process: `args` with
+    /// Runs what [`super::Tmux::run`] would have run as a process: `args` with
     /// `stdin` fed to it (only `load-buffer -b NAME -` takes any), and its
     /// output as the process would have printed it.
     pub(super) async fn run(

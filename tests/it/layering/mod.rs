@@ -67,10 +67,6 @@ const ALLOWED_CYCLES: &[(&[&str], &str)] = &[
         ],
         "Engine's step is split over files that each add methods and call each other's helpers",
     ),
-    (
-        &["tmux/control/mod.rs", "tmux/mod.rs", "tmux/pane_io.rs"],
-        "the driver owns its control-mode client, which falls back to the driver's own calls",
-    ),
 ];
 
 fn src() -> std::path::PathBuf {
