@@ -213,6 +213,16 @@ impl From<EngineError> for WireError {
     }
 }
 
+/// A transition refused because the prompt had already moved on (another
+/// path settled it first) as success: the caller wanted it out of the
+/// state it left, and it is.
+pub fn ignore_wrong_status(r: Result<(), StoreError>) -> Result<(), StoreError> {
+    match r {
+        Err(StoreError::WrongStatus { .. }) => Ok(()),
+        other => other,
+    }
+}
+
 /// Maps a wire error kind to the client's exit status.
 pub fn exit_code_for(kind: ErrorKind) -> i32 {
     match kind {

@@ -15,6 +15,7 @@ use tokio::task::JoinSet;
 use tracing::{info, warn};
 
 use super::Engine;
+use super::message::Screens;
 use crate::detect::fingerprint;
 use crate::protocol::SessionState;
 use crate::tmux::TmuxError;
@@ -22,18 +23,6 @@ use crate::tmux::TmuxError;
 /// Captures in flight at once: enough to overlap tmux round trips, few
 /// enough not to swamp a small machine.
 const PARALLEL: usize = 8;
-
-/// Screens read in the background, reported to the core as one message.
-#[derive(Debug)]
-pub struct Screens {
-    /// When the first capture was asked for.
-    started: Instant,
-    /// `window_activity` seconds at that moment: output from then on may
-    /// be missing from a screen.
-    started_secs: u64,
-    /// Each pane's screen, or why it could not be read.
-    screens: Vec<(String, Result<String, TmuxError>)>,
-}
 
 impl Engine {
     /// The panes due for a capture on this step. `broad` adds every pane

@@ -12,8 +12,8 @@ use tracing::info;
 
 use super::Engine;
 use super::pane_job::{self, Watch};
-use super::supervise::ignore_wrong_status;
-use crate::error::{EngineError, StoreError};
+use super::report::Report;
+use crate::error::{EngineError, StoreError, ignore_wrong_status};
 use crate::model::FailureKind;
 use crate::protocol::{Failure, PromptStatus};
 use crate::store::backend::Backend;
@@ -28,15 +28,6 @@ pub(super) const HOOK_GRACE: Duration = Duration::from_secs(30);
 /// pane should not take the next attempt at once, while another can. A
 /// rate limit waits as `limit.rs` says.
 pub(super) const REST_AFTER_FAILURE: Duration = Duration::from_secs(60);
-
-/// What a hook reported.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Report {
-    /// The agent's answer, stored as the response.
-    pub response: Option<String>,
-    /// The turn failed: the reason, and what kind of failure.
-    pub error: Option<(String, Option<Failure>)>,
-}
 
 impl Engine {
     /// `complete`: settles the prompt in flight on `pane`, `session` or

@@ -44,7 +44,7 @@ impl Engine {
     ) -> Result<(), StoreError> {
         // Written first: a write that fails (a full disk) keeps the watch,
         // and the next step tries again.
-        super::supervise::ignore_wrong_status(store.requeue(id, Requeue::RateLimited, why))?;
+        crate::error::ignore_wrong_status(store.requeue(id, Requeue::RateLimited, why))?;
         self.finish_watch(id);
         if let Some(t) = self.panes.get_mut(pane) {
             t.limit_strikes += 1;

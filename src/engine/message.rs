@@ -2,9 +2,12 @@
 //! store itself: each phase is recorded by the engine, in order, before the
 //! task's next side effect.
 
+use std::time::Instant;
+
 use tokio::sync::oneshot;
 
 use crate::model::HistoryEvent;
+use crate::tmux::TmuxError;
 
 /// A point of a delivery recorded before its next side effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +48,7 @@ pub enum EngineMsg {
         detail: String,
     },
     /// Screens read in the background (`capture.rs`).
-    Screens(super::capture::Screens),
+    Screens(Screens),
     /// The delivery ended.
     Done {
         /// Prompt id.
@@ -77,4 +80,16 @@ pub enum Outcome {
     Failed(String),
     /// The agent may have the prompt: failed, never retried on its own.
     Unclear(String),
+}
+
+/// Screens read in the background, reported to the core as one message.
+#[derive(Debug)]
+pub struct Screens {
+    /// When the first capture was asked for.
+    pub(super) started: Instant,
+    /// `window_activity` seconds at that moment: output from then on may
+    /// be missing from a screen.
+    pub(super) started_secs: u64,
+    /// Each pane's screen, or why it could not be read.
+    pub(super) screens: Vec<(String, Result<String, TmuxError>)>,
 }

@@ -27,6 +27,7 @@ mod prepare;
 mod queue;
 mod reach;
 mod regain;
+mod report;
 pub use reach::server_alive;
 mod restart;
 mod start;
@@ -54,13 +55,13 @@ use crate::tmux::Tmux;
 
 use backstop::Backstop;
 use branch::Branches;
-pub use hook::Report;
 pub use message::EngineMsg;
 pub use message::Outcome;
 use message::Step;
 use panes::Tracked;
 use queue::QueueView;
 use reach::Reach;
+pub use report::Report;
 use target_wait::MissingTargets;
 
 /// While something is in flight or settling, look this often.

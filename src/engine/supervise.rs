@@ -7,7 +7,7 @@ use tracing::{info, warn};
 use super::Engine;
 use super::message::Outcome;
 use super::pane_job::Watch;
-use crate::error::StoreError;
+use crate::error::{StoreError, ignore_wrong_status};
 use crate::model::FailureKind;
 use crate::protocol::SessionState;
 use crate::store::Requeue;
@@ -237,12 +237,5 @@ impl Engine {
             cut += 1;
         }
         format!("[… {cut} earlier bytes not kept]\n{}", &text[cut..])
-    }
-}
-
-pub(super) fn ignore_wrong_status(r: Result<(), StoreError>) -> Result<(), StoreError> {
-    match r {
-        Err(StoreError::WrongStatus { .. }) => Ok(()),
-        other => other,
     }
 }

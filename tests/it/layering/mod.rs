@@ -1,7 +1,6 @@
 //! The layering of `src/` (ARCHITECTURE.md, "Layers"), checked on the
 //! import graph read from the source text: a module imports only modules of
-//! a lower layer, and files import each other in no cycle but the few
-//! listed below, which may only go away.
+//! a lower layer, and files import each other in no cycle.
 
 mod graph;
 mod syntax;
@@ -46,28 +45,6 @@ const NEVER: &[(&str, &str, &str)] = &[(
     "engine",
     "the client reaches the engine only through the daemon's protocol",
 )];
-
-/// Import cycles between files that still exist, each with why. A cycle
-/// that changes or goes away fails the test until this list says so, so the
-/// list only shrinks.
-const ALLOWED_CYCLES: &[(&[&str], &str)] = &[
-    (
-        &[
-            "engine/accept.rs",
-            "engine/capture.rs",
-            "engine/deliver.rs",
-            "engine/hook.rs",
-            "engine/job.rs",
-            "engine/message.rs",
-            "engine/mod.rs",
-            "engine/prepare.rs",
-            "engine/regain.rs",
-            "engine/supervise.rs",
-            "engine/withdraw.rs",
-        ],
-        "Engine's step is split over files that each add methods and call each other's helpers",
-    ),
-];
 
 fn src() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
@@ -142,37 +119,23 @@ fn no_module_imports_one_of_its_layer_or_above() {
     );
 }
 
+/// Files import each other in no cycle: what several files share has a
+/// file of its own, and a `mod.rs` that defines a type its children add
+/// methods to imports none of them back.
 #[test]
-fn files_import_each_other_in_no_cycle_but_the_allowed_ones() {
+fn files_import_each_other_in_no_cycle() {
     let g = graph::load(&src());
-    let found: Vec<Vec<usize>> = graph::cycles(&g);
     let names =
         |c: &[usize]| -> Vec<&str> { c.iter().map(|&i| g.files[i].name.as_str()).collect() };
-    let allowed: Vec<BTreeSet<&str>> = ALLOWED_CYCLES
+    let wrong: Vec<String> = graph::cycles(&g)
         .iter()
-        .map(|c| c.0.iter().copied().collect())
-        .collect();
-    let mut wrong = Vec::new();
-    for comp in &found {
-        let set: BTreeSet<&str> = names(comp).into_iter().collect();
-        if !allowed.contains(&set) {
-            wrong.push(format!(
+        .map(|comp| {
+            format!(
                 "a cycle among {:?}, for one:\n  {}",
                 names(comp),
                 graph::one_cycle(&g, comp)
-            ));
-        }
-    }
-    for (files, _) in ALLOWED_CYCLES {
-        let set: BTreeSet<&str> = files.iter().copied().collect();
-        if !found
-            .iter()
-            .any(|c| names(c).into_iter().collect::<BTreeSet<_>>() == set)
-        {
-            wrong.push(format!(
-                "{files:?} is no longer a cycle: take it off ALLOWED_CYCLES"
-            ));
-        }
-    }
+            )
+        })
+        .collect();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
