@@ -160,7 +160,37 @@ impl Drop for TmuxServer {
         if self.socket.exists() {
             let _ = self.run(&["kill-server"]);
         }
+        // A server whose socket a test moved or removed does not hear
+        // `kill-server`, and outlives the test. Every tmux process named
+        // with this socket (the test's own temp dir) was started by the
+        // test or by its daemon: end those.
+        for pid in tmux_on(&self.socket) {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGTERM,
+            );
+        }
     }
+}
+
+/// The tmux processes (servers and clients) whose arguments name `socket`
+/// after `-S`.
+fn tmux_on(socket: &Path) -> Vec<i32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let want = socket.as_os_str().as_encoded_bytes();
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+                return false;
+            };
+            let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+            args.first().is_some_and(|a| a.ends_with(b"tmux"))
+                && args.windows(2).any(|w| w[0] == b"-S" && w[1] == want)
+        })
+        .collect()
 }
 
 /// The stand-in agent built by `cargo test` (examples are built with the
