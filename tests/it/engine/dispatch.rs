@@ -35,7 +35,12 @@ fn dispatch_across_several_agents() {
     );
     let status = f.d.ctl_json(&["status"]);
     assert_eq!(status["status"]["tmux"]["reachable"], true);
-    assert_eq!(status["status"]["sessions"]["idle"], 3);
+    // A pane's state follows its screen, read on the scan after its
+    // prompt completed: all idle once each has been read again.
+    let all_idle = wait_until(WAIT, || {
+        f.d.ctl_json(&["status"])["status"]["sessions"]["idle"] == 3
+    });
+    assert!(all_idle, "{}", f.d.ctl_ok(&["sessions"]));
 }
 
 #[test]
