@@ -29,16 +29,17 @@ impl Core {
     /// Where prompt `id` stands, for a `follow` stream.
     pub(super) fn follow_point(&self, id: i64) -> Result<Point, WireError> {
         let prompt = self.store.prompt(id)?;
-        if prompt.status.is_finished() {
+        let status = prompt.summary.status;
+        if status.is_finished() {
             let history = self.store.history(id)?;
             return Ok(Point {
-                status: prompt.status,
+                status,
                 running: None,
                 record: Some((prompt, history)),
             });
         }
         Ok(Point {
-            status: prompt.status,
+            status,
             running: self.engine.running(id),
             record: None,
         })
@@ -104,6 +105,7 @@ pub(super) async fn stream(
             if !lines.is_empty() && output(write, ctx, id, lines).await.is_err() {
                 return;
             }
+            let prompt = prompt.into();
             let _ = send(write, &Response::Ok(Reply::Prompt { prompt, history }), ctx).await;
             return;
         }

@@ -126,13 +126,18 @@ impl Core {
 
     fn prompts(&self, status: Option<PromptStatus>, limit: Option<u32>) -> Handled {
         Ok(Reply::Prompts {
-            prompts: self.store.list_prompts(status, limit)?,
+            prompts: self
+                .store
+                .list_prompts(status, limit)?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
         })
     }
 
     fn show(&self, id: i64) -> Handled {
         Ok(Reply::Prompt {
-            prompt: self.store.prompt(id)?,
+            prompt: self.store.prompt(id)?.into(),
             history: self.store.history(id)?,
         })
     }

@@ -18,6 +18,7 @@
 
 mod pools;
 mod prefix;
+mod record;
 mod reply;
 mod reports;
 mod request;

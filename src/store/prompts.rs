@@ -3,11 +3,13 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::history::append;
-use super::row::{PROMPT_COLUMNS, PROMPT_SUMMARY_COLUMNS, prompt_from_row, summary_columns};
+use super::row::{
+    PROMPT_COLUMNS, PROMPT_SUMMARY_COLUMNS, record_from_row, summary_columns, summary_from_row,
+};
 use super::{NOW, Store, to_json};
 use crate::error::StoreError;
-use crate::model::HistoryEvent;
-use crate::protocol::{NewPrompt, PromptCounts, PromptInfo, PromptStatus};
+use crate::model::{HistoryEvent, PromptRecord, PromptSummary};
+use crate::protocol::{NewPrompt, PromptCounts, PromptStatus};
 
 /// Default priority when a prompt names none.
 pub const DEFAULT_PRIORITY: u8 = 5;
@@ -89,12 +91,12 @@ impl Store {
     }
 
     /// One prompt with its full text and response.
-    pub fn prompt(&self, id: i64) -> Result<PromptInfo, StoreError> {
+    pub fn prompt(&self, id: i64) -> Result<PromptRecord, StoreError> {
         self.conn
             .query_row(
                 &format!("SELECT {PROMPT_COLUMNS} FROM prompts WHERE id = ?1"),
                 [id],
-                |r| prompt_from_row(r, true),
+                record_from_row,
             )
             .optional()
             .map_err(StoreError::sqlite("reading a prompt"))?
@@ -118,7 +120,7 @@ impl Store {
         &self,
         status: Option<PromptStatus>,
         limit: Option<u32>,
-    ) -> Result<Vec<PromptInfo>, StoreError> {
+    ) -> Result<Vec<PromptSummary>, StoreError> {
         let limit = limit.unwrap_or(LIST_LIMIT).min(MAX_LIST_LIMIT);
         let mut stmt = self
             .conn
@@ -128,9 +130,10 @@ impl Store {
             ))
             .map_err(StoreError::sqlite("listing prompts"))?;
         let rows = stmt
-            .query_map(params![status.map(PromptStatus::as_str), limit], |r| {
-                prompt_from_row(r, false)
-            })
+            .query_map(
+                params![status.map(PromptStatus::as_str), limit],
+                summary_from_row,
+            )
             .map_err(StoreError::sqlite("listing prompts"))?;
         rows.collect::<Result<_, _>>()
             .map_err(StoreError::sqlite("listing prompts"))
@@ -139,7 +142,7 @@ impl Store {
     /// Prompts in `status`, highest priority then oldest first, without
     /// their text, for lists and maintenance (the engine reads the queue
     /// as [`Store::queue`]).
-    pub fn prompts_in(&self, status: PromptStatus) -> Result<Vec<PromptInfo>, StoreError> {
+    pub fn prompts_in(&self, status: PromptStatus) -> Result<Vec<PromptSummary>, StoreError> {
         prompts_in(&self.conn, status)
     }
 
@@ -221,7 +224,10 @@ impl Store {
 
 /// [`Store::prompts_in`] on any connection to the database, read-only ones
 /// included (offline `cleanup`).
-pub fn prompts_in(conn: &Connection, status: PromptStatus) -> Result<Vec<PromptInfo>, StoreError> {
+pub fn prompts_in(
+    conn: &Connection,
+    status: PromptStatus,
+) -> Result<Vec<PromptSummary>, StoreError> {
     let mut stmt = conn
         .prepare_cached(&format!(
             "SELECT {} FROM prompts WHERE status = ?1 ORDER BY priority DESC, id ASC",
@@ -229,7 +235,7 @@ pub fn prompts_in(conn: &Connection, status: PromptStatus) -> Result<Vec<PromptI
         ))
         .map_err(StoreError::sqlite("reading the queue"))?;
     let rows = stmt
-        .query_map([status.as_str()], |r| prompt_from_row(r, false))
+        .query_map([status.as_str()], summary_from_row)
         .map_err(StoreError::sqlite("reading the queue"))?;
     rows.collect::<Result<_, _>>()
         .map_err(StoreError::sqlite("reading the queue"))

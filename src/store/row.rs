@@ -1,11 +1,11 @@
-//! Mapping between `prompts` rows and [`PromptInfo`].
+//! Mapping between `prompts` rows and the domain's [`PromptSummary`] and
+//! [`PromptRecord`].
 
 use rusqlite::Row;
 
-use crate::model::FailureKind;
-use crate::protocol::{PromptInfo, PromptStatus};
+use crate::model::{FailureKind, PromptRecord, PromptStatus, PromptSummary, Timestamp};
 
-/// Columns read by [`prompt_from_row`] with `full`, in order.
+/// Columns read by [`record_from_row`], in order.
 pub(crate) const PROMPT_COLUMNS: &str = "id, status, content, priority, target_session, \
     target_provider, preferred_providers, fallback_providers, allow_fallback, working_dir, \
     env_vars, prerequisites, git_branch, timeout_minutes, retry_count, max_retries, source, \
@@ -62,13 +62,30 @@ fn has_failure_kind(conn: &rusqlite::Connection) -> bool {
 /// Longest preview shown in tables, in characters.
 const PREVIEW_CHARS: usize = 60;
 
-/// Builds a [`PromptInfo`]. `full` keeps the text and response; otherwise
-/// only the preview is filled, to keep list replies small.
-pub(crate) fn prompt_from_row(row: &Row<'_>, full: bool) -> rusqlite::Result<PromptInfo> {
-    let status: String = row.get(1)?;
+/// Builds a [`PromptSummary`] from [`PROMPT_SUMMARY_COLUMNS`] (or
+/// [`PROMPT_COLUMNS`]: the order is the same).
+pub(crate) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<PromptSummary> {
+    summary_with(row, &row.get::<_, String>(2)?)
+}
+
+/// Builds a [`PromptRecord`] from [`PROMPT_COLUMNS`].
+pub(crate) fn record_from_row(row: &Row<'_>) -> rusqlite::Result<PromptRecord> {
     let text: String = row.get(2)?;
+    Ok(PromptRecord {
+        summary: summary_with(row, &text)?,
+        text,
+        response: row.get(22)?,
+    })
+}
+
+/// The summary of a row whose text (or its start) is `text`.
+fn summary_with(row: &Row<'_>, text: &str) -> rusqlite::Result<PromptSummary> {
+    let status: String = row.get(1)?;
     let json = |idx: usize| -> rusqlite::Result<Option<String>> { row.get(idx) };
-    Ok(PromptInfo {
+    let at = |idx: usize| -> rusqlite::Result<Option<Timestamp>> {
+        Ok(row.get::<_, Option<String>>(idx)?.map(Timestamp::from))
+    };
+    Ok(PromptSummary {
         id: row.get(0)?,
         // The schema's CHECK allows only known statuses: another one is a
         // damaged row, said as such, never read as some status it is not.
@@ -79,8 +96,7 @@ pub(crate) fn prompt_from_row(row: &Row<'_>, full: bool) -> rusqlite::Result<Pro
                 format!("unknown prompt status '{status}'").into(),
             )
         })?,
-        preview: preview(&text),
-        text: if full { text } else { String::new() },
+        preview: preview(text),
         priority: u8::try_from(row.get::<_, i64>(3)?.clamp(0, 10)).unwrap_or(10),
         target: row.get(4)?,
         provider: row.get(5)?,
@@ -104,11 +120,10 @@ pub(crate) fn prompt_from_row(row: &Row<'_>, full: bool) -> rusqlite::Result<Pro
             .as_deref()
             .and_then(FailureKind::parse),
         waiting_reason: row.get(21)?,
-        response: if full { row.get(22)? } else { None },
-        created_at: row.get(23)?,
-        assigned_at: row.get(24)?,
-        started_at: row.get(25)?,
-        finished_at: row.get(26)?,
+        created_at: Timestamp::from(row.get::<_, String>(23)?),
+        assigned_at: at(24)?,
+        started_at: at(25)?,
+        finished_at: at(26)?,
         after: parse_or_default(json(27)?),
     })
 }
@@ -133,7 +148,7 @@ pub(crate) fn preview(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{preview, prompt_from_row};
+    use super::{preview, record_from_row};
 
     #[test]
     fn an_unknown_status_is_an_error_not_another_status() {
@@ -141,7 +156,7 @@ mod tests {
         let nulls = vec!["NULL"; 26].join(", ");
         let read = |status: &str| {
             conn.query_row(&format!("SELECT 1, '{status}', 'text', {nulls}"), [], |r| {
-                prompt_from_row(r, true)
+                record_from_row(r)
             })
         };
         let err = read("half-done").unwrap_err();

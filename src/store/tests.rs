@@ -52,9 +52,9 @@ fn insert_validates_and_records_history() {
         store.prompt_text(id + 1),
         Err(StoreError::NoSuchPrompt(_))
     ));
-    assert_eq!(p.status, PromptStatus::Pending);
-    assert_eq!(p.priority, 5);
-    assert_eq!(p.max_retries, 3);
+    assert_eq!(p.summary.status, PromptStatus::Pending);
+    assert_eq!(p.summary.priority, 5);
+    assert_eq!(p.summary.max_retries, 3);
     assert_eq!(events(&store, id), ["queued"]);
     assert!(matches!(
         store.insert_prompt(&prompt("  ")),
@@ -74,7 +74,7 @@ fn insert_validates_and_records_history() {
     ));
     dep.after = vec![id];
     let second = store.insert_prompt(&dep).unwrap();
-    assert_eq!(store.prompt(second).unwrap().after, vec![id]);
+    assert_eq!(store.prompt(second).unwrap().summary.after, vec![id]);
     assert_eq!(
         store.dependency_statuses(second).unwrap(),
         vec![(id, PromptStatus::Pending)]
@@ -117,9 +117,9 @@ fn transitions_are_guarded_on_status() {
     store.start(id, "agent busy").unwrap();
     store.complete(id, Some("done"), "agent idle").unwrap();
     let p = store.prompt(id).unwrap();
-    assert_eq!(p.status, PromptStatus::Completed);
+    assert_eq!(p.summary.status, PromptStatus::Completed);
     assert_eq!(p.response.as_deref(), Some("done"));
-    assert_eq!(p.session.as_deref(), Some("claude-1"));
+    assert_eq!(p.summary.session.as_deref(), Some("claude-1"));
     assert_eq!(
         events(&store, id),
         [
@@ -152,7 +152,7 @@ fn retries_respect_budget_and_requeue_costs_nothing() {
     store
         .requeue(id, super::Requeue::StaleSession, "pane %1 vanished")
         .unwrap();
-    assert_eq!(store.prompt(id).unwrap().retry_count, 0);
+    assert_eq!(store.prompt(id).unwrap().summary.retry_count, 0);
     store.claim(id, &claim).unwrap();
     assert!(
         store
@@ -176,7 +176,7 @@ fn retries_respect_budget_and_requeue_costs_nothing() {
             )
             .unwrap()
     );
-    let p = store.prompt(id).unwrap();
+    let p = store.prompt(id).unwrap().summary;
     assert_eq!((p.status, p.retry_count), (PromptStatus::Failed, 1));
     assert_eq!(p.error.as_deref(), Some("timed out after 1 min"));
     assert!(store.retry_all_failed().unwrap().is_empty());
@@ -205,7 +205,7 @@ fn a_failure_and_its_retry_are_one_transaction() {
             .fail_and_maybe_retry(id, crate::model::FailureKind::Delivery, "boom", Some("%1"))
             .is_err()
     );
-    let p = store.prompt(id).unwrap();
+    let p = store.prompt(id).unwrap().summary;
     assert_eq!((p.status, p.error), (PromptStatus::Assigned, None));
     assert_eq!(events(&store, id), ["queued", "assigned"]);
     store
@@ -221,7 +221,10 @@ fn a_failure_and_its_retry_are_one_transaction() {
         events(&store, id),
         ["queued", "assigned", "failed", "retried"]
     );
-    assert_eq!(store.prompt(id).unwrap().status, PromptStatus::Pending);
+    assert_eq!(
+        store.prompt(id).unwrap().summary.status,
+        PromptStatus::Pending
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! older daemon wrote, or the original worker's).
 
 use assigner::model::FailureKind;
-use assigner::protocol::MAYBE_DELIVERED;
+use assigner::protocol::{MAYBE_DELIVERED, PromptInfo};
 use assigner::store::Store;
 
 use crate::cleanup::fixtures::*;
@@ -72,8 +72,8 @@ fn the_kind_decides_and_the_wording_does_not() {
     );
 
     let shown = Store::open(&db).unwrap().prompt(reworded).unwrap();
-    assert_eq!(shown.failure_kind, Some(FailureKind::MissingTarget));
-    let wire = serde_json::to_value(&shown).unwrap();
+    assert_eq!(shown.summary.failure_kind, Some(FailureKind::MissingTarget));
+    let wire = serde_json::to_value(PromptInfo::from(shown)).unwrap();
     assert_eq!(wire["failure_kind"], "missing_target");
 }
 

@@ -95,25 +95,31 @@ fn dry_run_lists_exactly_what_apply_does_with_retry_failed() {
     let applied = offline_ok(&db, &no_server, &["--apply", "--retry-failed"]);
     assert_eq!(applied["actions"], dry["actions"]);
     let store = Store::open(&db).unwrap();
-    let p = store.prompt(held).unwrap();
+    let p = store.prompt(held).unwrap().summary;
     assert_eq!(
         (p.status.as_str(), p.pane, p.retry_count),
         ("pending", None, 0)
     );
     assert!(events(&store, held).contains(&"requeued-from-stale-session".to_owned()));
-    let p = store.prompt(worker).unwrap();
+    let p = store.prompt(worker).unwrap().summary;
     assert_eq!(
         (p.status.as_str(), p.target, p.error),
         ("pending", None, None)
     );
-    let p = store.prompt(crashed).unwrap();
+    let p = store.prompt(crashed).unwrap().summary;
     assert_eq!(
         (p.status.as_str(), p.retry_count, p.error),
         ("pending", 1, None)
     );
     assert_eq!(events(&store, crashed).last().unwrap(), "retried");
-    assert_eq!(store.prompt(spent).unwrap().status.as_str(), "failed");
-    assert_eq!(store.prompt(finished).unwrap().status.as_str(), "cancelled");
+    assert_eq!(
+        store.prompt(spent).unwrap().summary.status.as_str(),
+        "failed"
+    );
+    assert_eq!(
+        store.prompt(finished).unwrap().summary.status.as_str(),
+        "cancelled"
+    );
     assert!(store.sessions().unwrap().is_empty());
 }
 
@@ -154,6 +160,7 @@ fn offline_apply_is_refused_while_a_daemon_holds_the_database() {
             .unwrap()
             .prompt(id)
             .unwrap()
+            .summary
             .status
             .as_str(),
         "pending"
@@ -272,7 +279,10 @@ fn offline_cleanup_asks_the_tmux_server_the_daemon_serves() {
             .is_empty()
     );
     let store = Store::open(&db).unwrap();
-    assert_eq!(store.prompt(id).unwrap().status.as_str(), "assigned");
+    assert_eq!(
+        store.prompt(id).unwrap().summary.status.as_str(),
+        "assigned"
+    );
 }
 
 #[test]

@@ -89,7 +89,10 @@ fn prompts_in_flight_keep_status_phase_and_pane_through_salvage() {
     );
     assert_eq!(after[0].status, PromptStatus::InProgress);
     assert_eq!(after[0].pane.as_deref(), Some("%7"));
-    assert_eq!(store.prompt(waiting).unwrap().status, PromptStatus::Pending);
+    assert_eq!(
+        store.prompt(waiting).unwrap().summary.status,
+        PromptStatus::Pending
+    );
     let last = store.history(working).unwrap().pop().unwrap();
     assert_eq!(last.event, "recovered");
     assert!(
