@@ -113,7 +113,7 @@ fn run(args: &CleanupArgs, db: &Path, tmux: &TmuxServer) -> Result<CleanupReport
         }
         let conn = read_only(db)?;
         return Ok(CleanupReport {
-            counts: verify::counts(&conn).unwrap_or_default(),
+            counts: crate::store::counts(&conn).unwrap_or_default(),
             integrity: verify::verify(&conn),
             ..CleanupReport::default()
         });

@@ -136,7 +136,7 @@ pub fn plan(conn: &Connection, view: &TmuxView, retry_failed: bool) -> Result<Pl
     let read = StoreError::sqlite;
     let mut report = CleanupReport {
         tmux_sessions: view.sessions.iter().cloned().collect(),
-        counts: verify::counts(conn).map_err(read("counting prompts"))?,
+        counts: crate::store::counts(conn)?,
         unroutable: super::unroutable(conn)?,
         ..CleanupReport::default()
     };

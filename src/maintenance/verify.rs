@@ -2,8 +2,6 @@
 
 use rusqlite::Connection;
 
-use crate::protocol::{PromptCounts, PromptStatus};
-
 /// Runs `PRAGMA integrity_check` and `PRAGMA foreign_key_check`. Each
 /// check yields `"<check>: ok"` or one line per finding; a check that
 /// cannot even run (a file too damaged to read) says so instead.
@@ -45,22 +43,6 @@ pub fn is_healthy(findings: &[String]) -> bool {
     !findings.is_empty() && findings.iter().all(|l| l.ends_with(": ok"))
 }
 
-/// Prompt counts per status from any connection (every status present).
-pub fn counts(conn: &Connection) -> rusqlite::Result<PromptCounts> {
-    let mut out: PromptCounts = PromptStatus::ALL.iter().map(|s| (*s, 0)).collect();
-    for (status, n) in super::query_all(
-        conn,
-        "SELECT status, count(*) FROM prompts GROUP BY status",
-        |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
-    )? {
-        // A damaged database may hold any text: `verify` reports it.
-        if let Ok(status) = status.parse() {
-            out.insert(status, crate::store::u64_from(n));
-        }
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,7 +66,7 @@ mod tests {
             "{found:?}"
         );
         assert_eq!(
-            counts(&conn).unwrap()[&crate::protocol::PromptStatus::Pending],
+            crate::store::counts(&conn).unwrap()[&crate::protocol::PromptStatus::Pending],
             0
         );
     }

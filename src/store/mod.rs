@@ -42,7 +42,7 @@ pub use flight::InFlight;
 pub use handle::Store;
 pub use health::StorageFault;
 pub(crate) use history::append as append_history;
-pub use prompts::prompts_in;
+pub use prompts::{counts, prompts_in};
 pub(crate) use row::failure_kind_column;
 pub use sessions::SessionRow;
 pub(crate) use sql::{NOW, to_json};

@@ -159,22 +159,7 @@ impl Store {
 
     /// Count of prompts per status, every status present.
     pub fn counts(&self) -> Result<PromptCounts, StoreError> {
-        let mut out: PromptCounts = PromptStatus::ALL.iter().map(|s| (*s, 0)).collect();
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT status, count(*) FROM prompts GROUP BY status")
-            .map_err(StoreError::sqlite("counting prompts"))?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
-            .map_err(StoreError::sqlite("counting prompts"))?;
-        for row in rows {
-            let (status, n) = row.map_err(StoreError::sqlite("counting prompts"))?;
-            // The schema's CHECK allows no other status.
-            if let Ok(status) = status.parse() {
-                out.insert(status, super::u64_from(n));
-            }
-        }
-        Ok(out)
+        counts(&self.conn)
     }
 
     /// Status of every dependency of `id` (a dependency that no longer
@@ -239,4 +224,25 @@ pub fn prompts_in(
         .map_err(StoreError::sqlite("reading the queue"))?;
     rows.collect::<Result<_, _>>()
         .map_err(StoreError::sqlite("reading the queue"))
+}
+
+/// [`Store::counts`] on any connection to the database, read-only ones
+/// included (offline `cleanup`).
+pub fn counts(conn: &Connection) -> Result<PromptCounts, StoreError> {
+    let mut out: PromptCounts = PromptStatus::ALL.iter().map(|s| (*s, 0)).collect();
+    let mut stmt = conn
+        .prepare_cached("SELECT status, count(*) FROM prompts GROUP BY status")
+        .map_err(StoreError::sqlite("counting prompts"))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        .map_err(StoreError::sqlite("counting prompts"))?;
+    for row in rows {
+        let (status, n) = row.map_err(StoreError::sqlite("counting prompts"))?;
+        // The schema's CHECK allows no other status; a damaged database
+        // may hold any text, which `verify` reports.
+        if let Ok(status) = status.parse() {
+            out.insert(status, super::u64_from(n));
+        }
+    }
+    Ok(out)
 }
