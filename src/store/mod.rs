@@ -15,6 +15,15 @@ macro_rules! now_sql {
     };
 }
 
+/// SQL for a prompt's dependencies, a JSON array of ids: one subquery for
+/// the column lists of `row.rs` and `queue.rs`, a macro so that they can
+/// be `concat!`ed constants.
+macro_rules! deps_sql {
+    () => {
+        "(SELECT json_group_array(depends_on) FROM prompt_deps d WHERE d.prompt_id = prompts.id)"
+    };
+}
+
 pub mod backend;
 mod files;
 mod flight;

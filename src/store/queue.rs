@@ -10,11 +10,13 @@ use crate::model::Queued;
 
 /// The columns [`queued_from_row`] reads, in order. `multi_line` is the
 /// text's `trim_end().contains('\n')`, trimming ASCII whitespace.
-const QUEUE_COLUMNS: &str = "id, priority, target_session, target_provider, \
-    preferred_providers, fallback_providers, allow_fallback, working_dir, env_vars, \
-    prerequisites, git_branch, timeout_minutes, retry_count, \
-    (SELECT json_group_array(depends_on) FROM prompt_deps d WHERE d.prompt_id = prompts.id), \
-    instr(rtrim(content, ' ' || char(9, 10, 11, 12, 13)), char(10)) > 0, waiting_reason";
+const QUEUE_COLUMNS: &str = concat!(
+    "id, priority, target_session, target_provider, preferred_providers, fallback_providers, \
+    allow_fallback, working_dir, env_vars, prerequisites, git_branch, timeout_minutes, \
+    retry_count, ",
+    deps_sql!(),
+    ", instr(rtrim(content, ' ' || char(9, 10, 11, 12, 13)), char(10)) > 0, waiting_reason"
+);
 
 impl Store {
     /// The pending prompts, highest priority then oldest.

@@ -5,29 +5,36 @@ use rusqlite::Row;
 
 use crate::model::{FailureKind, PromptRecord, PromptStatus, PromptSummary, Timestamp};
 
-/// Columns read by [`record_from_row`], in order.
-pub(crate) const PROMPT_COLUMNS: &str = "id, status, content, priority, target_session, \
-    target_provider, preferred_providers, fallback_providers, allow_fallback, working_dir, \
-    env_vars, prerequisites, git_branch, timeout_minutes, retry_count, max_retries, source, \
-    metadata, assigned_session, assigned_pane, error, waiting_reason, response, created_at, \
-    assigned_at, started_at, finished_at, \
-    (SELECT json_group_array(depends_on) FROM prompt_deps d WHERE d.prompt_id = prompts.id), \
-    failure_kind";
+/// The columns [`record_from_row`] and [`summary_from_row`] read, in
+/// order, with `$text`, `$response` and `$kind` for the text, the response
+/// and the failure kind.
+macro_rules! prompt_columns {
+    ($text:literal, $response:literal, $kind:literal) => {
+        concat!(
+            "id, status, ",
+            $text,
+            ", priority, target_session, target_provider, preferred_providers, \
+            fallback_providers, allow_fallback, working_dir, env_vars, prerequisites, git_branch, \
+            timeout_minutes, retry_count, max_retries, source, metadata, assigned_session, \
+            assigned_pane, error, waiting_reason, ",
+            $response,
+            ", created_at, assigned_at, started_at, finished_at, ",
+            deps_sql!(),
+            ", ",
+            $kind
+        )
+    };
+}
 
-/// The same columns for lists and the queue: the text only as far as the
-/// preview needs it, and no response, so a long queue of large prompts is
+/// Columns read by [`record_from_row`].
+pub(crate) const PROMPT_COLUMNS: &str = prompt_columns!("content", "response", "failure_kind");
+
+/// The same columns for lists and maintenance: the text only as far as the
+/// preview needs it, and no response, so a long list of large prompts is
 /// cheap to scan. `$kind` is the failure kind's column, or NULL.
 macro_rules! summary_columns {
     ($kind:literal) => {
-        concat!(
-            "id, status, substr(content, 1, 400), priority, \
-    target_session, target_provider, preferred_providers, fallback_providers, allow_fallback, \
-    working_dir, env_vars, prerequisites, git_branch, timeout_minutes, retry_count, max_retries, \
-    source, metadata, assigned_session, assigned_pane, error, waiting_reason, NULL, created_at, \
-    assigned_at, started_at, finished_at, \
-    (SELECT json_group_array(depends_on) FROM prompt_deps d WHERE d.prompt_id = prompts.id), ",
-            $kind
-        )
+        prompt_columns!("substr(content, 1, 400)", "NULL", $kind)
     };
 }
 pub(crate) const PROMPT_SUMMARY_COLUMNS: &str = summary_columns!("failure_kind");
