@@ -40,14 +40,12 @@ fn human_output_matches_its_golden_files() {
     let done = f.d.send(&["--target", "codex-1", "a short piece of work"]);
     f.wait_status(done, PromptStatus::Completed);
     f.wait_session_state("codex-1", "idle");
+    let (done, doomed) = (done.to_string(), doomed.to_string());
     let outputs = [
         ("status.txt", vec!["status"]),
         ("prompts.txt", vec!["prompts"]),
-        (
-            "show-completed.txt",
-            vec!["show", &*done.to_string().leak()],
-        ),
-        ("show-failed.txt", vec!["show", &*doomed.to_string().leak()]),
+        ("show-completed.txt", vec!["show", &done]),
+        ("show-failed.txt", vec!["show", &doomed]),
         ("sessions.txt", vec!["sessions"]),
         ("explain.txt", vec!["explain", "codex-1"]),
         ("cleanup-dry-run.txt", vec!["cleanup", "--dry-run"]),
