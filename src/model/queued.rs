@@ -13,8 +13,9 @@ pub struct Queued {
     pub id: i64,
     /// Priority 0–10, highest first.
     pub priority: u8,
-    /// Whether the text holds more than one line (trailing blank lines
-    /// aside): a shell pane would run each line as it arrives.
+    /// Whether the text holds more than one line (trailing spaces, tabs
+    /// and blank lines aside; other whitespace is a word to a shell): a
+    /// shell pane would run each line as it arrives.
     pub multi_line: bool,
     /// Required session, by name or pane id.
     pub target: Option<String>,

@@ -8,8 +8,14 @@ use super::Store;
 use crate::error::StoreError;
 use crate::model::Queued;
 
-/// The columns [`queued_from_row`] reads, in order. `multi_line` is the
-/// text's `trim_end().contains('\n')`, trimming ASCII whitespace.
+/// The columns [`queued_from_row`] reads, in order. `multi_line` is
+/// whether a newline is left once the blanks that end the text are
+/// trimmed: spaces, tabs and newlines, which a shell pane skips (the other
+/// ASCII blanks, CR, vertical tab and form feed, are control characters,
+/// refused before a text is stored). Other whitespace, such as U+00A0 or
+/// U+2028, is a word to a shell, so a line holding it is a command run by
+/// itself (`route/mod.rs`): it is not trimmed, as SQLite's `rtrim` trims
+/// only the characters it is given, where Rust's `trim_end` would trim it.
 const QUEUE_COLUMNS: &str = concat!(
     "id, priority, target_session, target_provider, preferred_providers, fallback_providers, \
     allow_fallback, working_dir, env_vars, prerequisites, git_branch, timeout_minutes, \
@@ -79,10 +85,36 @@ mod tests {
     use crate::protocol::NewPrompt;
     use crate::store::Store;
 
-    #[test]
-    fn a_text_is_multi_line_when_a_line_follows_its_first_trailing_blanks_aside() {
+    /// What [`super::QUEUE_COLUMNS`] trims from the end of a text before
+    /// it looks for a newline.
+    const SHELL_BLANKS: [char; 6] = [' ', '\t', '\n', '\u{b}', '\u{c}', '\r'];
+
+    /// Queues each text and returns whether the store reads it as
+    /// spanning lines, checking that SQLite and [`SHELL_BLANKS`] agree.
+    fn multi_line(texts: &[&str]) -> Vec<bool> {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("assigner.db")).unwrap();
+        let found: Vec<bool> = texts
+            .iter()
+            .map(|text| {
+                let id = store
+                    .insert_prompt(&NewPrompt {
+                        text: (*text).into(),
+                        ..NewPrompt::default()
+                    })
+                    .unwrap();
+                let q = store.queued(id).unwrap().unwrap();
+                let trimmed = text.trim_end_matches(SHELL_BLANKS);
+                assert_eq!(q.multi_line, trimmed.contains('\n'), "{text:?}");
+                q.multi_line
+            })
+            .collect();
+        assert_eq!(store.queue().unwrap().len(), texts.len());
+        found
+    }
+
+    #[test]
+    fn a_text_is_multi_line_when_a_line_follows_its_first_trailing_blanks_aside() {
         let cases = [
             ("echo one", false),
             ("echo one\n", false),
@@ -91,18 +123,29 @@ mod tests {
             ("echo one\n\techo two\n", true),
             ("\nafter a blank first line", true),
         ];
-        for (text, multi) in cases {
-            let id = store
-                .insert_prompt(&NewPrompt {
-                    text: text.into(),
-                    ..NewPrompt::default()
-                })
-                .unwrap();
-            let q = store.queued(id).unwrap().unwrap();
-            assert_eq!(q.multi_line, multi, "{text:?}");
-            assert_eq!(q.multi_line, text.trim_end().contains('\n'), "{text:?}");
-        }
-        let ids: Vec<i64> = store.queue().unwrap().iter().map(|q| q.id).collect();
-        assert_eq!(ids.len(), cases.len());
+        let texts: Vec<&str> = cases.iter().map(|c| c.0).collect();
+        let expected: Vec<bool> = cases.iter().map(|c| c.1).collect();
+        assert_eq!(multi_line(&texts), expected);
+    }
+
+    /// A line holding only non-ASCII whitespace is a command to a shell
+    /// pane (for U+2028, `bash: line 2: $'\342\200\250': command not
+    /// found`), so the text spans lines, though Rust's `trim_end` would
+    /// trim that line away.
+    #[test]
+    fn a_line_of_unicode_whitespace_after_a_newline_is_a_line() {
+        let cases = [
+            ("echo one\n\u{a0}", true),
+            ("echo one\n\u{2028}", true),
+            ("echo one\n\u{3000} \n", true),
+            ("echo one\n\u{2029}\t", true),
+            // No newline: a shell reads one line, whatever else it holds.
+            ("echo one\u{2028}echo two", false),
+            ("echo one \u{a0}\u{2028}", false),
+        ];
+        let texts: Vec<&str> = cases.iter().map(|c| c.0).collect();
+        let expected: Vec<bool> = cases.iter().map(|c| c.1).collect();
+        assert_eq!(multi_line(&texts), expected);
+        assert!(texts[..4].iter().all(|t| !t.trim_end().contains('\n')));
     }
 }
