@@ -89,43 +89,36 @@ mod tests {
     /// it looks for a newline.
     const SHELL_BLANKS: [char; 6] = [' ', '\t', '\n', '\u{b}', '\u{c}', '\r'];
 
-    /// Queues each text and returns whether the store reads it as
-    /// spanning lines, checking that SQLite and [`SHELL_BLANKS`] agree.
-    fn multi_line(texts: &[&str]) -> Vec<bool> {
+    /// Queues each text and checks that the store reads it as spanning
+    /// lines as expected, and that SQLite and [`SHELL_BLANKS`] agree.
+    fn check(cases: &[(&str, bool)]) {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("assigner.db")).unwrap();
-        let found: Vec<bool> = texts
-            .iter()
-            .map(|text| {
-                let id = store
-                    .insert_prompt(&NewPrompt {
-                        text: (*text).into(),
-                        ..NewPrompt::default()
-                    })
-                    .unwrap();
-                let q = store.queued(id).unwrap().unwrap();
-                let trimmed = text.trim_end_matches(SHELL_BLANKS);
-                assert_eq!(q.multi_line, trimmed.contains('\n'), "{text:?}");
-                q.multi_line
-            })
-            .collect();
-        assert_eq!(store.queue().unwrap().len(), texts.len());
-        found
+        for &(text, multi) in cases {
+            let id = store
+                .insert_prompt(&NewPrompt {
+                    text: text.into(),
+                    ..NewPrompt::default()
+                })
+                .unwrap();
+            let q = store.queued(id).unwrap().unwrap();
+            assert_eq!(q.multi_line, multi, "{text:?}");
+            let trimmed = text.trim_end_matches(SHELL_BLANKS);
+            assert_eq!(q.multi_line, trimmed.contains('\n'), "{text:?}");
+        }
+        assert_eq!(store.queue().unwrap().len(), cases.len());
     }
 
     #[test]
     fn a_text_is_multi_line_when_a_line_follows_its_first_trailing_blanks_aside() {
-        let cases = [
+        check(&[
             ("echo one", false),
             ("echo one\n", false),
             ("echo one\n\n \t\n", false),
             ("echo one\necho two", true),
             ("echo one\n\techo two\n", true),
             ("\nafter a blank first line", true),
-        ];
-        let texts: Vec<&str> = cases.iter().map(|c| c.0).collect();
-        let expected: Vec<bool> = cases.iter().map(|c| c.1).collect();
-        assert_eq!(multi_line(&texts), expected);
+        ]);
     }
 
     /// A line holding only non-ASCII whitespace is a command to a shell
@@ -134,18 +127,18 @@ mod tests {
     /// trim that line away.
     #[test]
     fn a_line_of_unicode_whitespace_after_a_newline_is_a_line() {
-        let cases = [
-            ("echo one\n\u{a0}", true),
-            ("echo one\n\u{2028}", true),
-            ("echo one\n\u{3000} \n", true),
-            ("echo one\n\u{2029}\t", true),
-            // No newline: a shell reads one line, whatever else it holds.
+        let lines = [
+            "echo one\n\u{a0}",
+            "echo one\n\u{2028}",
+            "echo one\n\u{3000} \n",
+            "echo one\n\u{2029}\t",
+        ];
+        assert!(lines.iter().all(|t| !t.trim_end().contains('\n')));
+        check(&lines.map(|t| (t, true)));
+        // No newline: a shell reads one line, whatever else it holds.
+        check(&[
             ("echo one\u{2028}echo two", false),
             ("echo one \u{a0}\u{2028}", false),
-        ];
-        let texts: Vec<&str> = cases.iter().map(|c| c.0).collect();
-        let expected: Vec<bool> = cases.iter().map(|c| c.1).collect();
-        assert_eq!(multi_line(&texts), expected);
-        assert!(texts[..4].iter().all(|t| !t.trim_end().contains('\n')));
+        ]);
     }
 }
