@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use crate::error::StoreError;
-use crate::model::Queued;
+use crate::model::{Queued, Routing};
 use crate::route::{Candidate, Wait};
 use crate::store::Version;
 use crate::store::backend::Backend;
@@ -145,13 +145,7 @@ fn queue_order(p: &Queued) -> (std::cmp::Reverse<u8>, i64) {
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub(super) struct RouteKey {
     multi_line: bool,
-    target: Option<String>,
-    provider: Option<String>,
-    providers: Vec<String>,
-    fallback: Vec<String>,
-    allow_fallback: bool,
-    working_dir: Option<String>,
-    branch: Option<String>,
+    routing: Routing,
     last_pane: Option<String>,
 }
 
@@ -159,13 +153,7 @@ impl RouteKey {
     pub fn new(p: &Queued, last_pane: Option<&str>) -> Self {
         Self {
             multi_line: p.multi_line,
-            target: p.target.clone(),
-            provider: p.provider.clone(),
-            providers: p.providers.clone(),
-            fallback: p.fallback.clone(),
-            allow_fallback: p.allow_fallback,
-            working_dir: p.working_dir.clone(),
-            branch: p.branch.clone(),
+            routing: p.routing.clone(),
             last_pane: last_pane.map(str::to_owned),
         }
     }

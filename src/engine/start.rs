@@ -62,10 +62,10 @@ impl Engine {
             t.pane.command.clone(),
         );
         let shell = self.profiles.get(&provider).prepare == Prepare::Shell;
-        let has_context =
-            prompt.working_dir.is_some() || !prompt.env.is_empty() || !prompt.prereqs.is_empty();
+        let dir = prompt.routing.working_dir.as_deref();
+        let has_context = dir.is_some() || !prompt.env.is_empty() || !prompt.prereqs.is_empty();
         let prep = if shell {
-            match prep_command(prompt.working_dir.as_deref(), &prompt.env, &prompt.prereqs)
+            match prep_command(dir, &prompt.env, &prompt.prereqs)
                 .and_then(|prep| posix_only(prep, &command))
             {
                 Ok(prep) => prep,

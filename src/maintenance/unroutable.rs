@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 
 use crate::error::StoreError;
-use crate::model::Queued;
+use crate::model::Routing;
 use crate::protocol::{SessionState, Unroutable};
 use crate::route::{Candidate, unreachable};
 
@@ -101,21 +101,20 @@ fn key(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Key> {
     ))
 }
 
-/// A prompt with only the routing columns of `key`, enough for
-/// [`unreachable`].
-fn as_prompt(key: &Key) -> Queued {
+/// The routing of the prompts of `key`, as [`unreachable`] reads it.
+fn as_prompt(key: &Key) -> Routing {
     let list = |s: &Option<String>| -> Vec<String> {
         s.as_deref()
             .and_then(|s| serde_json::from_str(s).ok())
             .unwrap_or_default()
     };
-    Queued {
+    Routing {
         target: key.0.clone(),
         provider: key.1.clone(),
         providers: list(&key.2),
         fallback: list(&key.3),
         allow_fallback: key.4,
-        ..Queued::default()
+        ..Routing::default()
     }
 }
 

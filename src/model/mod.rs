@@ -10,6 +10,7 @@ mod history_event;
 mod phase;
 mod prompt;
 mod queued;
+mod routing;
 mod status;
 mod timestamp;
 
@@ -18,5 +19,6 @@ pub use history_event::HistoryEvent;
 pub use phase::Phase;
 pub use prompt::{PromptRecord, PromptSummary};
 pub use queued::Queued;
+pub use routing::Routing;
 pub use status::{PromptStatus, SessionState};
 pub use timestamp::Timestamp;

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{FailureKind, PromptStatus, Timestamp};
+use super::{FailureKind, PromptStatus, Routing, Timestamp};
 
 /// A prompt without its text and response, as lists and maintenance read
 /// it: a long queue of large prompts is cheap to scan.
@@ -20,24 +20,12 @@ pub struct PromptSummary {
     pub preview: String,
     /// Priority 0–10.
     pub priority: u8,
-    /// Required session, by name or pane id.
-    pub target: Option<String>,
-    /// Required provider.
-    pub provider: Option<String>,
-    /// Preferred providers, in order.
-    pub providers: Vec<String>,
-    /// Providers acceptable when no preferred one is free.
-    pub fallback: Vec<String>,
-    /// Any provider as a last resort.
-    pub allow_fallback: bool,
-    /// Working directory the pane should be in.
-    pub working_dir: Option<String>,
+    /// Where it may go.
+    pub routing: Routing,
     /// Environment variables set before the prompt.
     pub env: BTreeMap<String, String>,
     /// Commands run before the prompt.
     pub prereqs: Vec<String>,
-    /// Git branch the pane should be on.
-    pub branch: Option<String>,
     /// Prompts that must complete first.
     pub after: Vec<i64>,
     /// Minutes the agent may work on it.

@@ -6,6 +6,8 @@
 
 use std::collections::BTreeMap;
 
+use super::Routing;
+
 /// One waiting prompt.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Queued {
@@ -17,24 +19,12 @@ pub struct Queued {
     /// and blank lines aside; other whitespace is a word to a shell): a
     /// shell pane would run each line as it arrives.
     pub multi_line: bool,
-    /// Required session, by name or pane id.
-    pub target: Option<String>,
-    /// Required provider.
-    pub provider: Option<String>,
-    /// Preferred providers, in order.
-    pub providers: Vec<String>,
-    /// Providers acceptable when no preferred one is free.
-    pub fallback: Vec<String>,
-    /// Any provider as a last resort.
-    pub allow_fallback: bool,
-    /// Working directory the pane should be in.
-    pub working_dir: Option<String>,
+    /// Where it may go.
+    pub routing: Routing,
     /// Environment variables set before the prompt.
     pub env: BTreeMap<String, String>,
     /// Commands run before the prompt.
     pub prereqs: Vec<String>,
-    /// Git branch the pane should be on.
-    pub branch: Option<String>,
     /// Prompts that must complete first.
     pub after: Vec<i64>,
     /// Minutes the agent may work on it.

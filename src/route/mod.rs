@@ -20,7 +20,7 @@
 
 use std::time::Instant;
 
-use crate::model::Queued;
+use crate::model::{Queued, Routing};
 use crate::protocol::SessionState;
 
 /// One pane as routing sees it.
@@ -95,10 +95,10 @@ pub fn route(
     panes: &[Candidate],
     last_pane: Option<&str>,
 ) -> Result<String, Wait> {
-    let multi_line = prompt.multi_line;
+    let (multi_line, routing) = (prompt.multi_line, &prompt.routing);
     let unfit = |c: &&Candidate| !c.excluded && multi_line && c.line_by_line;
     let usable: Vec<&Candidate> = panes.iter().filter(|c| !c.excluded && !unfit(c)).collect();
-    if let Some(target) = prompt.target.as_deref() {
+    if let Some(target) = routing.target.as_deref() {
         let matching: Vec<&Candidate> = usable
             .iter()
             .copied()
@@ -118,7 +118,7 @@ pub fn route(
             return Err(Wait::TargetMissing(target.to_owned()));
         }
         let avoid = avoided(last_pane, &matching);
-        return best(prompt, &matching, avoid).ok_or_else(|| {
+        return best(routing, &matching, avoid).ok_or_else(|| {
             if let Some(why) = aside(&matching, avoid).and_then(|c| c.set_aside.as_deref()) {
                 return Wait::Busy(format!("target session '{target}' {why}"));
             }
@@ -136,7 +136,7 @@ pub fn route(
             ))
         });
     }
-    let tiers: Vec<Vec<&Candidate>> = provider_tiers(prompt)
+    let tiers: Vec<Vec<&Candidate>> = provider_tiers(routing)
         .iter()
         .map(|tier| {
             usable
@@ -152,7 +152,7 @@ pub fn route(
     let all: Vec<&Candidate> = tiers.iter().flatten().copied().collect();
     let avoid = avoided(last_pane, &all);
     for in_tier in &tiers {
-        if let Some(pane) = best(prompt, in_tier, avoid) {
+        if let Some(pane) = best(routing, in_tier, avoid) {
             return Ok(pane);
         }
     }
@@ -161,7 +161,7 @@ pub fn route(
         return Err(Wait::Busy(format!("{} {why}", c.name)));
     }
     let named = |c: &&Candidate| {
-        provider_tiers(prompt)
+        provider_tiers(routing)
             .iter()
             .any(|t| matches!(t, Tier::Named(p) if *p == c.provider))
     };
@@ -170,7 +170,7 @@ pub fn route(
     }
     Err(Wait::Busy(format!(
         "{}{}",
-        describe_wait(prompt),
+        describe_wait(routing),
         retry_note(&all, avoid)
     )))
 }
@@ -212,7 +212,7 @@ enum Tier {
 }
 
 /// The provider tiers to try, in order.
-fn provider_tiers(p: &Queued) -> Vec<Tier> {
+fn provider_tiers(p: &Routing) -> Vec<Tier> {
     let mut tiers = Vec::new();
     if let Some(required) = &p.provider {
         tiers.push(Tier::Named(required.clone()));
@@ -231,7 +231,7 @@ fn provider_tiers(p: &Queued) -> Vec<Tier> {
 /// accepts. `None` when one could, or when any agent may take it. Shown by
 /// `cleanup` and counted by `status`, so a prompt that would wait for ever
 /// is visible.
-pub fn unreachable(prompt: &Queued, panes: &[Candidate]) -> Option<String> {
+pub fn unreachable(prompt: &Routing, panes: &[Candidate]) -> Option<String> {
     let usable = || panes.iter().filter(|c| !c.excluded);
     if let Some(target) = prompt.target.as_deref() {
         if usable().any(|c| matches_target(c, target)) {
@@ -254,7 +254,7 @@ pub fn unreachable(prompt: &Queued, panes: &[Candidate]) -> Option<String> {
     Some(format!("no tracked session runs {}", names.join(" or ")))
 }
 
-fn describe_wait(p: &Queued) -> String {
+fn describe_wait(p: &Routing) -> String {
     let mut names: Vec<&str> = p.provider.iter().map(String::as_str).collect();
     names.extend(p.providers.iter().map(String::as_str));
     let primary = !names.is_empty();
@@ -267,7 +267,7 @@ fn describe_wait(p: &Queued) -> String {
 }
 
 /// The best available pane among `pool`, other than `avoid`.
-fn best(prompt: &Queued, pool: &[&Candidate], avoid: Option<&str>) -> Option<String> {
+fn best(prompt: &Routing, pool: &[&Candidate], avoid: Option<&str>) -> Option<String> {
     pool.iter()
         .filter(|c| c.available && c.set_aside.is_none() && Some(c.pane.as_str()) != avoid)
         .max_by_key(|c| {

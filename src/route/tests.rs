@@ -31,7 +31,7 @@ fn prompt() -> Queued {
 fn target_is_exact() {
     let panes = [pane("%1", "dev2", "claude", true)];
     let mut p = prompt();
-    p.target = Some("dev".into());
+    p.routing.target = Some("dev".into());
     assert_eq!(
         route(&p, &panes, None),
         Err(Wait::TargetMissing("dev".into()))
@@ -40,7 +40,7 @@ fn target_is_exact() {
         Wait::TargetMissing("dev".into()).reason(),
         "target session 'dev' not found in tmux"
     );
-    p.target = Some("dev2".into());
+    p.routing.target = Some("dev2".into());
     assert_eq!(route(&p, &panes, None), Ok("%1".into()));
     let mut busy = [pane("%1", "dev2", "claude", false)];
     assert_eq!(
@@ -70,15 +70,15 @@ fn provider_then_preferred_then_fallback() {
         pane("%4", "sh", "shell", true),
     ];
     let mut p = prompt();
-    p.provider = Some("claude".into());
+    p.routing.provider = Some("claude".into());
     assert!(matches!(route(&p, &panes, None), Err(Wait::Busy(w)) if w.contains("claude")));
-    p.fallback = vec!["gemini".into()];
+    p.routing.fallback = vec!["gemini".into()];
     assert_eq!(route(&p, &panes, None), Ok("%3".into()));
-    p.fallback.clear();
-    p.allow_fallback = true;
+    p.routing.fallback.clear();
+    p.routing.allow_fallback = true;
     assert!(matches!(route(&p, &panes, None), Ok(x) if x == "%2" || x == "%3"));
     let mut q = prompt();
-    q.providers = vec!["gemini".into(), "codex".into()];
+    q.routing.providers = vec!["gemini".into(), "codex".into()];
     assert_eq!(route(&q, &panes, None), Ok("%3".into()));
 }
 
@@ -89,10 +89,10 @@ fn untargeted_prompts_never_go_to_shells_or_excluded_panes() {
     let panes = [pane("%1", "sh", "shell", true), coord];
     assert!(route(&prompt(), &panes, None).is_err());
     let mut targeted = prompt();
-    targeted.target = Some("coordinator".into());
+    targeted.routing.target = Some("coordinator".into());
     assert!(matches!(route(&targeted, &panes, None), Err(Wait::Busy(w)) if w.contains("excluded")));
     let mut p = prompt();
-    p.provider = Some("shell".into());
+    p.routing.provider = Some("shell".into());
     assert_eq!(route(&p, &panes, None), Ok("%1".into()));
 }
 
@@ -113,7 +113,7 @@ fn prefers_workdir_then_other_pane_then_longest_waiting() {
     a.working_dir = Some("/src".into());
     b.working_dir = Some("/other".into());
     let mut p = prompt();
-    p.working_dir = Some("/src".into());
+    p.routing.working_dir = Some("/src".into());
     assert_eq!(route(&p, &[a, b], None), Ok("%1".into()));
 }
 
@@ -123,7 +123,7 @@ fn a_retry_avoids_the_pane_it_failed_on_whenever_another_session_matches() {
     failed.working_dir = Some("/src".into());
     let other = pane("%2", "b", "claude", true);
     let mut p = prompt();
-    p.working_dir = Some("/src".into());
+    p.routing.working_dir = Some("/src".into());
     // Another session wins even over a working-dir match.
     assert_eq!(
         route(&p, &[failed.clone(), other.clone()], Some("%1")),
@@ -140,8 +140,8 @@ fn a_retry_avoids_the_pane_it_failed_on_whenever_another_session_matches() {
     // A fallback provider counts as somewhere else to go.
     let codex = pane("%3", "c", "codex", true);
     let mut q = prompt();
-    q.provider = Some("claude".into());
-    q.fallback = vec!["codex".into()];
+    q.routing.provider = Some("claude".into());
+    q.routing.fallback = vec!["codex".into()];
     assert_eq!(
         route(&q, &[failed.clone(), codex], Some("%1")),
         Ok("%3".into())
@@ -174,7 +174,7 @@ fn a_targeted_retry_avoids_its_failed_pane_only_within_the_target() {
     second.name = "dev:0.1".into();
     let elsewhere = pane("%3", "other", "claude", true);
     let mut p = prompt();
-    p.target = Some("dev".into());
+    p.routing.target = Some("dev".into());
     assert_eq!(
         route(&p, &[first.clone(), elsewhere.clone()], Some("%1")),
         Ok("%1".into()),
@@ -198,7 +198,7 @@ fn a_pane_set_aside_is_passed_over_and_named_in_the_wait() {
     drafted.working_dir = Some("/src".into());
     let other = pane("%2", "b", "claude", true);
     let mut p = prompt();
-    p.working_dir = Some("/src".into());
+    p.routing.working_dir = Some("/src".into());
     assert_eq!(route(&p, &[drafted.clone(), other], None), Ok("%2".into()));
     let busy = pane("%2", "b", "claude", false);
     assert_eq!(
@@ -208,11 +208,11 @@ fn a_pane_set_aside_is_passed_over_and_named_in_the_wait() {
     // The next tier is tried before waiting on a set-aside pane.
     let codex = pane("%3", "c", "codex", true);
     let mut q = prompt();
-    q.provider = Some("claude".into());
-    q.fallback = vec!["codex".into()];
+    q.routing.provider = Some("claude".into());
+    q.routing.fallback = vec!["codex".into()];
     assert_eq!(route(&q, &[drafted.clone(), codex], None), Ok("%3".into()));
     let mut t = prompt();
-    t.target = Some("a".into());
+    t.routing.target = Some("a".into());
     assert_eq!(
         route(&t, &[drafted, busy], None),
         Err(Wait::Busy(
@@ -226,7 +226,7 @@ fn fallback_without_a_primary_provider_only_orders_the_choice() {
     let claude = pane("%1", "claude-1", "claude", true);
     let codex = pane("%2", "codex-1", "codex", true);
     let mut p = prompt();
-    p.fallback = vec!["codex".into()];
+    p.routing.fallback = vec!["codex".into()];
     // Any agent may take it; a listed provider first.
     assert_eq!(
         route(&p, std::slice::from_ref(&claude), None),
@@ -239,14 +239,14 @@ fn fallback_without_a_primary_provider_only_orders_the_choice() {
         Err(Wait::Busy("waiting for an idle agent session".into()))
     );
     // With a primary provider, fallbacks come after it and nothing else.
-    p.providers = vec!["gemini".into()];
+    p.routing.providers = vec!["gemini".into()];
     assert!(route(&p, &[claude], None).is_err());
 }
 
 #[test]
 fn unreachable_names_what_no_tracked_session_offers() {
     let mut claude = pane("%1", "claude-1", "claude", false);
-    let mut p = prompt();
+    let mut p = Routing::default();
     assert_eq!(unreachable(&p, &[]), None, "any agent may still appear");
     p.provider = Some("codex".into());
     p.fallback = vec!["gemini".into()];
@@ -256,8 +256,10 @@ fn unreachable_names_what_no_tracked_session_offers() {
     );
     p.allow_fallback = true;
     assert_eq!(unreachable(&p, std::slice::from_ref(&claude)), None);
-    let mut t = prompt();
-    t.target = Some("claude-2".into());
+    let mut t = Routing {
+        target: Some("claude-2".into()),
+        ..Routing::default()
+    };
     assert_eq!(
         unreachable(&t, std::slice::from_ref(&claude)),
         Some("its target session 'claude-2' is not tracked".into())
@@ -275,7 +277,7 @@ fn unreachable_names_what_no_tracked_session_offers() {
 fn multi_line_prompts_never_go_to_a_shell() {
     let panes = [pane("%1", "sh", "shell", true)];
     let mut p = prompt();
-    p.provider = Some("shell".into());
+    p.routing.provider = Some("shell".into());
     assert_eq!(route(&p, &panes, None), Ok("%1".into()));
     p.multi_line = true;
     let why = route(&p, &panes, None).unwrap_err().reason();
@@ -283,11 +285,11 @@ fn multi_line_prompts_never_go_to_a_shell() {
         why.starts_with("sh is a shell") && why.contains("single-line"),
         "{why}"
     );
-    p.provider = None;
-    p.target = Some("sh".into());
+    p.routing.provider = None;
+    p.routing.target = Some("sh".into());
     let why = route(&p, &panes, None).unwrap_err().reason();
     assert!(why.starts_with("target session 'sh' is a shell"), "{why}");
     let agent = [pane("%2", "claude-1", "claude", true)];
-    p.target = None;
+    p.routing.target = None;
     assert_eq!(route(&p, &agent, None), Ok("%2".into()));
 }

@@ -24,6 +24,16 @@ macro_rules! deps_sql {
     };
 }
 
+/// The columns of a prompt's [`Routing`](crate::model::Routing), in the
+/// order `row.rs`'s `routing_from_row` reads them: one list for the
+/// columns of `row.rs` and `queue.rs`.
+macro_rules! routing_columns {
+    () => {
+        "target_session, target_provider, preferred_providers, fallback_providers, \
+        allow_fallback, working_dir, git_branch"
+    };
+}
+
 pub mod backend;
 mod files;
 mod flight;

@@ -17,9 +17,9 @@ use crate::model::Queued;
 /// itself (`route/mod.rs`): it is not trimmed, as SQLite's `rtrim` trims
 /// only the characters it is given, where Rust's `trim_end` would trim it.
 const QUEUE_COLUMNS: &str = concat!(
-    "id, priority, target_session, target_provider, preferred_providers, fallback_providers, \
-    allow_fallback, working_dir, env_vars, prerequisites, git_branch, timeout_minutes, \
-    retry_count, ",
+    "id, priority, ",
+    routing_columns!(),
+    ", env_vars, prerequisites, timeout_minutes, retry_count, ",
     deps_sql!(),
     ", instr(rtrim(content, ' ' || char(9, 10, 11, 12, 13)), char(10)) > 0, waiting_reason"
 );
@@ -57,21 +57,12 @@ impl Store {
 }
 
 fn queued_from_row(row: &Row<'_>) -> rusqlite::Result<Queued> {
-    let list = |idx: usize| -> rusqlite::Result<Vec<String>> {
-        Ok(super::row::parse_or_default(row.get(idx)?))
-    };
     Ok(Queued {
         id: row.get(0)?,
         priority: u8::try_from(row.get::<_, i64>(1)?.clamp(0, 10)).unwrap_or(10),
-        target: row.get(2)?,
-        provider: row.get(3)?,
-        providers: list(4)?,
-        fallback: list(5)?,
-        allow_fallback: row.get(6)?,
-        working_dir: row.get(7)?,
-        env: super::row::parse_or_default(row.get(8)?),
-        prereqs: list(9)?,
-        branch: row.get(10)?,
+        routing: super::row::routing_from_row(row, 2)?,
+        env: super::row::parse_or_default(row.get(9)?),
+        prereqs: super::row::parse_or_default(row.get(10)?),
         timeout_minutes: row.get::<_, Option<i64>>(11)?.map(super::u32_from),
         retry_count: super::u32_from(row.get(12)?),
         after: super::row::parse_or_default(row.get(13)?),
@@ -82,6 +73,7 @@ fn queued_from_row(row: &Row<'_>) -> rusqlite::Result<Queued> {
 
 #[cfg(test)]
 mod tests {
+    use crate::model::Routing;
     use crate::protocol::NewPrompt;
     use crate::store::Store;
 
@@ -140,5 +132,56 @@ mod tests {
             ("echo one\u{2028}echo two", false),
             ("echo one \u{a0}\u{2028}", false),
         ]);
+    }
+
+    /// The queue, `show` and the lists read the same routing and context
+    /// columns, each list in its own order.
+    #[test]
+    fn every_view_reads_a_prompt_as_it_was_queued() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("assigner.db")).unwrap();
+        let first = NewPrompt {
+            text: "first".into(),
+            ..NewPrompt::default()
+        };
+        let first = store.insert_prompt(&first).unwrap();
+        let sent = NewPrompt {
+            text: "fix it".into(),
+            target: Some("dev".into()),
+            provider: Some("claude".into()),
+            providers: vec!["codex".into()],
+            fallback: vec!["gemini".into()],
+            allow_fallback: true,
+            working_dir: Some("/src".into()),
+            branch: Some("main".into()),
+            env: [("CI".to_owned(), "1".to_owned())].into(),
+            prereqs: vec!["git pull".into()],
+            timeout_minutes: Some(30),
+            after: vec![first],
+            ..NewPrompt::default()
+        };
+        let id = store.insert_prompt(&sent).unwrap();
+        let routing = Routing {
+            target: sent.target.clone(),
+            provider: sent.provider.clone(),
+            providers: sent.providers.clone(),
+            fallback: sent.fallback.clone(),
+            allow_fallback: true,
+            working_dir: sent.working_dir.clone(),
+            branch: sent.branch.clone(),
+        };
+        let q = store.queued(id).unwrap().unwrap();
+        assert_eq!(q.routing, routing);
+        assert_eq!((&q.env, &q.prereqs), (&sent.env, &sent.prereqs));
+        assert_eq!((q.timeout_minutes, &q.after), (Some(30), &sent.after));
+        let shown = store.prompt(id).unwrap().summary;
+        let listed = store.list_prompts(None, None).unwrap().remove(0);
+        assert_eq!(listed, shown);
+        assert_eq!(shown.routing, routing);
+        assert_eq!((&shown.env, &shown.prereqs), (&sent.env, &sent.prereqs));
+        assert_eq!(
+            (shown.timeout_minutes, &shown.after),
+            (Some(30), &sent.after)
+        );
     }
 }

@@ -3,7 +3,7 @@
 
 use rusqlite::Row;
 
-use crate::model::{FailureKind, PromptRecord, PromptStatus, PromptSummary, Timestamp};
+use crate::model::{FailureKind, PromptRecord, PromptStatus, PromptSummary, Routing, Timestamp};
 
 /// The columns [`record_from_row`] and [`summary_from_row`] read, in
 /// order, with `$text`, `$response` and `$kind` for the text, the response
@@ -13,10 +13,10 @@ macro_rules! prompt_columns {
         concat!(
             "id, status, ",
             $text,
-            ", priority, target_session, target_provider, preferred_providers, \
-            fallback_providers, allow_fallback, working_dir, env_vars, prerequisites, git_branch, \
-            timeout_minutes, retry_count, max_retries, source, metadata, assigned_session, \
-            assigned_pane, error, waiting_reason, ",
+            ", priority, ",
+            routing_columns!(),
+            ", env_vars, prerequisites, timeout_minutes, retry_count, max_retries, source, \
+            metadata, assigned_session, assigned_pane, error, waiting_reason, ",
             $response,
             ", created_at, assigned_at, started_at, finished_at, ",
             deps_sql!(),
@@ -105,15 +105,9 @@ fn summary_with(row: &Row<'_>, text: &str) -> rusqlite::Result<PromptSummary> {
         })?,
         preview: preview(text),
         priority: u8::try_from(row.get::<_, i64>(3)?.clamp(0, 10)).unwrap_or(10),
-        target: row.get(4)?,
-        provider: row.get(5)?,
-        providers: parse_or_default(json(6)?),
-        fallback: parse_or_default(json(7)?),
-        allow_fallback: row.get(8)?,
-        working_dir: row.get(9)?,
-        env: parse_or_default(json(10)?),
-        prereqs: parse_or_default(json(11)?),
-        branch: row.get(12)?,
+        routing: routing_from_row(row, 4)?,
+        env: parse_or_default(json(11)?),
+        prereqs: parse_or_default(json(12)?),
         timeout_minutes: row.get::<_, Option<i64>>(13)?.map(super::u32_from),
         retry_count: super::u32_from(row.get(14)?),
         max_retries: super::u32_from(row.get(15)?),
@@ -132,6 +126,22 @@ fn summary_with(row: &Row<'_>, text: &str) -> rusqlite::Result<PromptSummary> {
         started_at: at(25)?,
         finished_at: at(26)?,
         after: parse_or_default(json(27)?),
+    })
+}
+
+/// The [`Routing`] in the columns `routing_columns!` names, the first at
+/// `first`.
+pub(super) fn routing_from_row(row: &Row<'_>, first: usize) -> rusqlite::Result<Routing> {
+    let list =
+        |i: usize| -> rusqlite::Result<Vec<String>> { Ok(parse_or_default(row.get(first + i)?)) };
+    Ok(Routing {
+        target: row.get(first)?,
+        provider: row.get(first + 1)?,
+        providers: list(2)?,
+        fallback: list(3)?,
+        allow_fallback: row.get(first + 4)?,
+        working_dir: row.get(first + 5)?,
+        branch: row.get(first + 6)?,
     })
 }
 

@@ -49,7 +49,7 @@ fn guide_scenario_offline_dry_run_then_apply() {
     let store = Store::open(&db).unwrap();
     for id in &g.ids {
         let p = store.prompt(*id).unwrap().summary;
-        assert_eq!((p.target, p.error, p.retry_count), (None, None, 0));
+        assert_eq!((p.routing.target, p.error, p.retry_count), (None, None, 0));
         assert_eq!(events(&store, *id).last().unwrap(), "reset-missing-target");
     }
     let again = offline_ok(&db, g.server.socket(), &[]);

@@ -103,7 +103,7 @@ fn dry_run_lists_exactly_what_apply_does_with_retry_failed() {
     assert!(events(&store, held).contains(&"requeued-from-stale-session".to_owned()));
     let p = store.prompt(worker).unwrap().summary;
     assert_eq!(
-        (p.status.as_str(), p.target, p.error),
+        (p.status.as_str(), p.routing.target, p.error),
         ("pending", None, None)
     );
     let p = store.prompt(crashed).unwrap().summary;
