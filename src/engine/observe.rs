@@ -26,7 +26,7 @@ impl Engine {
         broad: bool,
     ) -> Result<bool, StoreError> {
         let socket = self.tmux.socket().display().to_string();
-        let snapshot = match self.tmux.snapshot().await {
+        let snapshot = match self.io.snapshot().await {
             Ok(s) => {
                 if !self.reach.reachable {
                     info!(socket = %socket, "tmux server reachable");
@@ -88,7 +88,7 @@ impl Engine {
         self.snapshot = std::sync::Arc::new(snapshot);
         // The first scan finds every pane; none of them is a change.
         if self.recovered {
-            self.backstop.judge(&self.tmux, changes).await;
+            self.backstop.judge(self.io.as_ref(), changes).await;
         }
         self.capture_due(broad);
         Ok(true)

@@ -16,6 +16,9 @@
 //! exact_session_target("dev")          -> "=dev:" (never prefix-matches "dev2")
 //! ```
 //!
+//! The engine reaches these calls through [`PaneIo`], which the driver
+//! implements, so that its decisions can be tested without a server.
+//!
 //! Pane arguments should be pane ids (`%3`), which tmux matches exactly.
 //! Errors are classified into [`TmuxError`] (`NoServer`, `PaneGone`, ...).
 //!
@@ -26,6 +29,7 @@
 
 pub mod control;
 mod error;
+mod io;
 mod lines;
 mod pane_io;
 mod snapshot;
@@ -42,6 +46,7 @@ use tokio::process::Command;
 
 pub use error::TmuxError;
 use error::spawn_error;
+pub use io::{IoFuture, PaneIo};
 pub use snapshot::{Pane, Snapshot, exact_session_target};
 use sync::lock;
 
