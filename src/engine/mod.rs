@@ -34,6 +34,8 @@ mod restart;
 mod start;
 mod supervise;
 mod target_wait;
+#[cfg(test)]
+mod tests;
 mod views;
 mod withdraw;
 
