@@ -9,7 +9,8 @@
 //!
 //! The engine waits on the clock (the completion debounce, the verify
 //! time), so the config's times are short and every wait for an outcome
-//! is bounded ([`Rig::run_until`]); no test asserts how long anything took.
+//! is bounded ([`Rig::run_until`]); no test asserts how long anything took,
+//! beyond the least wait the completion debounce guarantees.
 
 mod assign;
 mod fake;
