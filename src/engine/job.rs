@@ -37,7 +37,7 @@ pub struct Job {
     pub settle: Duration,
     /// Wait for the agent to react before the rescue Enter.
     pub verify: Duration,
-    /// The tmux server.
+    /// What the task reads and types through: the engine's own.
     pub tmux: Arc<dyn PaneIo>,
     /// The pid of the tmux server that last listed the pane, when known:
     /// a server out of reach is waited for only while it still runs.
