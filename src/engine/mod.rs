@@ -18,6 +18,7 @@ mod deliver;
 mod hook;
 mod job;
 mod limit;
+mod listing;
 mod message;
 mod observe;
 mod pane_job;
@@ -96,6 +97,8 @@ pub struct Engine {
     /// A background capture batch is running (`capture.rs`).
     screens_in_flight: bool,
     backstop: Backstop,
+    /// The last full listing, which glances stand in for (`listing.rs`).
+    listing: listing::Listing,
     recovered: bool,
     stale_at_start: HashSet<String>,
     dirty: bool,
@@ -144,6 +147,7 @@ impl Engine {
             },
             screens_in_flight: false,
             backstop: Backstop::default(),
+            listing: listing::Listing::default(),
             recovered: false,
             stale_at_start: HashSet::new(),
             dirty: true,

@@ -12,7 +12,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use super::{Snapshot, TmuxError};
+use super::{Glance, Snapshot, TmuxError};
 
 /// What a [`PaneIo`] call returns: a future a spawned task can hold.
 pub type IoFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, TmuxError>> + Send + 'a>>;
@@ -23,6 +23,13 @@ pub type IoFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, TmuxError>> + S
 pub trait PaneIo: Send + Sync {
     /// Every pane of the server ([`super::Tmux::snapshot`]).
     fn snapshot(&self) -> IoFuture<'_, Snapshot>;
+
+    /// Every pane in brief ([`super::Tmux::glance`]).
+    fn glance(&self) -> IoFuture<'_, Glance>;
+
+    /// The panes whose windows had output from Unix second `secs` on
+    /// ([`super::Tmux::snapshot_since`]).
+    fn snapshot_since(&self, secs: u64) -> IoFuture<'_, Snapshot>;
 
     /// The bottom `lines` lines of the pane's screen ([`super::Tmux::capture`]).
     fn capture<'a>(&'a self, pane: &'a str, lines: usize) -> IoFuture<'a, String>;
@@ -43,6 +50,10 @@ pub trait PaneIo: Send + Sync {
     fn send_enter<'a>(&'a self, pane: &'a str) -> IoFuture<'a, ()> {
         self.send_keys(pane, &["Enter"])
     }
+
+    /// Whether calls are to go over a control client
+    /// ([`super::Tmux::control_mode`]).
+    fn control_mode(&self) -> bool;
 
     /// Whether tmux tells of every change of structure now
     /// ([`super::Tmux::events_live`]).

@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::io::{IoFuture, PaneIo};
 use super::lines::{bottom_lines, trim_trailing_blank};
-use super::{Snapshot, Tmux, TmuxError};
+use super::{Glance, Snapshot, Tmux, TmuxError};
 
 /// Makes paste buffer names unique across calls and daemons.
 static PASTE_SEQ: AtomicU64 = AtomicU64::new(0);
@@ -130,6 +130,14 @@ impl PaneIo for Tmux {
         Box::pin(Self::snapshot(self))
     }
 
+    fn glance(&self) -> IoFuture<'_, Glance> {
+        Box::pin(Self::glance(self))
+    }
+
+    fn snapshot_since(&self, secs: u64) -> IoFuture<'_, Snapshot> {
+        Box::pin(Self::snapshot_since(self, secs))
+    }
+
     fn capture<'a>(&'a self, pane: &'a str, lines: usize) -> IoFuture<'a, String> {
         Box::pin(Self::capture(self, pane, lines))
     }
@@ -152,6 +160,10 @@ impl PaneIo for Tmux {
 
     fn send_enter<'a>(&'a self, pane: &'a str) -> IoFuture<'a, ()> {
         Box::pin(Self::send_enter(self, pane))
+    }
+
+    fn control_mode(&self) -> bool {
+        Self::control_mode(self)
     }
 
     fn events_live(&self) -> bool {

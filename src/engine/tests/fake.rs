@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use crate::tmux::{IoFuture, Pane, PaneIo, Snapshot, TmuxError};
+use crate::tmux::{Glance, IoFuture, Pane, PaneIo, Snapshot, TmuxError};
 
 /// One thing typed into a pane.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,6 +208,22 @@ impl FakeTmux {
     }
 }
 
+impl FakeTmux {
+    /// Every pane, as a listing shows them.
+    fn listing(&self) -> Snapshot {
+        let panes = self
+            .world()
+            .panes
+            .values()
+            .map(|a| a.pane.clone())
+            .collect();
+        Snapshot {
+            server_pid: std::process::id(),
+            panes,
+        }
+    }
+}
+
 /// The bottom `lines` lines of `screen`.
 fn bottom(screen: &str, lines: usize) -> String {
     let all: Vec<&str> = screen.lines().collect();
@@ -216,16 +232,18 @@ fn bottom(screen: &str, lines: usize) -> String {
 
 impl PaneIo for FakeTmux {
     fn snapshot(&self) -> IoFuture<'_, Snapshot> {
-        let panes = self
-            .world()
-            .panes
-            .values()
-            .map(|a| a.pane.clone())
-            .collect();
-        Box::pin(std::future::ready(Ok(Snapshot {
-            server_pid: std::process::id(),
-            panes,
-        })))
+        Box::pin(std::future::ready(Ok(self.listing())))
+    }
+
+    fn glance(&self) -> IoFuture<'_, Glance> {
+        let listing = self.listing();
+        Box::pin(std::future::ready(Ok(Glance::of(&listing))))
+    }
+
+    fn snapshot_since(&self, secs: u64) -> IoFuture<'_, Snapshot> {
+        let mut listing = self.listing();
+        listing.panes.retain(|p| p.activity >= secs);
+        Box::pin(std::future::ready(Ok(listing)))
     }
 
     fn capture<'a>(&'a self, pane: &'a str, lines: usize) -> IoFuture<'a, String> {
@@ -256,6 +274,10 @@ impl PaneIo for FakeTmux {
         Box::pin(std::future::ready(
             self.act(pane, Typed::Keys(pane.into(), keys)),
         ))
+    }
+
+    fn control_mode(&self) -> bool {
+        false
     }
 
     fn events_live(&self) -> bool {
