@@ -1,4 +1,6 @@
-//! The wall and CPU cost of one scan, in process, without a daemon.
+//! The wall and CPU cost of one scan, in process, without a daemon: a
+//! glance at the panes, the full listing, and the listing with a capture of
+//! every pane.
 
 use super::*;
 
@@ -6,9 +8,9 @@ pub(crate) fn scan(opts: &Opts) {
     let (k_list, k_full) = if opts.quick { (20, 3) } else { (100, 10) };
     println!("\n## scan cost, in process (idle stand-in agents, no daemon)");
     println!(
-        "| panes | path | list-panes: wall p50 | list-panes: CPU ours + server | list + capture every pane: wall p50 | list + capture every pane: CPU ours + server |"
+        "| panes | path | glance: wall p50 | glance: CPU ours + server | list-panes: wall p50 | list-panes: CPU ours + server | list + capture every pane: wall p50 | list + capture every pane: CPU ours + server |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -24,6 +26,11 @@ pub(crate) fn scan(opts: &Opts) {
         let spid = first.server_pid;
         let ids: Vec<String> = first.panes.iter().map(|p| p.id.clone()).collect();
         let background = background_rate(spid, if opts.quick { 1 } else { 3 });
+        let glance = measure(k_list, spid, background, || {
+            rt.block_on(async {
+                tmux.glance().await.expect("glance");
+            });
+        });
         let list = measure(k_list, spid, background, || {
             rt.block_on(async {
                 tmux.snapshot().await.expect("snapshot");
@@ -39,8 +46,10 @@ pub(crate) fn scan(opts: &Opts) {
             });
         });
         println!(
-            "| {n} | {} | {:.1} ms | {} | {:.1} ms | {} |",
+            "| {n} | {} | {:.1} ms | {} | {:.1} ms | {} | {:.1} ms | {} |",
             tmux.path(),
+            glance.wall_p50_ms,
+            glance.cpu_cell(),
             list.wall_p50_ms,
             list.cpu_cell(),
             full.wall_p50_ms,

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tracing::info;
 
-use crate::tmux::Tmux;
+use crate::tmux::PaneIo;
 
 /// How long a change found by a scan waits for its notification: tmux may
 /// write it just after the reply that showed the change.
@@ -28,7 +28,7 @@ pub(super) struct Backstop {
 
 impl Backstop {
     /// Called after each scan that found `changes` panes added or gone.
-    pub(super) async fn judge(&mut self, tmux: &Tmux, changes: usize) {
+    pub(super) async fn judge(&mut self, tmux: &dyn PaneIo, changes: usize) {
         let unreported = |b: &Self| b.live && tmux.structure_reports() == b.reports;
         if changes > 0 && unreported(self) {
             tokio::time::sleep(GRACE).await;

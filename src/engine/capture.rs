@@ -9,6 +9,7 @@
 //! whose window did not change cannot have finished it: its screen is the
 //! one already read.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use tokio::task::JoinSet;
@@ -18,7 +19,7 @@ use super::Engine;
 use super::message::Screens;
 use crate::detect::fingerprint;
 use crate::protocol::SessionState;
-use crate::tmux::TmuxError;
+use crate::tmux::{PaneIo, TmuxError};
 
 /// Captures in flight at once: enough to overlap tmux round trips, few
 /// enough not to swamp a small machine.
@@ -54,7 +55,7 @@ impl Engine {
             return;
         }
         self.screens_in_flight = true;
-        let (tmux, tx) = (self.tmux.clone(), self.tx.clone());
+        let (tmux, tx) = (self.io.clone(), self.tx.clone());
         let (started, started_secs) = (Instant::now(), super::panes::unix_secs());
         tokio::spawn(async move {
             let screens = read_all(&tmux, due).await;
@@ -91,7 +92,7 @@ impl Engine {
     /// person who asked (`sessions`).
     async fn capture_now(&mut self, broad: bool) {
         let due = self.due(broad);
-        for (id, screen) in read_all(&self.tmux, due).await {
+        for (id, screen) in read_all(&self.io, due).await {
             self.take_capture(&id, screen);
         }
     }
@@ -114,7 +115,7 @@ impl Engine {
     /// the raw state seen, or `None` when the pane could not be read.
     pub(super) async fn inspect(&mut self, id: &str) -> Option<SessionState> {
         let lines = usize::from(self.panes.get(id)?.pane.height.max(24));
-        let screen = self.tmux.capture(id, lines).await;
+        let screen = self.io.capture(id, lines).await;
         self.take_capture(id, screen)
     }
 
@@ -151,7 +152,7 @@ impl Engine {
 
 /// Captures `due` panes, a few at a time.
 async fn read_all(
-    tmux: &crate::tmux::Tmux,
+    tmux: &Arc<dyn PaneIo>,
     due: Vec<(String, usize)>,
 ) -> Vec<(String, Result<String, TmuxError>)> {
     let mut running: JoinSet<(String, Result<String, TmuxError>)> = JoinSet::new();

@@ -30,8 +30,8 @@ impl Engine {
             })
             .collect();
         for (id, text) in due {
-            let typed = match self.tmux.paste(&id, &text).await {
-                Ok(()) => self.tmux.send_enter(&id).await,
+            let typed = match self.io.paste(&id, &text).await {
+                Ok(()) => self.io.send_enter(&id).await,
                 Err(e) => Err(e),
             };
             let Some(t) = self.panes.get_mut(&id) else {

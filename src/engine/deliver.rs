@@ -53,7 +53,7 @@ impl Engine {
             mark: 0,
             settle,
             verify: std::time::Duration::from_millis(self.delivery.verify_ms),
-            tmux: self.tmux.clone(),
+            tmux: self.io.clone(),
             server_pid: self.reach.server_pid,
             profiles: self.profiles.clone(),
             tx: self.tx.clone(),

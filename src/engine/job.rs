@@ -11,7 +11,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::message::{EngineMsg, Outcome, Step};
 use crate::detect::{Profiles, SentText};
-use crate::tmux::{Tmux, TmuxError};
+use crate::tmux::{PaneIo, TmuxError};
 
 /// How often the screen is re-read while waiting for the agent to react.
 pub(super) const POLL: Duration = Duration::from_millis(40);
@@ -37,8 +37,8 @@ pub struct Job {
     pub settle: Duration,
     /// Wait for the agent to react before the rescue Enter.
     pub verify: Duration,
-    /// The tmux server.
-    pub tmux: Tmux,
+    /// What the task reads and types through: the engine's own.
+    pub tmux: Arc<dyn PaneIo>,
     /// The pid of the tmux server that last listed the pane, when known:
     /// a server out of reach is waited for only while it still runs.
     pub server_pid: Option<u32>,

@@ -18,6 +18,7 @@ mod deliver;
 mod hook;
 mod job;
 mod limit;
+mod listing;
 mod message;
 mod observe;
 mod pane_job;
@@ -34,6 +35,8 @@ mod restart;
 mod start;
 mod supervise;
 mod target_wait;
+#[cfg(test)]
+mod tests;
 mod views;
 mod withdraw;
 
@@ -50,7 +53,7 @@ use crate::detect::Profiles;
 use crate::error::StoreError;
 use crate::protocol::Event;
 use crate::store::backend::Backend;
-use crate::tmux::Tmux;
+use crate::tmux::{PaneIo, Tmux};
 
 use backstop::Backstop;
 use branch::Branches;
@@ -75,7 +78,12 @@ const MIN_GAP: Duration = Duration::from_millis(15);
 
 /// The engine state.
 pub struct Engine {
+    /// The served server's driver: what `status`, `follow` and the pools'
+    /// own calls use, and what a new socket replaces.
     tmux: Tmux,
+    /// What every decision reads and types through: the driver itself, or
+    /// in the in-process tests a scripted stand-in (`tests/`).
+    io: Arc<dyn PaneIo>,
     profiles: Arc<Profiles>,
     delivery: DeliveryConfig,
     exclude: Vec<String>,
@@ -89,6 +97,8 @@ pub struct Engine {
     /// A background capture batch is running (`capture.rs`).
     screens_in_flight: bool,
     backstop: Backstop,
+    /// The last full listing, which glances stand in for (`listing.rs`).
+    listing: listing::Listing,
     recovered: bool,
     stale_at_start: HashSet<String>,
     dirty: bool,
@@ -111,9 +121,18 @@ impl Engine {
     /// validated with the config, so a failure here falls back to the
     /// built-ins with a warning rather than refusing to start.
     pub fn new(tmux_socket: &Path, config: &Config) -> Self {
+        let tmux = Tmux::new(tmux_socket).with_control_mode(config.tmux_control_mode);
+        let io = Arc::new(tmux.clone());
+        Self::with_io(tmux, io, config)
+    }
+
+    /// The engine over `io`, which speaks for the server `tmux` drives.
+    fn with_io(tmux: Tmux, io: Arc<dyn PaneIo>, config: &Config) -> Self {
         let (tx, rx) = mpsc::channel(256);
+        let socket = tmux.socket().to_owned();
         let mut engine = Self {
-            tmux: Tmux::new(tmux_socket).with_control_mode(config.tmux_control_mode),
+            tmux,
+            io,
             profiles: Arc::new(Profiles::builtin()),
             delivery: config.delivery.clone(),
             exclude: Vec::new(),
@@ -128,6 +147,7 @@ impl Engine {
             },
             screens_in_flight: false,
             backstop: Backstop::default(),
+            listing: listing::Listing::default(),
             recovered: false,
             stale_at_start: HashSet::new(),
             dirty: true,
@@ -141,7 +161,7 @@ impl Engine {
             tx,
             rx,
         };
-        engine.reconfigure(tmux_socket, config);
+        engine.reconfigure(&socket, config);
         engine
     }
 
@@ -153,6 +173,7 @@ impl Engine {
         }
         if self.tmux.socket() != tmux_socket {
             self.tmux = Tmux::new(tmux_socket);
+            self.io = Arc::new(self.tmux.clone());
         }
         self.tmux.set_control_mode(config.tmux_control_mode);
         self.delivery = config.delivery.clone();
@@ -223,7 +244,7 @@ impl Engine {
         // assignment; the chosen pane is read again before anything is
         // typed. A burst of sends then costs no `list-panes` each.
         let events_only = !(scan_due || fast_due);
-        let known = events_only && self.recovered && self.tmux.events_live();
+        let known = events_only && self.recovered && self.io.events_live();
         if events_only {
             // Without a tmux server there is nothing to do until the
             // periodic scan finds one; with one, coalesce bursts that would

@@ -26,7 +26,12 @@ impl Engine {
         broad: bool,
     ) -> Result<bool, StoreError> {
         let socket = self.tmux.socket().display().to_string();
-        let snapshot = match self.tmux.snapshot().await {
+        let may_glance = self.recovered && self.reach.reachable;
+        let listed = self
+            .listing
+            .list(self.io.as_ref(), &self.snapshot, may_glance)
+            .await;
+        let snapshot = match listed {
             Ok(s) => {
                 if !self.reach.reachable {
                     info!(socket = %socket, "tmux server reachable");
@@ -37,6 +42,13 @@ impl Engine {
                         w.submitted += outage;
                     }
                 }
+                let Some(s) = s else {
+                    // A glance found the last listing still true.
+                    self.scans += 1;
+                    self.refresh_branches();
+                    self.capture_due(broad);
+                    return Ok(true);
+                };
                 s
             }
             Err(e @ TmuxError::NoServer { .. })
@@ -88,7 +100,7 @@ impl Engine {
         self.snapshot = std::sync::Arc::new(snapshot);
         // The first scan finds every pane; none of them is a change.
         if self.recovered {
-            self.backstop.judge(&self.tmux, changes).await;
+            self.backstop.judge(self.io.as_ref(), changes).await;
         }
         self.capture_due(broad);
         Ok(true)
@@ -158,10 +170,7 @@ impl Engine {
                 }
             }
         }
-        let now = std::time::Instant::now();
-        for t in self.panes.values_mut() {
-            t.branch = self.branches.get(&t.pane.path, now);
-        }
+        self.refresh_branches();
         let dirs: Vec<&str> = snap.panes.iter().map(|p| p.path.as_str()).collect();
         self.branches.retain(&dirs);
         if !self.recovered {
@@ -179,6 +188,16 @@ impl Engine {
             }
         }
         Ok(changes)
+    }
+
+    /// Each pane's git branch, read again where its answer is old
+    /// ([`super::branch::REFRESH`]): a checkout made outside the pane shows
+    /// up whether the scan listed the panes or glanced at them.
+    fn refresh_branches(&mut self) {
+        let now = std::time::Instant::now();
+        for t in self.panes.values_mut() {
+            t.branch = self.branches.get(&t.pane.path, now);
+        }
     }
 
     /// Forgets a pane; its prompt goes back to the queue at no cost.

@@ -154,7 +154,7 @@ impl Engine {
         if matches!(
             self.judge(&pane, Some(Phase::Claimed), text).await,
             Verdict::InComposer
-        ) && let Err(e) = self.tmux.send_keys(&pane, &["C-u"]).await
+        ) && let Err(e) = self.io.send_keys(&pane, &["C-u"]).await
         {
             warn!(prompt_id = f.id, "clearing its unsent text failed: {e}");
         }
@@ -216,7 +216,7 @@ impl Engine {
     /// gets one Enter more, as in a delivery (engine/deliver.rs).
     async fn enter_held(&mut self, pane: &str, text: &str) -> Verdict {
         for _ in 0..2 {
-            if let Err(e) = self.tmux.send_enter(pane).await {
+            if let Err(e) = self.io.send_enter(pane).await {
                 warn!(pane, "recovery Enter failed: {e}");
             }
             let submitted = |v: &Verdict| matches!(v, Verdict::Submitted(_));

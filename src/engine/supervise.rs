@@ -215,7 +215,7 @@ impl Engine {
     /// (keeping the end, where the agent's answer is).
     async fn response(&self, pane: &str, w: &Watch) -> Option<String> {
         let mark = w.mark?;
-        let text = match self.tmux.capture_since(pane, mark).await {
+        let text = match self.io.capture_since(pane, mark).await {
             Ok(t) => t,
             Err(e) => {
                 warn!(pane, "cannot capture the response: {e}");

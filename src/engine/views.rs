@@ -27,6 +27,8 @@ impl Engine {
             reason: self.reach.reason.clone(),
             path: self.tmux.path().to_owned(),
             missed_by_events: self.backstop.missed,
+            listings: self.scans - self.listing.glances,
+            glances: self.listing.glances,
         }
     }
 

@@ -65,6 +65,13 @@ pub struct TmuxStatus {
     /// notification had reported (control mode only).
     #[serde(default)]
     pub missed_by_events: u64,
+    /// Scans that took the full listing of the panes.
+    #[serde(default)]
+    pub listings: u64,
+    /// Scans that did without the full listing: a glance at the panes
+    /// showed no change, or output in some, which were listed alone.
+    #[serde(default)]
+    pub glances: u64,
 }
 
 /// What a `watch` event is about.

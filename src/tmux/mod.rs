@@ -8,6 +8,7 @@
 //! ```text
 //! Tmux::new(socket) / Tmux::default_socket() / .with_binary(path) / .with_timeout(d)
 //! tmux.snapshot()                      -> Snapshot { server_pid, panes: Vec<Pane> }   (one list-panes -a)
+//! tmux.glance()                        -> Glance: pid, ids, dead, activity, mode, size  (whether a snapshot still holds)
 //! tmux.capture(pane, lines)            -> bottom `lines` lines of the visible screen, plain text
 //! tmux.capture_since(pane, mark)       -> text written since Pane::history_mark() (or history_size)
 //! tmux.paste(pane, text)               -> load-buffer via stdin + bracketed paste-buffer -p -r -d
@@ -15,6 +16,9 @@
 //! tmux.send_keys(pane, &["Escape"])    -> named keys only
 //! exact_session_target("dev")          -> "=dev:" (never prefix-matches "dev2")
 //! ```
+//!
+//! The engine reaches these calls through [`PaneIo`], which the driver
+//! implements, so that its decisions can be tested without a server.
 //!
 //! Pane arguments should be pane ids (`%3`), which tmux matches exactly.
 //! Errors are classified into [`TmuxError`] (`NoServer`, `PaneGone`, ...).
@@ -26,6 +30,8 @@
 
 pub mod control;
 mod error;
+mod glance;
+mod io;
 mod lines;
 mod pane_io;
 mod snapshot;
@@ -42,6 +48,8 @@ use tokio::process::Command;
 
 pub use error::TmuxError;
 use error::spawn_error;
+pub use glance::{Glance, PaneGlance, Since};
+pub use io::{IoFuture, PaneIo};
 pub use snapshot::{Pane, Snapshot, exact_session_target};
 use sync::lock;
 
@@ -117,6 +125,11 @@ impl Tmux {
     pub fn with_control_mode(self, on: bool) -> Self {
         self.control.enabled.store(on, Ordering::Relaxed);
         self
+    }
+
+    /// Whether calls are to go over a control client when one can run.
+    pub fn control_mode(&self) -> bool {
+        self.control.enabled.load(Ordering::Relaxed)
     }
 
     /// Turns control mode on or off for this driver and its clones; off
@@ -269,6 +282,43 @@ impl Tmux {
                 Ok(snapshot)
             }
             // The server answered: it has no panes, not a failed scan.
+            Err(e) if error::is_empty_server(&e) => Ok(Snapshot::default()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Every pane of the server in brief ([`Glance`]): enough to tell
+    /// whether the last [`Self::snapshot`] still holds, at a fraction of
+    /// its cost to the server.
+    pub async fn glance(&self) -> Result<Glance, TmuxError> {
+        let format = glance::glance_format();
+        match self
+            .run(&["list-panes", "-a", "-F", &format], None, None)
+            .await
+        {
+            Ok(out) => glance::parse_glance(&out).map_err(TmuxError::Parse),
+            Err(e) if error::is_empty_server(&e) => Ok(Glance::default()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The panes whose windows had output from Unix second `secs` on, in
+    /// full: with [`Glance::merge`], a listing brought up to date at the
+    /// cost of the panes that moved.
+    pub async fn snapshot_since(&self, secs: u64) -> Result<Snapshot, TmuxError> {
+        let (format, filter) = (
+            snapshot::list_format(),
+            format!("#{{>=:#{{window_activity}},{secs}}}"),
+        );
+        match self
+            .run(
+                &["list-panes", "-a", "-f", &filter, "-F", &format],
+                None,
+                None,
+            )
+            .await
+        {
+            Ok(out) => snapshot::parse_snapshot(&out).map_err(TmuxError::Parse),
             Err(e) if error::is_empty_server(&e) => Ok(Snapshot::default()),
             Err(e) => Err(e),
         }

@@ -1,13 +1,15 @@
 //! Reading from and typing into one pane. Text goes in only as a bracketed
 //! paste loaded through stdin: as `send-keys` arguments, words such as
 //! `Enter` or `C-c` and a trailing `;` would be interpreted by tmux, and a
-//! newline would submit half a prompt.
+//! newline would submit half a prompt. The engine reaches these calls
+//! through [`PaneIo`], implemented here by delegating.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::io::{IoFuture, PaneIo};
 use super::lines::{bottom_lines, trim_trailing_blank};
-use super::{Tmux, TmuxError};
+use super::{Glance, Snapshot, Tmux, TmuxError};
 
 /// Makes paste buffer names unique across calls and daemons.
 static PASTE_SEQ: AtomicU64 = AtomicU64::new(0);
@@ -120,6 +122,56 @@ impl Tmux {
         let mut args = vec!["send-keys", "-t", pane];
         args.extend_from_slice(keys);
         self.run(&args, Some(pane), None).await.map(drop)
+    }
+}
+
+impl PaneIo for Tmux {
+    fn snapshot(&self) -> IoFuture<'_, Snapshot> {
+        Box::pin(Self::snapshot(self))
+    }
+
+    fn glance(&self) -> IoFuture<'_, Glance> {
+        Box::pin(Self::glance(self))
+    }
+
+    fn snapshot_since(&self, secs: u64) -> IoFuture<'_, Snapshot> {
+        Box::pin(Self::snapshot_since(self, secs))
+    }
+
+    fn capture<'a>(&'a self, pane: &'a str, lines: usize) -> IoFuture<'a, String> {
+        Box::pin(Self::capture(self, pane, lines))
+    }
+
+    fn capture_joined<'a>(&'a self, pane: &'a str, lines: usize) -> IoFuture<'a, String> {
+        Box::pin(Self::capture_joined(self, pane, lines))
+    }
+
+    fn capture_since<'a>(&'a self, pane: &'a str, history_mark: u64) -> IoFuture<'a, String> {
+        Box::pin(Self::capture_since(self, pane, history_mark))
+    }
+
+    fn paste<'a>(&'a self, pane: &'a str, text: &'a str) -> IoFuture<'a, ()> {
+        Box::pin(Self::paste(self, pane, text))
+    }
+
+    fn send_keys<'a>(&'a self, pane: &'a str, keys: &'a [&'a str]) -> IoFuture<'a, ()> {
+        Box::pin(Self::send_keys(self, pane, keys))
+    }
+
+    fn send_enter<'a>(&'a self, pane: &'a str) -> IoFuture<'a, ()> {
+        Box::pin(Self::send_enter(self, pane))
+    }
+
+    fn control_mode(&self) -> bool {
+        Self::control_mode(self)
+    }
+
+    fn events_live(&self) -> bool {
+        Self::events_live(self)
+    }
+
+    fn structure_reports(&self) -> u64 {
+        Self::structure_reports(self)
     }
 }
 

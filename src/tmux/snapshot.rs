@@ -7,7 +7,7 @@
 /// (control characters are rejected), so the unit separator cannot occur in
 /// them; the one free-form field that could hold it, the current path, is
 /// last and takes the rest of the line.
-const SEP: char = '\x1f';
+pub(super) const SEP: char = '\x1f';
 
 /// Fields requested, in order. Keep in sync with [`parse_snapshot`].
 const FIELDS: [&str; 18] = [
@@ -52,6 +52,20 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// Sets each pane's [`Pane::session_panes`] from the panes listed.
+    pub(crate) fn count_session_panes(&mut self) {
+        let counts = self
+            .panes
+            .iter()
+            .fold(std::collections::HashMap::new(), |mut m, p| {
+                *m.entry(p.session.clone()).or_insert(0usize) += 1;
+                m
+            });
+        for p in &mut self.panes {
+            p.session_panes = counts.get(&p.session).copied().unwrap_or(1);
+        }
+    }
+
     /// The pane with this id (`%3`).
     pub fn pane(&self, id: &str) -> Option<&Pane> {
         self.panes.iter().find(|p| p.id == id)
@@ -169,28 +183,19 @@ pub(crate) fn parse_snapshot(out: &str) -> Result<Snapshot, String> {
             path: f[17].to_string(),
         });
     }
-    let counts = snap
-        .panes
-        .iter()
-        .fold(std::collections::HashMap::new(), |mut m, p| {
-            *m.entry(p.session.clone()).or_insert(0usize) += 1;
-            m
-        });
-    for p in &mut snap.panes {
-        p.session_panes = counts[&p.session];
-    }
+    snap.count_session_panes();
     Ok(snap)
 }
 
 /// An optional number: tmux prints nothing for a value it does not have.
-fn opt_num<T: std::str::FromStr>(s: &str, field: &str) -> Result<Option<T>, String> {
+pub(super) fn opt_num<T: std::str::FromStr>(s: &str, field: &str) -> Result<Option<T>, String> {
     if s.is_empty() {
         return Ok(None);
     }
     num(s, field).map(Some)
 }
 
-fn num<T: std::str::FromStr>(s: &str, field: &str) -> Result<T, String> {
+pub(super) fn num<T: std::str::FromStr>(s: &str, field: &str) -> Result<T, String> {
     s.parse()
         .map_err(|_| format!("{field} is not a number: {s:?}"))
 }

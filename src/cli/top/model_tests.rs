@@ -42,6 +42,8 @@ fn snap(sessions: Vec<SessionInfo>, queue: Vec<PromptInfo>) -> Snapshot {
                 reason: None,
                 path: String::new(),
                 missed_by_events: 0,
+                listings: 0,
+                glances: 0,
             },
             prompts: Default::default(),
             sessions: Default::default(),

@@ -6,6 +6,7 @@ mod copy_mode;
 mod dispatch;
 mod echo_below;
 mod faults;
+mod glance;
 mod hooks;
 mod queue;
 mod routing;

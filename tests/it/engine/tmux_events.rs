@@ -8,16 +8,21 @@ use assigner::protocol::PromptStatus;
 /// Agents busy far longer than a test, watched over control mode, with the
 /// periodic scan set to ten minutes once they are known.
 fn slow_scan_fleet(names: &[&str]) -> Fleet {
-    let f = Fleet::new(names, &["--busy-ms", "600000"], crate::common::TEST_CONFIG);
+    let f = Fleet::new(names, &["--busy-ms", "600000"], &control_mode());
     let path = || f.d.ctl_json(&["status"])["status"]["tmux"]["path"].clone();
     assert!(wait_until(WAIT, || path() == "control mode"), "{}", path());
     // The periodic scan found the agents; from now on it runs every ten
     // minutes (after the one already due).
-    let slow =
-        crate::common::TEST_CONFIG.replace("scan_interval_ms = 100", "scan_interval_ms = 600000");
+    let slow = control_mode().replace("scan_interval_ms = 100", "scan_interval_ms = 600000");
     std::fs::write(&f.d.config, slow).unwrap();
     assert_eq!(f.d.ctl_ok(&["reload"]), "configuration reloaded\n");
     f
+}
+
+/// The test config with control mode on even when the suite runs on the
+/// process path: what these tests watch are its events.
+pub(super) fn control_mode() -> String {
+    format!("tmux_control_mode = true\n{}", crate::common::TEST_CONFIG)
 }
 
 /// Reads the database, never the daemon: a request wakes the engine, and
@@ -116,11 +121,7 @@ fn killing_the_control_clients_session_does_not_deafen_the_engine() {
 /// 3.3a tells a control client of layout changes in its own session only).
 #[test]
 fn status_counts_what_the_scan_found_and_the_events_missed() {
-    let f = Fleet::new(
-        &["claude-1", "claude-2", "claude-3"],
-        &[],
-        crate::common::TEST_CONFIG,
-    );
+    let f = Fleet::new(&["claude-1", "claude-2", "claude-3"], &[], &control_mode());
     let status = || f.d.ctl_json(&["status"])["status"]["tmux"].clone();
     assert!(
         wait_until(WAIT, || status()["path"] == "control mode"),

@@ -70,7 +70,7 @@ fn a_socket_moved_away_does_not_disturb_control_mode() {
     let f = Fleet::new(
         &["claude-1"],
         &["--busy-ms", "1500"],
-        crate::common::TEST_CONFIG,
+        &super::tmux_events::control_mode(),
     );
     let path = || f.d.ctl_json(&["status"])["status"]["tmux"]["path"].clone();
     assert!(wait_until(WAIT, || path() == "control mode"), "{}", path());
