@@ -88,7 +88,7 @@ impl Rig {
     }
 
     fn prompt(&self, id: i64) -> PromptInfo {
-        self.store.prompt(id).unwrap()
+        self.store.prompt(id).unwrap().into()
     }
 
     /// Prompt `id`'s history, by event name.
