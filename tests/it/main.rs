@@ -3,6 +3,8 @@
 //! real tmux server of its own, real Unix sockets and real SQLite files in a
 //! temp dir; `common` is the harness (`TestDaemon`, `wait_until`, the
 //! stand-in agents). Run one area with `cargo test --test it engine::`.
+//! One area runs apart in `tests/run.sh`: `chaos::`, the fault-injection
+//! suite's run of seeds.
 #![allow(
     clippy::unwrap_used,
     reason = "test code: a panic is how a test fails (clippy.toml)"
@@ -11,6 +13,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod chaos;
 mod cleanup;
 mod cli;
 mod control;

@@ -6,8 +6,8 @@ use std::time::Duration;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-use crate::plan::Fault;
-use crate::run::{Restore, Runner};
+use crate::chaos::plan::Fault;
+use crate::chaos::run::{Restore, Runner};
 
 impl Runner<'_> {
     pub(crate) fn fault(&mut self, f: &Fault) {
@@ -21,7 +21,7 @@ impl Runner<'_> {
                     return;
                 }
                 if let Some(point) = phase {
-                    crate::points::wait_for_point(self.w, point, Duration::from_secs(2));
+                    crate::chaos::points::wait_for_point(self.w, point, Duration::from_secs(2));
                 }
                 self.kill_daemon();
                 self.later(down_ms, Restore::StartDaemon { again });

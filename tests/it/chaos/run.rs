@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-use crate::plan::{Action, Plan};
-use crate::world::World;
+use crate::chaos::plan::{Action, Plan};
+use crate::chaos::world::World;
 
 /// Something a fault undoes later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,9 +82,9 @@ pub fn run(w: &mut World, plan: &Plan) -> Outcome {
         r.restore(what);
     }
     r.collect_sends();
-    r.out.stalled = !crate::settle::drain(r.w);
+    r.out.stalled = !crate::chaos::settle::drain(r.w);
     if r.out.stalled {
-        r.out.report = crate::settle::stall_report(r.w);
+        r.out.report = crate::chaos::settle::stall_report(r.w);
     }
     r.out
 }
@@ -135,7 +135,7 @@ impl Runner<'_> {
         let mut args = vec!["send".to_owned(), p.text.clone()];
         if p.shell {
             // The context a shell pane prepares before the command.
-            let t = crate::plan::token(self.plan.seed, i);
+            let t = crate::chaos::plan::token(self.plan.seed, i);
             args.extend([
                 "--provider".into(),
                 "shell".into(),
@@ -149,7 +149,7 @@ impl Runner<'_> {
         }
         let sending = std::thread::spawn(move || {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            crate::world::ctl_on(&socket, &args)
+            crate::chaos::world::ctl_on(&socket, &args)
         });
         self.sends.push((i, sending));
     }

@@ -2,8 +2,8 @@
 //! (answering approval dialogs they can see), and, when it does not, say
 //! what was left.
 
+use crate::chaos::world::World;
 use crate::common::wait_until;
-use crate::world::World;
 
 /// How long the queue may take to drain once the faults are over. Reaching
 /// it is a finding (a stall), not a harness error.
@@ -39,7 +39,7 @@ fn screen(w: &World, pane: &str) -> String {
     String::from_utf8_lossy(&w.tmux.run(&["capture-pane", "-p", "-t", pane]).stdout).into_owned()
 }
 
-/// `prompts` and `sessions` as they stand; with `CHAOS_LOGS` set, also the
+/// `prompts` and `sessions` as they stand; with `ASSIGNER_CHAOS_LOGS` set, also the
 /// daemon's log, every agent's log and every screen.
 pub fn stall_report(w: &World) -> String {
     let mut out = String::new();
@@ -52,7 +52,7 @@ pub fn stall_report(w: &World) -> String {
             None => out.push_str("assignerctl did not answer in time\n"),
         }
     }
-    if std::env::var_os("CHAOS_LOGS").is_none() {
+    if !crate::chaos::config::logs() {
         return out;
     }
     out.push_str(&w.d.logs());

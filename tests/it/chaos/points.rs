@@ -7,9 +7,9 @@ use std::time::Duration;
 use regex::Regex;
 use rusqlite::{Connection, OpenFlags};
 
+use crate::chaos::world::World;
 use crate::common::tmux::AgentLog;
 use crate::common::wait_until;
-use crate::world::World;
 
 /// A prompt whose preparation started and has not finished, still being
 /// delivered.

@@ -1,4 +1,4 @@
-//! What the suite can do to the system: the fault kinds (`--faults`) and
+//! What the suite can do to the system: the fault kinds (`ASSIGNER_CHAOS_FAULTS`) and
 //! one fault with its parameters, as a schedule holds it.
 
 /// The faults the suite can inject (RELIABILITY.md lists what each means).
@@ -53,7 +53,7 @@ impl Kind {
         Kind::CorruptPage,
     ];
 
-    /// The name used in the summary and in `--faults`.
+    /// The name used in the summary and in `ASSIGNER_CHAOS_FAULTS`.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Kill9 => "kill9",

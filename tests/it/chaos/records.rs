@@ -8,7 +8,7 @@ use std::path::Path;
 use regex::Regex;
 use rusqlite::{Connection, OpenFlags};
 
-use crate::world::World;
+use crate::chaos::world::World;
 
 /// One prompt row as the oracle needs it.
 pub struct Row {

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::chaos::plan::Plan;
 use crate::common::disk::SmallDisk;
 use crate::common::tmux::{TmuxServer, stand_in_agent};
 use crate::common::{TEST_CONFIG, TestDaemon};
-use crate::plan::Plan;
 
 /// How long one `assignerctl` call of the harness may take: a stopped
 /// daemon must not stop the schedule.

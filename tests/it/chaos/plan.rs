@@ -2,8 +2,8 @@
 //! and the faults, each at a time from the start. Everything here comes from
 //! the seed alone, so a seed replays the same schedule.
 
-pub use crate::kinds::{Fault, KILL_POINTS, Kind};
-use crate::rng::Rng;
+pub use crate::chaos::kinds::{Fault, KILL_POINTS, Kind};
+use crate::chaos::rng::Rng;
 
 /// A stand-in agent's flags, chosen by the seed; or a plain shell.
 #[derive(Debug, Clone)]

@@ -7,11 +7,13 @@ use std::collections::BTreeMap;
 use assigner::protocol::MAYBE_DELIVERED;
 use regex::Regex;
 
+use crate::chaos::plan::{Plan, token};
+use crate::chaos::records::{
+    history, operator_retries, preparations, reported_lost, rows_by_index,
+};
+use crate::chaos::run::Outcome;
+use crate::chaos::world::World;
 use crate::common::tmux::AgentLog;
-use crate::plan::{Plan, token};
-use crate::records::{history, operator_retries, preparations, reported_lost, rows_by_index};
-use crate::run::Outcome;
-use crate::world::World;
 
 /// What one seed (or, summed, a whole run) found.
 #[derive(Debug, Default)]
@@ -193,7 +195,7 @@ pub fn check(w: &World, plan: &Plan, out: &Outcome) -> Findings {
         f.two_daemons += 1;
         f.details.push(b.clone());
     }
-    if f.violations() > 0 && !out.stalled && std::env::var_os("CHAOS_LOGS").is_some() {
+    if f.violations() > 0 && !out.stalled && crate::chaos::config::logs() {
         f.details.push(format!("daemon log:\n{}", w.d.logs()));
         f.details.push(format!("history:\n{}", history(&w.d.db)));
     }
