@@ -9,7 +9,7 @@ Writes DIR/.claude.json and DIR/.claude/settings.json, then prints the
 environment to start `claude` with as `export NAME=VALUE` lines (shell
 quoted), so `eval "$(python3 tests/real/claude_env.py ...)"` works. With
 --print-env the lines are plain `NAME=VALUE` (no value holds a newline), for
-programs that set the environment themselves (tests/real_agents).
+programs that set the environment themselves (tests/it/real/).
 
 With --hooks-dir, Stop and StopFailure hooks are installed that save, per
 firing, the hook's stdin payload, a capture of the pane, and a copy of the

@@ -239,7 +239,7 @@ def helper_pids(root):
 
 def main():
     """Prepares an agent for a program that starts it itself (the Rust
-    suite in tests/real_agents): prints the `Agent` as one JSON object."""
+    suite in tests/it/real/): prints the `Agent` as one JSON object."""
     import argparse
     ap = argparse.ArgumentParser(description=main.__doc__)
     ap.add_argument("agent", choices=sorted(PREPARE))

@@ -6,10 +6,10 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::agent::RealAgent;
 use crate::common::TestDaemon;
-use crate::launch::Agent;
-use crate::{ANSWER, checks, states_until};
+use crate::real::agent::RealAgent;
+use crate::real::launch::Agent;
+use crate::real::{ANSWER, checks, states_until};
 use assigner::protocol::PromptStatus;
 
 /// The versions driven: the latest must be installed.
@@ -17,7 +17,7 @@ const VERSIONS: &[&str] = &["0.61.0"];
 
 /// Runs `body` against each installed version of [`VERSIONS`].
 fn each_gemini(body: impl Fn(&RealAgent)) {
-    crate::each_version(Agent::Gemini, VERSIONS, &[], body);
+    crate::real::each_version(Agent::Gemini, VERSIONS, &[], body);
 }
 
 #[test]
@@ -132,7 +132,7 @@ fn the_installed_after_agent_hook_completes_the_prompt() {
     };
     let text = "[[slow=2]] a short answer in four lines";
     let home_of = |c: &RealAgent| c.tmux.dir().join("home");
-    crate::each_version_set_up(Agent::Gemini, VERSIONS, &[], &install, |c| {
+    crate::real::each_version_set_up(Agent::Gemini, VERSIONS, &[], &install, |c| {
         let id = c.d.send(&[text]);
         c.wait_status(id, PromptStatus::Completed, ANSWER);
         let shown = c.d.ctl_json(&["show", &id.to_string()]);

@@ -3,15 +3,15 @@
 //! by hand, one agent at a time:
 //!
 //! ```sh
-//! cargo test --test real_agents bench:: -- --ignored --nocapture --test-threads 1
+//! cargo test --test it real::bench:: -- --ignored --nocapture --test-threads 1
 //! ```
 //!
 //! Each prints one line per prompt and the median; nothing is asserted
 //! about the figures.
 
-use crate::agent::RealAgent;
-use crate::launch::Agent;
-use crate::{ANSWER, each_version};
+use crate::real::agent::RealAgent;
+use crate::real::launch::Agent;
+use crate::real::{ANSWER, each_version};
 use assigner::protocol::PromptStatus;
 
 /// Prompts per agent.

@@ -5,11 +5,9 @@
 //! they apply.
 //! One agent at a time per test, nothing shared. Without the agents cache
 //! (`tests/real/install.sh`) the suite says why once and every test
-//! passes; `tests/run.sh` installs the cache first.
-#![allow(
-    clippy::unwrap_used,
-    reason = "test code: a panic is how a test fails (clippy.toml)"
-)]
+//! passes; `tests/run.sh` installs the cache first, and runs this area
+//! apart from the others (`cargo test --test it real::`), once more on
+//! failure, because the agents start slowly on a loaded machine.
 
 mod agent;
 mod aider;
@@ -17,8 +15,6 @@ mod bench;
 mod checks;
 mod claude;
 mod codex;
-#[path = "../common/mod.rs"]
-mod common;
 mod gemini;
 mod helpers;
 mod launch;
@@ -28,9 +24,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use agent::{RealAgent, START};
-use common::wait_until;
-use launch::Agent;
+use self::agent::{RealAgent, START};
+use self::launch::Agent;
+use crate::common::wait_until;
 
 /// Bound for an answer to be over and recorded; a passing run needs a few
 /// seconds (the slow answer six).
@@ -40,29 +36,31 @@ pub const ANSWER: Duration = Duration::from_secs(60);
 /// why) when the first of them, the latest, is not installed, so the suite
 /// skips instead of failing. The others are driven when they are installed.
 fn installed(agent: Agent, versions: &[&str]) -> Option<Vec<(String, PathBuf)>> {
-    let skip = |why: String| {
-        // Straight to stderr, once per agent: the test harness hides
+    // `None` for the whole area (no agents cache), else one agent.
+    let skip = |whom: Option<Agent>, why: String| {
+        // Straight to stderr, once each: the test harness hides
         // `eprintln!` of a passing test, and a skip must be seen.
-        static SAID: std::sync::Mutex<Vec<Agent>> = std::sync::Mutex::new(Vec::new());
+        static SAID: std::sync::Mutex<Vec<Option<Agent>>> = std::sync::Mutex::new(Vec::new());
         let mut said = SAID
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !said.contains(&agent) {
-            said.push(agent);
-            let name = agent.name();
-            let _ = writeln!(std::io::stderr(), "skipping the real {name} tests: {why}");
+        if !said.contains(&whom) {
+            said.push(whom);
+            let what = whom.map_or("real agent".to_owned(), |a| format!("real {}", a.name()));
+            let _ = writeln!(std::io::stderr(), "skipping the {what} tests: {why}");
         }
         None
     };
     let installed = match launch::installed() {
         Ok(i) => i,
-        Err(e) => return skip(e),
+        Err(e) => return skip(None, e),
     };
     let latest = format!("{}-{}", agent.name(), versions[0]);
     if !installed.contains_key(&latest) {
-        return skip(format!(
-            "{latest} is not in the agents cache (run tests/real/install.sh)"
-        ));
+        return skip(
+            Some(agent),
+            format!("{latest} is not in the agents cache (run tests/real/install.sh)"),
+        );
     }
     Some(
         versions
@@ -93,7 +91,7 @@ pub fn each_version_set_up(
     agent: Agent,
     versions: &[&str],
     extra_env: &[(&str, &str)],
-    setup: &dyn Fn(&std::path::Path, &common::TestDaemon),
+    setup: &dyn Fn(&std::path::Path, &crate::common::TestDaemon),
     body: impl Fn(&RealAgent),
 ) {
     let Some(versions) = installed(agent, versions) else {

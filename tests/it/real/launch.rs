@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::common::ChildGuard;
-use crate::mock::MockLog;
+use crate::real::mock::MockLog;
 
 /// An agent the suite drives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,16 +4,16 @@
 
 use std::time::Duration;
 
-use crate::agent::RealAgent;
-use crate::checks;
-use crate::launch::Agent;
+use crate::real::agent::RealAgent;
+use crate::real::checks;
+use crate::real::launch::Agent;
 
 /// The versions driven: the latest must be installed.
 const VERSIONS: &[&str] = &["0.86.2"];
 
 /// Runs `body` against each installed version of [`VERSIONS`].
 fn each_aider(body: impl Fn(&RealAgent)) {
-    crate::each_version(Agent::Aider, VERSIONS, &[], body);
+    crate::real::each_version(Agent::Aider, VERSIONS, &[], body);
 }
 
 #[test]

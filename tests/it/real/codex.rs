@@ -2,16 +2,16 @@
 //! `tests/real/mock_openai.py` (Responses API). What Codex draws in each
 //! state is in tests/fixtures/screens/codex-0.171.0/NOTES.md.
 
-use crate::agent::RealAgent;
-use crate::launch::Agent;
-use crate::{ANSWER, checks};
+use crate::real::agent::RealAgent;
+use crate::real::launch::Agent;
+use crate::real::{ANSWER, checks};
 
 /// The versions driven: the latest must be installed.
 const VERSIONS: &[&str] = &["0.171.0"];
 
 /// Runs `body` against each installed version of [`VERSIONS`].
 fn each_codex(body: impl Fn(&RealAgent)) {
-    crate::each_version(Agent::Codex, VERSIONS, &[], body);
+    crate::real::each_version(Agent::Codex, VERSIONS, &[], body);
 }
 
 #[test]

@@ -10,8 +10,8 @@ use std::time::Duration;
 use assigner::protocol::PromptStatus;
 
 use crate::common::{ChildGuard, TestDaemon, TmuxServer, wait_until};
-use crate::launch::{self, Agent};
-use crate::mock::MockLog;
+use crate::real::launch::{self, Agent};
+use crate::real::mock::MockLog;
 
 /// How long an agent may take to draw its first input box on a loaded
 /// two-core CI machine; a passing run needs a few seconds.
@@ -179,7 +179,7 @@ impl Drop for RealAgent {
             let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
         }
         let home = self.tmux.dir().join("home");
-        crate::helpers::reap(&home, self.mock_process.0.id());
-        crate::helpers::remove_stray_sockets(&home);
+        crate::real::helpers::reap(&home, self.mock_process.0.id());
+        crate::real::helpers::remove_stray_sockets(&home);
     }
 }

@@ -1,9 +1,9 @@
 //! The real Claude Code under the real daemon: each check runs against
 //! every installed version of [`VERSIONS`].
 
-use crate::agent::RealAgent;
-use crate::launch::Agent;
-use crate::{ANSWER, checks, mock};
+use crate::real::agent::RealAgent;
+use crate::real::launch::Agent;
+use crate::real::{ANSWER, checks, mock};
 use assigner::protocol::PromptStatus;
 
 /// The versions driven: the latest must be installed, the others are
@@ -12,7 +12,7 @@ const VERSIONS: &[&str] = &["2.1.332", "2.1.197"];
 
 /// Runs `body` against each installed version of [`VERSIONS`].
 fn each_claude(extra_env: &[(&str, &str)], body: impl Fn(&RealAgent)) {
-    crate::each_version(Agent::Claude, VERSIONS, extra_env, body);
+    crate::real::each_version(Agent::Claude, VERSIONS, extra_env, body);
 }
 
 #[test]

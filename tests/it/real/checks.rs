@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use crate::agent::RealAgent;
 use crate::common::wait_until;
-use crate::{ANSWER, states_until};
+use crate::real::agent::RealAgent;
+use crate::real::{ANSWER, states_until};
 use assigner::protocol::PromptStatus;
 
 /// A prompt for the delivery checks: five lines, Unicode, `$(…)`,
