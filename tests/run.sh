@@ -29,18 +29,13 @@ fi
 # cached, so only the first run downloads them.
 tests/real/install.sh
 
-# Every target (the library's unit tests, the doc tests, the `it` crate)
-# but two parts of `it`, then each of those on its own; every run prints
-# its summary. The real agents (`real::`) start slowly on a loaded machine,
-# so their area gets one more try. The chaos suite's run of seeds
-# (`chaos::each_seed...`; the tests of its settings stay in the main run)
-# times its faults against a daemon and waits for drains within bounds: it
-# runs alone, as it did when it was a crate of its own, so that the load
-# of the tests beside it neither stretches its bounds nor slows the longest
-# test (about three minutes); it prints each seed as it ends.
-ASSIGNER_AGENTS_CACHE=/nonexistent cargo test --locked -- --skip real:: --skip chaos::each_seed
+# Every target (the library's unit tests, the doc tests, the `it` crate,
+# the chaos suite among it, which prints each seed as it ends) but the real
+# agents, then the real agents (`real::`) on their own: they start slowly
+# on a loaded machine, so their area gets one more try, and both runs
+# print their summaries.
+ASSIGNER_AGENTS_CACHE=/nonexistent cargo test --locked -- --skip real::
 cargo test --locked --test it real:: || cargo test --locked --test it real::
-cargo test --locked --test it chaos::each_seed -- --nocapture
 
 if [ -x tests/systemd/run.sh ]; then
   if [ "$(id -u)" -eq 0 ]; then

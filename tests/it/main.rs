@@ -3,9 +3,8 @@
 //! real tmux server of its own, real Unix sockets and real SQLite files in a
 //! temp dir; `common` is the harness (`TestDaemon`, `wait_until`, the
 //! stand-in agents). Run one area with `cargo test --test it engine::`.
-//! Two areas run apart in `tests/run.sh`: `real::`, the real coding agents
-//! (skipped, saying why, without their cache), and `chaos::`, the
-//! fault-injection suite's run of seeds.
+//! One area runs apart in `tests/run.sh`: `real::`, the real coding agents
+//! (skipped, saying why, without their cache).
 #![allow(
     clippy::unwrap_used,
     reason = "test code: a panic is how a test fails (clippy.toml)"
