@@ -37,8 +37,9 @@ pub(super) struct Listing {
     /// Scans that did without a full listing (nothing changed, or only
     /// the panes with output were listed), for `status`.
     pub(super) glances: u64,
-    /// Most panes had output since the listing before: a glance would
-    /// find them moving again and only add its own cost to the listing.
+    /// Most panes' activity moved since the listing before: a glance
+    /// would find them moving again and only add its own cost to the
+    /// listing.
     busy: bool,
 }
 
@@ -67,7 +68,13 @@ impl Listing {
                 Since::Output => {
                     let fresh = io.snapshot_since(self.at_secs).await?;
                     let moved = fresh.panes.len();
-                    self.busy = mostly(moved, glance.panes.len());
+                    let changed = glance
+                        .panes
+                        .iter()
+                        .zip(&last.panes)
+                        .filter(|(g, p)| g.activity != p.activity)
+                        .count();
+                    self.busy = mostly(changed, glance.panes.len());
                     if let Some(merged) = glance.merge(last, fresh, self.at_secs) {
                         debug!(panes = moved, "listed only the panes with output");
                         self.glances += 1;
