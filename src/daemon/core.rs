@@ -215,11 +215,11 @@ impl Core {
 
     /// Streams every history row committed since the last call to watchers.
     fn publish_events(&mut self) {
-        match self.store.events_since(self.last_event) {
-            Ok((events, last)) => {
+        match self.store.history_since(self.last_event) {
+            Ok((rows, last)) => {
                 self.last_event = last;
-                for ev in events {
-                    let _ = self.events.send(ev);
+                for row in rows {
+                    let _ = self.events.send(row.into());
                 }
             }
             Err(e) => warn!(error = %e, "cannot read new history for watchers"),

@@ -106,6 +106,7 @@ pub(super) async fn stream(
                 return;
             }
             let prompt = prompt.into();
+            let history = history.into_iter().map(Into::into).collect();
             let _ = send(write, &Response::Ok(Reply::Prompt { prompt, history }), ctx).await;
             return;
         }

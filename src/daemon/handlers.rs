@@ -138,7 +138,12 @@ impl Core {
     fn show(&self, id: i64) -> Handled {
         Ok(Reply::Prompt {
             prompt: self.store.prompt(id)?.into(),
-            history: self.store.history(id)?,
+            history: self
+                .store
+                .history(id)?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
         })
     }
 

@@ -5,8 +5,9 @@
 use tokio::sync::oneshot;
 
 use super::settings::Settings;
+use crate::model::HistoryRow;
 use crate::model::PromptRecord;
-use crate::protocol::{HistoryEntry, PromptStatus, Request, Response, WireError};
+use crate::protocol::{PromptStatus, Request, Response, WireError};
 use crate::tmux::Tmux;
 
 /// Messages to the core.
@@ -36,5 +37,5 @@ pub struct Point {
     /// Its pane, the history line its output starts at, and the driver.
     pub(super) running: Option<(String, u64, Tmux)>,
     /// Once it has ended: its final record.
-    pub(super) record: Option<(PromptRecord, Vec<HistoryEntry>)>,
+    pub(super) record: Option<(PromptRecord, Vec<HistoryRow>)>,
 }

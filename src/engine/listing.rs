@@ -10,7 +10,12 @@
 //! since, when its events cannot be heard, after the server was out of
 //! reach, and at least every [`FULL_EVERY`] as a backstop for what neither
 //! shows (a foreground command that changed without a byte of output).
+//! While most panes print between scans (a fleet of agents at work, or
+//! repainting while idle), the glance is skipped: it would find them
+//! moving and only add its cost. Glances resume once a listing finds
+//! most of the panes quiet.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use tracing::debug;
@@ -32,6 +37,10 @@ pub(super) struct Listing {
     /// Scans that did without a full listing (nothing changed, or only
     /// the panes with output were listed), for `status`.
     pub(super) glances: u64,
+    /// Most panes' activity moved since the listing before: a glance
+    /// would find them moving again and only add its own cost to the
+    /// listing.
+    busy: bool,
 }
 
 impl Listing {
@@ -49,7 +58,7 @@ impl Listing {
         // Taken first: a report that arrives from here on makes the next
         // scan list everything.
         let started = (Instant::now(), unix_secs(), io.structure_reports());
-        if may_glance && self.may_hold(io) {
+        if may_glance && !self.busy && self.may_hold(io) {
             let glance = io.glance().await?;
             match glance.since(last, self.at_secs) {
                 Since::Same => {
@@ -59,6 +68,13 @@ impl Listing {
                 Since::Output => {
                     let fresh = io.snapshot_since(self.at_secs).await?;
                     let moved = fresh.panes.len();
+                    let changed = glance
+                        .panes
+                        .iter()
+                        .zip(&last.panes)
+                        .filter(|(g, p)| g.activity != p.activity)
+                        .count();
+                    self.busy = mostly(changed, glance.panes.len());
                     if let Some(merged) = glance.merge(last, fresh, self.at_secs) {
                         debug!(panes = moved, "listed only the panes with output");
                         self.glances += 1;
@@ -70,6 +86,17 @@ impl Listing {
             }
         }
         let snapshot = io.snapshot().await?;
+        let before: HashMap<&str, u64> = last
+            .panes
+            .iter()
+            .map(|p| (p.id.as_str(), p.activity))
+            .collect();
+        let moved = snapshot
+            .panes
+            .iter()
+            .filter(|p| before.get(p.id.as_str()) != Some(&p.activity))
+            .count();
+        self.busy = mostly(moved, snapshot.panes.len());
         self.listed(started, true);
         Ok(Some(snapshot))
     }
@@ -92,4 +119,9 @@ impl Listing {
             && io.structure_reports() == self.reports
             && self.at.is_some_and(|t| t.elapsed() < FULL_EVERY)
     }
+}
+
+/// Whether `moved` of `all` panes is most of them.
+fn mostly(moved: usize, all: usize) -> bool {
+    moved * 2 > all
 }

@@ -292,9 +292,7 @@ fn preparation_started(store: &dyn Backend, id: i64) -> Result<bool, StoreError>
     let history = store.history(id)?;
     let since_claim = history
         .iter()
-        .rposition(|h| h.event == HistoryEvent::Assigned.as_str())
+        .rposition(|h| h.is(HistoryEvent::Assigned))
         .map_or(&history[..], |i| &history[i..]);
-    Ok(since_claim
-        .iter()
-        .any(|h| h.event == HistoryEvent::Preparing.as_str()))
+    Ok(since_claim.iter().any(|h| h.is(HistoryEvent::Preparing)))
 }

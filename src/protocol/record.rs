@@ -1,10 +1,13 @@
 //! The store's prompt records as the wire shows them: the one place a
-//! domain [`PromptSummary`] or [`PromptRecord`] becomes a [`PromptInfo`].
+//! domain [`PromptSummary`] or [`PromptRecord`] becomes a [`PromptInfo`],
+//! and a [`HistoryRow`] a `show` reply's [`HistoryEntry`] or a `watch`
+//! stream's [`Event`].
 //! A summary goes out with an empty `text` and no `response`, as the
 //! `prompts` reply has always carried it (`man/assigner-protocol.7`).
 
-use super::types::PromptInfo;
-use crate::model::{PromptRecord, PromptSummary, Timestamp};
+use super::reports::{Event, EventKind};
+use super::types::{HistoryEntry, PromptInfo};
+use crate::model::{HistoryRow, PromptRecord, PromptSummary, Timestamp};
 
 impl From<PromptSummary> for PromptInfo {
     fn from(p: PromptSummary) -> Self {
@@ -50,6 +53,30 @@ impl From<PromptRecord> for PromptInfo {
             text: p.text,
             response: p.response,
             ..p.summary.into()
+        }
+    }
+}
+
+impl From<HistoryRow> for HistoryEntry {
+    fn from(h: HistoryRow) -> Self {
+        Self {
+            at: h.at.into_string(),
+            event: h.event,
+            session: h.session,
+            detail: h.detail,
+        }
+    }
+}
+
+impl From<HistoryRow> for Event {
+    fn from(h: HistoryRow) -> Self {
+        Self {
+            at: h.at.into_string(),
+            kind: EventKind::Prompt,
+            id: Some(h.prompt),
+            event: h.event,
+            session: h.session,
+            detail: h.detail,
         }
     }
 }

@@ -10,8 +10,9 @@
 
 use super::{Claim, InFlight, Phase, Requeue, SessionRow, Store, Version};
 use crate::error::StoreError;
+use crate::model::HistoryRow;
 use crate::model::{FailureKind, HistoryEvent, Queued};
-use crate::protocol::{HistoryEntry, NewPrompt, PromptStatus};
+use crate::protocol::{NewPrompt, PromptStatus};
 
 /// The queue and session storage the engine works on (ARCHITECTURE.md,
 /// "One owner of state"). Each method is documented on [`Store`].
@@ -35,7 +36,7 @@ pub trait Backend: Send {
     /// The pane prompt `id` last ran on.
     fn last_pane(&self, id: i64) -> Result<Option<String>, StoreError>;
     /// Prompt `id`'s history, oldest first.
-    fn history(&self, prompt: i64) -> Result<Vec<HistoryEntry>, StoreError>;
+    fn history(&self, prompt: i64) -> Result<Vec<HistoryRow>, StoreError>;
     /// Texts recently typed, by pane.
     fn recent_texts(&self) -> Result<Vec<(String, String)>, StoreError>;
     /// The sessions recorded.
@@ -110,7 +111,7 @@ impl Backend for Store {
     fn last_pane(&self, id: i64) -> Result<Option<String>, StoreError> {
         Store::last_pane(self, id)
     }
-    fn history(&self, prompt: i64) -> Result<Vec<HistoryEntry>, StoreError> {
+    fn history(&self, prompt: i64) -> Result<Vec<HistoryRow>, StoreError> {
         Store::history(self, prompt)
     }
     fn recent_texts(&self) -> Result<Vec<(String, String)>, StoreError> {

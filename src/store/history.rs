@@ -5,8 +5,7 @@ use rusqlite::{Transaction, params};
 
 use super::{NOW, Store};
 use crate::error::StoreError;
-use crate::model::HistoryEvent;
-use crate::protocol::{Event, HistoryEntry};
+use crate::model::{HistoryEvent, HistoryRow, Timestamp};
 
 /// Appends one history row inside the caller's transaction.
 pub(crate) fn append(
@@ -28,61 +27,43 @@ pub(crate) fn append(
 
 impl Store {
     /// A prompt's history, oldest first.
-    pub fn history(&self, prompt: i64) -> Result<Vec<HistoryEntry>, StoreError> {
+    pub fn history(&self, prompt: i64) -> Result<Vec<HistoryRow>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT at, event, session, detail FROM history WHERE prompt_id = ?1 ORDER BY id",
+                "SELECT prompt_id, at, event, session, detail FROM history
+                 WHERE prompt_id = ?1 ORDER BY id",
             )
             .map_err(StoreError::sqlite("reading history"))?;
         let rows = stmt
-            .query_map([prompt], |r| {
-                Ok(HistoryEntry {
-                    at: r.get(0)?,
-                    event: r.get(1)?,
-                    session: r.get(2)?,
-                    detail: r.get(3)?,
-                })
-            })
+            .query_map([prompt], history_row)
             .map_err(StoreError::sqlite("reading history"))?;
         rows.collect::<Result<_, _>>()
             .map_err(StoreError::sqlite("reading history"))
     }
 
-    /// History rows written after `after_id`, as watch events, with the
-    /// highest id seen. The daemon polls this after each change it makes,
-    /// so every committed history row is streamed exactly once.
-    pub fn events_since(&self, after_id: i64) -> Result<(Vec<Event>, i64), StoreError> {
+    /// History rows written after `after_id`, with the highest id seen.
+    /// The daemon polls this after each change it makes, so every
+    /// committed history row is streamed to watchers exactly once.
+    pub fn history_since(&self, after_id: i64) -> Result<(Vec<HistoryRow>, i64), StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, prompt_id, at, event, session, detail FROM history
+                "SELECT prompt_id, at, event, session, detail, id FROM history
                  WHERE id > ?1 ORDER BY id LIMIT 10000",
             )
             .map_err(StoreError::sqlite("reading new history"))?;
         let mut last = after_id;
         let rows = stmt
-            .query_map([after_id], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    Event {
-                        at: r.get(2)?,
-                        kind: crate::protocol::EventKind::Prompt,
-                        id: Some(r.get(1)?),
-                        event: r.get(3)?,
-                        session: r.get(4)?,
-                        detail: r.get(5)?,
-                    },
-                ))
-            })
+            .query_map([after_id], |r| Ok((history_row(r)?, r.get::<_, i64>(5)?)))
             .map_err(StoreError::sqlite("reading new history"))?;
-        let mut events = Vec::new();
+        let mut out = Vec::new();
         for row in rows {
-            let (id, ev) = row.map_err(StoreError::sqlite("reading new history"))?;
+            let (row, id) = row.map_err(StoreError::sqlite("reading new history"))?;
             last = id;
-            events.push(ev);
+            out.push(row);
         }
-        Ok((events, last))
+        Ok((out, last))
     }
 
     /// The newest history id (0 when empty).
@@ -91,6 +72,17 @@ impl Store {
             .query_row("SELECT coalesce(max(id), 0) FROM history", [], |r| r.get(0))
             .map_err(StoreError::sqlite("reading history"))
     }
+}
+
+/// A row of `SELECT prompt_id, at, event, session, detail`.
+fn history_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRow> {
+    Ok(HistoryRow {
+        prompt: r.get(0)?,
+        at: Timestamp::from(r.get::<_, String>(1)?),
+        event: r.get(2)?,
+        session: r.get(3)?,
+        detail: r.get(4)?,
+    })
 }
 
 impl Store {

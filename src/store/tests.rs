@@ -274,7 +274,7 @@ fn clear_and_counts() {
         store.counts().unwrap()[&crate::protocol::PromptStatus::Pending],
         1
     );
-    let (evs, last) = store.events_since(0).unwrap();
+    let (evs, last) = store.history_since(0).unwrap();
     assert_eq!(evs.len(), 1);
     assert_eq!(last, store.last_history_id().unwrap());
 }

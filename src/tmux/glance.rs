@@ -11,7 +11,7 @@
 //! and history a listing would show can change only with it, or with a
 //! change of structure, which control mode reports on its own.
 
-use super::snapshot::{Pane, SEP, Snapshot, num, opt_num};
+use super::snapshot::{Pane, Snapshot, format_of, num, opt_num, split_line};
 
 /// Fields requested, in order. Keep in sync with [`parse_glance`] and
 /// [`Glance::since`].
@@ -29,11 +29,7 @@ const FIELDS: [&str; 9] = [
 
 /// The `-F` argument for the glance's `list-panes -a`.
 pub(crate) fn glance_format() -> String {
-    FIELDS
-        .iter()
-        .map(|f| format!("#{{{f}}}"))
-        .collect::<Vec<_>>()
-        .join(&SEP.to_string())
+    format_of(&FIELDS)
 }
 
 /// Every pane of one tmux server at one moment, in brief.
@@ -168,14 +164,7 @@ impl Glance {
 pub(crate) fn parse_glance(out: &str) -> Result<Glance, String> {
     let mut glance = Glance::default();
     for line in out.lines().filter(|l| !l.is_empty()) {
-        let f: Vec<&str> = line.split(SEP).collect();
-        if f.len() != FIELDS.len() {
-            return Err(format!(
-                "list-panes line has {} fields, expected {}: {line:?}",
-                f.len(),
-                FIELDS.len()
-            ));
-        }
+        let f = split_line(line, FIELDS.len())?;
         glance.server_pid = num(f[0], "pid")?;
         glance.panes.push(PaneGlance {
             id: f[1].to_owned(),

@@ -28,20 +28,21 @@
 //! a session to attach it to, and back to a process per call whenever that
 //! client is gone; [`Tmux::path`] says which is in use.
 
+mod attach;
 pub mod control;
 mod error;
 mod glance;
 mod io;
 mod lines;
 mod pane_io;
+mod slot;
 mod snapshot;
 mod sync;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
@@ -50,15 +51,11 @@ pub use error::TmuxError;
 use error::spawn_error;
 pub use glance::{Glance, PaneGlance, Since};
 pub use io::{IoFuture, PaneIo};
+use slot::ControlSlot;
 pub use snapshot::{Pane, Snapshot, exact_session_target};
-use sync::lock;
 
 /// Default bound on one tmux call.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// How long after a failed control client, or a second one ending within
-/// this time, the next is tried.
-const CONTROL_RETRY: Duration = Duration::from_secs(5);
 
 /// A handle on one tmux server, addressed by its socket path. Clones share
 /// its control-mode client.
@@ -68,29 +65,6 @@ pub struct Tmux {
     binary: PathBuf,
     timeout: Duration,
     control: Arc<ControlSlot>,
-}
-
-/// The control-mode client of a driver and its clones.
-#[derive(Default)]
-struct ControlSlot {
-    enabled: AtomicBool,
-    client: Mutex<Option<Arc<control::Control>>>,
-    last_try: Mutex<Option<Instant>>,
-    /// When a client last ended.
-    last_end: Mutex<Option<Instant>>,
-    /// Signalled when the client reports a structural change (or ends).
-    changed: Arc<tokio::sync::Notify>,
-    /// How many structural changes clients have reported.
-    reported: Arc<AtomicU64>,
-}
-
-impl std::fmt::Debug for ControlSlot {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ControlSlot")
-            .field("enabled", &self.enabled.load(Ordering::Relaxed))
-            .field("connected", &lock(&self.client).is_some())
-            .finish()
-    }
 }
 
 /// Whether a tmux command only reads the server's state, so that running
@@ -120,27 +94,6 @@ impl Tmux {
         }
     }
 
-    /// Carries calls over a control-mode client when one can be attached
-    /// (see the module's documentation); off by default.
-    pub fn with_control_mode(self, on: bool) -> Self {
-        self.control.enabled.store(on, Ordering::Relaxed);
-        self
-    }
-
-    /// Whether calls are to go over a control client when one can run.
-    pub fn control_mode(&self) -> bool {
-        self.control.enabled.load(Ordering::Relaxed)
-    }
-
-    /// Turns control mode on or off for this driver and its clones; off
-    /// ends the client at once.
-    pub fn set_control_mode(&self, on: bool) {
-        self.control.enabled.store(on, Ordering::Relaxed);
-        if !on {
-            *lock(&self.control.client) = None;
-        }
-    }
-
     /// The same server without the control client: what the client itself
     /// uses for its own settings, and what starts a pool's agents (see
     /// `pool::launch`).
@@ -150,91 +103,6 @@ impl Tmux {
             binary: self.binary.clone(),
             timeout: self.timeout,
             control: Arc::default(),
-        }
-    }
-
-    /// Signalled whenever the control client reports that sessions,
-    /// windows or panes changed, or that it ended: a scan then sees at once
-    /// what the periodic one would have seen later. Bursts coalesce into
-    /// one signal.
-    pub fn structure_changes(&self) -> Arc<tokio::sync::Notify> {
-        self.control.changed.clone()
-    }
-
-    /// How many changes of structure (or client ends) tmux has reported:
-    /// a scan that finds a change while this stood still found one the
-    /// events missed.
-    pub fn structure_reports(&self) -> u64 {
-        self.control.reported.load(Ordering::Acquire)
-    }
-
-    /// Which way calls reach the server now, for `status`.
-    pub fn path(&self) -> &'static str {
-        if self.live_control().is_some() {
-            "control mode"
-        } else {
-            "a process per call"
-        }
-    }
-
-    /// Whether tmux itself tells this driver of every change of structure
-    /// now: a control client is attached and its notifications are read.
-    pub fn events_live(&self) -> bool {
-        self.live_control().is_some()
-    }
-
-    /// The control client, while it runs.
-    fn live_control(&self) -> Option<Arc<control::Control>> {
-        let mut slot = lock(&self.control.client);
-        if slot.take_if(|c| !c.is_open()).is_some() {
-            // A client ends with its session: the next scan attaches to
-            // another at once, or tmux's events go unheard until then.
-            // Clients that keep ending wait out the pause, so a server that
-            // will not keep one is not asked again on every scan.
-            let mut last_end = lock(&self.control.last_end);
-            let again = last_end.is_some_and(|t| t.elapsed() < CONTROL_RETRY);
-            *last_end = Some(Instant::now());
-            *lock(&self.control.last_try) = again.then(Instant::now);
-        }
-        slot.clone()
-    }
-
-    /// Attaches a control client to `session` when control mode is on, none
-    /// runs, and the last attempt is not too recent.
-    async fn ensure_control(&self, session: &str) {
-        if !self.control.enabled.load(Ordering::Relaxed) || self.live_control().is_some() {
-            return;
-        }
-        {
-            let mut last = lock(&self.control.last_try);
-            if last.is_some_and(|t| t.elapsed() < CONTROL_RETRY) {
-                return;
-            }
-            *last = Some(Instant::now());
-        }
-        match control::Control::connect(self, session).await {
-            Ok((client, mut events)) => {
-                tracing::info!(socket = %self.socket.display(), session, "tmux control mode attached");
-                *lock(&self.control.client) = Some(Arc::new(client));
-                let changed = self.control.changed.clone();
-                let reported = self.control.reported.clone();
-                // What changed between the listing that found the session
-                // and the attach was never reported: count the attach as a
-                // report, and have the next step list the panes again.
-                reported.fetch_add(1, Ordering::AcqRel);
-                changed.notify_one();
-                tokio::spawn(async move {
-                    while let Some(n) = events.recv().await {
-                        if n.is_structural() {
-                            reported.fetch_add(1, Ordering::AcqRel);
-                            changed.notify_one();
-                        }
-                    }
-                });
-            }
-            Err(e) => {
-                tracing::info!(socket = %self.socket.display(), "tmux control mode unavailable, one process per call: {e}");
-            }
         }
     }
 
@@ -276,9 +144,7 @@ impl Tmux {
         {
             Ok(out) => {
                 let snapshot = snapshot::parse_snapshot(&out).map_err(TmuxError::Parse)?;
-                if let Some(pane) = snapshot.panes.first() {
-                    self.ensure_control(&pane.session).await;
-                }
+                self.ensure_control(&snapshot).await;
                 Ok(snapshot)
             }
             // The server answered: it has no panes, not a failed scan.

@@ -7,7 +7,7 @@
 /// (control characters are rejected), so the unit separator cannot occur in
 /// them; the one free-form field that could hold it, the current path, is
 /// last and takes the rest of the line.
-pub(super) const SEP: char = '\x1f';
+const SEP: char = '\x1f';
 
 /// Fields requested, in order. Keep in sync with [`parse_snapshot`].
 const FIELDS: [&str; 18] = [
@@ -33,11 +33,30 @@ const FIELDS: [&str; 18] = [
 
 /// The `-F` argument for `list-panes -a`.
 pub(crate) fn list_format() -> String {
-    FIELDS
+    format_of(&FIELDS)
+}
+
+/// A `-F` argument asking for `fields`, in order, separated by [`SEP`].
+pub(super) fn format_of(fields: &[&str]) -> String {
+    fields
         .iter()
         .map(|f| format!("#{{{f}}}"))
         .collect::<Vec<_>>()
         .join(&SEP.to_string())
+}
+
+/// One line of a listing in `fields` fields; the last takes the rest of
+/// the line.
+pub(super) fn split_line(line: &str, fields: usize) -> Result<Vec<&str>, String> {
+    let f: Vec<&str> = line.splitn(fields, SEP).collect();
+    if f.len() == fields {
+        Ok(f)
+    } else {
+        Err(format!(
+            "list-panes line has {} fields, expected {fields}: {line:?}",
+            f.len()
+        ))
+    }
 }
 
 /// Every pane of one tmux server at one moment.
@@ -149,14 +168,7 @@ pub fn exact_session_target(name: &str) -> String {
 pub(crate) fn parse_snapshot(out: &str) -> Result<Snapshot, String> {
     let mut snap = Snapshot::default();
     for line in out.lines().filter(|l| !l.is_empty()) {
-        let f: Vec<&str> = line.splitn(FIELDS.len(), SEP).collect();
-        if f.len() != FIELDS.len() {
-            return Err(format!(
-                "list-panes line has {} fields, expected {}: {line:?}",
-                f.len(),
-                FIELDS.len()
-            ));
-        }
+        let f = split_line(line, FIELDS.len())?;
         snap.server_pid = num(f[0], "pid")?;
         snap.panes.push(Pane {
             id: f[1].to_string(),

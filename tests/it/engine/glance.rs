@@ -47,6 +47,8 @@ fn an_unchanged_fleet_is_glanced_at_not_listed() {
     }
     let d = TestDaemon::builder().tmux(tmux.socket()).start();
     assert!(wait_until(WAIT, || command(&d, "quiet-3") == "cat"));
+    // The first listings see every pane new.
+    listings_during_glances(&d, 5);
     // Twenty scans at 100 ms: without glances each would be a full
     // listing. The backstop's full listing (every 30 s) may fall in the
     // window once.

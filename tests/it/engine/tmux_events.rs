@@ -115,6 +115,40 @@ fn killing_the_control_clients_session_does_not_deafen_the_engine() {
     assert_requeued(&f, &db, id);
 }
 
+/// Killing the control client's session twice in a row: the second client
+/// ends too soon after the first for a client that merely failed, but it
+/// ended with its session, so the third attaches at once all the same.
+#[test]
+fn the_control_clients_session_killed_twice_in_a_row_does_not_deafen_it() {
+    let names = ["claude-1", "claude-2", "claude-3", "claude-4"];
+    let f = slow_scan_fleet(&names);
+    let db = Db::open(&f);
+    let attached = || f.tmux.control_session();
+    let first = attached().expect("a control client");
+    let id = hold(&f, &db, "claude-4");
+    assert_ne!(
+        first, "claude-4",
+        "the client attaches to the first session"
+    );
+    f.tmux.kill_session(&first);
+    let next = |gone: &[&str]| {
+        let ok = wait_until(WAIT, || {
+            attached().is_some_and(|s| !gone.contains(&s.as_str()))
+        });
+        assert!(ok, "no control client attached again: {:?}", attached());
+        attached().unwrap()
+    };
+    let second = next(&[&first]);
+    assert_ne!(
+        second, "claude-4",
+        "the client attaches to the first session"
+    );
+    f.tmux.kill_session(&second);
+    next(&[&first, &second]);
+    f.tmux.kill_session("claude-4");
+    assert_requeued(&f, &db, id);
+}
+
 /// What the periodic scan finds that no event reported is counted in
 /// `status`: none for a killed session (tmux reports it), one for a pane
 /// split off in a session the control client is not attached to (tmux
