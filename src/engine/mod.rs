@@ -31,6 +31,7 @@ mod reach;
 mod regain;
 mod report;
 pub use reach::server_alive;
+mod rest;
 mod restart;
 mod start;
 mod supervise;
@@ -88,6 +89,8 @@ pub struct Engine {
     delivery: DeliveryConfig,
     exclude: Vec<String>,
     target_wait: Duration,
+    /// The periodic scan's interval, which rest stretches (`rest.rs`).
+    scan_interval: Duration,
     missing_targets: MissingTargets,
     queue: QueueView,
     /// Every pane known, with the prompt it holds (`Tracked::job`).
@@ -137,6 +140,7 @@ impl Engine {
             delivery: config.delivery.clone(),
             exclude: Vec::new(),
             target_wait: Duration::ZERO,
+            scan_interval: Duration::from_secs(1),
             missing_targets: MissingTargets::default(),
             queue: QueueView::default(),
             panes: BTreeMap::new(),
@@ -179,6 +183,7 @@ impl Engine {
         self.delivery = config.delivery.clone();
         self.exclude = config.exclude.clone();
         self.target_wait = Duration::from_secs(config.target_wait_minutes * 60);
+        self.scan_interval = Duration::from_millis(config.scan_interval_ms);
         for t in self.panes.values_mut() {
             t.excluded = panes::is_excluded(&t.pane, &self.exclude);
         }
@@ -235,7 +240,9 @@ impl Engine {
     ) -> Result<(), StoreError> {
         let now = tokio::time::Instant::now();
         let fast_due = self.next_fast.is_some_and(|t| now >= t);
-        if !(scan_due || fast_due || self.dirty) {
+        // Nothing is due, or only the periodic scan, and nothing waits on it.
+        let idle = !fast_due && !self.dirty;
+        if idle && (!scan_due || self.resting(store)?) {
             return Ok(());
         }
         // Requests alone (no timer, no word from tmux): while the control

@@ -14,6 +14,7 @@
 
 mod assign;
 mod fake;
+mod rest;
 mod restart;
 mod supervise;
 mod withdraw;
@@ -42,9 +43,13 @@ struct Rig {
     _dir: tempfile::TempDir,
 }
 
-/// Short delivery times, so that waiting them out costs little.
+/// Short delivery times, so that waiting them out costs little, and the
+/// scan interval the rig drives.
 fn config() -> Config {
-    let mut config = Config::default();
+    let mut config = Config {
+        scan_interval_ms: u64::try_from(SCAN.as_millis()).unwrap_or(50),
+        ..Config::default()
+    };
     config.delivery.settle_ms = Some(10);
     config.delivery.verify_ms = 300;
     config.delivery.completion_debounce_ms = 100;
@@ -61,9 +66,19 @@ impl Rig {
 
     /// An engine starting on `store`, as after a restart.
     fn on(dir: tempfile::TempDir, store: Store, agents: impl IntoIterator<Item = Agent>) -> Self {
+        Self::configured(dir, store, agents, &config())
+    }
+
+    /// The same with `config`.
+    fn configured(
+        dir: tempfile::TempDir,
+        store: Store,
+        agents: impl IntoIterator<Item = Agent>,
+        config: &Config,
+    ) -> Self {
         let tmux = Arc::new(FakeTmux::new(agents));
         let driver = Tmux::new(dir.path().join("tmux.sock"));
-        let engine = Engine::with_io(driver, tmux.clone(), &config());
+        let engine = Engine::with_io(driver, tmux.clone(), config);
         Self {
             engine,
             store,
