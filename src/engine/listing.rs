@@ -67,16 +67,11 @@ impl Listing {
                 }
                 Since::Output => {
                     let fresh = io.snapshot_since(self.at_secs).await?;
-                    let moved = fresh.panes.len();
-                    let changed = glance
-                        .panes
-                        .iter()
-                        .zip(&last.panes)
-                        .filter(|(g, p)| g.activity != p.activity)
-                        .count();
-                    self.busy = mostly(changed, glance.panes.len());
+                    let listed = fresh.panes.len();
+                    let now = glance.panes.iter().map(|g| (g.id.as_str(), g.activity));
+                    self.busy = mostly_moved(last, now);
                     if let Some(merged) = glance.merge(last, fresh, self.at_secs) {
-                        debug!(panes = moved, "listed only the panes with output");
+                        debug!(panes = listed, "listed only the panes with output");
                         self.glances += 1;
                         self.listed(started, false);
                         return Ok(Some(merged));
@@ -86,17 +81,8 @@ impl Listing {
             }
         }
         let snapshot = io.snapshot().await?;
-        let before: HashMap<&str, u64> = last
-            .panes
-            .iter()
-            .map(|p| (p.id.as_str(), p.activity))
-            .collect();
-        let moved = snapshot
-            .panes
-            .iter()
-            .filter(|p| before.get(p.id.as_str()) != Some(&p.activity))
-            .count();
-        self.busy = mostly(moved, snapshot.panes.len());
+        let now = snapshot.panes.iter().map(|p| (p.id.as_str(), p.activity));
+        self.busy = mostly_moved(last, now);
         self.listed(started, true);
         Ok(Some(snapshot))
     }
@@ -121,7 +107,18 @@ impl Listing {
     }
 }
 
-/// Whether `moved` of `all` panes is most of them.
-fn mostly(moved: usize, all: usize) -> bool {
+/// Whether most panes `now` (id, activity) are new or show another
+/// activity than in `last`.
+fn mostly_moved<'a>(last: &Snapshot, now: impl Iterator<Item = (&'a str, u64)>) -> bool {
+    let before: HashMap<&str, u64> = last
+        .panes
+        .iter()
+        .map(|p| (p.id.as_str(), p.activity))
+        .collect();
+    let (mut all, mut moved) = (0, 0);
+    for (id, activity) in now {
+        all += 1;
+        moved += usize::from(before.get(id) != Some(&activity));
+    }
     moved * 2 > all
 }

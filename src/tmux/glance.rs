@@ -62,6 +62,28 @@ pub struct PaneGlance {
     pub height: u16,
 }
 
+impl PaneGlance {
+    /// Whether `p` is this pane as listed, output aside: the same id,
+    /// alive or dead alike, in the same mode and size.
+    fn same_pane(&self, p: &Pane) -> bool {
+        self.id == p.id
+            && self.dead == p.dead
+            && self.dead_status == p.dead_status
+            && self.dead_signal == p.dead_signal
+            && self.in_mode == p.in_mode
+            && self.width == p.width
+            && self.height == p.height
+    }
+
+    /// Whether its window had no output since `p` was listed, from Unix
+    /// second `listed_at_secs` on. `window_activity` counts whole seconds,
+    /// so output in the listing's own second may have come after it, and a
+    /// window without an activity time may have had some.
+    fn quiet_since(&self, p: &Pane, listed_at_secs: u64) -> bool {
+        self.activity == p.activity && self.activity != 0 && self.activity < listed_at_secs
+    }
+}
+
 /// What a glance says of a listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Since {
@@ -104,20 +126,19 @@ impl Glance {
     pub fn since(&self, listing: &Snapshot, listed_at_secs: u64) -> Since {
         let same_panes = self.server_pid == listing.server_pid
             && self.panes.len() == listing.panes.len()
-            && self.panes.iter().zip(&listing.panes).all(|(g, p)| {
-                g.id == p.id
-                    && g.dead == p.dead
-                    && g.dead_status == p.dead_status
-                    && g.dead_signal == p.dead_signal
-                    && g.in_mode == p.in_mode
-                    && g.width == p.width
-                    && g.height == p.height
-            });
+            && self
+                .panes
+                .iter()
+                .zip(&listing.panes)
+                .all(|(g, p)| g.same_pane(p));
         if !same_panes {
             Since::Structure
-        } else if self.panes.iter().zip(&listing.panes).all(|(g, p)| {
-            g.activity == p.activity && g.activity != 0 && g.activity < listed_at_secs
-        }) {
+        } else if self
+            .panes
+            .iter()
+            .zip(&listing.panes)
+            .all(|(g, p)| g.quiet_since(p, listed_at_secs))
+        {
             Since::Same
         } else {
             Since::Output
@@ -139,12 +160,7 @@ impl Glance {
         for (g, p) in self.panes.iter().zip(&old.panes) {
             match fresh.remove(&g.id) {
                 Some(new) => panes.push(new),
-                None if g.activity == p.activity
-                    && g.activity != 0
-                    && g.activity < listed_at_secs =>
-                {
-                    panes.push(p.clone());
-                }
+                None if g.quiet_since(p, listed_at_secs) => panes.push(p.clone()),
                 None => return None,
             }
         }
