@@ -12,11 +12,12 @@ impl Store {
     /// Delivery phase and history mark of an `assigned` prompt.
     pub fn delivery_state(&self, id: i64) -> Result<(Option<Phase>, Option<u64>), StoreError> {
         self.conn
-            .query_row(
-                "SELECT delivery_phase, history_mark FROM prompts WHERE id = ?1",
-                [id],
-                |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<i64>>(1)?)),
-            )
+            .prepare_cached("SELECT delivery_phase, history_mark FROM prompts WHERE id = ?1")
+            .and_then(|mut s| {
+                s.query_row([id], |r| {
+                    Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<i64>>(1)?))
+                })
+            })
             .optional()
             .map_err(StoreError::sqlite("reading delivery state"))?
             .map(|(p, m)| (p.as_deref().and_then(Phase::parse), m.map(super::u64_from)))
@@ -26,9 +27,8 @@ impl Store {
     /// The pane the prompt last failed on, to avoid it on retry.
     pub fn last_pane(&self, id: i64) -> Result<Option<String>, StoreError> {
         self.conn
-            .query_row("SELECT last_pane FROM prompts WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
+            .prepare_cached("SELECT last_pane FROM prompts WHERE id = ?1")
+            .and_then(|mut s| s.query_row([id], |r| r.get(0)))
             .map_err(StoreError::sqlite("reading last pane"))
     }
 

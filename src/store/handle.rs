@@ -14,6 +14,8 @@ use crate::error::StoreError;
 
 /// How long a writer waits for another connection's lock (the daemon, an
 /// offline `cleanup`, a backup) before giving up.
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 64;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// An open, migrated database.
@@ -84,6 +86,9 @@ impl Store {
 
     fn configure(conn: &Connection) -> rusqlite::Result<()> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Room for every statement of the engine's steps and the requests:
+        // one parsed again each time costs more than running it.
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         // WAL lets readers (status, a backup, an offline cleanup) proceed
         // while the daemon writes; NORMAL sync is durable across process
         // crashes, which is the failure we guard against.

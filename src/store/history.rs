@@ -15,12 +15,10 @@ pub(crate) fn append(
     session: Option<&str>,
     detail: Option<&str>,
 ) -> Result<(), StoreError> {
-    tx.execute(
-        &format!(
-            "INSERT INTO history (prompt_id, at, event, session, detail) VALUES (?1, {NOW}, ?2, ?3, ?4)"
-        ),
-        params![prompt, event.as_str(), session, detail],
-    )
+    tx.prepare_cached(&format!(
+        "INSERT INTO history (prompt_id, at, event, session, detail) VALUES (?1, {NOW}, ?2, ?3, ?4)"
+    ))
+    .and_then(|mut s| s.execute(params![prompt, event.as_str(), session, detail]))
     .map_err(StoreError::sqlite("appending history"))?;
     Ok(())
 }

@@ -38,15 +38,14 @@ impl Store {
                 return Err(StoreError::NoSuchPrompt(*dep));
             }
         }
-        tx.execute(
-            &format!(
+        tx.prepare_cached(&format!(
                 "INSERT INTO prompts (content, source, priority, target_session, target_provider,
                     preferred_providers, fallback_providers, allow_fallback, working_dir, env_vars,
                     prerequisites, git_branch, timeout_minutes, max_retries, metadata,
                     created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, {NOW}, {NOW})"
-            ),
-            params![
+            ))
+        .and_then(|mut s| s.execute(params![
                 p.text,
                 p.source.as_deref().unwrap_or("cli"),
                 priority,
@@ -62,8 +61,7 @@ impl Store {
                 p.timeout_minutes,
                 p.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
                 p.metadata.as_ref().map(to_json),
-            ],
-        )
+            ]))
         .map_err(StoreError::sqlite("inserting a prompt"))?;
         let id = tx.last_insert_rowid();
         for dep in &p.after {
@@ -107,9 +105,8 @@ impl Store {
     /// with a screen: lists and the queue hold only its start.
     pub fn prompt_text(&self, id: i64) -> Result<String, StoreError> {
         self.conn
-            .query_row("SELECT content FROM prompts WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
+            .prepare_cached("SELECT content FROM prompts WHERE id = ?1")
+            .and_then(|mut s| s.query_row([id], |r| r.get(0)))
             .optional()
             .map_err(StoreError::sqlite("reading a prompt's text"))?
             .ok_or(StoreError::NoSuchPrompt(id))
@@ -149,11 +146,8 @@ impl Store {
     /// Whether any prompt waits in the queue.
     pub fn has_pending(&self) -> Result<bool, StoreError> {
         self.conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM prompts WHERE status = 'pending')",
-                [],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM prompts WHERE status = 'pending')")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
             .map_err(StoreError::sqlite("checking the queue"))
     }
 

@@ -226,8 +226,10 @@ pub(super) fn guarded(
     );
     let mut all: Vec<&dyn ToSql> = args.to_vec();
     all.push(&id);
+    // Cached by its text: a transition's statement is one of a few.
     let n = tx
-        .execute(&sql, all.as_slice())
+        .prepare_cached(&sql)
+        .and_then(|mut s| s.execute(all.as_slice()))
         .map_err(StoreError::sqlite("updating a prompt"))?;
     if n == 1 {
         return append(tx, id, t.event, session, detail);

@@ -53,7 +53,8 @@ impl Store {
     pub fn version(&self) -> Result<Version, StoreError> {
         let data: i64 = self
             .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .prepare_cached("PRAGMA data_version")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
             .map_err(StoreError::sqlite("reading the data version"))?;
         Ok(Version {
             own: self.conn.total_changes(),
