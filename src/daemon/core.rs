@@ -77,6 +77,22 @@ impl Core {
         }
     }
 
+    /// When the periodic scan is next due after the one at `last`: an
+    /// interval later, or while the engine rests (and the storage is
+    /// sound) when the rest ends, never later than the watchdog allows.
+    fn next_scan(&self, last: tokio::time::Instant) -> tokio::time::Instant {
+        let tick = last + self.tick_every();
+        let rest = self
+            .engine
+            .rest_until()
+            .filter(|_| self.store.storage_fault().is_none());
+        match (rest, self.notifier.ping_interval()) {
+            (Some(rest), Some(ping)) => rest.max(tick).min(last + ping / 2),
+            (Some(rest), None) => rest.max(tick),
+            (None, _) => tick,
+        }
+    }
+
     /// Runs until `shutdown` flips to true. The message in hand when that
     /// happens is finished first, so no transaction is cut short.
     pub async fn run(
@@ -84,8 +100,9 @@ impl Core {
         mut rx: mpsc::Receiver<CoreMsg>,
         mut shutdown: watch::Receiver<bool>,
     ) {
-        let mut next_scan = tokio::time::Instant::now();
+        let mut last_scan = None;
         loop {
+            let next_scan = last_scan.map_or_else(tokio::time::Instant::now, |t| self.next_scan(t));
             // Taken anew each time: a reload may serve another server.
             let tmux_changes = self.engine.tmux_changes();
             // While writes are refused the engine rests: only the scan
@@ -123,7 +140,7 @@ impl Core {
             let now = tokio::time::Instant::now();
             let scan_due = now >= next_scan;
             if scan_due {
-                next_scan = now + self.tick_every();
+                last_scan = Some(now);
             }
             // A storage fault is a condition shown in `status`, not a
             // hang: the loop stays healthy for the watchdog.

@@ -1,6 +1,6 @@
 //! One function per request, all run by the core task.
 
-use tracing::info;
+use tracing::{info, warn};
 
 use super::core::Core;
 use crate::protocol::{
@@ -14,11 +14,15 @@ impl Core {
     pub(super) async fn handle(&mut self, req: Request) -> Response {
         let result = match req {
             Request::Hello { version, .. } => hello(version),
-            Request::Status {} => self.status(),
+            Request::Status {} => {
+                self.freshen().await;
+                self.status()
+            }
             Request::Send { prompt, .. } => self.send(&prompt),
             Request::Prompts { status, limit } => self.prompts(status, limit),
             Request::Show { id } => self.show(id),
             Request::Sessions {} => {
+                self.freshen().await;
                 self.engine.refresh().await;
                 Ok(Reply::Sessions {
                     sessions: self.engine.sessions(),
@@ -83,6 +87,15 @@ impl Core {
         match result {
             Ok(reply) => Response::Ok(reply),
             Err(e) => Response::Err(e),
+        }
+    }
+
+    /// A person asking what the panes do gets what they do now, not what
+    /// an engine at rest last saw (`engine/rest.rs`).
+    async fn freshen(&mut self) {
+        if let Err(e) = self.engine.freshen(&mut self.store).await {
+            self.store.note_failure(&e);
+            warn!(error = %e, "cannot look at the panes again before answering");
         }
     }
 

@@ -24,7 +24,7 @@ use super::panes::unix_secs;
 use crate::tmux::{PaneIo, Since, Snapshot, TmuxError};
 
 /// Longest time between two full listings.
-const FULL_EVERY: Duration = Duration::from_secs(30);
+pub(super) const FULL_EVERY: Duration = Duration::from_secs(30);
 
 /// When the last full listing was taken, and what tmux had reported then.
 #[derive(Debug, Default)]

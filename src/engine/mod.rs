@@ -91,6 +91,8 @@ pub struct Engine {
     target_wait: Duration,
     /// The periodic scan's interval, which rest stretches (`rest.rs`).
     scan_interval: Duration,
+    /// The last step left the engine at rest (`rest.rs`).
+    at_rest: bool,
     missing_targets: MissingTargets,
     queue: QueueView,
     /// Every pane known, with the prompt it holds (`Tracked::job`).
@@ -141,6 +143,7 @@ impl Engine {
             exclude: Vec::new(),
             target_wait: Duration::ZERO,
             scan_interval: Duration::from_secs(1),
+            at_rest: false,
             missing_targets: MissingTargets::default(),
             queue: QueueView::default(),
             panes: BTreeMap::new(),
@@ -189,6 +192,7 @@ impl Engine {
         }
         self.queue.invalidate();
         self.dirty = true;
+        self.at_rest = false;
     }
 
     fn settle(&self) -> Duration {
@@ -216,6 +220,7 @@ impl Engine {
     /// A new prompt or a state change: step at the next chance.
     pub fn wake(&mut self) {
         self.dirty = true;
+        self.at_rest = false;
     }
 
     /// What [`Self::tmux_changed`] should be called on: tmux's word that
@@ -229,6 +234,7 @@ impl Engine {
     /// queue at once.
     pub fn tmux_changed(&mut self) {
         self.dirty = true;
+        self.at_rest = false;
         self.next_fast = Some(tokio::time::Instant::now());
     }
 
@@ -269,6 +275,7 @@ impl Engine {
         }
         let full = scan_due || self.dirty;
         self.dirty = false;
+        self.at_rest = false;
         // Event-driven steps (a new prompt) go straight to assignment with
         // the states known; the chosen pane is re-read before delivery.
         let broad = scan_due
@@ -294,7 +301,7 @@ impl Engine {
         self.assign(store, full).await?;
         self.persist_sessions(store)?;
         self.schedule();
-        Ok(())
+        self.note_rest(store)
     }
 
     /// Fast polling only while something is moving: a delivery, a state

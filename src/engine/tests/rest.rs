@@ -32,3 +32,35 @@ async fn an_engine_with_nothing_to_do_lets_due_scans_go_until_a_prompt_comes() {
         .await;
     assert_eq!(rig.tmux.pastes("%1"), ["write the changelog"]);
 }
+
+#[tokio::test]
+async fn a_rest_tells_the_loop_when_to_wake_and_a_person_asking_gets_a_fresh_look() {
+    // Intervals long enough that "at once" below cannot be a rest late.
+    let mut slow = config();
+    slow.scan_interval_ms = 400;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("assigner.db")).unwrap();
+    let mut rig = Rig::configured(dir, store, [Agent::idle("%1", "claude-1")], &slow);
+    rig.run_until("rest", |r| r.engine.rest_until().is_some())
+        .await;
+    // Without tmux's events (the stand-in hears none) a rest is five
+    // intervals from the last scan.
+    let last = rig.engine.last_scan.expect("a scan before the rest");
+    let until = rig.engine.rest_until().unwrap();
+    let interval = std::time::Duration::from_millis(slow.scan_interval_ms);
+    assert_eq!(
+        until.into_std(),
+        last + interval * super::super::rest::REST_SCANS
+    );
+    // Asked at once, the look stands; asked after a rest, it is taken again.
+    let scans = rig.engine.scans;
+    rig.engine.freshen(&mut rig.store).await.unwrap();
+    assert_eq!(rig.engine.scans, scans, "a fresh look taken again");
+    tokio::time::sleep_until(until).await;
+    rig.engine.freshen(&mut rig.store).await.unwrap();
+    assert_eq!(rig.engine.scans, scans + 1, "a stale look not taken again");
+    assert!(rig.engine.rest_until().is_some(), "the look ended the rest");
+    // A prompt ends the rest: every interval counts again.
+    rig.send("write the changelog");
+    assert_eq!(rig.engine.rest_until(), None);
+}
