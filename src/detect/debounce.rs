@@ -78,6 +78,27 @@ impl Debouncer {
             .map(|c| (c.state, now.saturating_duration_since(c.since)))
     }
 
+    /// Whether the state seen but not yet confirmed has held long enough
+    /// that the next observation of the same screen confirms it. Until
+    /// then, a screen known not to have changed need not be read again:
+    /// the same screen would only be observed again.
+    pub fn confirmable(&self, now: Instant) -> bool {
+        self.candidate
+            .as_ref()
+            .is_some_and(|c| now.saturating_duration_since(c.since) >= self.hold(c.state))
+    }
+
+    /// How long a new `state` must hold: nothing for `Gone`, the
+    /// completion debounce from busy to idle, the settle time otherwise.
+    fn hold(&self, state: SessionState) -> Duration {
+        let current = self.reported.as_ref().map(|r| r.state);
+        match state {
+            SessionState::Gone => Duration::ZERO,
+            SessionState::Idle if current == Some(SessionState::Busy) => self.completion,
+            _ => self.settle,
+        }
+    }
+
     /// Records one observation. Returns the newly reported state when this
     /// observation confirmed a change.
     pub fn observe(
@@ -107,12 +128,7 @@ impl Debouncer {
             });
         }
         let c = self.candidate.as_ref()?;
-        let hold = match verdict.state {
-            SessionState::Gone => Duration::ZERO,
-            _ if completing => self.completion,
-            _ => self.settle,
-        };
-        if now.saturating_duration_since(c.since) < hold {
+        if now.saturating_duration_since(c.since) < self.hold(verdict.state) {
             return None;
         }
         let c = self.candidate.take()?;
@@ -179,6 +195,23 @@ mod tests {
         assert!(d.pending(t0 + ms(700)).is_none());
         assert!(d.observe(&v(Idle), 2, t0 + ms(800)).is_none());
         assert_eq!(d.reported().unwrap().state, Busy);
+    }
+
+    #[test]
+    fn a_change_is_confirmable_once_it_has_held_as_long_as_the_next_look_needs() {
+        let t0 = Instant::now();
+        let mut d = Debouncer::new(ms(500), ms(3000));
+        assert!(!d.confirmable(t0), "nothing pending");
+        d.observe(&v(Busy), 1, t0);
+        assert!(!d.confirmable(t0 + ms(499)));
+        assert!(d.confirmable(t0 + ms(500)));
+        assert_eq!(d.observe(&v(Busy), 1, t0 + ms(500)).unwrap().state, Busy);
+        // Busy to idle holds for the completion debounce, not the settle.
+        d.observe(&v(Idle), 2, t0 + ms(1000));
+        assert!(!d.confirmable(t0 + ms(3999)));
+        assert!(d.confirmable(t0 + ms(4000)));
+        assert_eq!(d.observe(&v(Idle), 2, t0 + ms(4000)).unwrap().state, Idle);
+        assert!(!d.confirmable(t0 + ms(9000)), "nothing pending");
     }
 
     #[test]

@@ -34,7 +34,7 @@ impl Engine {
             .values()
             .filter(|t| !t.pane.dead && t.job.delivering().is_none())
             .filter(|t| {
-                t.unsettled(now)
+                t.settling_look_due(now)
                     || t.captured_at.is_none()
                     || ((broad || t.job.running().is_some()) && t.may_have_changed())
             })

@@ -239,6 +239,15 @@ impl Tracked {
         self.debounce.pending(now).is_some()
     }
 
+    /// Whether a state change waiting to be confirmed needs a capture now:
+    /// the screen may have changed (which may restart its clock), or it
+    /// has held long enough for the next look to confirm it. In between, an
+    /// unchanged window would only show the same screen again, so a pane
+    /// settling costs a capture or two instead of one every fast poll.
+    pub fn settling_look_due(&self, now: Instant) -> bool {
+        self.unsettled(now) && (self.may_have_changed() || self.debounce.confirmable(now))
+    }
+
     /// The database row for this pane.
     pub fn row(&self) -> SessionRow {
         SessionRow {

@@ -1,20 +1,27 @@
 //! Rest: with nothing queued, in hand or settling, due scans are let go,
 //! and a new prompt ends the rest at once.
 
+use std::time::Duration;
+
 use super::fake::Agent;
 use super::{Rig, SCAN, config};
 use crate::protocol::PromptStatus;
 use crate::store::Store;
 
+/// One idle Claude Code, scanned every `interval`.
+fn rig_scanning_every(interval: Duration) -> Rig {
+    let mut config = config();
+    config.scan_interval_ms = u64::try_from(interval.as_millis()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("assigner.db")).unwrap();
+    Rig::configured(dir, store, [Agent::idle("%1", "claude-1")], &config)
+}
+
 #[tokio::test]
 async fn an_engine_with_nothing_to_do_lets_due_scans_go_until_a_prompt_comes() {
     // A scan interval far longer than the test: the rest it stretches
     // cannot run out while the test watches.
-    let mut long = config();
-    long.scan_interval_ms = 600_000;
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("assigner.db")).unwrap();
-    let mut rig = Rig::configured(dir, store, [Agent::idle("%1", "claude-1")], &long);
+    let mut rig = rig_scanning_every(Duration::from_secs(600));
     // At rest, with no quick look still due from the first reads.
     rig.run_until("rest", |r| {
         r.engine.next_fast.is_none() && r.engine.resting(&r.store).unwrap_or(false)
@@ -36,18 +43,14 @@ async fn an_engine_with_nothing_to_do_lets_due_scans_go_until_a_prompt_comes() {
 #[tokio::test]
 async fn a_rest_tells_the_loop_when_to_wake_and_a_person_asking_gets_a_fresh_look() {
     // Intervals long enough that "at once" below cannot be a rest late.
-    let mut slow = config();
-    slow.scan_interval_ms = 400;
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("assigner.db")).unwrap();
-    let mut rig = Rig::configured(dir, store, [Agent::idle("%1", "claude-1")], &slow);
+    let interval = Duration::from_millis(400);
+    let mut rig = rig_scanning_every(interval);
     rig.run_until("rest", |r| r.engine.rest_until().is_some())
         .await;
     // Without tmux's events (the stand-in hears none) a rest is five
     // intervals from the last scan.
     let last = rig.engine.last_scan.expect("a scan before the rest");
     let until = rig.engine.rest_until().unwrap();
-    let interval = std::time::Duration::from_millis(slow.scan_interval_ms);
     assert_eq!(
         until.into_std(),
         last + interval * super::super::rest::REST_SCANS
