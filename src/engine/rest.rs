@@ -60,7 +60,7 @@ impl Engine {
 
     /// Before a person's `status` or `sessions` at rest: a step with a
     /// scan, when the last look is older than a rest without events
-    /// ([`REST_SCANS`] intervals). Panes that printed since are read in
+    /// (five intervals, `REST_SCANS`). Panes that printed since are read in
     /// the background, as at every scan.
     pub async fn freshen(&mut self, store: &mut dyn Backend) -> Result<(), StoreError> {
         let stale = self
