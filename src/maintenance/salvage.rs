@@ -34,6 +34,8 @@ pub struct Salvaged {
     pub in_flight: u64,
     /// Session rows copied.
     pub sessions: u64,
+    /// Pools' scaled counts copied.
+    pub pool_scales: u64,
 }
 
 /// Copies what can be read from `src` into `store`, in one transaction.
@@ -99,6 +101,7 @@ pub fn salvage(src: &Path, store: &mut Store) -> Result<Salvaged, StoreError> {
     }
     copy_legacy_ledger(&old, &tx, &lost);
     out.sessions = copy_sessions(&old, &tx, &kept);
+    out.pool_scales = copy_pool_scales(&old, &tx);
     for id in &kept {
         out.deps += copy_deps(&old, &tx, *id);
         // A prompt in flight keeps its status, phase and pane: its agent
@@ -164,23 +167,48 @@ fn copy_row(old: &Connection, tx: &Transaction<'_>, table: &str, cols: &[String]
 /// (engine/observe.rs): without them, a tmux socket out of reach at
 /// start-up would pass for no server, and the prompts kept in flight would
 /// go to second agents. A row naming a lost prompt keeps the row, not the
-/// prompt. The table is scanned (rows have no numeric id to look up); a
-/// scan stops at the first damaged page, keeping the rows before it.
+/// prompt.
 fn copy_sessions(old: &Connection, tx: &Transaction<'_>, kept: &BTreeSet<i64>) -> u64 {
-    let cols = common_columns(old, tx, "sessions");
-    if !cols.iter().any(|c| c == "pane_id") {
+    copy_scanned(old, tx, "sessions", "pane_id", |cols, values| {
+        if let Some(i) = cols.iter().position(|c| c == "current_prompt")
+            && matches!(values[i], Value::Integer(p) if !kept.contains(&p))
+        {
+            values[i] = Value::Null;
+        }
+    })
+}
+
+/// The pools' counts as `pool scale` last set them: without them a pool
+/// scaled by hand would start again at its config's count, stopping or
+/// starting agents nobody asked for.
+fn copy_pool_scales(old: &Connection, tx: &Transaction<'_>) -> u64 {
+    copy_scanned(old, tx, "pool_scales", "pool", |_, _| {})
+}
+
+/// Copies the rows of `table` (whose rows have no numeric id to look up,
+/// so it is scanned, up to the first damaged page) in the columns both
+/// databases have, after `fix` has mended each; a table without its `key`
+/// column is not copied.
+fn copy_scanned(
+    old: &Connection,
+    tx: &Transaction<'_>,
+    table: &str,
+    key: &str,
+    mut fix: impl FnMut(&[String], &mut [Value]),
+) -> u64 {
+    let cols = common_columns(old, tx, table);
+    if !cols.iter().any(|c| c == key) {
         return 0;
     }
     let list = cols.join(", ");
-    let Ok(mut stmt) = old.prepare(&format!("SELECT {list} FROM sessions")) else {
+    let Ok(mut stmt) = old.prepare(&format!("SELECT {list} FROM {table}")) else {
         return 0;
     };
     let Ok(mut rows) = stmt.query([]) else {
         return 0;
     };
-    let prompt = cols.iter().position(|c| c == "current_prompt");
     let insert = format!(
-        "INSERT OR IGNORE INTO sessions ({list}) VALUES ({})",
+        "INSERT OR IGNORE INTO {table} ({list}) VALUES ({})",
         vec!["?"; cols.len()].join(", ")
     );
     let mut n = 0;
@@ -191,11 +219,7 @@ fn copy_sessions(old: &Connection, tx: &Transaction<'_>, kept: &BTreeSet<i64>) -
         else {
             break;
         };
-        if let Some(i) = prompt
-            && matches!(values[i], Value::Integer(p) if !kept.contains(&p))
-        {
-            values[i] = Value::Null;
-        }
+        fix(&cols, &mut values);
         if tx
             .execute(&insert, params_from_iter(values))
             .is_ok_and(|k| k > 0)
@@ -323,5 +347,29 @@ mod tests {
             .unwrap();
         // 10 was cleared long ago (still recorded); 11 was lost now.
         assert_eq!(ids, [1, 3]);
+    }
+
+    #[test]
+    fn pools_scaled_by_hand_keep_their_counts() {
+        let mut old = Connection::open_in_memory().unwrap();
+        migrate_to(&mut old, latest()).unwrap();
+        old.execute_batch(
+            "INSERT INTO pool_scales (pool, count, config_count, scaled_at)
+             VALUES ('claude', 5, 2, 'x'), ('codex', 0, 1, 'y');",
+        )
+        .unwrap();
+        let mut new = Connection::open_in_memory().unwrap();
+        migrate_to(&mut new, latest()).unwrap();
+        let tx = new.transaction().unwrap();
+        assert_eq!(copy_pool_scales(&old, &tx), 2);
+        tx.commit().unwrap();
+        let rows: Vec<(String, i64, i64)> = new
+            .prepare("SELECT pool, count, config_count FROM pool_scales ORDER BY pool")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(rows, [("claude".into(), 5, 2), ("codex".into(), 0, 1)]);
     }
 }

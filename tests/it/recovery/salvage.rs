@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use assigner::maintenance::open_checked;
+use assigner::pool::PoolScale;
 use assigner::protocol::{NewPrompt, PromptStatus, SessionInfo, SessionState};
 use assigner::store::{Claim, Phase, SessionRow, Store};
 use rusqlite::Connection;
@@ -143,4 +144,26 @@ fn session_rows_and_their_tmux_server_survive_salvage() {
     assert_eq!(sessions.len(), 1, "{sessions:?}");
     assert_eq!(sessions[0].server_pid, Some(4242));
     assert_eq!(sessions[0].info.prompt, Some(working));
+}
+
+/// A pool scaled by hand keeps its count: without it the rebuilt daemon
+/// would start again at the config's count, stopping or starting agents
+/// nobody asked for.
+#[test]
+fn pools_scaled_by_hand_keep_their_counts_through_salvage() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("assigner.db");
+    let mut store = Store::open(&db).unwrap();
+    queue(&mut store, "a prompt, so the index has a page");
+    let scale = PoolScale {
+        count: 5,
+        config_count: 2,
+    };
+    store.set_pool_scale("claude", Some(scale)).unwrap();
+    drop(store);
+    corrupt_index(&db, "prompts_queue");
+
+    let (store, recovery) = open_checked(&db).unwrap();
+    assert!(recovery.is_some(), "the damaged index was not found");
+    assert_eq!(store.pool_scales().unwrap(), [("claude".to_owned(), scale)]);
 }
