@@ -15,7 +15,7 @@ impl Core {
         let result = match req {
             Request::Hello { version, .. } => hello(version),
             Request::Status {} => {
-                self.freshen().await;
+                self.engine.look_soon();
                 self.status()
             }
             Request::Send { prompt, .. } => self.send(&prompt),
@@ -91,7 +91,8 @@ impl Core {
     }
 
     /// A person asking what the panes do gets what they do now, not what
-    /// an engine at rest last saw (`engine/rest.rs`).
+    /// an engine at rest last saw (`engine/rest.rs`); `sessions` reads
+    /// every pane anyway.
     async fn freshen(&mut self) {
         if let Err(e) = self.engine.freshen(&mut self.store).await {
             self.store.note_failure(&e);

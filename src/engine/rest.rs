@@ -15,9 +15,9 @@
 //! report (a pane split off in a session the control client is not
 //! attached to, a pane that dies without a word, an agent that a person
 //! puts to work) waits for that scan, so a person's `status` or `sessions`
-//! at rest looks again first when the last look is older than a rest
-//! without events: what they show is no staler than without the longer
-//! rest.
+//! at rest looks again when the last look is older than a rest without
+//! events: `sessions` first, `status` (which never waits on tmux) at the
+//! next turn of the loop.
 
 use std::time::{Duration, Instant};
 
@@ -58,19 +58,35 @@ impl Engine {
         }
     }
 
-    /// Before a person's `status` or `sessions` at rest: a step with a
-    /// scan, when the last look is older than a rest without events
-    /// (five intervals, `REST_SCANS`). Panes that printed since are read in
-    /// the background, as at every scan.
+    /// Before a person's `sessions` at rest: a step with a scan, when the
+    /// last look is stale ([`Self::look_stale`]). Panes that printed since
+    /// are read in the background, as at every scan.
     pub async fn freshen(&mut self, store: &mut dyn Backend) -> Result<(), StoreError> {
-        let stale = self
-            .last_scan
-            .is_none_or(|t| t.elapsed() >= self.scan_interval * REST_SCANS);
-        if !(self.at_rest && stale) {
+        if !self.look_stale() {
             return Ok(());
         }
         self.wake();
         self.step(store, true).await
+    }
+
+    /// After a person's `status` at rest: the scan runs at the next turn
+    /// of the loop, when the last look is stale. `status` itself answers
+    /// at once from what is known, and never waits on tmux: it is what
+    /// shows a tmux server that does not answer.
+    pub fn look_soon(&mut self) {
+        if self.look_stale() {
+            self.at_rest = false;
+            self.next_fast = Some(tokio::time::Instant::now());
+        }
+    }
+
+    /// At rest, with a last look older than a rest without events (five
+    /// intervals, `REST_SCANS`).
+    fn look_stale(&self) -> bool {
+        self.at_rest
+            && self
+                .last_scan
+                .is_none_or(|t| t.elapsed() >= self.scan_interval * REST_SCANS)
     }
 
     /// Records after a step whether the engine is at rest, for

@@ -62,7 +62,22 @@ async fn a_rest_tells_the_loop_when_to_wake_and_a_person_asking_gets_a_fresh_loo
     tokio::time::sleep_until(until).await;
     rig.engine.freshen(&mut rig.store).await.unwrap();
     assert_eq!(rig.engine.scans, scans + 1, "a stale look not taken again");
-    assert!(rig.engine.rest_until().is_some(), "the look ended the rest");
+    let until = rig
+        .engine
+        .rest_until()
+        .expect("at rest again after the look");
+    // `status` never waits on tmux: it asks for a look at the next turn.
+    rig.engine.look_soon();
+    assert!(
+        rig.engine.rest_until().is_some(),
+        "a fresh look asked again"
+    );
+    tokio::time::sleep_until(until).await;
+    rig.engine.look_soon();
+    assert_eq!(rig.engine.rest_until(), None);
+    assert!(rig.engine.next_wake() <= tokio::time::Instant::now());
+    rig.engine.step(&mut rig.store, false).await.unwrap();
+    assert_eq!(rig.engine.scans, scans + 2, "no look at the next turn");
     // A prompt ends the rest: every interval counts again.
     rig.send("write the changelog");
     assert_eq!(rig.engine.rest_until(), None);
