@@ -59,7 +59,7 @@ impl Engine {
     }
 
     /// Before a person's `sessions` at rest: a step with a scan, when the
-    /// last look is stale ([`Self::look_stale`]). Panes that printed since
+    /// last look is stale (`look_stale`). Panes that printed since
     /// are read in the background, as at every scan.
     pub async fn freshen(&mut self, store: &mut dyn Backend) -> Result<(), StoreError> {
         if !self.look_stale() {
