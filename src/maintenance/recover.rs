@@ -30,6 +30,12 @@ impl Recovery {
     /// One line for people.
     pub fn notice(&self) -> String {
         let s = &self.salvaged;
+        if s.schema_lost {
+            return format!(
+                "database was corrupt and was rebuilt: its table definitions could not be read, so nothing was salvaged and every prompt it held is lost (how many cannot be told, and their ids may be handed out again); corrupt file kept at {}",
+                self.moved_to.display()
+            );
+        }
         format!(
             "database was corrupt and was rebuilt: salvaged {} prompt(s) ({} unreadable), {} history row(s) ({} unreadable), {} in flight left to restart recovery; corrupt file kept at {}",
             s.prompts,
@@ -68,6 +74,7 @@ pub fn open_checked(path: &Path) -> Result<(Store, Option<Recovery>), MaintError
         history = recovery.salvaged.history,
         history_lost = recovery.salvaged.history_lost,
         in_flight = recovery.salvaged.in_flight,
+        schema_lost = recovery.salvaged.schema_lost,
         "{}",
         recovery.notice()
     );

@@ -36,6 +36,10 @@ pub struct Salvaged {
     pub sessions: u64,
     /// Pools' scaled counts copied.
     pub pool_scales: u64,
+    /// The old file's table definitions could not be read (a damaged page
+    /// of its schema): nothing could be salvaged, and how many prompts it
+    /// held cannot be told, so the loss is reported as such.
+    pub schema_lost: bool,
 }
 
 /// Copies what can be read from `src` into `store`, in one transaction.
@@ -44,6 +48,13 @@ pub fn salvage(src: &Path, store: &mut Store) -> Result<Salvaged, StoreError> {
     let Ok(old) = Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY) else {
         return Ok(out);
     };
+    let schema: rusqlite::Result<Vec<String>> = old
+        .prepare("SELECT name FROM sqlite_schema")
+        .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect());
+    if schema.is_err() {
+        out.schema_lost = true;
+        return Ok(out);
+    }
     let moved = src.display().to_string();
     let tx = store.write_tx()?;
     let prompt_cols = common_columns(&old, &tx, "prompts");

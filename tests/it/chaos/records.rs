@@ -54,8 +54,14 @@ pub fn operator_retries(db: &Path) -> BTreeMap<i64, usize> {
 }
 
 /// Prompts the salvages of a corrupt database reported unreadable, from
-/// the daemon's log (`prompts_lost=N`, maintenance/recover.rs).
+/// the daemon's log (`prompts_lost=N`, maintenance/recover.rs), or all of
+/// them (`schema_lost=true`).
 pub fn reported_lost(log: &str) -> usize {
+    // A salvage that could not read the table definitions reports that
+    // every prompt is lost, without a count.
+    if log.contains("schema_lost=true") {
+        return usize::MAX;
+    }
     let re = Regex::new(r"prompts_lost=(\d+)").unwrap();
     re.captures_iter(log)
         .filter_map(|c| c[1].parse::<usize>().ok())

@@ -167,3 +167,43 @@ fn pools_scaled_by_hand_keep_their_counts_through_salvage() {
     assert!(recovery.is_some(), "the damaged index was not found");
     assert_eq!(store.pool_scales().unwrap(), [("claude".to_owned(), scale)]);
 }
+
+/// A damaged page of the schema itself (once it outgrew page 1) leaves
+/// nothing to read: the rebuild says every prompt is lost, never that
+/// there were none.
+#[test]
+fn a_damaged_schema_is_reported_as_every_prompt_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("assigner.db");
+    let mut store = Store::open(&db).unwrap();
+    queue(&mut store, "lost with the schema");
+    drop(store);
+    let page_size = crate::common::pages::checkpointed_page_size(&db);
+    let bytes = std::fs::read(&db).unwrap();
+    // The first page past page 1 whose loss hides the prompts table.
+    let schema_page = (2..=bytes.len() / page_size)
+        .find(|p| {
+            let mut b = bytes.clone();
+            b[(p - 1) * page_size..p * page_size].fill(0xA5);
+            let probe = dir.path().join("probe.db");
+            std::fs::write(&probe, b).unwrap();
+            let conn = Connection::open(&probe).unwrap();
+            conn.prepare("PRAGMA table_info(prompts)")
+                .and_then(|mut s| s.query_map([], |_| Ok(()))?.collect::<Result<Vec<_>, _>>())
+                .is_err()
+        })
+        .expect("the schema fits on page 1: nothing to damage");
+    let mut bytes = bytes;
+    bytes[(schema_page - 1) * page_size..schema_page * page_size].fill(0xA5);
+    std::fs::write(&db, bytes).unwrap();
+
+    let (store, recovery) = open_checked(&db).unwrap();
+    let recovery = recovery.expect("the damaged schema was not found");
+    assert!(recovery.salvaged.schema_lost, "{recovery:?}");
+    assert!(
+        recovery.notice().contains("every prompt it held is lost"),
+        "{}",
+        recovery.notice()
+    );
+    assert_eq!(store.counts().unwrap().values().sum::<u64>(), 0);
+}
