@@ -32,7 +32,7 @@ pub(super) const REST_SCANS: u32 = 5;
 
 impl Engine {
     /// Whether a scan that is due may be skipped: the engine is at rest and
-    /// its last scan is more recent than [`REST_SCANS`] intervals.
+    /// its last scan is more recent than a rest lasts.
     pub(super) fn resting(&self, store: &dyn Backend) -> Result<bool, StoreError> {
         let recent = self
             .last_scan
@@ -54,8 +54,14 @@ impl Engine {
         if self.io.events_live() {
             FULL_EVERY.max(self.scan_interval)
         } else {
-            self.scan_interval * REST_SCANS
+            self.rest_without_events()
         }
+    }
+
+    /// A rest without tmux's events: [`REST_SCANS`] intervals. Also how
+    /// old a look may be before a person asking has it taken again.
+    fn rest_without_events(&self) -> Duration {
+        self.scan_interval * REST_SCANS
     }
 
     /// Before a person's `sessions` at rest: a step with a scan, when the
@@ -80,13 +86,12 @@ impl Engine {
         }
     }
 
-    /// At rest, with a last look older than a rest without events (five
-    /// intervals, `REST_SCANS`).
+    /// At rest, with a last look older than a rest without events.
     fn look_stale(&self) -> bool {
         self.at_rest
             && self
                 .last_scan
-                .is_none_or(|t| t.elapsed() >= self.scan_interval * REST_SCANS)
+                .is_none_or(|t| t.elapsed() >= self.rest_without_events())
     }
 
     /// Records after a step whether the engine is at rest, for
