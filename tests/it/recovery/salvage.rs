@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use assigner::maintenance::open_checked;
+use assigner::maintenance::{Recovery, open_checked};
 use assigner::pool::PoolScale;
 use assigner::protocol::{NewPrompt, PromptStatus, SessionInfo, SessionState};
 use assigner::store::{Claim, Phase, SessionRow, Store};
@@ -56,22 +56,30 @@ fn at_work(store: &mut Store, pane: &str) -> i64 {
     id
 }
 
-#[test]
-fn prompts_in_flight_keep_status_phase_and_pane_through_salvage() {
+/// A database that `fill` writes, whose queue index is then damaged, opened
+/// again: the rebuilt store, what the salvage said, and what `fill` gave.
+fn salvaged<T>(fill: impl FnOnce(&mut Store) -> T) -> (tempfile::TempDir, Store, Recovery, T) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("assigner.db");
     let mut store = Store::open(&db).unwrap();
-    let waiting = queue(&mut store, "still waiting");
-    let working = at_work(&mut store, "%7");
-    let pasted = queue(&mut store, "pasted, not yet submitted");
-    claim(&mut store, pasted, "%8");
-    store.set_phase(pasted, Phase::Pasted, Some(12)).unwrap();
-    let before = store.in_flight().unwrap();
+    let filled = fill(&mut store);
     drop(store);
     corrupt_index(&db, "prompts_queue");
-
     let (store, recovery) = open_checked(&db).unwrap();
     let recovery = recovery.expect("the damaged index was found");
+    (dir, store, recovery, filled)
+}
+
+#[test]
+fn prompts_in_flight_keep_status_phase_and_pane_through_salvage() {
+    let (_dir, store, recovery, (waiting, working, before)) = salvaged(|store| {
+        let waiting = queue(store, "still waiting");
+        let working = at_work(store, "%7");
+        let pasted = queue(store, "pasted, not yet submitted");
+        claim(store, pasted, "%8");
+        store.set_phase(pasted, Phase::Pasted, Some(12)).unwrap();
+        (waiting, working, store.in_flight().unwrap())
+    });
     assert_eq!(recovery.salvaged.prompts, 3);
     assert_eq!(recovery.salvaged.prompts_lost, 0);
     assert_eq!(recovery.salvaged.in_flight, 2);
@@ -110,11 +118,20 @@ fn prompts_in_flight_keep_status_phase_and_pane_through_salvage() {
 /// that is gone, and sends the prompts kept in flight to second agents.
 #[test]
 fn session_rows_and_their_tmux_server_survive_salvage() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("assigner.db");
-    let mut store = Store::open(&db).unwrap();
-    let working = at_work(&mut store, "%7");
-    let row = SessionRow {
+    let (_dir, store, _, working) = salvaged(|store| {
+        let working = at_work(store, "%7");
+        store.upsert_session(&session_row(working)).unwrap();
+        working
+    });
+    let sessions = store.sessions().unwrap();
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    assert_eq!(sessions[0].server_pid, Some(4242));
+    assert_eq!(sessions[0].info.prompt, Some(working));
+}
+
+/// Pane %7 of tmux server 4242, busy with prompt `working`.
+fn session_row(working: i64) -> SessionRow {
+    SessionRow {
         info: SessionInfo {
             name: "agent%7".into(),
             pane: "%7".into(),
@@ -133,17 +150,7 @@ fn session_rows_and_their_tmux_server_survive_salvage() {
         window: 0,
         index: 0,
         pane_pid: Some(4343),
-    };
-    store.upsert_session(&row).unwrap();
-    drop(store);
-    corrupt_index(&db, "prompts_queue");
-
-    let (store, recovery) = open_checked(&db).unwrap();
-    assert!(recovery.is_some(), "the damaged index was not found");
-    let sessions = store.sessions().unwrap();
-    assert_eq!(sessions.len(), 1, "{sessions:?}");
-    assert_eq!(sessions[0].server_pid, Some(4242));
-    assert_eq!(sessions[0].info.prompt, Some(working));
+    }
 }
 
 /// A pool scaled by hand keeps its count: without it the rebuilt daemon
@@ -151,20 +158,14 @@ fn session_rows_and_their_tmux_server_survive_salvage() {
 /// nobody asked for.
 #[test]
 fn pools_scaled_by_hand_keep_their_counts_through_salvage() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("assigner.db");
-    let mut store = Store::open(&db).unwrap();
-    queue(&mut store, "a prompt, so the index has a page");
     let scale = PoolScale {
         count: 5,
         config_count: 2,
     };
-    store.set_pool_scale("claude", Some(scale)).unwrap();
-    drop(store);
-    corrupt_index(&db, "prompts_queue");
-
-    let (store, recovery) = open_checked(&db).unwrap();
-    assert!(recovery.is_some(), "the damaged index was not found");
+    let (_dir, store, _, ()) = salvaged(|store| {
+        queue(store, "a prompt, so the index has a page");
+        store.set_pool_scale("claude", Some(scale)).unwrap();
+    });
     assert_eq!(store.pool_scales().unwrap(), [("claude".to_owned(), scale)]);
 }
 
