@@ -128,6 +128,6 @@ pub(super) async fn accepted(
 /// The pane's cursor position in its whole history (scrolled lines plus
 /// cursor row), or `None` when it cannot be read.
 pub(super) async fn cursor(job: &Job) -> Option<u64> {
-    let snap = job.tmux.snapshot().await.ok()?;
-    snap.pane(&job.pane).map(crate::tmux::Pane::history_mark)
+    let pane = job.tmux.pane(&job.pane).await.ok()??;
+    Some(pane.history_mark())
 }

@@ -113,12 +113,7 @@ async fn report(job: &Job, outcome: Outcome) {
 async fn deliver(job: &Job) -> Outcome {
     // Entered since the scan that chose the pane: the keys would go to the
     // mode, and its Enter would never reach the agent.
-    match job
-        .tmux
-        .snapshot()
-        .await
-        .map(|s| s.pane(&job.pane).map(|p| p.in_mode))
-    {
+    match job.tmux.pane(&job.pane).await.map(|p| p.map(|p| p.in_mode)) {
         Ok(Some(false)) => {}
         Ok(Some(true)) => {
             return Outcome::NotDelivered(format!("pane {} {}", job.pane, super::panes::IN_MODE));
@@ -126,7 +121,7 @@ async fn deliver(job: &Job) -> Outcome {
         Ok(None) => return Outcome::PaneGone,
         Err(e) => {
             return gone_or(e, |e| {
-                Outcome::NotDelivered(format!("pane not listed: {e}"))
+                Outcome::NotDelivered(format!("pane could not be read before typing: {e}"))
             });
         }
     }

@@ -12,7 +12,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use super::{Glance, Snapshot, TmuxError};
+use super::{Glance, Pane, Snapshot, TmuxError};
 
 /// What a [`PaneIo`] call returns: a future a spawned task can hold.
 pub type IoFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, TmuxError>> + Send + 'a>>;
@@ -23,6 +23,9 @@ pub type IoFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, TmuxError>> + S
 pub trait PaneIo: Send + Sync {
     /// Every pane of the server ([`super::Tmux::snapshot`]).
     fn snapshot(&self) -> IoFuture<'_, Snapshot>;
+
+    /// One pane, `None` when it is gone ([`super::Tmux::pane`]).
+    fn pane<'a>(&'a self, pane: &'a str) -> IoFuture<'a, Option<Pane>>;
 
     /// Every pane in brief ([`super::Tmux::glance`]).
     fn glance(&self) -> IoFuture<'_, Glance>;

@@ -70,7 +70,10 @@ pub struct Tmux {
 /// Whether a tmux command only reads the server's state, so that running
 /// it twice changes nothing.
 fn reads_only(args: &[&str]) -> bool {
-    matches!(args.first(), Some(&("list-panes" | "capture-pane")))
+    matches!(
+        args.first(),
+        Some(&("list-panes" | "capture-pane" | "display-message"))
+    )
 }
 
 impl From<&Tmux> for control::Endpoint {
@@ -149,6 +152,29 @@ impl Tmux {
             }
             // The server answered: it has no panes, not a failed scan.
             Err(e) if error::is_empty_server(&e) => Ok(Snapshot::default()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// One pane, with every field of [`Self::snapshot`], or `None` when
+    /// the server has no such pane. A delivery asks this just before it
+    /// types: the full listing would read two fields from `/proc` for
+    /// every pane of the server, to learn of one.
+    pub async fn pane(&self, id: &str) -> Result<Option<Pane>, TmuxError> {
+        let format = snapshot::list_format();
+        // tmux expands the format with no pane when the target is gone,
+        // and exits 0: an id other than the one asked means gone.
+        match self
+            .run(
+                &["display-message", "-p", "-t", id, &format],
+                Some(id),
+                None,
+            )
+            .await
+        {
+            Ok(out) => snapshot::parse_one(&out, id).map_err(TmuxError::Parse),
+            Err(TmuxError::PaneGone { .. }) => Ok(None),
+            Err(e) if error::is_empty_server(&e) => Ok(None),
             Err(e) => Err(e),
         }
     }

@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::io::{IoFuture, PaneIo};
 use super::lines::{bottom_lines, trim_trailing_blank};
-use super::{Glance, Snapshot, Tmux, TmuxError};
+use super::{Glance, Pane, Snapshot, Tmux, TmuxError};
 
 /// Makes paste buffer names unique across calls and daemons.
 static PASTE_SEQ: AtomicU64 = AtomicU64::new(0);
@@ -128,6 +128,10 @@ impl Tmux {
 impl PaneIo for Tmux {
     fn snapshot(&self) -> IoFuture<'_, Snapshot> {
         Box::pin(Self::snapshot(self))
+    }
+
+    fn pane<'a>(&'a self, pane: &'a str) -> IoFuture<'a, Option<Pane>> {
+        Box::pin(Self::pane(self, pane))
     }
 
     fn glance(&self) -> IoFuture<'_, Glance> {

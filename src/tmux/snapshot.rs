@@ -164,6 +164,20 @@ pub fn exact_session_target(name: &str) -> String {
     format!("={name}:")
 }
 
+/// The pane `id` from one line in [`list_format`] (`display-message`
+/// prints it for a single pane), or `None` when the line is not that
+/// pane's: tmux prints the format's fields empty for a pane it cannot
+/// find.
+pub(crate) fn parse_one(out: &str, id: &str) -> Result<Option<Pane>, String> {
+    let Some(line) = out.lines().find(|l| !l.is_empty()) else {
+        return Ok(None);
+    };
+    if split_line(line, FIELDS.len())?[1] != id {
+        return Ok(None);
+    }
+    Ok(parse_snapshot(line)?.panes.pop())
+}
+
 /// Parses `list-panes -a -F <list_format()>` output.
 pub(crate) fn parse_snapshot(out: &str) -> Result<Snapshot, String> {
     let mut snap = Snapshot::default();
@@ -226,6 +240,22 @@ mod tests {
         assert!(f.starts_with("#{pid}\x1f#{pane_id}"));
         assert!(f.ends_with("#{pane_current_path}"));
         assert_eq!(f.matches('\x1f').count(), 17);
+    }
+
+    #[test]
+    fn one_pane_is_found_by_its_id_and_a_blank_line_is_none() {
+        let mut fields = ["77", "%3", "s", "0", "0", "100", "0", "5", "2", "1"].to_vec();
+        fields.extend(["24", "80", "1", "claude", "", "", "", "/a"]);
+        let one: [&str; 18] = fields.try_into().unwrap();
+        let p = parse_one(&line(one), "%3").unwrap().unwrap();
+        assert!(p.in_mode);
+        assert_eq!(p.history_mark(), 3);
+        assert_eq!(parse_one(&line(one), "%4").unwrap(), None);
+        let blank = line([
+            "77", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
+        ]);
+        assert_eq!(parse_one(&blank, "%3").unwrap(), None);
+        assert_eq!(parse_one("", "%3").unwrap(), None);
     }
 
     #[test]

@@ -235,6 +235,11 @@ impl PaneIo for FakeTmux {
         Box::pin(std::future::ready(Ok(self.listing())))
     }
 
+    fn pane<'a>(&'a self, pane: &'a str) -> IoFuture<'a, Option<Pane>> {
+        let found = self.listing().panes.into_iter().find(|p| p.id == pane);
+        Box::pin(std::future::ready(Ok(found)))
+    }
+
     fn glance(&self) -> IoFuture<'_, Glance> {
         let listing = self.listing();
         Box::pin(std::future::ready(Ok(Glance::of(&listing))))

@@ -68,6 +68,33 @@ fn snapshot_lists_every_pane_with_its_fields() {
 }
 
 #[test]
+fn one_pane_is_read_alone_on_both_paths() {
+    let server = TmuxServer::new();
+    let a = server.new_session("alpha", &["sleep", "600"]);
+    let b = server.new_session("beta", &["sleep", "601"]);
+    server.ok(&["copy-mode", "-t", &b]);
+    let rt = rt();
+    for control in [false, true] {
+        let tmux = Tmux::new(server.socket()).with_control_mode(control);
+        let snap = rt.block_on(tmux.snapshot()).unwrap();
+        assert_eq!(tmux.events_live(), control, "control mode {control}");
+        let pa = rt.block_on(tmux.pane(&a)).unwrap().expect("alpha's pane");
+        let listed = snap.pane(&a).unwrap();
+        assert_eq!(
+            (&pa.session, pa.pid, pa.in_mode, pa.history_mark()),
+            (&listed.session, listed.pid, false, listed.history_mark()),
+        );
+        let pb = rt.block_on(tmux.pane(&b)).unwrap().expect("beta's pane");
+        assert!(pb.in_mode, "copy mode shows");
+        // A pane that never was, or is gone, is none: not an error.
+        assert_eq!(rt.block_on(tmux.pane("%999")).unwrap(), None);
+    }
+    let tmux = Tmux::new(server.socket());
+    server.kill_session("beta");
+    assert_eq!(rt.block_on(tmux.pane(&b)).unwrap(), None);
+}
+
+#[test]
 fn errors_are_classified() {
     let rt = rt();
     let server = TmuxServer::new();
