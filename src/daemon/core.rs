@@ -116,6 +116,12 @@ impl Core {
             tokio::select! {
                 biased;
                 _ = shutdown.changed() => break,
+                // Before requests: a delivery waits on the answer to its
+                // report (its `pasted` phase recorded) before it presses
+                // Enter, and a burst of sends must not hold it up.
+                ev = self.engine.next_message() => {
+                    self.engine.on_message(&mut self.store, ev).await;
+                }
                 msg = rx.recv() => match msg {
                     Some(msg) => {
                         self.on_message(msg).await;
@@ -130,9 +136,6 @@ impl Core {
                     }
                     None => break,
                 },
-                ev = self.engine.next_message() => {
-                    self.engine.on_message(&mut self.store, ev).await;
-                }
                 () = tmux_changes.notified() => self.engine.tmux_changed(),
                 Some(done) = self.pool_work.join_next() => self.pool_prepared(done),
                 () = tokio::time::sleep_until(wake) => {}
