@@ -20,9 +20,9 @@ use crate::protocol::PromptStatus;
 use crate::route::{Candidate, Wait, route};
 use crate::store::backend::Backend;
 
-/// What one prompt's turn in a pass came to.
+/// What a prompt that was not delivered came to in a pass.
 enum Verdict {
-    /// Claimed, failed or otherwise changed in the database.
+    /// Failed, or otherwise changed in the database.
     Moved,
     /// Still pending, for this reason.
     Waits(String),
@@ -62,6 +62,16 @@ impl Engine {
     /// in flight) the queue is read only when some pane is free. Either is
     /// skipped when it would repeat the last pass (`queue.rs`), so waiting
     /// prompts cost nothing while nothing changes.
+    ///
+    /// The pass goes in rounds: each routes every prompt still open to a
+    /// pane of its own (`plan`), re-checks all the chosen panes at once,
+    /// and starts the deliveries whose panes passed, in queue order, up to
+    /// the first pane that failed: that prompt is routed again in the next
+    /// round, before those after it, among the panes left. So a wave of
+    /// prompts costs the server one round trip per round, not one per
+    /// prompt, and a pane found unfit never lets a later prompt overtake
+    /// an earlier one. Each round sets aside a pane or ends, so the rounds
+    /// are bounded by the panes.
     pub(super) async fn assign(
         &mut self,
         store: &mut dyn Backend,
@@ -98,11 +108,63 @@ impl Engine {
             self.missing_targets.forget_all();
         }
         let mut moved = false;
-        let mut waits = Waits::new();
-        for slot in &mut pending {
-            let verdict = self
-                .assign_one(store, slot, &mut candidates, &mut waits)
-                .await?;
+        let mut verdicts = Vec::new();
+        let mut open = Vec::new();
+        for (i, prompt) in pending.iter().enumerate() {
+            match deps(store, prompt)? {
+                Deps::Ready => {}
+                Deps::Waiting(why) => {
+                    verdicts.push((i, Verdict::Waits(why)));
+                    continue;
+                }
+                Deps::Failed(why) => {
+                    info!(prompt_id = prompt.id, "{why}");
+                    store.fail(prompt.id, FailureKind::Unrunnable, &why)?;
+                    moved = true;
+                    continue;
+                }
+            }
+            // Only an automatic retry records the pane it failed on.
+            let last = if prompt.retry_count > 0 {
+                store.last_pane(prompt.id)?
+            } else {
+                None
+            };
+            open.push(Open { index: i, last });
+        }
+        let waited = loop {
+            let Round { plans, waited } = plan(&pending, &open, &candidates);
+            if plans.is_empty() {
+                break waited;
+            }
+            let panes: Vec<&str> = plans.iter().map(|(_, pane)| pane.as_str()).collect();
+            let seen = self.inspect_all(&panes).await;
+            for (i, pane) in plans {
+                let prompt = &pending[i];
+                let state = seen.get(&pane).copied().flatten();
+                if self.start_delivery(store, prompt, &pane, state)? == Attempt::Handled {
+                    self.missing_targets.found(prompt.id);
+                    open.retain(|o| o.index != i);
+                    moved = true;
+                } else {
+                    // A pane found unfit at the last check is tried again
+                    // on the next pass, as it always was, even if nothing
+                    // else changed.
+                    self.queue.again();
+                    // The prompts after it are not started: this one
+                    // chooses first among the panes left, as the queue's
+                    // order says, and theirs are checked again.
+                    break;
+                }
+            }
+            candidates = self.candidates();
+        };
+        for (i, wait) in waited {
+            let verdict = self.wait_verdict(store, &pending[i], wait)?;
+            verdicts.push((i, verdict));
+        }
+        for (i, verdict) in verdicts {
+            let slot = &mut pending[i];
             match verdict {
                 Verdict::Moved => moved = true,
                 Verdict::Waits(why) => {
@@ -118,56 +180,15 @@ impl Engine {
         self.queue.finish(store, pending, inputs, moved)
     }
 
-    /// Routes one prompt and starts its delivery, or says why it waits.
-    /// `candidates` is kept current with what each delivery attempt
-    /// learned about the panes, and `waits` holds what routing said among
-    /// them.
-    async fn assign_one(
+    /// What a prompt that found no pane in the last round comes to: it
+    /// waits, for `waiting`'s reason or the server, or fails once its
+    /// target has been missing too long.
+    fn wait_verdict(
         &mut self,
         store: &mut dyn Backend,
         prompt: &Queued,
-        candidates: &mut Vec<Candidate>,
-        waits: &mut Waits,
+        waiting: Wait,
     ) -> Result<Verdict, StoreError> {
-        match deps(store, prompt)? {
-            Deps::Ready => {}
-            Deps::Waiting(why) => return Ok(Verdict::Waits(why)),
-            Deps::Failed(why) => {
-                info!(prompt_id = prompt.id, "{why}");
-                store.fail(prompt.id, FailureKind::Unrunnable, &why)?;
-                return Ok(Verdict::Moved);
-            }
-        }
-        // Only an automatic retry records the pane it failed on.
-        let last = if prompt.retry_count > 0 {
-            store.last_pane(prompt.id)?
-        } else {
-            None
-        };
-        let key = RouteKey::new(prompt, last.as_deref());
-        // Each round sets a pane aside or ends: bounded by the panes.
-        let waiting = loop {
-            if let Some(wait) = waits.get(&key) {
-                break wait.clone();
-            }
-            let pane = match route(prompt, candidates, last.as_deref()) {
-                Ok(pane) => pane,
-                Err(wait) => {
-                    waits.insert(key, wait.clone());
-                    break wait;
-                }
-            };
-            let attempt = self.start_delivery(store, prompt, &pane).await?;
-            *candidates = self.candidates();
-            waits.clear();
-            if attempt == Attempt::Handled {
-                self.missing_targets.found(prompt.id);
-                return Ok(Verdict::Moved);
-            }
-            // A pane found unfit at the last check is tried again on the
-            // next pass, as it always was, even if nothing else changed.
-            self.queue.again();
-        };
         if !matches!(waiting, Wait::TargetMissing(_)) {
             self.missing_targets.found(prompt.id);
         }
@@ -197,6 +218,51 @@ impl Engine {
             wait => Verdict::Waits(wait.reason()),
         })
     }
+}
+
+/// A prompt of the pass not yet delivered nor decided: its place in the
+/// queue, and the pane its last attempt failed on.
+struct Open {
+    index: usize,
+    last: Option<String>,
+}
+
+/// What one round decided: prompts (by their place in the queue) and the
+/// pane each is to go to, and prompts and why they wait.
+struct Round {
+    plans: Vec<(usize, String)>,
+    waited: Vec<(usize, Wait)>,
+}
+
+/// One round of a pass: each open prompt, in queue order, routed to a
+/// pane no earlier prompt of the round took, or why it waits. Prompts
+/// alike for routing that found no pane are routed once (`Waits`): the
+/// candidates only shrink within a round.
+fn plan(pending: &[Queued], open: &[Open], candidates: &[Candidate]) -> Round {
+    let mut candidates = candidates.to_vec();
+    let mut waits = Waits::new();
+    let (mut plans, mut waited) = (Vec::new(), Vec::new());
+    for o in open {
+        let prompt = &pending[o.index];
+        let key = RouteKey::new(prompt, o.last.as_deref());
+        if let Some(wait) = waits.get(&key) {
+            waited.push((o.index, wait.clone()));
+            continue;
+        }
+        match route(prompt, &candidates, o.last.as_deref()) {
+            Ok(pane) => {
+                if let Some(c) = candidates.iter_mut().find(|c| c.pane == pane) {
+                    c.available = false;
+                }
+                plans.push((o.index, pane));
+            }
+            Err(wait) => {
+                waits.insert(key, wait.clone());
+                waited.push((o.index, wait));
+            }
+        }
+    }
+    Round { plans, waited }
 }
 
 fn deps(store: &dyn Backend, prompt: &Queued) -> Result<Deps, StoreError> {

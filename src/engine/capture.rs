@@ -9,6 +9,7 @@
 //! whose window did not change cannot have finished it: its screen is the
 //! one already read.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -117,6 +118,31 @@ impl Engine {
         let lines = usize::from(self.panes.get(id)?.pane.height.max(24));
         let screen = self.io.capture(id, lines).await;
         self.take_capture(id, screen)
+    }
+
+    /// Captures `panes` at once and feeds each verdict to its tracker, as
+    /// [`Self::inspect`] does for one: the last check of the panes an
+    /// assignment round chose. A pane that could not be read, or is no
+    /// longer tracked, maps to `None`.
+    pub(super) async fn inspect_all(
+        &mut self,
+        panes: &[&str],
+    ) -> HashMap<String, Option<SessionState>> {
+        let due = panes
+            .iter()
+            .filter_map(|id| {
+                let lines = usize::from(self.panes.get(*id)?.pane.height.max(24));
+                Some(((*id).to_owned(), lines))
+            })
+            .collect();
+        read_all(&self.io, due)
+            .await
+            .into_iter()
+            .map(|(id, screen)| {
+                let state = self.take_capture(&id, screen);
+                (id, state)
+            })
+            .collect()
     }
 
     /// Classifies a captured screen and updates the pane's tracker.

@@ -1,5 +1,6 @@
 //! Starting a delivery to the pane routing chose: re-checked on a fresh
-//! capture and claimed in the database before a single key is typed. A pane
+//! capture (taken for all the panes of a round at once, `assign.rs`) and
+//! claimed in the database before a single key is typed. A pane
 //! that fails the re-check is set aside so the prompt can try the next best
 //! one.
 
@@ -31,15 +32,17 @@ pub(super) enum Attempt {
 }
 
 impl Engine {
-    /// Re-checks the pane on a fresh capture, claims the prompt, and hands
-    /// it to a delivery task.
-    pub(super) async fn start_delivery(
+    /// Claims the prompt and hands it to a delivery task, if the pane's
+    /// state on a fresh capture (`seen`, `None` when it could not be read)
+    /// is idle and its input box is clear.
+    pub(super) fn start_delivery(
         &mut self,
         store: &mut dyn Backend,
         prompt: &Queued,
         pane: &str,
+        seen: Option<SessionState>,
     ) -> Result<Attempt, StoreError> {
-        if self.inspect(pane).await != Some(SessionState::Idle) {
+        if seen != Some(SessionState::Idle) {
             debug!(
                 prompt_id = prompt.id,
                 pane, "pane no longer idle at the last check"

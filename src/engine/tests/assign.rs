@@ -63,3 +63,41 @@ async fn waits_for_a_busy_agent() {
     assert_eq!(rig.tmux.pastes("%1"), ["write the changelog"]);
     assert_eq!(rig.tmux.keys("%1"), ["Enter"]);
 }
+
+/// A wave of prompts is checked in one round, and a pane that turned out
+/// busy at the check sends its prompt to the next pane before a later
+/// prompt may take that one: queue order holds, and no pane gets two.
+#[tokio::test]
+async fn a_pane_busy_at_the_check_never_lets_a_later_prompt_overtake() {
+    // Windows quiet since long ago: once read, a scan reads them no more.
+    let quiet = |id: &str, session: &str| {
+        let mut agent = Agent::idle(id, session);
+        agent.pane.activity = 1;
+        agent
+    };
+    let mut rig = Rig::new([quiet("%1", "claude-1"), quiet("%2", "claude-2")]);
+    rig.run_until("both idle, settled", |r| {
+        let now = std::time::Instant::now();
+        let panes = r.engine.panes.values();
+        panes.len() == 2
+            && panes
+                .into_iter()
+                .all(|t| t.available() && !t.unsettled(now))
+    })
+    .await;
+    // At work since the last scan: only the check before typing sees it.
+    // Of panes alike routing picks the first, so the first prompt is
+    // routed to it.
+    rig.tmux.with("%1", |a| a.busy = true);
+    let first = rig.send("write the changelog");
+    let second = rig.send("and the release notes");
+    rig.run_until("start", |r| {
+        r.prompt(first).status == PromptStatus::InProgress
+    })
+    .await;
+    rig.scan(2).await;
+    assert_eq!(rig.prompt(first).pane.as_deref(), Some("%2"));
+    assert_eq!(rig.prompt(second).status, PromptStatus::Pending);
+    assert!(rig.tmux.typed().iter().all(|t| !t.is_for("%1")));
+    assert_eq!(rig.tmux.pastes("%2"), ["write the changelog"]);
+}
