@@ -21,39 +21,28 @@
 //! may be in flight. One that times out or whose caller gives up keeps its
 //! place, and its late reply is read and dropped.
 
+mod connect;
 mod framing;
 mod notify;
 mod quote;
+mod reader;
 
 use std::collections::VecDeque;
-use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::process::{Child, ChildStdin, Command};
-use tokio::sync::{mpsc, oneshot};
+use tokio::io::AsyncWriteExt;
+use tokio::process::{Child, ChildStdin};
+use tokio::sync::oneshot;
 
 pub use framing::{Framed, Framer};
 pub use notify::Notification;
 pub use quote::quote;
+use reader::Pending;
 
 use super::TmuxError;
-use super::error::{self, spawn_error};
+use super::error;
 use super::sync::lock;
-
-/// Notifications buffered for a consumer that lags; more are dropped (the
-/// periodic scan is the backstop).
-const EVENTS: usize = 1024;
-
-type Answer = Result<Vec<String>, String>;
-
-struct Pending {
-    /// The reply is raw content (a capture): no line of it is a
-    /// notification.
-    content: bool,
-    answer: oneshot::Sender<Answer>,
-}
 
 /// The server a client attaches to, and how: what of the driver
 /// ([`super::Tmux`]) a client needs, and nothing that would tie the two
@@ -94,63 +83,6 @@ pub(super) enum Unsent {
 }
 
 impl Control {
-    /// Starts a control client on `tmux`'s server, attached to `session`.
-    /// Returns it with the stream of notifications, which ends (after an
-    /// [`Notification::Exit`]) when the client does.
-    pub async fn connect(
-        server: impl Into<Endpoint>,
-        session: &str,
-    ) -> Result<(Self, mpsc::Receiver<Notification>), TmuxError> {
-        let tmux: Endpoint = server.into();
-        let target = super::exact_session_target(session);
-        let mut child = Command::new(&tmux.binary)
-            .arg("-S")
-            .arg(&tmux.socket)
-            .args(["-C", "attach-session", "-f", "ignore-size,no-output", "-t"])
-            .arg(&target)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .process_group(0)
-            .kill_on_drop(true)
-            .spawn()
-            .map_err(spawn_error)?;
-        let stdout = child.stdout.take().expect("piped stdout");
-        let pending: Arc<Mutex<VecDeque<Pending>>> = Arc::default();
-        let (events_tx, events) = mpsc::channel(EVENTS);
-        let (attached_tx, attached) = oneshot::channel();
-        let closed = Arc::new(AtomicBool::new(false));
-        tokio::spawn(read(
-            stdout,
-            pending.clone(),
-            events_tx,
-            attached_tx,
-            closed.clone(),
-        ));
-        let control = Self {
-            tmux: tmux.clone(),
-            stdin: tokio::sync::Mutex::new(child.stdin.take()),
-            pending,
-            closed,
-            _child: child,
-        };
-        // Nothing is written before the attach answered: a client that did
-        // not attach runs one command and exits.
-        let label = format!("tmux attach-session -t {target} (control mode)");
-        match tokio::time::timeout(tmux.timeout, attached).await {
-            Err(_) => Err(TmuxError::Timeout { command: label }),
-            Ok(Err(_)) => Err(control.gone()),
-            Ok(Ok(Ok(()))) => Ok((control, events)),
-            Ok(Ok(Err(message))) => Err(error::classify_failure(
-                &tmux.socket,
-                &label,
-                Some(session),
-                Some(1),
-                &message,
-            )),
-        }
-    }
-
     /// Runs one command (an argv, each word quoted) and returns its output
     /// lines.
     pub async fn command(&self, argv: &[&str]) -> Result<Vec<String>, TmuxError> {
@@ -307,60 +239,4 @@ fn command_line(argv: &[&str]) -> String {
         .map(|a| quote(a.as_bytes()))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// The reader task: frames every line, answers requests in order and
-/// forwards notifications; at the end (the client exited, the server died)
-/// fails whatever is still waiting.
-async fn read(
-    stdout: tokio::process::ChildStdout,
-    pending: Arc<Mutex<VecDeque<Pending>>>,
-    events: mpsc::Sender<Notification>,
-    attached: oneshot::Sender<Result<(), String>>,
-    closed: Arc<AtomicBool>,
-) {
-    let mut attached = Some(attached);
-    let mut reader = BufReader::new(stdout);
-    let mut framer = Framer::default();
-    let mut answering: Option<Pending> = None;
-    let mut buf = Vec::new();
-    let mut exited = false;
-    loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf).await {
-            Ok(0) | Err(_) => break,
-            Ok(_) => {}
-        }
-        let line = String::from_utf8_lossy(&buf);
-        let line = line.strip_suffix('\n').unwrap_or(&line);
-        let framed = framer.line(line, || {
-            answering = lock(&pending).pop_front();
-            answering.as_ref().is_some_and(|p| p.content)
-        });
-        match framed {
-            Framed::Reply { ok, lines } => {
-                if let Some(p) = answering.take() {
-                    let answer = if ok { Ok(lines) } else { Err(lines.join("\n")) };
-                    // The caller may have given up: its reply is dropped.
-                    let _ = p.answer.send(answer);
-                }
-            }
-            Framed::Foreign { ok, lines } => {
-                if let Some(tx) = attached.take() {
-                    let _ = tx.send(if ok { Ok(()) } else { Err(lines.join("\n")) });
-                }
-            }
-            Framed::Notify(n) => {
-                exited |= matches!(n, Notification::Exit(_));
-                let _ = events.try_send(n);
-            }
-            Framed::Nothing => {}
-        }
-    }
-    if !exited {
-        let _ = events.try_send(Notification::Exit(None));
-    }
-    closed.store(true, Ordering::Release);
-    // Dropping the senders tells every waiting caller the client is gone.
-    lock(&pending).clear();
 }
