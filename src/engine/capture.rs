@@ -57,7 +57,7 @@ impl Engine {
         }
         self.screens_in_flight = true;
         let (tmux, tx) = (self.io.clone(), self.tx.clone());
-        let (started, started_secs) = (Instant::now(), super::panes::unix_secs());
+        let (started, started_secs) = (Instant::now(), super::pane_screen::unix_secs());
         tokio::spawn(async move {
             let screens = read_all(&tmux, due).await;
             let screens = Screens {

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use tracing::debug;
 
-use super::panes::unix_secs;
+use super::pane_screen::unix_secs;
 use crate::tmux::{PaneIo, Since, Snapshot, TmuxError};
 
 /// Longest time between two full listings.

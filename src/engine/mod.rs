@@ -22,6 +22,7 @@ mod listing;
 mod message;
 mod observe;
 mod pane_job;
+mod pane_screen;
 mod panes;
 mod pools;
 mod prepare;

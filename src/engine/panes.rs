@@ -1,9 +1,7 @@
-//! What the engine knows about each pane between scans.
+//! What the engine knows about each pane between scans; what a capture
+//! changes in it is in `pane_screen.rs`.
 
 use std::time::{Duration, Instant};
-
-use jiff::Timestamp;
-use jiff::tz::TimeZone;
 
 use super::pane_job::PaneJob;
 use crate::detect::{Debouncer, ResetWatch, SentText, Verdict};
@@ -190,64 +188,6 @@ impl Tracked {
         self.state() == SessionState::Idle && self.job.is_free() && !self.excluded
     }
 
-    /// Records a raw verdict; keeps the continuous-idle clock.
-    pub fn observe(
-        &mut self,
-        verdict: Verdict,
-        screen: String,
-        fingerprint: u64,
-        now: Instant,
-    ) -> bool {
-        let before = self.state();
-        if self
-            .set_aside
-            .as_ref()
-            .is_some_and(|a| a.screen != Some(fingerprint))
-        {
-            self.set_aside = None;
-        }
-        self.debounce.observe(&verdict, fingerprint, now);
-        self.idle_since = match (verdict.state, self.idle_since) {
-            (SessionState::Idle, Some((t, fp))) if fp == fingerprint => Some((t, fp)),
-            (SessionState::Idle, _) => Some((now, fingerprint)),
-            _ => None,
-        };
-        self.limit_reset = (verdict.state == SessionState::RateLimited).then(|| {
-            let mut watch = self.limit_reset.take().unwrap_or_default();
-            watch.observe(&screen, Timestamp::now(), &TimeZone::system());
-            watch
-        });
-        self.last_verdict = Some(verdict);
-        self.last_screen = screen;
-        self.fingerprint = fingerprint;
-        self.captured_at = Some(unix_secs());
-        before != self.state()
-    }
-
-    /// Whether the screen may differ from the last capture. `window_activity`
-    /// has one-second resolution, so output in the second of the capture or
-    /// later may be missing from it, and 0 means tmux gave no time at all:
-    /// both count as changed.
-    pub fn may_have_changed(&self) -> bool {
-        let activity = self.pane.activity;
-        self.captured_at
-            .is_none_or(|at| activity >= at || activity == 0)
-    }
-
-    /// Whether a state change is waiting to be confirmed by more captures.
-    pub fn unsettled(&self, now: Instant) -> bool {
-        self.debounce.pending(now).is_some()
-    }
-
-    /// Whether a state change waiting to be confirmed needs a capture now:
-    /// the screen may have changed (which may restart its clock), or it
-    /// has held long enough for the next look to confirm it. In between, an
-    /// unchanged window would only show the same screen again, so a pane
-    /// settling costs a capture or two instead of one every fast poll.
-    pub fn settling_look_due(&self, now: Instant) -> bool {
-        self.unsettled(now) && (self.may_have_changed() || self.debounce.confirmable(now))
-    }
-
     /// The database row for this pane.
     pub fn row(&self) -> SessionRow {
         SessionRow {
@@ -297,46 +237,4 @@ pub fn is_excluded(pane: &Pane, exclude: &[String]) -> bool {
     exclude
         .iter()
         .any(|e| *e == pane.session || *e == name || *e == pane.id)
-}
-
-pub(super) fn unix_secs() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tracked(activity: u64) -> Tracked {
-        let pane = Pane {
-            id: "%1".into(),
-            activity,
-            ..Pane::default()
-        };
-        Tracked::new(pane, 1, Duration::ZERO, Duration::ZERO)
-    }
-
-    #[test]
-    fn output_in_the_second_of_a_capture_counts_as_a_change() {
-        let mut t = tracked(1_000);
-        assert!(t.may_have_changed(), "never captured");
-        // Captured in the same second as the last output: what came later
-        // in that second may be missing from the capture.
-        t.captured_at = Some(1_000);
-        assert!(t.may_have_changed());
-        // Captured after it: unchanged until the window is active again.
-        t.captured_at = Some(1_001);
-        assert!(!t.may_have_changed());
-        t.pane.activity = 1_005;
-        assert!(t.may_have_changed());
-    }
-
-    #[test]
-    fn a_window_without_an_activity_time_is_always_read() {
-        let mut t = tracked(0);
-        t.captured_at = Some(1_000);
-        assert!(t.may_have_changed());
-    }
 }
