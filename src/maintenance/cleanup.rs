@@ -8,95 +8,14 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 use rusqlite::Connection;
-use tracing::info;
 
+pub use super::cleanup_action::{Action, Plan};
+pub use super::cleanup_apply::apply;
 pub use super::tmux_view::TmuxView;
-use super::verify;
 use crate::error::StoreError;
 use crate::model::FailureKind;
 use crate::protocol::{CleanupReport, FailedGroup, FailedPrompt, MAYBE_DELIVERED, StaleSession};
-use crate::store::{Store, failure_kind_column, u32_from};
-
-/// One change `--apply` makes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
-    /// Forget a session whose pane is gone; requeue the prompt it held.
-    DropStale {
-        /// Pane id.
-        pane: String,
-        /// Session name.
-        session: String,
-        /// Prompt it held, if any.
-        prompt: Option<i64>,
-    },
-    /// A prompt that failed because its target session was missing goes
-    /// back to `pending` with target and error cleared (no retry used).
-    ResetMissingTarget {
-        /// Prompt id.
-        id: i64,
-        /// The session the error names.
-        missing: String,
-    },
-    /// `--retry-failed`: another failed prompt under its retry budget.
-    Retry {
-        /// Prompt id.
-        id: i64,
-        /// The retry this will be.
-        attempt: u32,
-        /// Its budget.
-        max: u32,
-        /// Its delivery was never confirmed either way: the agent may have
-        /// run it, and the report says so.
-        maybe_delivered: bool,
-    },
-}
-
-impl Action {
-    /// One line for people, identical in the dry run and the applied run.
-    pub fn describe(&self) -> String {
-        match self {
-            Self::DropStale {
-                pane,
-                session,
-                prompt: Some(p),
-            } => {
-                format!("remove stale session {session} ({pane}) and return prompt {p} to pending")
-            }
-            Self::DropStale {
-                pane,
-                session,
-                prompt: None,
-            } => {
-                format!("remove stale session {session} ({pane})")
-            }
-            Self::ResetMissingTarget { id, missing } => format!(
-                "reset prompt {id} to pending (its session '{missing}' was missing; target and error cleared)"
-            ),
-            Self::Retry {
-                id,
-                attempt,
-                max,
-                maybe_delivered,
-            } => format!(
-                "retry prompt {id} (retry {attempt} of {max}; error cleared){}",
-                if *maybe_delivered {
-                    "; its delivery was never confirmed, so its agent may already have run it"
-                } else {
-                    ""
-                }
-            ),
-        }
-    }
-}
-
-/// A report and the actions that `--apply` would take.
-#[derive(Debug, Clone)]
-pub struct Plan {
-    /// What was found; `actions` holds the descriptions.
-    pub report: CleanupReport,
-    /// The actions, in order.
-    pub actions: Vec<Action>,
-}
+use crate::store::{failure_kind_column, u32_from};
 
 /// Errors meaning "the target session did not exist", for failures
 /// recorded without a kind: assigner's own wording before kinds were kept,
@@ -247,76 +166,6 @@ pub fn plan(conn: &Connection, view: &TmuxView, retry_failed: bool) -> Result<Pl
     }
     report.actions = actions.iter().map(Action::describe).collect();
     Ok(Plan { report, actions })
-}
-
-/// Carries out a plan. Each action is its own guarded transaction with its
-/// history row; one that lost a race (the prompt moved on meanwhile) is
-/// reported as skipped instead of forced.
-pub fn apply(store: &mut Store, plan: Plan) -> Result<CleanupReport, StoreError> {
-    let mut report = plan.report;
-    report.actions.clear();
-    for action in &plan.actions {
-        let line = action.describe();
-        let outcome = match action {
-            Action::DropStale {
-                pane,
-                session,
-                prompt,
-            } => {
-                let why = format!("cleanup: session {session} ({pane}) no longer exists in tmux");
-                let requeued = store.drop_stale_session(pane, session, *prompt, &why)?;
-                match prompt {
-                    Some(id) if requeued => {
-                        info!(session = %session, pane = %pane, prompt_id = id, "cleanup: removed stale session, prompt requeued");
-                    }
-                    Some(id) => {
-                        info!(session = %session, pane = %pane, prompt_id = id, "cleanup: removed stale session, its prompt had moved on");
-                        report.actions.push(format!(
-                            "remove stale session {session} ({pane}); prompt {id} had already moved on and is left as it is"
-                        ));
-                        continue;
-                    }
-                    None => {
-                        info!(session = %session, pane = %pane, "cleanup: removed stale session");
-                    }
-                }
-                Ok(())
-            }
-            Action::ResetMissingTarget { id, missing } => {
-                let why = format!(
-                    "cleanup: failed because session '{missing}' was missing; target cleared"
-                );
-                let r = store.reset_missing_target(*id, &why);
-                if r.is_ok() {
-                    info!(prompt_id = id, missing = %missing, "cleanup: reset to pending");
-                }
-                r
-            }
-            Action::Retry {
-                id, attempt, max, ..
-            } => {
-                let r = store.retry(
-                    *id,
-                    &format!("cleanup --retry-failed (retry {attempt} of {max})"),
-                );
-                if r.is_ok() {
-                    info!(prompt_id = id, attempt, max, "cleanup: retried");
-                }
-                r
-            }
-        };
-        match outcome {
-            Ok(()) => report.actions.push(line),
-            Err(e @ (StoreError::WrongStatus { .. } | StoreError::NoSuchPrompt(_))) => {
-                report.actions.push(format!("skipped: {line}: {e}"));
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    report.applied = true;
-    report.counts = store.counts()?;
-    report.integrity = verify::verify(store.conn());
-    Ok(report)
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@
 //! task and, when no daemon runs, directly on the file.
 
 pub mod cleanup;
+mod cleanup_action;
+mod cleanup_apply;
 mod error;
 pub mod legacy;
 #[cfg(test)]
