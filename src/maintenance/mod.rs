@@ -11,6 +11,7 @@ mod cleanup_action;
 mod cleanup_apply;
 mod error;
 pub mod legacy;
+mod legacy_read;
 #[cfg(test)]
 mod legacy_routing_tests;
 mod legacy_row;
