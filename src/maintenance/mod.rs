@@ -20,6 +20,7 @@ mod lock_file;
 mod query;
 pub mod recover;
 mod salvage;
+mod salvage_copy;
 mod tmux_view;
 mod unroutable;
 pub mod verify;
