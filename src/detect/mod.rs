@@ -34,6 +34,7 @@ mod echo;
 mod fixture_tests;
 mod profile_set;
 mod profile_spec;
+mod provider;
 #[cfg(test)]
 mod region_tests;
 mod reset_time;
