@@ -52,22 +52,29 @@
 //! `{"violation":"input while busy"|"input in dialog"|"input while rate limited","bytes":"…"}`;
 //! dialog answers as `{"answer":"1"}`. SIGUSR1 opens a dialog, SIGUSR2
 //! closes it; SIGTERM/SIGHUP/SIGINT exit, restoring the terminal.
+//!
+//! This file holds the agent's state, its loop and its log; beside it, the
+//! flags (`args.rs`), what each key does (`keys.rs`), a submission's life
+//! (`work.rs`), and the terminal's input, screen and mode (`input.rs`,
+//! `screen.rs`, `term.rs`).
 
+mod args;
 mod input;
+mod keys;
 mod screen;
 mod term;
+mod work;
 
 use std::fs::File;
 use std::io::Write;
 use std::os::fd::AsFd;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use input::{Event, Parser};
+use input::Parser;
 use nix::poll::{PollFd, PollFlags, poll};
 use nix::sys::signal::Signal;
 use nix::sys::signalfd::{SfdFlags, SigSet, SignalFd};
 use screen::{Frame, Style, View};
-use serde_json::json;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Mode {
@@ -109,67 +116,7 @@ struct Agent {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let flag = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let Some(log) = flag("--log") else {
-        eprintln!(
-            "usage: stand-in-agent --log FILE [--busy-ms MS] [--style claude|codex] [--name NAME] [--collapse-pastes] [--no-limits] [--file-picker] [--ignore-enters N] [--ignore-clear] [--ignore-escape] [--echo-below] [--limit-every N] [--slow-redraw MS] [--no-bracketed-paste] [--limited-for SECS]"
-        );
-        std::process::exit(64);
-    };
-    let style = match flag("--style").as_deref() {
-        None | Some("claude") => Style::Claude,
-        Some("codex") => Style::Codex,
-        Some(other) => {
-            eprintln!("unknown style {other}");
-            std::process::exit(64);
-        }
-    };
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&log)
-        .expect("open log");
-    let mut agent = Agent {
-        style,
-        name: flag("--name").unwrap_or_else(|| "agent".into()),
-        busy_ms: flag("--busy-ms")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(300),
-        collapse: args.iter().any(|a| a == "--collapse-pastes"),
-        limits: !args.iter().any(|a| a == "--no-limits"),
-        limit_every: flag("--limit-every")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0),
-        picker: args.iter().any(|a| a == "--file-picker"),
-        deaf_enters: flag("--ignore-enters")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0),
-        keep_on_clear: args.iter().any(|a| a == "--ignore-clear"),
-        deaf_escape: args.iter().any(|a| a == "--ignore-escape"),
-        echo_below: args.iter().any(|a| a == "--echo-below"),
-        api_error: None,
-        resets: None,
-        redraw_lag: Duration::from_millis(
-            flag("--slow-redraw")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0),
-        ),
-        log,
-        seq: 0,
-        transcript: Vec::new(),
-        composer: Vec::new(),
-        mode: Mode::Idle,
-        then: None,
-        exit: false,
-    };
-    if let Some(secs) = flag("--limited-for").and_then(|v| v.parse::<u64>().ok()) {
-        agent.limit_lasting(secs);
-    }
+    let mut agent = Agent::from_args(&args);
     let mut mask = SigSet::empty();
     for s in [
         Signal::SIGUSR1,
@@ -245,159 +192,6 @@ impl Agent {
         0
     }
 
-    fn handle(&mut self, ev: Event) {
-        match (self.mode, ev) {
-            (Mode::Idle, Event::Text(b) | Event::Paste(b)) => self.composer.extend(b),
-            (Mode::Idle, Event::Newline) => self.composer.push(b'\n'),
-            (Mode::Idle, Event::Backspace) => {
-                let s = String::from_utf8_lossy(&self.composer).into_owned();
-                let mut chars = s.chars();
-                chars.next_back();
-                self.composer = chars.as_str().as_bytes().to_vec();
-            }
-            (Mode::Idle, Event::ClearLine) if self.keep_on_clear => {
-                self.record(&json!({"ignored": "clear"}));
-            }
-            (Mode::Idle, Event::ClearLine) => {
-                let text =
-                    String::from_utf8_lossy(&std::mem::take(&mut self.composer)).into_owned();
-                self.record(&json!({"cleared": text}));
-            }
-            (Mode::Idle, Event::Enter) if self.deaf_enters > 0 && !self.composer.is_empty() => {
-                self.deaf_enters -= 1;
-                self.record(&json!({"ignored": "enter"}));
-            }
-            (Mode::Idle, Event::Enter) if self.picker_open() => {
-                self.record(&json!({"picker": "accepted"}));
-                self.composer.push(b' ');
-            }
-            (Mode::Idle, Event::Enter) if !self.composer.is_empty() => self.submit(),
-            (Mode::Idle, _) => {}
-            (Mode::Busy { .. }, Event::Escape) if self.deaf_escape => {
-                self.record(&json!({"ignored": "escape"}));
-            }
-            (Mode::Busy { .. }, Event::Escape) => {
-                self.record(&json!({"interrupt": "esc"}));
-                self.transcript.push("⎿ Interrupted by user".into());
-                self.then = None;
-                self.mode = Mode::Idle;
-            }
-            (Mode::Busy { .. }, ev) => self.violation("input while busy", &ev),
-            (Mode::Dialog, ev @ (Event::Text(_) | Event::Enter | Event::Escape)) => {
-                let answer = match &ev {
-                    Event::Text(b) if b == b"1" || b == b"2" => {
-                        String::from_utf8_lossy(b).into_owned()
-                    }
-                    Event::Enter => "1".into(),
-                    Event::Escape => "esc".into(),
-                    _ => return self.violation("input in dialog", &ev),
-                };
-                self.record(&json!({"answer": answer}));
-                self.transcript.push(format!("⏺ Dialog answered: {answer}"));
-                self.mode = Mode::Idle;
-            }
-            (Mode::Dialog, ev) => self.violation("input in dialog", &ev),
-            (Mode::Limited { .. }, ev) => self.violation("input while rate limited", &ev),
-        }
-    }
-
-    /// The input ends in an unfinished `@path` token.
-    fn picker_open(&self) -> bool {
-        let text = String::from_utf8_lossy(&self.composer);
-        self.picker
-            && !text.ends_with(char::is_whitespace)
-            && text
-                .split_whitespace()
-                .last()
-                .is_some_and(|w| w.len() > 1 && w.starts_with('@'))
-    }
-
-    /// Starts in a banner that shows a reset time SECS ahead or a little
-    /// more, and stays.
-    fn limit_lasting(&mut self, secs: u64) {
-        let now = unix_ms();
-        let reset = (now / 1000 + secs).div_ceil(60) * 60;
-        let (hour, minute) = ((reset / 3600) % 24, (reset / 60) % 60);
-        let half = if hour < 12 { "am" } else { "pm" };
-        let hour12 = if hour % 12 == 0 { 12 } else { hour % 12 };
-        self.resets = Some(format!("{hour12}:{minute:02}{half} (UTC)"));
-        self.mode = Mode::Limited {
-            until: Instant::now() + Duration::from_secs(365 * 86_400),
-        };
-        self.record(&json!({"limit_resets_at": reset, "at_ms": now}));
-    }
-
-    fn submit(&mut self) {
-        let text = String::from_utf8_lossy(&std::mem::take(&mut self.composer)).into_owned();
-        self.seq += 1;
-        self.record(&json!({"seq": self.seq, "text": text, "at_ms": unix_ms()}));
-        let mut lines = text.lines();
-        let first: String = lines.next().unwrap_or("").chars().take(200).collect();
-        let more = lines.count();
-        self.transcript.push(if self.collapse && more > 0 {
-            format!("> {}", collapsed(&text))
-        } else if more > 0 {
-            format!("> {first} [+{more} lines]")
-        } else {
-            format!("> {first}")
-        });
-        if text.contains("#exit") {
-            self.exit = true;
-            return;
-        }
-        self.api_error = if text.contains("#apierror=429") {
-            Some(
-                "⏺ API Error: Request rejected (429) · Number of request tokens has exceeded your per-minute rate limit (stand-in)",
-            )
-        } else if text.contains("#apierror") {
-            Some("⏺ API Error: 500 Internal server error (stand-in)")
-        } else {
-            None
-        };
-        let busy = directive(&text, "#busy=").unwrap_or(self.busy_ms);
-        let now = Instant::now();
-        self.mode = Mode::Busy {
-            since: now,
-            until: now + Duration::from_millis(busy),
-        };
-        self.then = if text.contains("#dialog") {
-            Some(Mode::Dialog)
-        } else if self.limits && text.contains("#ratelimit") {
-            let ms = directive(&text, "#ratelimit=").unwrap_or(2000);
-            Some(Mode::Limited {
-                until: now + Duration::from_millis(busy + ms),
-            })
-        } else if self.limit_every > 0 && self.seq % self.limit_every == 0 {
-            Some(Mode::Limited {
-                until: now + Duration::from_millis(busy + 800),
-            })
-        } else {
-            None
-        };
-    }
-
-    fn tick(&mut self, now: Instant) {
-        match self.mode {
-            Mode::Busy { until, .. } if now >= until => {
-                self.transcript.push(if let Some(line) = self.api_error {
-                    line.to_owned()
-                } else {
-                    format!("⏺ Done (prompt {})", self.seq)
-                });
-                self.mode = self.then.take().unwrap_or(Mode::Idle);
-                if matches!(self.mode, Mode::Limited { .. }) {
-                    self.record(&json!({"limited": self.seq}));
-                }
-            }
-            Mode::Limited { until } if now >= until => self.mode = Mode::Idle,
-            _ => {}
-        }
-    }
-
-    fn violation(&mut self, what: &str, ev: &Event) {
-        self.record(&json!({"violation": what, "bytes": String::from_utf8_lossy(&ev.raw())}));
-    }
-
     /// One log line, flushed and fsynced: the test reads the log as the
     /// truth about what was delivered.
     fn record(&mut self, value: &serde_json::Value) {
@@ -454,20 +248,4 @@ fn collapsed(text: &str) -> String {
         "[Pasted text #1 +{} lines]",
         text.lines().count().saturating_sub(1)
     )
-}
-
-/// The number after `key` in `text` (`#busy=1500`).
-fn directive(text: &str, key: &str) -> Option<u64> {
-    let at = text.find(key)? + key.len();
-    let digits: String = text[at..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    digits.parse().ok()
-}
-
-fn unix_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
