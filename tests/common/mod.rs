@@ -22,6 +22,7 @@ pub mod peers;
 pub mod pool;
 pub mod query;
 pub mod raw;
+pub mod requests;
 pub mod tmux;
 pub mod top;
 pub mod wait;
