@@ -91,12 +91,18 @@ impl Debouncer {
     /// How long a new `state` must hold: nothing for `Gone`, the
     /// completion debounce from busy to idle, the settle time otherwise.
     fn hold(&self, state: SessionState) -> Duration {
-        let current = self.reported.as_ref().map(|r| r.state);
         match state {
             SessionState::Gone => Duration::ZERO,
-            SessionState::Idle if current == Some(SessionState::Busy) => self.completion,
+            _ if self.completing(state) => self.completion,
             _ => self.settle,
         }
+    }
+
+    /// Whether a change to `state` is a completion: busy to idle, which
+    /// holds for the completion debounce and on a still screen.
+    fn completing(&self, state: SessionState) -> bool {
+        let current = self.reported.as_ref().map(|r| r.state);
+        current == Some(SessionState::Busy) && state == SessionState::Idle
     }
 
     /// Records one observation. Returns the newly reported state when this
@@ -115,7 +121,7 @@ impl Debouncer {
             }
             return None;
         }
-        let completing = current == Some(SessionState::Busy) && verdict.state == SessionState::Idle;
+        let completing = self.completing(verdict.state);
         let restart = match &self.candidate {
             Some(c) => c.state != verdict.state || (completing && c.fingerprint != fingerprint),
             None => true,

@@ -39,7 +39,7 @@ impl Engine {
                     || t.captured_at.is_none()
                     || ((broad || t.job.running().is_some()) && t.may_have_changed())
             })
-            .map(|t| (t.pane.id.clone(), usize::from(t.pane.height.max(24))))
+            .map(|t| (t.pane.id.clone(), screen_lines(t)))
             .collect()
     }
 
@@ -115,7 +115,7 @@ impl Engine {
     /// Captures one pane now and feeds the verdict to its tracker. Returns
     /// the raw state seen, or `None` when the pane could not be read.
     pub(super) async fn inspect(&mut self, id: &str) -> Option<SessionState> {
-        let lines = usize::from(self.panes.get(id)?.pane.height.max(24));
+        let lines = screen_lines(self.panes.get(id)?);
         let screen = self.io.capture(id, lines).await;
         self.take_capture(id, screen)
     }
@@ -130,10 +130,7 @@ impl Engine {
     ) -> HashMap<String, Option<SessionState>> {
         let due = panes
             .iter()
-            .filter_map(|id| {
-                let lines = usize::from(self.panes.get(*id)?.pane.height.max(24));
-                Some(((*id).to_owned(), lines))
-            })
+            .filter_map(|id| Some(((*id).to_owned(), screen_lines(self.panes.get(*id)?))))
             .collect();
         read_all(&self.io, due)
             .await
@@ -174,6 +171,14 @@ impl Engine {
     pub async fn refresh(&mut self) {
         self.capture_now(true).await;
     }
+}
+
+/// How many bottom lines a capture of `t` keeps: its whole screen, and
+/// never fewer than 24 whatever height tmux last reported. One rule for
+/// every capture that classifies a pane, so a scan and the check before
+/// typing read the same screen.
+fn screen_lines(t: &super::panes::Tracked) -> usize {
+    usize::from(t.pane.height.max(24))
 }
 
 /// Captures `due` panes, a few at a time.
